@@ -1,0 +1,61 @@
+// Flat config, scoped by file: the TypeScript plugin (typescript-eslint + the sf-plugin rules that
+// salesforcecli's plugins use), the LWC bundles (Salesforce's LWC config), and the jest mocks.
+// eslint-config-salesforce-typescript still targets ESLint 8's legacy format, which cannot sit beside the
+// ESLint 9 LWC config, so the TypeScript side is assembled here from the same parts.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import sfPlugin from 'eslint-plugin-sf-plugin';
+import lwcRecommended from '@salesforce/eslint-config-lwc/recommended.js';
+import globals from 'globals';
+import prettier from 'eslint-config-prettier';
+
+const tsFiles = ['src/**/*.ts', 'test/**/*.ts', 'emulators/**/*.ts', 'scripts/**/*.ts'];
+
+export default [
+  {
+    ignores: ['lib/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'test-results/**', '.sfdx/**', '.sf/**'],
+  },
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: tsFiles })),
+  {
+    files: tsFiles,
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'sf-plugin': sfPlugin },
+    rules: { ...sfPlugin.configs.recommended.rules },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-expressions': 'off',
+    },
+  },
+  {
+    files: ['scripts/**/*.ts', 'emulators/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  ...[lwcRecommended].flat().map((config) => ({ ...config, files: ['force-app/main/default/lwc/**/*.js'] })),
+  {
+    files: ['force-app/main/default/lwc/**/__tests__/**/*.js'],
+    rules: { '@lwc/lwc/no-unexpected-wire-adapter-usages': 'off' },
+  },
+  {
+    files: ['force-app/test/jest-mocks/**/*.js'],
+    languageOptions: { globals: { ...globals.node, ...globals.jest } },
+  },
+  {
+    files: ['*.js', '*.mjs', 'scripts/**/*.js', 'scripts/**/*.mjs', 'bin/**/*.js'],
+    ...js.configs.recommended,
+    languageOptions: { globals: { ...globals.node } },
+  },
+  prettier,
+];
