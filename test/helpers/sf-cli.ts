@@ -1,0 +1,133 @@
+/**
+ * Drives the real `sf` binary (the @salesforce/cli devDependency) on the pinned Node 24, with this plugin linked
+ * into a throwaway HOME, so that end-to-end tests see exactly what a user sees and never touch the user's ~/.sf.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const binDir = path.join(repoRoot, 'node_modules', '.bin');
+const sfBin = path.join(binDir, 'sf');
+
+export type SfResult = {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+};
+
+export type SfJsonResult<T> = SfResult & {
+  json: { status: number; result?: T; name?: string; message?: string; warnings?: string[]; exitCode?: number };
+};
+
+export type SfSessionOptions = {
+  /** Link this plugin into the session's sf (default true). */
+  linkPlugin?: boolean;
+  /** Working directory for every command (default: the repository root). */
+  cwd?: string;
+  /** Extra environment for every command. */
+  env?: Record<string, string>;
+};
+
+/** The environment every sf invocation gets: Node 24 first on PATH, no telemetry, no update checks. */
+export function sfEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`,
+    HOME: home,
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    SF_DISABLE_TELEMETRY: 'true',
+    SFDX_DISABLE_TELEMETRY: 'true',
+    SF_SKIP_NEW_VERSION_CHECK: 'true',
+    SF_AUTOUPDATE_DISABLE: 'true',
+    SF_HIDE_RELEASE_NOTES: 'true',
+    SF_USE_PROGRESS_BAR: 'false',
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    TERM: 'dumb',
+    ...extra,
+  };
+}
+
+/** A throwaway HOME with this plugin linked into the repository's sf CLI. */
+export class SfSession {
+  public readonly home: string;
+  private readonly cwd: string;
+  private readonly env: Record<string, string>;
+
+  private constructor(home: string, options: SfSessionOptions) {
+    this.home = home;
+    this.cwd = options.cwd ?? repoRoot;
+    this.env = options.env ?? {};
+  }
+
+  public static create(options: SfSessionOptions = {}): SfSession {
+    const session = new SfSession(mkdtempSync(path.join(tmpdir(), 'pcsync-sf-home-')), options);
+    if (options.linkPlugin ?? true) {
+      const linked = session.runSync(['plugins', 'link', repoRoot, '--no-install']);
+      if (linked.exitCode !== 0) {
+        session.clean();
+        throw new Error(`sf plugins link failed (exit ${String(linked.exitCode)}): ${linked.stderr}`);
+      }
+    }
+    return session;
+  }
+
+  public environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return sfEnv(this.home, { ...this.env, ...extra });
+  }
+
+  /** Runs `sf ARGS` to completion. */
+  public runSync(args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string } = {}): SfResult {
+    const child = spawnSync(sfBin, args, {
+      cwd: options.cwd ?? this.cwd,
+      env: this.environment(options.env),
+      input: options.input ?? '',
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 300_000,
+    });
+    return { exitCode: child.status, stdout: child.stdout, stderr: child.stderr };
+  }
+
+  /** Runs `sf ARGS` asynchronously (so an in-process emulator keeps serving while the CLI talks to it). */
+  public async run(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<SfResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(sfBin, args, {
+        cwd: options.cwd ?? this.cwd,
+        env: this.environment(options.env),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
+    });
+  }
+
+  /** Runs `sf ARGS --json` and parses the JSON envelope. */
+  public async runJson<T>(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<SfJsonResult<T>> {
+    const result = await this.run([...args, '--json'], options);
+    let json: SfJsonResult<T>['json'];
+    try {
+      json = JSON.parse(result.stdout) as SfJsonResult<T>['json'];
+    } catch {
+      throw new Error(`sf ${args.join(' ')} --json printed no JSON (exit ${String(result.exitCode)}).\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+    }
+    return { ...result, json };
+  }
+
+  public clean(): void {
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/** True when the sf binary is runnable (it is a devDependency, so this only fails on a broken install). */
+export function sfAvailable(): boolean {
+  return spawnSync(sfBin, ['--version'], { env: sfEnv(tmpdir()), encoding: 'utf8' }).status === 0;
+}
