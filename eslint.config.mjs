@@ -5,6 +5,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import sfPlugin from 'eslint-plugin-sf-plugin';
+import { fixupPluginRules } from '@eslint/compat';
 import lwcRecommended from '@salesforce/eslint-config-lwc/recommended.js';
 import globals from 'globals';
 import prettier from 'eslint-config-prettier';
@@ -30,7 +31,8 @@ export default [
   },
   {
     files: ['src/**/*.ts'],
-    plugins: { 'sf-plugin': sfPlugin },
+    // The sf-plugin rules still call ESLint 8's context API; @eslint/compat shims it.
+    plugins: { 'sf-plugin': fixupPluginRules(sfPlugin) },
     rules: { ...sfPlugin.configs.recommended.rules },
   },
   {

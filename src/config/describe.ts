@@ -1,0 +1,29 @@
+/** Words for a configuration, as `config show` prints it. */
+import type { FieldRule, Transform } from './schema.js';
+
+export const directionArrow = (rule: FieldRule): string =>
+  rule.direction === 'both' ? '↔' : rule.direction === 'inbound' ? '→ Salesforce' : '← Partner Center';
+
+export function describeTransform(transform: Transform | undefined): string {
+  if (!transform) return '';
+  switch (transform.type) {
+    case 'date':
+      return 'date ↔ date-time';
+    case 'scale':
+      return `× ${transform.factor}`;
+    case 'list':
+      return `list joined by "${transform.separator}"`;
+    case 'countryCode':
+      return 'ISO country code';
+    case 'urlTemplate':
+      return `URL ${transform.template}`;
+  }
+}
+
+export function describeRuleExtras(rule: FieldRule): string {
+  const parts = [describeTransform(rule.transform)];
+  if (rule.valueMap) parts.push(`${rule.valueMap.length} mapped values`);
+  if (rule.default !== undefined) parts.push(`default ${JSON.stringify(rule.default)}`);
+  if (rule.optional) parts.push('optional');
+  return parts.filter((part) => part.length > 0).join('; ');
+}

@@ -1,0 +1,137 @@
+/**
+ * Checks that a schema-valid configuration also makes sense as a whole: no two rules write one field, no rule
+ * writes what its side cannot write, and every two-way value map can be read both ways.
+ */
+import { formatPath, type ConfigProblem } from './problems.js';
+import { isListPath, READ_ONLY_REFERRAL_PATHS } from './referral-paths.js';
+import type { FieldRule, PcsyncConfig, StageSettings } from './schema.js';
+
+const writesSalesforce = (rule: FieldRule): boolean => rule.direction !== 'outbound';
+const writesPartnerCenter = (rule: FieldRule): boolean => rule.direction !== 'inbound';
+const show = (value: unknown): string => JSON.stringify(value);
+
+export function checkRules(config: Omit<PcsyncConfig, 'mapping'> & { mapping: FieldRule[] }, prefix: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const error = (segments: PropertyKey[], message: string): void => {
+    problems.push({ path: formatPath(prefix, segments), message, severity: 'error' });
+  };
+
+  const salesforceTargets = new Map<string, number>();
+  const partnerCenterTargets = new Map<string, number>();
+
+  config.mapping.forEach((rule, index) => {
+    const at = (...rest: PropertyKey[]): PropertyKey[] => ['mapping', index, ...rest];
+
+    if (writesSalesforce(rule)) {
+      const key = rule.salesforce.toLowerCase();
+      const first = salesforceTargets.get(key);
+      if (first !== undefined) {
+        error(at('salesforce'), `${show(rule.salesforce)} is already written by mapping[${first}]; each Salesforce field can be the target of one inbound rule only`);
+      } else {
+        salesforceTargets.set(key, index);
+      }
+      if (rule.salesforce.includes('.')) {
+        error(at('direction'), `${show(rule.direction)} would write through the relationship path ${show(rule.salesforce)}, which can only be read; use "outbound"`);
+      }
+    }
+
+    if (writesPartnerCenter(rule)) {
+      const first = partnerCenterTargets.get(rule.partnerCenter);
+      if (first !== undefined) {
+        error(at('partnerCenter'), `${show(rule.partnerCenter)} is already written by mapping[${first}]; each Partner Center field can be the target of one outbound rule only`);
+      } else {
+        partnerCenterTargets.set(rule.partnerCenter, index);
+      }
+      if (READ_ONLY_REFERRAL_PATHS.has(rule.partnerCenter)) {
+        error(at('direction'), `${show(rule.direction)} would write ${show(rule.partnerCenter)}, which Partner Center sets itself; use "inbound"`);
+      }
+    }
+
+    const list = isListPath(rule.partnerCenter);
+    if (list && rule.transform?.type !== 'list') {
+      error(at('transform'), `${show(rule.partnerCenter)} is a list; add "transform": { "type": "list", "separator": ";" } to join it into one Salesforce field`);
+    }
+    if (!list && rule.transform?.type === 'list') {
+      error(at('transform'), `"list" needs a list path such as "details.requirements.solutions[].id", not ${show(rule.partnerCenter)}`);
+    }
+
+    if (rule.valueMap) problems.push(...checkValueMap(rule, formatPath(prefix, at('valueMap'))));
+  });
+
+  problems.push(...checkStages(config.stages, formatPath(prefix, ['stages'])));
+  return problems;
+}
+
+function checkValueMap(rule: FieldRule, path: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const entries = rule.valueMap ?? [];
+
+  if (writesSalesforce(rule)) {
+    const seen = new Map<string, number>();
+    entries.forEach((entry, index) => {
+      const key = show(entry.partnerCenter);
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, index);
+      else
+        problems.push({
+          path: `${path}[${index}].partnerCenter`,
+          message: `${key} is already mapped by ${path}[${first}]; an inbound value map sends each Partner Center value to one Salesforce value`,
+          severity: 'error',
+        });
+    });
+  }
+
+  if (writesPartnerCenter(rule)) {
+    const bySalesforce = new Map<string, number[]>();
+    entries.forEach((entry, index) => {
+      const key = show(entry.salesforce);
+      bySalesforce.set(key, [...(bySalesforce.get(key) ?? []), index]);
+    });
+    for (const [value, indexes] of bySalesforce) {
+      if (indexes.length < 2) continue;
+      const chosen = indexes.filter((index) => entries[index].outbound === true);
+      if (chosen.length !== 1) {
+        const sources = indexes.map((index) => show(entries[index].partnerCenter)).join(' and ');
+        problems.push({
+          path: `${path}[${indexes[0]}]`,
+          message:
+            chosen.length === 0
+              ? `${sources} both map to the Salesforce value ${value}; mark the one to send back to Partner Center with "outbound": true`
+              : `${sources} map to ${value} and ${chosen.length} of them say "outbound": true; exactly one may`,
+          severity: 'error',
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function checkStages(stages: StageSettings, path: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const closed: Array<[keyof StageSettings, string]> = [
+    ['won', stages.won],
+    ['lost', stages.lost],
+    ['declined', stages.declined],
+    ['expired', stages.expired],
+  ];
+  if (stages.active.includes(stages.onHold)) {
+    problems.push({
+      path: `${path}.onHold`,
+      message: `${show(stages.onHold)} is also an active stage; the on-hold stage must differ, since moving out of it accepts the referral`,
+      severity: 'error',
+    });
+  }
+  for (const [key, stage] of closed) {
+    if (stage === stages.onHold || stages.active.includes(stage)) {
+      problems.push({
+        path: `${path}.${key}`,
+        message: `${show(stage)} is also the on-hold or an active stage; a closed stage must be a different StageName`,
+        severity: 'error',
+      });
+    }
+  }
+  if (stages.won === stages.lost) {
+    problems.push({ path: `${path}.won`, message: `${show(stages.won)} is also the lost stage; won and lost must differ`, severity: 'error' });
+  }
+  return problems;
+}
