@@ -1,14 +1,14 @@
 /** Words for a configuration, as `config show` prints it. */
 import type { FieldRule, Transform } from './schema.js';
 
-export const directionArrow = (rule: FieldRule): string =>
-  rule.direction === 'both' ? '↔' : rule.direction === 'inbound' ? '→ Salesforce' : '← Partner Center';
+export const directionWords = (rule: FieldRule): string =>
+  rule.direction === 'both' ? 'both ways' : rule.direction === 'inbound' ? 'to Salesforce' : 'to Partner Center';
 
 export function describeTransform(transform: Transform | undefined): string {
   if (!transform) return '';
   switch (transform.type) {
     case 'date':
-      return 'date ↔ date-time';
+      return 'date-time as date';
     case 'scale':
       return `× ${transform.factor}`;
     case 'list':

@@ -26,8 +26,8 @@ export type ConfigSource =
 export type LoadedConfig = {
   config: PcsyncConfig;
   source: ConfigSource;
-  /** Problems that do not stop pcsync (none today from the file alone; the org check adds warnings). */
-  warnings: ConfigProblem[];
+  /** The project's sfdx-project.json, when there is one (also with --config), and its package directories. */
+  project?: { file: string; packageDirectories: string[] };
 };
 
 export type LoadConfigOptions = {
@@ -50,12 +50,14 @@ export async function loadConfigWithSource(options: LoadConfigOptions = {}): Pro
   const env = options.env ?? process.env;
   const { raw, source, prefix } = await readRaw(options);
   const config = validateConfig(raw, prefix, source.file);
-  return { config: applyEnvironment(config, env), source, warnings: [] };
+  const projectFile = findProjectFile(options.projectDir ?? process.cwd());
+  const project = projectFile ? { file: projectFile, packageDirectories: await readPackageDirectories(projectFile) } : undefined;
+  return { config: applyEnvironment(config, env), source, ...(project ? { project } : {}) };
 }
 
 /** Validates an already-parsed pcsync section; `prefix` is how its keys are named in errors. */
 export function validateConfig(raw: unknown, prefix = PROJECT_PREFIX, file?: string): PcsyncConfig {
-  const parsed = pcsyncConfigSchema.safeParse(raw ?? {});
+  const parsed = pcsyncConfigSchema.safeParse(raw ?? {}, { reportInput: true });
   if (!parsed.success) throw configError(file, parsed.error.issues.map((issue) => fromZodIssue(issue, prefix)));
   const config: PcsyncConfig = { ...parsed.data, mapping: parsed.data.mapping ?? DEFAULT_MAPPING.map((rule) => ({ ...rule })) };
   const problems = errorsOf(checkRules(config, prefix));
@@ -116,6 +118,14 @@ async function readJson(file: string): Promise<unknown> {
       1
     );
   }
+}
+
+async function readPackageDirectories(projectFile: string): Promise<string[]> {
+  const project = (await readJson(projectFile)) as { packageDirectories?: Array<{ path?: unknown }> } | null;
+  const dirs = (Array.isArray(project?.packageDirectories) ? project.packageDirectories : [])
+    .map((entry) => entry?.path)
+    .filter((dir): dir is string => typeof dir === 'string');
+  return dirs.length > 0 ? dirs : ['force-app'];
 }
 
 function findProjectFile(start: string): string | undefined {

@@ -17,10 +17,9 @@ const enumError = (allowed: readonly string[]) => (issue: { input?: unknown }) =
   `${JSON.stringify(issue.input)} is not allowed; use one of: ${allowed.join(', ')}`;
 
 const nonEmpty = z.string().trim().min(1, { error: 'must not be empty' });
-const httpsUrl = z
-  .string()
-  .url({ error: (issue) => `${JSON.stringify(issue.input)} is not a URL` })
-  .refine((value) => /^https?:\/\//.test(value), { error: 'must be an http(s) URL' });
+const httpUrl = z.string().refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL`,
+});
 
 /** A Salesforce field API name (`Amount`, `Referral_Identifier__c`) or, for reads, a relationship path (`Account.BillingCountryCode`). */
 const SALESFORCE_FIELD = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
@@ -81,9 +80,9 @@ export const fieldRuleSchema = z.strictObject({
 });
 
 export const partnerCenterSchema = z.strictObject({
-  referralsBaseUrl: httpsUrl.default('https://api.partner.microsoft.com/v1.0/engagements'),
-  webhooksBaseUrl: httpsUrl.default('https://api.partnercenter.microsoft.com/webhooks/v1'),
-  authority: httpsUrl.default('https://login.microsoftonline.com/{tenant}'),
+  referralsBaseUrl: httpUrl.default('https://api.partner.microsoft.com/v1.0/engagements'),
+  webhooksBaseUrl: httpUrl.default('https://api.partnercenter.microsoft.com/webhooks/v1'),
+  authority: httpUrl.default('https://login.microsoftonline.com/{tenant}'),
   tenantId: nonEmpty.optional(),
   clientId: nonEmpty.optional(),
   concurrency: z.int().min(1).max(32).default(4),
@@ -120,7 +119,7 @@ export const serveSchema = z.strictObject({
   port: z.int().min(0).max(65535).default(8080),
   path: z.string().startsWith('/', { error: 'must start with "/"' }).default('/webhooks/partner-center'),
   certificateUrlAllowList: z
-    .array(httpsUrl.refine((value) => value.startsWith('https://'), { error: 'must be an https URL' }))
+    .array(httpUrl.refine((value) => value.startsWith('https://'), { error: 'must be an https URL' }))
     .min(1)
     .default(['https://3psostorageacct.blob.core.windows.net/cert/']),
   reconcileIntervalSeconds: z.int().min(10).max(86_400).default(300),

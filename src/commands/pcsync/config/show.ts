@@ -1,7 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { loadConfigWithSource, type ConfigSource, type PcsyncConfig } from '../../../config/index.js';
-import { describeRuleExtras, directionArrow } from '../../../config/describe.js';
+import { describeRuleExtras, directionWords } from '../../../config/describe.js';
 import { configFlag } from '../../../shared/flags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -30,7 +30,7 @@ export default class ConfigShow extends SfCommand<ConfigShowResult> {
       data: config.mapping.map((rule, index) => ({
         '#': index,
         'Partner Center': rule.partnerCenter,
-        Direction: directionArrow(rule),
+        Direction: directionWords(rule),
         Salesforce: rule.salesforce,
         Owner: rule.owner,
         Notes: describeRuleExtras(rule),

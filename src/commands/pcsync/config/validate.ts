@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import {
@@ -8,6 +9,7 @@ import {
   type ConfigProblem,
   type ConfigSource,
 } from '../../../config/index.js';
+import { projectDescriber } from '../../../config/project-schema.js';
 import { configFlag } from '../../../shared/flags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -35,22 +37,23 @@ export default class ConfigValidate extends SfCommand<ConfigValidateResult> {
 
   public async run(): Promise<ConfigValidateResult> {
     const { flags } = await this.parse(ConfigValidate);
-    const { config, source } = await loadConfigWithSource({ configFile: flags.config });
+    const { config, source, project } = await loadConfigWithSource({ configFile: flags.config });
     const where = source.file ?? messages.getMessage('info.defaults');
     this.log(messages.getMessage('info.fileValid', [where, config.mapping.length]));
 
     const org = flags['target-org'];
-    if (!org) {
-      return { valid: true, source, rules: config.mapping.length, orgChecked: false, warnings: [] };
-    }
-
-    const username = org.getUsername();
-    this.spinner.start(messages.getMessage('info.checkingOrg', [username ?? org.getOrgId()]));
+    const orgName = org ? org.getUsername() ?? org.getOrgId() : undefined;
     let problems: ConfigProblem[];
-    try {
-      problems = await checkAgainstOrg(config, connectionDescriber(org.getConnection(flags['api-version'])));
-    } finally {
-      this.spinner.stop();
+    if (org) {
+      this.spinner.start(messages.getMessage('info.checkingOrg', [orgName]));
+      try {
+        problems = await checkAgainstOrg(config, connectionDescriber(org.getConnection(flags['api-version'])));
+      } finally {
+        this.spinner.stop();
+      }
+    } else {
+      const root = project ? path.dirname(project.file) : process.cwd();
+      problems = await checkAgainstOrg(config, await projectDescriber(root, project?.packageDirectories ?? []));
     }
 
     const warnings = problems.filter((problem) => problem.severity === 'warning');
@@ -58,16 +61,13 @@ export default class ConfigValidate extends SfCommand<ConfigValidateResult> {
     const errors = problems.filter((problem) => problem.severity === 'error');
     if (errors.length > 0) {
       const list = errors.map((problem) => `  - ${problem.path}: ${problem.message}`).join('\n');
-      const error = new ConfigError(
-        messages.getMessage('error.orgMismatch', [username ?? org.getOrgId(), list]),
-        'PcsyncConfigOrgMismatch',
-        messages.getMessages('error.orgMismatch.actions'),
-        1
-      );
+      const error = org
+        ? new ConfigError(messages.getMessage('error.orgMismatch', [orgName, list]), 'PcsyncConfigOrgMismatch', messages.getMessages('error.orgMismatch.actions'), 1)
+        : new ConfigError(messages.getMessage('error.projectMismatch', [list]), 'PcsyncConfigProjectMismatch', messages.getMessages('error.projectMismatch.actions'), 1);
       error.setData({ file: source.file, problems: errors });
       throw error;
     }
-    this.log(messages.getMessage('info.orgValid', [username ?? org.getOrgId()]));
-    return { valid: true, source, rules: config.mapping.length, orgChecked: true, username, warnings };
+    this.log(org ? messages.getMessage('info.orgValid', [orgName]) : messages.getMessage('info.projectValid'));
+    return { valid: true, source, rules: config.mapping.length, orgChecked: Boolean(org), ...(orgName ? { username: orgName } : {}), warnings };
   }
 }
