@@ -119,7 +119,7 @@ describe('custom fields', () => {
     const mismatched = actualFields
       .filter((f) => text(f.field, 'fullName') !== undefined && text(f.field, 'fullName') !== f.name)
       .map((f) => rel(f.file));
-    expect(mismatched).to.deep.equal([]);
+    expect(mismatched, mismatched.join('\n')).to.deep.equal([]);
   });
 
   it('never makes a field required (required fields cannot be granted in permission sets)', () => {

@@ -52,6 +52,6 @@ describe('custom objects', () => {
       if (other) clashes.push(`${other} and ${f.object}.${f.name} share ${key}`);
       seen.set(key, `${f.object}.${f.name}`);
     }
-    expect(clashes).to.deep.equal([]);
+    expect(clashes, clashes.join('\n')).to.deep.equal([]);
   });
 });

@@ -69,7 +69,7 @@ describe('permission sets', () => {
             }
           }
         }
-        expect(wrong).to.deep.equal([]);
+        expect(wrong, wrong.join('\n')).to.deep.equal([]);
       });
 
       it('never makes a formula or required field editable, nor grants edit without read', () => {
@@ -83,7 +83,7 @@ describe('permission sets', () => {
             );
           })
           .map((g) => g.field);
-        expect(invalid).to.deep.equal([]);
+        expect(invalid, invalid.join('\n')).to.deep.equal([]);
       });
 
       it('grants the expected object access on both custom objects, and nothing broader', () => {

@@ -31,7 +31,7 @@ describe('force-app XML', () => {
         failures.push(error instanceof Error ? error.message : String(error));
       }
     }
-    expect(failures).to.deep.equal([]);
+    expect(failures, failures.join('\n')).to.deep.equal([]);
   });
 
   it('gives every -meta.xml file an XML declaration and one root in the metadata namespace', () => {
@@ -48,7 +48,7 @@ describe('force-app XML', () => {
         problems.push(`${rel(file)}: root must be one element with xmlns="${METADATA_NAMESPACE}"`);
       }
     }
-    expect(problems).to.deep.equal([]);
+    expect(problems, problems.join('\n')).to.deep.equal([]);
   });
 
   it('keeps every value in objects/ and permissionsets/ on one line with no padding (a formatter has not wrapped it)', () => {
@@ -63,6 +63,6 @@ describe('force-app XML', () => {
         }
       }
     }
-    expect(problems).to.deep.equal([]);
+    expect(problems, problems.join('\n')).to.deep.equal([]);
   });
 });
