@@ -1,0 +1,120 @@
+/**
+ * What the emulator does to requests for tests and benchmarks: injected latency, injected faults (503,
+ * REQUEST_LIMIT_EXCEEDED, dropped connection), the daily API request limit, and per-endpoint request counters.
+ */
+
+export type FaultKind = 'unavailable' | 'limit' | 'drop';
+
+export const FAULT_KINDS: FaultKind[] = ['unavailable', 'limit', 'drop'];
+
+export type FaultOptions = {
+  /** Probability (0..1) that a request fails. */
+  rate?: number;
+  /** The kinds a random fault is drawn from (default: all three). */
+  kinds?: FaultKind[];
+  /** Only requests whose path contains this string (or matches this regular expression source) can fault. */
+  match?: string;
+  /** Faults for the next matching requests, in order, before any random ones. */
+  next?: FaultKind[];
+  /** Seed of the random draw (deterministic runs). */
+  seed?: number;
+};
+
+/** mulberry32: small, fast and deterministic. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export class Faults {
+  private rate = 0;
+  private kinds: FaultKind[] = FAULT_KINDS;
+  private match: RegExp | undefined;
+  private queue: FaultKind[] = [];
+  private random: () => number = rng(1);
+
+  public constructor(options: FaultOptions = {}) {
+    this.set(options);
+  }
+
+  public set(options: FaultOptions): void {
+    if (options.rate !== undefined) {
+      if (!(options.rate >= 0 && options.rate <= 1)) throw new Error(`fault rate must be between 0 and 1 (was ${options.rate})`);
+      this.rate = options.rate;
+    }
+    if (options.kinds) {
+      const bad = options.kinds.filter((k) => !FAULT_KINDS.includes(k));
+      if (bad.length > 0) throw new Error(`unknown fault kind: ${bad.join(', ')} (allowed: ${FAULT_KINDS.join(', ')})`);
+      this.kinds = options.kinds.length > 0 ? options.kinds : FAULT_KINDS;
+    }
+    if (options.match !== undefined) this.match = options.match === '' ? undefined : new RegExp(options.match);
+    if (options.next) this.queue = [...options.next];
+    if (options.seed !== undefined) this.random = rng(options.seed);
+  }
+
+  public clear(): void {
+    this.rate = 0;
+    this.kinds = FAULT_KINDS;
+    this.match = undefined;
+    this.queue = [];
+  }
+
+  public state(): { rate: number; kinds: FaultKind[]; match: string | null; next: FaultKind[] } {
+    return { rate: this.rate, kinds: this.kinds, match: this.match?.source ?? null, next: [...this.queue] };
+  }
+
+  /** The fault to inject for this request, if any. */
+  public draw(path: string): FaultKind | undefined {
+    if (this.match && !this.match.test(path)) return undefined;
+    const queued = this.queue.shift();
+    if (queued) return queued;
+    if (this.rate <= 0) return undefined;
+    if (this.random() >= this.rate) return undefined;
+    return this.kinds[Math.floor(this.random() * this.kinds.length)] ?? 'unavailable';
+  }
+}
+
+export class Counters {
+  private readonly counts = new Map<string, number>();
+
+  public add(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  public snapshot(): Record<string, number> {
+    return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  public total(): number {
+    let sum = 0;
+    for (const n of this.counts.values()) sum += n;
+    return sum;
+  }
+
+  public reset(): void {
+    this.counts.clear();
+  }
+}
+
+/** The org's daily API request allowance, reported in `Sforce-Limit-Info` and enforced with REQUEST_LIMIT_EXCEEDED. */
+export class ApiLimit {
+  public used = 0;
+  public constructor(public max: number) {}
+
+  /** Counts one API request; false when the allowance is spent. */
+  public take(): boolean {
+    if (this.used >= this.max) return false;
+    this.used++;
+    return true;
+  }
+
+  public header(): string {
+    return `api-usage=${this.used}/${this.max}`;
+  }
+}

@@ -1,0 +1,96 @@
+/** HTTP plumbing shared by the handlers: bounded body reads, JSON/CSV answers, Salesforce-shaped errors. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError } from './errors.js';
+
+export type Reply = {
+  status: number;
+  body?: unknown;
+  /** Sent as-is (CSV, XML) instead of JSON. */
+  raw?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+};
+
+export type RequestContext = {
+  method: string;
+  path: string;
+  url: URL;
+  params: string[];
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+  /** The API version in the path (`64.0`), when there is one. */
+  version: string;
+};
+
+export class BodyTooLarge extends Error {}
+
+/** Reads the body, refusing more than `limit` bytes. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (error) => {
+      if (!failed) reject(error);
+    });
+  });
+}
+
+/** Parses a JSON body, answering 400 JSON_PARSER_ERROR (as a real org does) when it is not JSON. */
+export function jsonBody(ctx: RequestContext): unknown {
+  const text = ctx.body.toString('utf8');
+  if (text.trim() === '') throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body is empty.');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ApiError(400, 'JSON_PARSER_ERROR', `Unexpected character in request body: ${(error as Error).message}`);
+  }
+}
+
+export function jsonObject(ctx: RequestContext): Record<string, unknown> {
+  const body = jsonBody(ctx);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ApiError(400, 'JSON_PARSER_ERROR', 'Cannot deserialize instance of object from the request body: expected a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+export function send(res: ServerResponse, reply: Reply, extraHeaders: Record<string, string> = {}): void {
+  const headers: Record<string, string> = { ...extraHeaders, ...(reply.headers ?? {}) };
+  if (reply.raw !== undefined) {
+    headers['Content-Type'] = reply.contentType ?? 'text/plain; charset=UTF-8';
+    res.writeHead(reply.status, headers);
+    res.end(reply.raw);
+    return;
+  }
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers);
+    res.end();
+    return;
+  }
+  headers['Content-Type'] = reply.contentType ?? 'application/json;charset=UTF-8';
+  res.writeHead(reply.status, headers);
+  res.end(JSON.stringify(reply.body));
+}
+
+export function json(status: number, body: unknown): Reply {
+  return { status, body };
+}

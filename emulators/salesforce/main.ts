@@ -1,0 +1,69 @@
+/**
+ * `npm run emulate:salesforce -- [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata [DIR]]`
+ * Prints `Salesforce emulator listening on http://127.0.0.1:PORT` once it accepts connections, then
+ * `SF_ACCESS_TOKEN=…` for `sf org login access-token`; stops cleanly on SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { startSalesforceEmulator } from './server.js';
+
+function usage(message: string): never {
+  console.error(`${message}\nusage: emulate:salesforce [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata [DIR]] [--daily-api-limit N]`);
+  process.exit(2);
+}
+
+function number(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) usage(`--${name} must be a number between ${min} and ${max} (was ${value})`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        port: { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'fault-rate': { type: 'string' },
+        seed: { type: 'string' },
+        'load-metadata': { type: 'boolean' },
+        'metadata-dir': { type: 'string' },
+        'daily-api-limit': { type: 'string' },
+      },
+      allowPositionals: false,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const { values } = parsed;
+  const emulator = await startSalesforceEmulator({
+    port: number('port', values.port, 0, 65_535),
+    latencyMs: number('latency-ms', values['latency-ms'], 0, 600_000),
+    faultRate: number('fault-rate', values['fault-rate'], 0, 1),
+    seed: values.seed,
+    loadMetadata: values['metadata-dir'] ?? values['load-metadata'] ?? false,
+    dailyApiLimit: number('daily-api-limit', values['daily-api-limit'], 0, Number.MAX_SAFE_INTEGER),
+  });
+  console.log(`Salesforce emulator listening on ${emulator.url}`);
+  console.log(`SF_ACCESS_TOKEN=${emulator.accessToken}`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    emulator
+      .close()
+      .then(() => {
+        console.error(`Salesforce emulator stopped (${signal})`);
+        process.exit(0);
+      })
+      .catch(() => process.exit(1));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`Salesforce emulator failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

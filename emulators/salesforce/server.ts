@@ -1,0 +1,417 @@
+/**
+ * The Salesforce org emulator: a node:http server on 127.0.0.1 with the REST API pcsync and the sf CLI use, and
+ * admin endpoints under `/__emulator/` (a path no real org has) so tests, the demo and benchmarks can drive it.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { BulkService } from './bulk.js';
+import { DeployService } from './deploy.js';
+import { ApiError, RecordError } from './errors.js';
+import { ApiLimit, Counters, type FaultKind, type FaultOptions, Faults } from './faults.js';
+import { BodyTooLarge, type Reply, type RequestContext, json, readBody, send } from './http.js';
+import { DEFAULT_ACCESS_TOKEN_SECRET, DEFAULT_API_VERSION, DEFAULT_USERNAME, Org, REPO_FORCE_APP, type SeedData } from './org.js';
+import * as rest from './rest.js';
+import type { SfRecord } from './store.js';
+
+export type SalesforceEmulatorOptions = {
+  /** Port on 127.0.0.1 (0 or omitted: pick a free one). */
+  port?: number;
+  /** Delay added to every API request. */
+  latencyMs?: number;
+  /** Probability (0..1) that an API request fails with one of the fault kinds. */
+  faultRate?: number;
+  /** Seed of the fault draw, for deterministic runs. */
+  faultSeed?: number;
+  /** Seed data, or the path of a JSON seed file. */
+  seed?: SeedData | string;
+  /** Load CustomObject/CustomField metadata at start: true = this repository's force-app, or a folder. */
+  loadMetadata?: boolean | string;
+  /** Daily API request allowance (default 15,000 as in a Developer Edition org); reported in Sforce-Limit-Info. */
+  dailyApiLimit?: number;
+  /** Highest API version served (default 64.0). */
+  apiVersion?: string;
+  /** The access token the org accepts (default: a fixed emulator token). */
+  accessToken?: string;
+  /** Username of the signed-in user (default emu@pcsync.example). */
+  username?: string;
+  /** Largest request body accepted for JSON resources (default 50 MB); larger bodies get 413. */
+  maxBodyBytes?: number;
+  /** Largest Bulk API 2.0 CSV upload (default 150 MB). */
+  maxUploadBytes?: number;
+};
+
+export type SalesforceEmulator = {
+  /** `http://127.0.0.1:PORT` (no trailing slash). */
+  url: string;
+  port: number;
+  accessToken: string;
+  orgId: string;
+  userId: string;
+  username: string;
+  apiVersion: string;
+  /** Requests per endpoint, keyed `METHOD /route` (e.g. `GET /query`, `PATCH /composite/sobjects/{type}/{field}`). */
+  counters(): Record<string, number>;
+  resetCounters(): void;
+  /** Data back to the seed, counters, faults, latency and API usage cleared; the schema back to start unless kept. */
+  reset(options?: { keepSchema?: boolean }): void;
+  setFaults(options: FaultOptions): void;
+  clearFaults(): void;
+  setLatency(ms: number): void;
+  setDailyApiLimit(max: number): void;
+  apiUsage(): { used: number; max: number };
+  /** Inserts seed records (system mode: Ids and read-only fields may be given). */
+  seed(data: SeedData): Record<string, number>;
+  /** The stored rows of an object (all fields), for assertions. */
+  records(objectName: string): SfRecord[];
+  close(): Promise<void>;
+};
+
+type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
+type Route = { method: string; pattern: RegExp; key: string; handler: Handler; upload?: boolean };
+
+const ID = '([A-Za-z0-9]{15}|[A-Za-z0-9]{18})';
+const NAME = '([A-Za-z][A-Za-z0-9_]*)';
+
+export async function startSalesforceEmulator(options: SalesforceEmulatorOptions = {}): Promise<SalesforceEmulator> {
+  const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+  const metadataDir = options.loadMetadata === true ? REPO_FORCE_APP : typeof options.loadMetadata === 'string' ? options.loadMetadata : undefined;
+  const seed = typeof options.seed === 'string' ? Org.readSeedFile(options.seed) : options.seed;
+  const org = new Org(apiVersion, options.username ?? DEFAULT_USERNAME, metadataDir, seed);
+  const accessToken = options.accessToken ?? `${org.orgId15}!${DEFAULT_ACCESS_TOKEN_SECRET}`;
+  const counters = new Counters();
+  const faults = new Faults({ rate: options.faultRate ?? 0, seed: options.faultSeed ?? 1 });
+  const limit = new ApiLimit(options.dailyApiLimit ?? 15_000);
+  const maxBody = options.maxBodyBytes ?? 50 * 1024 * 1024;
+  const maxUpload = options.maxUploadBytes ?? 150 * 1024 * 1024;
+  let latencyMs = options.latencyMs ?? 0;
+  const deploys = new DeployService(org);
+  const bulk = new BulkService(org);
+  let baseUrl = '';
+
+  const api = (method: string, route: string, key: string, handler: Handler, upload = false): Route => ({
+    method,
+    pattern: new RegExp(`^/services/data/v(\\d+\\.\\d)${route}/?$`),
+    key: `${method} ${key}`,
+    handler,
+    upload,
+  });
+  const routes: Route[] = [
+    api('GET', '', '/', (ctx) => rest.resources(ctx)),
+    api('GET', '/sobjects', '/sobjects', (ctx) => rest.describeGlobal(org, ctx)),
+    api('GET', `/sobjects/${NAME}`, '/sobjects/{type}', (ctx) => rest.describeBasic(org, ctx, ctx.params[0])),
+    api('GET', `/sobjects/${NAME}/describe`, '/sobjects/{type}/describe', (ctx) => rest.describe(org, ctx, ctx.params[0])),
+    api('POST', `/sobjects/${NAME}`, '/sobjects/{type}', (ctx) => rest.createRecord(org, ctx, ctx.params[0])),
+    api('GET', `/sobjects/${NAME}/${ID}`, '/sobjects/{type}/{id}', (ctx) => rest.getRecord(org, ctx, ctx.params[0], ctx.params[1])),
+    api('PATCH', `/sobjects/${NAME}/${ID}`, '/sobjects/{type}/{id}', (ctx) => rest.updateRecord(org, ctx, ctx.params[0], ctx.params[1])),
+    api('DELETE', `/sobjects/${NAME}/${ID}`, '/sobjects/{type}/{id}', (ctx) => rest.deleteRecord(org, ctx.params[0], ctx.params[1])),
+    api('GET', `/sobjects/${NAME}/${NAME}/([^/]+)`, '/sobjects/{type}/{field}/{value}', (ctx) =>
+      rest.getByExternalId(org, ctx, ctx.params[0], ctx.params[1], decodeURIComponent(ctx.params[2]))
+    ),
+    api('PATCH', `/sobjects/${NAME}/${NAME}/([^/]+)`, '/sobjects/{type}/{field}/{value}', (ctx) =>
+      rest.upsertRecord(org, ctx, ctx.params[0], ctx.params[1], decodeURIComponent(ctx.params[2]))
+    ),
+    api('GET', '/query', '/query', (ctx) => rest.query(org, ctx, false)),
+    api('GET', '/query/([A-Za-z0-9]+-\\d+)', '/query/{locator}', (ctx) => rest.queryMore(org, ctx, ctx.params[0], false)),
+    api('GET', '/queryAll', '/queryAll', (ctx) => rest.query(org, ctx, true)),
+    api('GET', '/queryAll/([A-Za-z0-9]+-\\d+)', '/queryAll/{locator}', (ctx) => rest.queryMore(org, ctx, ctx.params[0], true)),
+    api('GET', '/tooling/query', '/tooling/query', (ctx) => rest.toolingQuery(ctx)),
+    api('GET', '/limits', '/limits', () => rest.limits(org, limit.used, limit.max)),
+    api('POST', '/composite/sobjects', '/composite/sobjects', (ctx) => rest.collectionCreate(org, ctx)),
+    api('PATCH', '/composite/sobjects', '/composite/sobjects', (ctx) => rest.collectionUpdate(org, ctx)),
+    api('DELETE', '/composite/sobjects', '/composite/sobjects', (ctx) => rest.collectionDelete(org, ctx)),
+    api('GET', `/composite/sobjects/${NAME}`, '/composite/sobjects/{type}', (ctx) => rest.collectionRetrieve(org, ctx, ctx.params[0])),
+    api('POST', `/composite/sobjects/${NAME}`, '/composite/sobjects/{type}', (ctx) => rest.collectionRetrieve(org, ctx, ctx.params[0])),
+    api('PATCH', `/composite/sobjects/${NAME}/${NAME}`, '/composite/sobjects/{type}/{field}', (ctx) =>
+      rest.collectionUpsert(org, ctx, ctx.params[0], ctx.params[1])
+    ),
+    api('POST', '/metadata/deployRequest', '/metadata/deployRequest', (ctx) => deploys.start(ctx), true),
+    api('GET', `/metadata/deployRequest/${ID}`, '/metadata/deployRequest/{id}', (ctx) => deploys.status(ctx, ctx.params[0])),
+    api('POST', '/jobs/ingest', '/jobs/ingest', (ctx) => bulk.create(ctx)),
+    api('GET', '/jobs/ingest', '/jobs/ingest', (ctx) => bulk.list(ctx)),
+    api('GET', `/jobs/ingest/${ID}`, '/jobs/ingest/{id}', (ctx) => bulk.get(ctx, ctx.params[0])),
+    api('PATCH', `/jobs/ingest/${ID}`, '/jobs/ingest/{id}', (ctx) => bulk.patch(ctx, ctx.params[0])),
+    api('DELETE', `/jobs/ingest/${ID}`, '/jobs/ingest/{id}', (ctx) => bulk.remove(ctx.params[0])),
+    api('PUT', `/jobs/ingest/${ID}/batches`, '/jobs/ingest/{id}/batches', (ctx) => bulk.upload(ctx, ctx.params[0]), true),
+    api('GET', `/jobs/ingest/${ID}/successfulResults`, '/jobs/ingest/{id}/successfulResults', (ctx) => bulk.results(ctx.params[0], 'successful')),
+    api('GET', `/jobs/ingest/${ID}/failedResults`, '/jobs/ingest/{id}/failedResults', (ctx) => bulk.results(ctx.params[0], 'failed')),
+    api('GET', `/jobs/ingest/${ID}/unprocessedrecords`, '/jobs/ingest/{id}/unprocessedrecords', (ctx) => bulk.results(ctx.params[0], 'unprocessed')),
+  ];
+
+  const reset = (resetOptions: { keepSchema?: boolean } = {}): void => {
+    org.reset(resetOptions);
+    deploys.reset();
+    bulk.reset();
+    counters.reset();
+    faults.clear();
+    latencyMs = options.latencyMs ?? 0;
+    limit.used = 0;
+  };
+
+  const admin = async (req: IncomingMessage, path: string, body: Buffer): Promise<Reply> => {
+    const method = req.method ?? 'GET';
+    const input = (): Record<string, unknown> => {
+      const text = body.toString('utf8').trim();
+      if (text === '') return {};
+      const parsed = JSON.parse(text) as unknown;
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'expected a JSON object');
+      return parsed as Record<string, unknown>;
+    };
+    if (path === '/__emulator/health') return json(200, { ok: true });
+    if (path === '/__emulator/counters' && method === 'GET') {
+      return json(200, { counters: counters.snapshot(), total: counters.total(), apiUsage: { used: limit.used, max: limit.max } });
+    }
+    if ((path === '/__emulator/counters' && method === 'DELETE') || (path === '/__emulator/counters/reset' && method === 'POST')) {
+      counters.reset();
+      return json(200, { ok: true });
+    }
+    if (path === '/__emulator/reset' && method === 'POST') {
+      reset({ keepSchema: input().keepSchema === true });
+      return json(200, { ok: true });
+    }
+    if (path === '/__emulator/faults') {
+      if (method === 'GET') return json(200, faults.state());
+      if (method === 'DELETE') {
+        faults.clear();
+        return json(200, faults.state());
+      }
+      try {
+        faults.set(input());
+      } catch (error) {
+        throw new ApiError(400, 'INVALID_FAULTS', (error as Error).message);
+      }
+      return json(200, faults.state());
+    }
+    if (path === '/__emulator/latency' && method === 'POST') {
+      const ms = Number(input().ms);
+      if (!Number.isFinite(ms) || ms < 0) throw new ApiError(400, 'INVALID_LATENCY', 'ms must be a number ≥ 0');
+      latencyMs = ms;
+      return json(200, { latencyMs });
+    }
+    if (path === '/__emulator/limits' && method === 'POST') {
+      const body2 = input();
+      if (body2.dailyApiLimit !== undefined) limit.max = Number(body2.dailyApiLimit);
+      if (body2.used !== undefined) limit.used = Number(body2.used);
+      return json(200, { used: limit.used, max: limit.max });
+    }
+    if (path === '/__emulator/seed' && method === 'POST') {
+      try {
+        return json(200, { inserted: org.loadSeed(input()) });
+      } catch (error) {
+        if (error instanceof RecordError) throw new ApiError(400, error.errors[0].statusCode, error.message);
+        throw error;
+      }
+    }
+    const records = /^\/__emulator\/records\/([A-Za-z0-9_]+)$/.exec(path);
+    if (records && method === 'GET') {
+      const object = org.schema.object(records[1]);
+      if (!object) throw new ApiError(404, 'NOT_FOUND', `no object ${records[1]}`);
+      return json(200, { records: org.store.all(object) });
+    }
+    await Promise.resolve();
+    throw new ApiError(404, 'NOT_FOUND', `no admin resource ${method} ${path}`);
+  };
+
+  const authorized = (req: IncomingMessage): boolean => {
+    const header = req.headers.authorization ?? '';
+    const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(header);
+    return m?.[1].trim() === accessToken;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    // `sf` stores the instance URL with a trailing slash, so its calls start with `//services/…`: collapse slashes.
+    const rawPath = (req.url ?? '/').replace(/^[^?]*/, (p) => p.replace(/\/{2,}/g, '/'));
+    const url = new URL(rawPath, 'http://127.0.0.1');
+    const path = url.pathname;
+
+    if (path.startsWith('/__emulator/')) {
+      try {
+        const body = await readBody(req, maxUpload);
+        send(res, await admin(req, path, body));
+      } catch (error) {
+        sendError(res, error, {});
+      }
+      return;
+    }
+
+    const versionsRoute = path === '/services/data' || path === '/services/data/';
+    const userinfoRoute = path === '/services/oauth2/userinfo';
+    const soapRoute = /^\/services\/Soap\/[mcu]\/\d+\.\d$/.test(path);
+    let route: Route | undefined;
+    let params: string[] = [];
+    let version = apiVersion;
+    let methodAllowed = true;
+    if (!versionsRoute && !userinfoRoute && !soapRoute) {
+      const candidates = routes.filter((r) => r.pattern.test(path));
+      route = candidates.find((r) => r.method === method);
+      methodAllowed = candidates.length === 0 || route !== undefined;
+      const m = route?.pattern.exec(path) ?? candidates[0]?.pattern.exec(path);
+      if (m) {
+        version = m[1];
+        params = m.slice(2);
+      }
+    }
+    const key = versionsRoute
+      ? `${method} /services/data`
+      : userinfoRoute
+        ? `${method} /services/oauth2/userinfo`
+        : soapRoute
+          ? `${method} /services/Soap`
+          : route
+            ? route.key
+            : `${method} (unknown)`;
+    counters.add(key);
+
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+
+    const fault: FaultKind | undefined = faults.draw(path);
+    if (fault === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    const limitHeaders = (): Record<string, string> => ({ 'Sforce-Limit-Info': limit.header() });
+    if (fault === 'unavailable') {
+      send(res, json(503, [{ errorCode: 'SERVER_UNAVAILABLE', message: 'Server temporarily unavailable. Please retry your request.' }]), limitHeaders());
+      req.resume();
+      return;
+    }
+    if (fault === 'limit') {
+      send(res, json(403, [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }]), limitHeaders());
+      req.resume();
+      return;
+    }
+
+    if (versionsRoute && method === 'GET') {
+      send(res, rest.versions(org));
+      req.resume();
+      return;
+    }
+    if (soapRoute) {
+      send(res, {
+        status: 500,
+        contentType: 'text/xml; charset=utf-8',
+        raw:
+          '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="http://soap.sforce.com/2006/04/metadata">' +
+          '<soapenv:Body><soapenv:Fault><faultcode>sf:UNSUPPORTED_API_VERSION</faultcode><faultstring>This emulator serves the Metadata REST API only: set SF_ORG_METADATA_REST_DEPLOY=true</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>',
+      });
+      req.resume();
+      return;
+    }
+    if (!authorized(req)) {
+      if (userinfoRoute) send(res, { status: 403, raw: 'Bad_OAuth_Token', contentType: 'text/plain' });
+      else send(res, json(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]));
+      req.resume();
+      return;
+    }
+    if (userinfoRoute) {
+      send(res, rest.userinfo(org, baseUrl));
+      req.resume();
+      return;
+    }
+    if (!limit.take()) {
+      send(res, json(403, [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }]), limitHeaders());
+      req.resume();
+      return;
+    }
+    if (!route) {
+      const reply = methodAllowed
+        ? json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }])
+        : json(405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: `HTTP Method '${method}' not allowed. Allowed are ${routes.filter((r) => r.pattern.test(path)).map((r) => r.method).join(',')}` }]);
+      send(res, reply, limitHeaders());
+      req.resume();
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, route.upload ? maxUpload : maxBody);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        send(res, json(413, [{ errorCode: 'REQUEST_ENTITY_TOO_LARGE', message: `The request body exceeds the maximum size of ${route.upload ? maxUpload : maxBody} bytes` }]), {
+          ...limitHeaders(),
+          Connection: 'close',
+        });
+        res.on('finish', () => req.socket.destroy());
+        return;
+      }
+      throw error;
+    }
+    const ctx: RequestContext = { method, path, url, params, headers: req.headers, body, version };
+    try {
+      send(res, await route.handler(ctx), limitHeaders());
+    } catch (error) {
+      sendError(res, error, limitHeaders());
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendError(res, error, {});
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    url: baseUrl,
+    port,
+    accessToken,
+    orgId: org.orgId,
+    userId: org.userId,
+    username: org.username,
+    apiVersion,
+    counters: () => counters.snapshot(),
+    resetCounters: () => counters.reset(),
+    reset,
+    setFaults: (fault) => faults.set(fault),
+    clearFaults: () => faults.clear(),
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    setDailyApiLimit: (max) => {
+      limit.max = max;
+    },
+    apiUsage: () => ({ used: limit.used, max: limit.max }),
+    seed: (data) => org.loadSeed(data),
+    records: (objectName) => {
+      const object = org.schema.object(objectName);
+      if (!object) throw new Error(`no object ${objectName}`);
+      return org.store.all(object).map((r) => ({ ...r }));
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+function sendError(res: ServerResponse, error: unknown, headers: Record<string, string>): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (error instanceof ApiError) {
+    send(res, json(error.status, error.body()), headers);
+  } else if (error instanceof RecordError) {
+    send(res, json(400, error.restBody()), headers);
+  } else if (error instanceof SyntaxError) {
+    send(res, json(400, [{ errorCode: 'JSON_PARSER_ERROR', message: error.message }]), headers);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    send(res, json(500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: `An unexpected error occurred in the emulator: ${message}` }]), headers);
+  }
+}

@@ -1,0 +1,591 @@
+/**
+ * In-memory records with what a real org enforces on every write: known and writable fields, types and lengths,
+ * required fields, restricted picklists, unique external ids, references, and system fields maintained per write.
+ */
+import { RecordError, type SaveError } from './errors.js';
+import { IdFactory, isValidId, to18 } from './ids.js';
+import { type FieldDef, type ObjectDef, OPPORTUNITY_STAGES, type SchemaRegistry } from './schema.js';
+import { asText } from './text.js';
+
+export type SfRecord = Record<string, unknown>;
+
+export type WriteOptions = {
+  /** Seeds may set read-only fields (CreatedDate…) and their own Ids. */
+  systemMode?: boolean;
+  /** Bulk CSV semantics: strings everywhere; `#N/A` clears a field. */
+  csv?: boolean;
+};
+
+/** A monotonic clock so that two writes never share a SystemModstamp (watermarks stay strict). */
+export class Clock {
+  private last = 0;
+  public now(): number {
+    const t = Math.max(Date.now(), this.last + 1);
+    this.last = t;
+    return t;
+  }
+}
+
+export function formatDateTime(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+0000');
+}
+
+type JournalEntry = { object: string; id: string; before: SfRecord | undefined };
+
+export class RecordStore {
+  private readonly tables = new Map<string, Map<string, SfRecord>>();
+  /** `object.field` (lower-case) → value key → Ids, for unique and external-id fields. */
+  private readonly indexes = new Map<string, Map<string, Set<string>>>();
+  private journal: JournalEntry[] | undefined;
+  private autoNumbers = new Map<string, number>();
+
+  public constructor(
+    public readonly schema: SchemaRegistry,
+    public readonly ids: IdFactory,
+    public readonly clock: Clock,
+    public userId: string
+  ) {}
+
+  public clear(): void {
+    this.tables.clear();
+    this.indexes.clear();
+    this.autoNumbers.clear();
+    this.ids.reset();
+  }
+
+  public table(object: ObjectDef): Map<string, SfRecord> {
+    const key = object.name.toLowerCase();
+    let table = this.tables.get(key);
+    if (!table) {
+      table = new Map();
+      this.tables.set(key, table);
+    }
+    return table;
+  }
+
+  public all(object: ObjectDef): SfRecord[] {
+    return [...this.table(object).values()];
+  }
+
+  public get(object: ObjectDef, id: string): SfRecord | undefined {
+    return isValidId(id) ? this.table(object).get(to18(id)) : undefined;
+  }
+
+  /** Finds the object of an Id by its key prefix. */
+  public findById(id: string): { object: ObjectDef; record: SfRecord } | undefined {
+    if (!isValidId(id)) return undefined;
+    const object = this.schema.objectByPrefix(id.slice(0, 3));
+    const record = object ? this.table(object).get(to18(id)) : undefined;
+    return object && record ? { object, record } : undefined;
+  }
+
+  /** Runs `fn` all or nothing: any throw restores every record it touched. */
+  public transaction<T>(fn: () => T): T {
+    const outer = this.journal;
+    const journal: JournalEntry[] = [];
+    this.journal = journal;
+    try {
+      const result = fn();
+      this.journal = outer;
+      outer?.push(...journal);
+      return result;
+    } catch (error) {
+      this.journal = outer;
+      this.rollback(journal);
+      throw error;
+    }
+  }
+
+  /** Starts an explicit journal (for allOrNone collections that collect per-record results). */
+  public begin(): { rollback: () => void; commit: () => void } {
+    const journal: JournalEntry[] = [];
+    const outer = this.journal;
+    this.journal = journal;
+    return {
+      rollback: (): void => {
+        this.journal = outer;
+        this.rollback(journal);
+      },
+      commit: (): void => {
+        this.journal = outer;
+        outer?.push(...journal);
+      },
+    };
+  }
+
+  private rollback(journal: JournalEntry[]): void {
+    for (const entry of journal.reverse()) {
+      const object = this.schema.object(entry.object);
+      if (!object) continue;
+      const current = this.table(object).get(entry.id);
+      if (current) this.unindex(object, current);
+      if (entry.before) {
+        this.table(object).set(entry.id, entry.before);
+        this.index(object, entry.before);
+      } else {
+        this.table(object).delete(entry.id);
+      }
+    }
+  }
+
+  private put(object: ObjectDef, record: SfRecord): void {
+    const id = record.Id as string;
+    const table = this.table(object);
+    const before = table.get(id);
+    this.journal?.push({ object: object.name, id, before });
+    if (before) this.unindex(object, before);
+    table.set(id, record);
+    this.index(object, record);
+  }
+
+  private remove(object: ObjectDef, id: string): void {
+    const table = this.table(object);
+    const before = table.get(id);
+    if (!before) return;
+    this.journal?.push({ object: object.name, id, before });
+    this.unindex(object, before);
+    table.delete(id);
+  }
+
+  private indexedFields(object: ObjectDef): FieldDef[] {
+    return [...object.fields.values()].filter((f) => f.unique || f.externalId);
+  }
+
+  private indexFor(object: ObjectDef, f: FieldDef): Map<string, Set<string>> {
+    const key = `${object.name}.${f.name}`.toLowerCase();
+    let index = this.indexes.get(key);
+    if (!index) {
+      index = new Map();
+      this.indexes.set(key, index);
+    }
+    return index;
+  }
+
+  private static valueKey(f: FieldDef, value: unknown): string | undefined {
+    if (value === null || value === undefined || value === '') return undefined;
+    const s = typeof value === 'number' ? String(value) : (value as string);
+    return f.caseSensitive ? s : s.toLowerCase();
+  }
+
+  private index(object: ObjectDef, record: SfRecord): void {
+    for (const f of this.indexedFields(object)) {
+      const key = RecordStore.valueKey(f, record[f.name]);
+      if (key === undefined) continue;
+      const index = this.indexFor(object, f);
+      const ids = index.get(key) ?? new Set<string>();
+      ids.add(record.Id as string);
+      index.set(key, ids);
+    }
+  }
+
+  private unindex(object: ObjectDef, record: SfRecord): void {
+    for (const f of this.indexedFields(object)) {
+      const key = RecordStore.valueKey(f, record[f.name]);
+      if (key === undefined) continue;
+      const ids = this.indexFor(object, f).get(key);
+      ids?.delete(record.Id as string);
+      if (ids?.size === 0) this.indexFor(object, f).delete(key);
+    }
+  }
+
+  /** After a schema change: backfill new fields on existing rows and rebuild the unique/external-id indexes. */
+  public reindex(): void {
+    this.indexes.clear();
+    for (const object of this.schema.allObjects()) {
+      for (const record of this.table(object).values()) {
+        for (const f of object.fields.values()) {
+          if (!(f.name in record)) record[f.name] = f.type === 'boolean' ? Boolean(f.defaultValue) : null;
+        }
+        this.index(object, record);
+      }
+    }
+  }
+
+  /** Records whose field equals the value (through the index for unique and external-id fields). */
+  public findBy(object: ObjectDef, f: FieldDef, value: unknown): SfRecord[] {
+    const wanted = RecordStore.valueKey(f, value);
+    if (wanted === undefined) return [];
+    if (f.unique || f.externalId) {
+      const table = this.table(object);
+      return [...(this.indexFor(object, f).get(wanted) ?? [])].map((id) => table.get(id)).filter((r): r is SfRecord => r !== undefined);
+    }
+    return this.all(object).filter((r) => RecordStore.valueKey(f, r[f.name]) === wanted);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  public insert(object: ObjectDef, input: SfRecord, options: WriteOptions = {}): SfRecord {
+    if (!object.createable && !options.systemMode) {
+      throw RecordError.of('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `entity type ${object.name} does not support insert`);
+    }
+    const now = formatDateTime(this.clock.now());
+    const errors: SaveError[] = [];
+    const values = this.coerceAll(object, input, 'insert', options, errors);
+    let id: string | undefined;
+    if (options.systemMode && typeof input.Id === 'string' && isValidId(input.Id)) {
+      id = to18(input.Id);
+      this.ids.observe(id);
+    }
+    const record: SfRecord = {};
+    for (const f of object.fields.values()) {
+      if (f.name === 'Id') continue;
+      if (f.name in values) record[f.name] = values[f.name];
+      else if (f.defaultValue !== null && f.defaultValue !== undefined) record[f.name] = f.defaultValue;
+      else if (f.type === 'boolean') record[f.name] = false;
+      else record[f.name] = null;
+    }
+    const missing = [...object.fields.values()]
+      .filter((f) => f.createable && !f.nillable && !f.defaultedOnCreate && (record[f.name] === null || record[f.name] === undefined))
+      .map((f) => f.name);
+    if (missing.length > 0) errors.push({ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing });
+    if (errors.length > 0) throw new RecordError(errors);
+    record.Id = id ?? this.ids.next(object.keyPrefix);
+    const system = (name: string, value: unknown): void => {
+      if (object.fields.has(name.toLowerCase()) && (!options.systemMode || record[name] === null || record[name] === undefined)) record[name] = value;
+    };
+    system('CreatedDate', now);
+    system('LastModifiedDate', now);
+    system('SystemModstamp', now);
+    system('CreatedById', this.userId);
+    system('LastModifiedById', this.userId);
+    system('OwnerId', this.userId);
+    record.IsDeleted = false;
+    this.derive(object, record, values, true);
+    this.checkUnique(object, record);
+    this.put(object, record);
+    return record;
+  }
+
+  public update(object: ObjectDef, id: string, input: SfRecord, options: WriteOptions = {}): SfRecord {
+    const existing = this.get(object, id);
+    if (!existing) {
+      if (isValidId(id) && id.slice(0, 3) !== object.keyPrefix) {
+        throw RecordError.of('MALFORMED_ID', `${object.label} ID: id value of incorrect type: ${id}`, ['Id']);
+      }
+      throw RecordError.of('ENTITY_IS_DELETED', 'entity is deleted', []);
+    }
+    if (!object.updateable && !options.systemMode) {
+      throw RecordError.of('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `entity type ${object.name} does not support update`);
+    }
+    const errors: SaveError[] = [];
+    const values = this.coerceAll(object, input, 'update', options, errors);
+    const nulled = Object.keys(values).filter((name) => {
+      const f = this.schema.field(object, name);
+      return f && !f.nillable && f.type !== 'boolean' && (values[name] === null || values[name] === undefined);
+    });
+    if (nulled.length > 0) errors.push({ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${nulled.join(', ')}]`, fields: nulled });
+    if (errors.length > 0) throw new RecordError(errors);
+    const record: SfRecord = { ...existing, ...values };
+    const now = formatDateTime(this.clock.now());
+    if (!options.systemMode || !('LastModifiedDate' in values)) record.LastModifiedDate = now;
+    if (!options.systemMode || !('SystemModstamp' in values)) record.SystemModstamp = now;
+    if (!options.systemMode || !('LastModifiedById' in values)) record.LastModifiedById = this.userId;
+    this.derive(object, record, values, false);
+    this.checkUnique(object, record);
+    this.put(object, record);
+    return record;
+  }
+
+  public delete(object: ObjectDef, id: string): void {
+    if (!object.deletable) throw RecordError.of('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `entity type ${object.name} does not support delete`);
+    const existing = this.get(object, id);
+    if (!existing) throw RecordError.of('ENTITY_IS_DELETED', 'entity is deleted', []);
+    this.transaction(() => {
+      // Cascade deletes of master-detail children and of Opportunity Contact Roles, as a real org does.
+      for (const child of this.schema.childRelationships(object)) {
+        const childObject = this.schema.object(child.childSObject);
+        const childField = childObject ? this.schema.field(childObject, child.field) : undefined;
+        if (!childObject || !childField) continue;
+        const cascade = !childField.nillable || childObject.name === 'OpportunityContactRole';
+        for (const row of this.all(childObject)) {
+          if (row[childField.name] !== existing.Id) continue;
+          if (cascade) this.remove(childObject, row.Id as string);
+          else this.put(childObject, { ...row, [childField.name]: null });
+        }
+      }
+      this.remove(object, existing.Id as string);
+    });
+  }
+
+  /** Upsert by an external id (or `Id`): updates the single match, creates when none, refuses when several. */
+  public upsert(object: ObjectDef, extField: FieldDef, extValue: unknown, input: SfRecord, options: WriteOptions = {}): { record: SfRecord; created: boolean } {
+    if (extField.name === 'Id') {
+      const existing = typeof extValue === 'string' ? this.get(object, extValue) : undefined;
+      if (!existing) throw RecordError.of('NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${String(extValue)}`);
+      return { record: this.update(object, existing.Id as string, input, options), created: false };
+    }
+    const body = { ...input };
+    for (const key of Object.keys(body)) if (key.toLowerCase() === extField.name.toLowerCase()) delete body[key];
+    const errors: SaveError[] = [];
+    const coerced = this.coerce(object, extField, extValue, errors, options);
+    if (errors.length > 0) throw new RecordError(errors);
+    if (coerced === null || coerced === undefined || coerced === '') {
+      throw RecordError.of('MISSING_ARGUMENT', `${extField.name} not specified`, [extField.name]);
+    }
+    const matches = this.findBy(object, extField, coerced);
+    if (matches.length > 1) {
+      throw RecordError.of('DUPLICATE_EXTERNAL_ID', `${extField.label}: more than one record found for external id field: ${matches.map((m) => String(m.Id)).join(', ')}`, [extField.name]);
+    }
+    if (matches.length === 1) {
+      return { record: this.update(object, matches[0].Id as string, body, options), created: false };
+    }
+    return { record: this.insert(object, { ...body, [extField.name]: coerced }, options), created: true };
+  }
+
+  // ---------------------------------------------------------------- validation
+
+  private coerceAll(object: ObjectDef, input: SfRecord, mode: 'insert' | 'update', options: WriteOptions, errors: SaveError[]): SfRecord {
+    const values: SfRecord = {};
+    const readOnly: string[] = [];
+    for (const [key, raw] of Object.entries(input)) {
+      if (key === 'attributes' || (key.toLowerCase() === 'id' && mode === 'update')) continue;
+      if (key.toLowerCase() === 'id' && !options.systemMode) {
+        errors.push({ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: 'Record ID: cannot specify Id in an insert call', fields: ['Id'] });
+        continue;
+      }
+      if (key.toLowerCase() === 'id') continue;
+      const f = this.schema.field(object, key);
+      if (!f) {
+        errors.push({ statusCode: 'INVALID_FIELD', message: `No such column '${key}' on sobject of type ${object.name}`, fields: [key] });
+        continue;
+      }
+      if (options.csv && raw === '' ) continue;
+      const writable = mode === 'insert' ? f.createable : f.updateable;
+      if (!writable && !options.systemMode) {
+        readOnly.push(f.name);
+        continue;
+      }
+      values[f.name] = this.coerce(object, f, options.csv && raw === '#N/A' ? null : raw, errors, options);
+    }
+    if (readOnly.length > 0) {
+      errors.push({
+        statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+        message: `Unable to create/update fields: ${readOnly.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+        fields: readOnly,
+      });
+    }
+    return values;
+  }
+
+  private coerce(object: ObjectDef, f: FieldDef, raw: unknown, errors: SaveError[], options: WriteOptions): unknown {
+    const fail = (statusCode: string, message: string): null => {
+      errors.push({ statusCode, message, fields: [f.name] });
+      return null;
+    };
+    if (raw === null || raw === undefined || (raw === '' && f.type !== 'boolean')) return f.type === 'boolean' ? false : null;
+    if (typeof raw === 'object') return fail('JSON_PARSER_ERROR', `Cannot deserialize instance of ${f.type} from START_OBJECT value for field ${f.name}`);
+    const text = asText(raw);
+    const typeError = (): null => fail('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${text}`);
+    switch (f.type) {
+      case 'boolean': {
+        if (typeof raw === 'boolean') return raw;
+        const lower = text.toLowerCase();
+        if (['true', '1', 'yes'].includes(lower)) return true;
+        if (['false', '0', 'no', ''].includes(lower)) return false;
+        return typeError();
+      }
+      case 'double':
+      case 'currency':
+      case 'percent':
+      case 'int': {
+        const n = typeof raw === 'number' ? raw : text.trim() === '' ? NaN : Number(text);
+        if (!Number.isFinite(n)) return typeError();
+        const scale = f.type === 'int' ? 0 : f.scale;
+        const rounded = Number(n.toFixed(scale));
+        const digits = Math.trunc(Math.abs(rounded)).toString().length;
+        if (f.precision > 0 && digits > f.precision - scale) {
+          return fail('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${text}`);
+        }
+        return rounded;
+      }
+      case 'date': {
+        const m = /^(\d{4})-(\d{2})-(\d{2})(T.*)?$/.exec(text);
+        if (!m || Number.isNaN(Date.parse(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`)) || new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`).getUTCDate() !== Number(m[3])) {
+          return typeError();
+        }
+        return `${m[1]}-${m[2]}-${m[3]}`;
+      }
+      case 'datetime': {
+        const normalized = text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+        const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(normalized) : NaN;
+        if (Number.isNaN(ms)) return typeError();
+        return formatDateTime(ms);
+      }
+      case 'reference': {
+        if (!isValidId(text)) return fail('MALFORMED_ID', `${f.label}: id value of incorrect type: ${text}`);
+        const id = to18(text);
+        const target = this.schema.objectByPrefix(id.slice(0, 3));
+        if (!target || !f.referenceTo.some((t) => t.toLowerCase() === target.name.toLowerCase())) {
+          return fail('FIELD_INTEGRITY_EXCEPTION', `${f.label}: id value of incorrect type: ${text}`);
+        }
+        if (!this.table(target).has(id) && !options.systemMode) {
+          return fail('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`);
+        }
+        return id;
+      }
+      case 'picklist': {
+        if (f.restrictedPicklist && !f.picklistValues.some((v) => v.value === text)) {
+          return fail('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${text}`);
+        }
+        if (text.length > 255) return fail('STRING_TOO_LONG', `${f.label}: data value too large: ${text.slice(0, 40)}... (max length=255)`);
+        return text;
+      }
+      case 'multipicklist': {
+        const parts = text.split(';').filter((p) => p !== '');
+        const bad = f.restrictedPicklist ? parts.filter((p) => !f.picklistValues.some((v) => v.value === p)) : [];
+        if (bad.length > 0) return fail('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${bad.join(';')}`);
+        return parts.join(';');
+      }
+      case 'email':
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) return fail('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${text}`);
+        return this.checkLength(f, text, fail);
+      case 'time':
+        if (!/^\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?$/.test(text)) return typeError();
+        return text;
+      default:
+        return this.checkLength(f, text, fail);
+    }
+  }
+
+  private checkLength(f: FieldDef, text: string, fail: (code: string, message: string) => null): string | null {
+    if (f.length > 0 && text.length > f.length) {
+      return fail('STRING_TOO_LONG', `${f.label}: data value too large: ${text.length > 40 ? `${text.slice(0, 40)}...` : text} (max length=${f.length})`);
+    }
+    return text;
+  }
+
+  private checkUnique(object: ObjectDef, record: SfRecord): void {
+    for (const f of object.fields.values()) {
+      if (!f.unique) continue;
+      const key = RecordStore.valueKey(f, record[f.name]);
+      if (key === undefined) continue;
+      const holder = [...(this.indexFor(object, f).get(key) ?? [])].find((id) => id !== record.Id);
+      if (holder) {
+        throw RecordError.of('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${holder}`, []);
+      }
+    }
+  }
+
+  /** Standard behaviour a real org computes: names, Opportunity stage flags, auto numbers, formulas. */
+  private derive(object: ObjectDef, record: SfRecord, values: SfRecord, inserting: boolean): void {
+    if (['Contact', 'Lead', 'User'].includes(object.name)) {
+      record.Name = [record.FirstName, record.LastName].filter((v) => typeof v === 'string' && v !== '').join(' ');
+    }
+    if (object.name === 'Opportunity') {
+      const stage = OPPORTUNITY_STAGES.find((s) => s.name === record.StageName);
+      if ((inserting || 'StageName' in values) && !('Probability' in values)) record.Probability = stage?.probability ?? record.Probability ?? null;
+      record.IsClosed = stage?.closed ?? false;
+      record.IsWon = stage?.won ?? false;
+      if (inserting || 'StageName' in values) {
+        record.ForecastCategoryName = stage ? (stage.won ? 'Closed' : stage.closed ? 'Omitted' : stage.probability >= 70 ? 'Commit' : 'Pipeline') : 'Pipeline';
+      }
+      const amount = typeof record.Amount === 'number' ? record.Amount : null;
+      const probability = typeof record.Probability === 'number' ? record.Probability : null;
+      record.ExpectedRevenue = amount !== null && probability !== null ? Number(((amount * probability) / 100).toFixed(2)) : null;
+    }
+    if (inserting) {
+      for (const f of object.fields.values()) {
+        if (!f.autoNumber || (record[f.name] !== null && record[f.name] !== undefined)) continue;
+        const key = `${object.name}.${f.name}`;
+        const n = (this.autoNumbers.get(key) ?? 0) + 1;
+        this.autoNumbers.set(key, n);
+        record[f.name] = formatAutoNumber(f.displayFormat ?? '{0}', n);
+      }
+    }
+    for (const f of object.fields.values()) {
+      if (f.calculated && f.calculatedFormula) record[f.name] = evaluateFormula(f.calculatedFormula, record);
+    }
+  }
+}
+
+function formatAutoNumber(format: string, n: number): string {
+  return format.replace(/\{(0+)\}/, (_m, zeros: string) => String(n).padStart(zeros.length, '0'));
+}
+
+/**
+ * An approximate formula evaluator for the text formulas pcsync uses: string literals, field references, `&`,
+ * `TEXT()`, `IF(ISPICKVAL(f,'v'), a, b)`, `CASE(expr, v1, r1, …, else)`. Anything else evaluates to null.
+ */
+export function evaluateFormula(formula: string, record: SfRecord): unknown {
+  try {
+    const tokens = formula.match(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[A-Za-z_][A-Za-z0-9_.]*|\d+(?:\.\d+)?|&&|\|\||<>|!=|[=&(),+<>]/g) ?? [];
+    let pos = 0;
+    const peek = (): string | undefined => tokens[pos];
+    const next = (): string => tokens[pos++] ?? '';
+    const expect = (t: string): void => {
+      if (next() !== t) throw new Error(`expected ${t}`);
+    };
+    const args = (): unknown[] => {
+      expect('(');
+      const list: unknown[] = [];
+      if (peek() === ')') {
+        next();
+        return list;
+      }
+      for (;;) {
+        list.push(concat());
+        const t = next();
+        if (t === ')') return list;
+        if (t !== ',') throw new Error('bad args');
+      }
+    };
+    const primary = (): unknown => {
+      const t = next();
+      if (/^["']/.test(t)) return t.slice(1, -1).replace(/\\(.)/g, '$1');
+      if (/^\d/.test(t)) return Number(t);
+      if (t === '(') {
+        const v = concat();
+        expect(')');
+        return v;
+      }
+      const upper = t.toUpperCase();
+      if (upper === 'TRUE') return true;
+      if (upper === 'FALSE') return false;
+      if (upper === 'NULL') return null;
+      if (peek() === '(') {
+        const a = args();
+        switch (upper) {
+          case 'TEXT':
+            return a[0] === null || a[0] === undefined ? '' : asText(a[0]);
+          case 'ISPICKVAL':
+            return (a[0] ?? '') === a[1];
+          case 'ISBLANK':
+          case 'ISNULL':
+            return a[0] === null || a[0] === undefined || a[0] === '';
+          case 'NOT':
+            return !a[0];
+          case 'IF':
+            return a[0] ? a[1] : a[2];
+          case 'BLANKVALUE':
+            return a[0] === null || a[0] === undefined || a[0] === '' ? a[1] : a[0];
+          case 'CASE': {
+            const subject = a[0] ?? '';
+            for (let i = 1; i + 1 < a.length; i += 2) if (a[i] === subject) return a[i + 1];
+            return a.length % 2 === 0 ? a[a.length - 1] : null;
+          }
+          default:
+            throw new Error(`unsupported function ${t}`);
+        }
+      }
+      const key = Object.keys(record).find((k) => k.toLowerCase() === t.toLowerCase());
+      if (key === undefined) throw new Error(`unknown field ${t}`);
+      return record[key];
+    };
+    const concat = (): unknown => {
+      let left = primary();
+      while (peek() === '&' || peek() === '+' || peek() === '=') {
+        const op = next();
+        const right = primary();
+        if (op === '=') left = left === right;
+        else if (op === '+' && typeof left === 'number' && typeof right === 'number') left = left + right;
+        else left = `${left === null || left === undefined ? '' : asText(left)}${right === null || right === undefined ? '' : asText(right)}`;
+      }
+      return left;
+    };
+    const value = concat();
+    if (pos !== tokens.length) return null;
+    return value === '' ? null : value;
+  } catch {
+    return null;
+  }
+}
