@@ -1,0 +1,215 @@
+/**
+ * The Salesforce org emulator through the real `sf` binary (throwaway HOME) and a real jsforce connection:
+ * login, Metadata REST deploy of this project's force-app, data create/query round trip, INVALID_FIELD,
+ * a 200-record collection upsert twice, a 5,000-row Bulk API 2.0 upsert with invalid rows, and exact counters.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@jsforce/jsforce-node';
+import { expect } from 'chai';
+import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce/index.js';
+import { repoRoot, SfSession } from '../helpers/sf-cli.js';
+
+type DeployResult = {
+  status: string;
+  success: boolean;
+  files: Array<{ fullName: string; type: string; state: string; filePath?: string }>;
+};
+
+/** The components `sf project deploy start --source-dir force-app` finds locally (type#fullName). */
+function localComponents(): string[] {
+  const root = path.join(repoRoot, 'force-app', 'main', 'default');
+  const found: string[] = [];
+  const objects = path.join(root, 'objects');
+  for (const object of safeList(objects)) {
+    if (safeList(path.join(objects, object)).some((f) => f === `${object}.object-meta.xml`)) found.push(`CustomObject#${object}`);
+    for (const file of safeList(path.join(objects, object, 'fields'))) {
+      found.push(`CustomField#${object}.${file.replace(/\.field-meta\.xml$/, '')}`);
+    }
+  }
+  for (const file of safeList(path.join(root, 'permissionsets'))) found.push(`PermissionSet#${file.replace(/\.permissionset-meta\.xml$/, '')}`);
+  for (const dir of safeList(path.join(root, 'lwc'))) {
+    if (statSync(path.join(root, 'lwc', dir)).isDirectory() && safeList(path.join(root, 'lwc', dir)).some((f) => f.endsWith('.js-meta.xml'))) {
+      found.push(`LightningComponentBundle#${dir}`);
+    }
+  }
+  for (const file of safeList(path.join(root, 'flexipages'))) found.push(`FlexiPage#${file.replace(/\.flexipage-meta\.xml$/, '')}`);
+  for (const file of safeList(path.join(root, 'layouts'))) found.push(`Layout#${file.replace(/\.layout-meta\.xml$/, '')}`);
+  return found.sort();
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => !f.startsWith('.') && f !== '__tests__');
+  } catch {
+    return [];
+  }
+}
+
+describe('Salesforce emulator through the real sf CLI and jsforce', function () {
+  this.timeout(120_000);
+  let emulator: SalesforceEmulator;
+  let session: SfSession;
+
+  before(async () => {
+    emulator = await startSalesforceEmulator({ port: 0 });
+    session = SfSession.create({ linkPlugin: false, env: { SF_ACCESS_TOKEN: emulator.accessToken, CI: 'true' } });
+  });
+
+  after(async () => {
+    session?.clean();
+    await emulator?.close();
+  });
+
+  it('logs in with sf org login access-token', async () => {
+    const login = await session.runJson<{ username: string; orgId: string; instanceUrl: string; isDevHub: boolean }>([
+      'org',
+      'login',
+      'access-token',
+      '--instance-url',
+      emulator.url,
+      '--no-prompt',
+      '--alias',
+      'emu',
+    ]);
+    expect(login.exitCode, login.stderr).to.equal(0);
+    expect(login.json.result?.username).to.equal(emulator.username);
+    expect(login.json.result?.orgId).to.equal(emulator.orgId);
+    expect(login.json.result?.isDevHub).to.equal(false);
+    expect(emulator.counters()).to.deep.equal({
+      'GET /services/oauth2/userinfo': 1,
+      'GET /sobjects/{type}/{id}': 1,
+      'GET /query': 2,
+      'GET /services/data': 1,
+      'GET /tooling/query': 1,
+    });
+  });
+
+  it('deploys force-app over the Metadata REST API and reports every component', async () => {
+    emulator.resetCounters();
+    const deploy = await session.runJson<DeployResult>(['project', 'deploy', 'start', '--source-dir', 'force-app', '--target-org', 'emu', '--wait', '5'], {
+      env: { SF_ORG_METADATA_REST_DEPLOY: 'true' },
+    });
+    expect(deploy.exitCode, deploy.stdout.slice(0, 2000)).to.equal(0);
+    expect(deploy.json.result?.status).to.equal('Succeeded');
+    // A bundle is reported once per file it holds, so compare the set of components.
+    const reported = [...new Set((deploy.json.result?.files ?? []).map((f) => `${f.type}#${f.fullName}`))].sort();
+    expect(reported).to.deep.equal(localComponents());
+    expect((deploy.json.result?.files ?? []).every((f) => f.state === 'Created')).to.equal(true);
+    const counters = emulator.counters();
+    expect(counters['POST /metadata/deployRequest']).to.equal(1);
+    expect(counters['GET /metadata/deployRequest/{id}']).to.be.at.least(1);
+    expect(Object.keys(counters).filter((k) => !k.includes('deployRequest') && k !== 'GET /services/data')).to.deep.equal([]);
+  });
+
+  it('round-trips an Opportunity with custom fields through sf data create record and sf data query', async () => {
+    const created = await session.runJson<{ id: string; success: boolean }>([
+      'data',
+      'create',
+      'record',
+      '--sobject',
+      'Opportunity',
+      '--values',
+      "Name='Contoso co-sell' StageName='Prospecting' CloseDate=2027-01-31 Referral_Identifier__c='REF-E2E-1' Sync_With_Partner_Center__c=true How_Can_Microsoft_Help__c='Proof of concept or demo'",
+      '--target-org',
+      'emu',
+    ]);
+    expect(created.exitCode, created.stdout).to.equal(0);
+    expect(created.json.result?.success).to.equal(true);
+    expect(created.json.result?.id).to.match(/^006[A-Za-z0-9]{15}$/);
+    const queried = await session.runJson<{ records: Array<Record<string, unknown>>; totalSize: number }>([
+      'data',
+      'query',
+      '--query',
+      "SELECT Id, Name, StageName, CloseDate, Referral_Identifier__c, Sync_With_Partner_Center__c, How_Can_Microsoft_Help__c FROM Opportunity WHERE Referral_Identifier__c = 'REF-E2E-1'",
+      '--target-org',
+      'emu',
+    ]);
+    expect(queried.exitCode, queried.stdout).to.equal(0);
+    expect(queried.json.result?.totalSize).to.equal(1);
+    const record = queried.json.result?.records[0] ?? {};
+    expect(record.Id).to.equal(created.json.result?.id);
+    expect(record).to.include({
+      Name: 'Contoso co-sell',
+      StageName: 'Prospecting',
+      CloseDate: '2027-01-31',
+      Referral_Identifier__c: 'REF-E2E-1',
+      Sync_With_Partner_Center__c: true,
+      How_Can_Microsoft_Help__c: 'Proof of concept or demo',
+    });
+  });
+
+  it('fails a query of an undeployed field with INVALID_FIELD', async () => {
+    const failed = await session.runJson(['data', 'query', '--query', 'SELECT Id, Not_Deployed__c FROM Opportunity', '--target-org', 'emu']);
+    expect(failed.exitCode).to.equal(1);
+    expect(failed.json.name).to.equal('INVALID_FIELD');
+    expect(failed.json.message).to.include("No such column 'Not_Deployed__c' on entity 'Opportunity'");
+  });
+
+  it('upserts 200 Opportunities by Referral_Identifier__c in one request, then updates them', async () => {
+    emulator.resetCounters();
+    const conn = new Connection({ instanceUrl: emulator.url, accessToken: emulator.accessToken, version: '64.0' });
+    const records = Array.from({ length: 200 }, (_, i) => ({
+      Referral_Identifier__c: `REF-COLL-${i}`,
+      Name: `Collection ${i}`,
+      StageName: 'Qualification',
+      CloseDate: '2027-03-31',
+      Amount: 1000 + i,
+    }));
+    const first = await conn.sobject('Opportunity').upsert(records, 'Referral_Identifier__c');
+    expect(first).to.have.length(200);
+    expect(first.every((r) => r.success && r.created === true)).to.equal(true);
+    const second = await conn.sobject('Opportunity').upsert(
+      records.map((r) => ({ ...r, StageName: 'Closed Won' })),
+      'Referral_Identifier__c'
+    );
+    expect(second.every((r) => r.success && r.created === false)).to.equal(true);
+    expect(second.map((r) => (r.success ? r.id : ''))).to.deep.equal(first.map((r) => (r.success ? r.id : '')));
+    const won = await conn.query<{ IsWon: boolean }>("SELECT IsWon FROM Opportunity WHERE Referral_Identifier__c LIKE 'REF-COLL-%' AND IsWon = true");
+    expect(won.totalSize).to.equal(200);
+    expect(emulator.counters()).to.deep.equal({ 'PATCH /composite/sobjects/{type}/{field}': 2, 'GET /query': 1 });
+  });
+
+  it('runs a 5,000-row Bulk API 2.0 upsert with invalid rows and returns correct result files', async () => {
+    emulator.resetCounters();
+    const conn = new Connection({ instanceUrl: emulator.url, accessToken: emulator.accessToken, version: '64.0' });
+    const input = Array.from({ length: 5000 }, (_, i) => {
+      const row: Record<string, string> = {
+        Referral_Identifier__c: i < 100 ? `REF-COLL-${i}` : `REF-BULK-${i}`,
+        Name: `Bulk ${i}`,
+        StageName: 'Prospecting',
+        CloseDate: '2027-06-30',
+        How_Can_Microsoft_Help__c: 'General or other',
+      };
+      if (i % 500 === 207) row.Name = ''; // required field missing
+      if (i % 500 === 211) row.How_Can_Microsoft_Help__c = 'Free lunch'; // restricted picklist
+      if (i % 500 === 213) row.CloseDate = 'not-a-date';
+      return row;
+    });
+    const results = await conn.bulk2.loadAndWaitForResults({
+      object: 'Opportunity',
+      operation: 'upsert',
+      externalIdFieldName: 'Referral_Identifier__c',
+      input,
+      pollInterval: 100,
+      pollTimeout: 60_000,
+    });
+    expect(results.failedResults).to.have.length(30);
+    expect(results.successfulResults).to.have.length(4970);
+    expect(results.unprocessedRecords).to.have.length(0);
+    const failedNames = results.failedResults.map((r) => String(r.sf__Error).split(':')[0]);
+    expect(new Set(failedNames)).to.deep.equal(new Set(['REQUIRED_FIELD_MISSING', 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'INVALID_TYPE_ON_FIELD_IN_RECORD']));
+    const updated = results.successfulResults.filter((r) => r.sf__Created === 'false');
+    expect(updated).to.have.length(100);
+    const counters = emulator.counters();
+    expect(counters['POST /jobs/ingest']).to.equal(1);
+    expect(counters['PUT /jobs/ingest/{id}/batches']).to.equal(1);
+    expect(counters['PATCH /jobs/ingest/{id}']).to.equal(1);
+    expect(counters['GET /jobs/ingest/{id}/successfulResults']).to.equal(1);
+    expect(counters['GET /jobs/ingest/{id}/failedResults']).to.equal(1);
+    expect(counters['GET /jobs/ingest/{id}/unprocessedrecords']).to.equal(1);
+    expect(counters['GET /jobs/ingest/{id}']).to.be.at.least(1);
+    const count = await conn.query("SELECT COUNT() FROM Opportunity WHERE Referral_Identifier__c LIKE 'REF-BULK-%'");
+    expect(count.totalSize).to.equal(4900 - 30);
+  });
+});
