@@ -1,0 +1,122 @@
+import { expect } from 'chai';
+import { parseCsv, startSalesforceEmulator, type SalesforceEmulator } from '../../../../emulators/salesforce/index.js';
+import { api, sfRequest, type SfErrorBody } from '../../../helpers/salesforce-emulator.js';
+
+type JobInfo = { id: string; state: string; numberRecordsProcessed: number; numberRecordsFailed: number; errorMessage?: string; contentUrl: string };
+
+describe('Salesforce emulator: Bulk API 2.0 ingest', function () {
+  this.timeout(30_000);
+  let emulator: SalesforceEmulator;
+
+  before(async () => {
+    emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true });
+  });
+
+  beforeEach(() => emulator.reset());
+
+  after(async () => {
+    await emulator?.close();
+  });
+
+  async function runJob(job: Record<string, unknown>, csv: string): Promise<JobInfo> {
+    const created = await sfRequest<JobInfo>(emulator, 'POST', api('/jobs/ingest'), job);
+    expect(created.status, created.text).to.equal(200);
+    expect(created.body.state).to.equal('Open');
+    expect(created.body.contentUrl).to.equal(`services/data/v64.0/jobs/ingest/${created.body.id}/batches`);
+    const upload = await sfRequest(emulator, 'PUT', api(`/jobs/ingest/${created.body.id}/batches`), csv, { 'Content-Type': 'text/csv' });
+    expect(upload.status).to.equal(201);
+    const closed = await sfRequest<JobInfo>(emulator, 'PATCH', api(`/jobs/ingest/${created.body.id}`), { state: 'UploadComplete' });
+    expect(closed.body.state).to.equal('UploadComplete');
+    for (let i = 0; i < 100; i++) {
+      const info = await sfRequest<JobInfo>(emulator, 'GET', api(`/jobs/ingest/${created.body.id}`));
+      if (['JobComplete', 'Failed', 'Aborted'].includes(info.body.state)) return info.body;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('job did not finish');
+  }
+
+  async function results(id: string, which: string): Promise<string[][]> {
+    const response = await sfRequest<string>(emulator, 'GET', api(`/jobs/ingest/${id}/${which}`));
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('content-type')).to.match(/^text\/csv/);
+    return parseCsv(response.text);
+  }
+
+  it('inserts rows and reports successful and failed results with the original columns', async () => {
+    const csv = 'Name,StageName,CloseDate,Amount\nOne,Prospecting,2027-01-01,10\n"Two, with ""quotes""",Prospecting,2027-01-02,20\n,Prospecting,2027-01-03,30\nFour,Prospecting,2027-01-04,abc\n';
+    const job = await runJob({ object: 'Opportunity', operation: 'insert', contentType: 'CSV', lineEnding: 'LF' }, csv);
+    expect(job).to.include({ state: 'JobComplete', numberRecordsProcessed: 4, numberRecordsFailed: 2 });
+    const ok = await results(job.id, 'successfulResults');
+    expect(ok[0]).to.deep.equal(['sf__Id', 'sf__Created', 'Name', 'StageName', 'CloseDate', 'Amount']);
+    expect(ok.slice(1).map((r) => r[2])).to.deep.equal(['One', 'Two, with "quotes"']);
+    expect(ok[1][0]).to.match(/^006[A-Za-z0-9]{15}$/);
+    expect(ok[1][1]).to.equal('true');
+    const failed = await results(job.id, 'failedResults');
+    expect(failed[0]).to.deep.equal(['sf__Id', 'sf__Error', 'Name', 'StageName', 'CloseDate', 'Amount']);
+    expect(failed[1][1]).to.equal('REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --');
+    expect(failed[2][1]).to.match(/^INVALID_TYPE_ON_FIELD_IN_RECORD:/);
+    expect(await results(job.id, 'unprocessedrecords')).to.deep.equal([['Name', 'StageName', 'CloseDate', 'Amount']]);
+    expect(emulator.records('Opportunity')).to.have.length(2);
+  });
+
+  it('upserts by external id, ignoring the empty Id column jsforce adds, and clears fields with #N/A', async () => {
+    const first = await runJob(
+      { object: 'Opportunity', operation: 'upsert', externalIdFieldName: 'Referral_Identifier__c' },
+      'Id,Referral_Identifier__c,Name,StageName,CloseDate,Description\n,R-1,One,Prospecting,2027-01-01,note\n,R-2,Two,Prospecting,2027-01-01,\n'
+    );
+    expect(first).to.include({ state: 'JobComplete', numberRecordsFailed: 0 });
+    const second = await runJob(
+      { object: 'Opportunity', operation: 'upsert', externalIdFieldName: 'Referral_Identifier__c' },
+      'Id,Referral_Identifier__c,Description\n,R-1,#N/A\n,R-3,new\n'
+    );
+    const ok = await results(second.id, 'successfulResults');
+    expect(ok.slice(1).map((r) => r[1])).to.deep.equal(['false']);
+    const failed = await results(second.id, 'failedResults');
+    expect(failed[1][1]).to.match(/^REQUIRED_FIELD_MISSING:/);
+    const r1 = emulator.records('Opportunity').find((r) => r.Referral_Identifier__c === 'R-1');
+    expect(r1?.Description).to.equal(null);
+    expect(r1?.Name).to.equal('One');
+  });
+
+  it('fails the job on a CSV with a bad header and leaves every row unprocessed', async () => {
+    const job = await runJob({ object: 'Opportunity', operation: 'insert' }, 'Name,Nope__c\nA,1\nB,2\n');
+    expect(job.state).to.equal('Failed');
+    expect(job.errorMessage).to.equal('InvalidBatch : Field name not found : Nope__c');
+    expect(await results(job.id, 'unprocessedrecords')).to.deep.equal([
+      ['Name', 'Nope__c'],
+      ['A', '1'],
+      ['B', '2'],
+    ]);
+    expect(await results(job.id, 'successfulResults')).to.deep.equal([['sf__Id', 'sf__Created', 'Name', 'Nope__c']]);
+    const duplicate = await runJob({ object: 'Opportunity', operation: 'insert' }, 'Name,name\nA,B\n');
+    expect(duplicate.errorMessage).to.match(/Duplicate field name/);
+    const upsert = await runJob({ object: 'Opportunity', operation: 'upsert', externalIdFieldName: 'Referral_Identifier__c' }, 'Name\nA\n');
+    expect(upsert.errorMessage).to.match(/Referral_Identifier__c/);
+  });
+
+  it('rejects bad job requests with Salesforce-shaped errors', async () => {
+    const object = await sfRequest<SfErrorBody>(emulator, 'POST', api('/jobs/ingest'), { object: 'Nope__c', operation: 'insert' });
+    expect(object.status).to.equal(400);
+    expect(object.body[0].errorCode).to.equal('INVALIDJOB');
+    const extId = await sfRequest<SfErrorBody>(emulator, 'POST', api('/jobs/ingest'), { object: 'Opportunity', operation: 'upsert', externalIdFieldName: 'Name' });
+    expect(extId.body[0].errorCode).to.equal('INVALIDJOB');
+    const missing = await sfRequest<SfErrorBody>(emulator, 'GET', api('/jobs/ingest/7505g0000000zzzAAA'));
+    expect(missing.status).to.equal(404);
+  });
+
+  it('aborts an open job and refuses uploads to it', async () => {
+    const created = await sfRequest<JobInfo>(emulator, 'POST', api('/jobs/ingest'), { object: 'Account', operation: 'insert' });
+    const aborted = await sfRequest<JobInfo>(emulator, 'PATCH', api(`/jobs/ingest/${created.body.id}`), { state: 'Aborted' });
+    expect(aborted.body.state).to.equal('Aborted');
+    const upload = await sfRequest<SfErrorBody>(emulator, 'PUT', api(`/jobs/ingest/${created.body.id}/batches`), 'Name\nA\n', { 'Content-Type': 'text/csv' });
+    expect(upload.status).to.equal(409);
+    expect((await sfRequest(emulator, 'DELETE', api(`/jobs/ingest/${created.body.id}`))).status).to.equal(204);
+  });
+
+  it('parses RFC 4180 CSV (quotes, CRLF, embedded newlines)', () => {
+    expect(parseCsv('a,b\r\n"x\ny","1,2"\r\n')).to.deep.equal([
+      ['a', 'b'],
+      ['x\ny', '1,2'],
+    ]);
+  });
+});

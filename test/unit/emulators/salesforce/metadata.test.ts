@@ -1,0 +1,254 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import JSZip from 'jszip';
+import { startSalesforceEmulator, type SalesforceEmulator } from '../../../../emulators/salesforce/index.js';
+import { api, queryPath, sfRequest, type SfErrorBody } from '../../../helpers/salesforce-emulator.js';
+
+type DeployStatus = {
+  id: string;
+  deployResult: {
+    status: string;
+    done: boolean;
+    success: boolean;
+    numberComponentErrors: number;
+    details: {
+      componentSuccesses: Array<{ componentType: string; fullName: string; fileName: string; created: boolean; changed: boolean }>;
+      componentFailures: Array<{ componentType: string; fullName: string; problem: string; problemType: string }>;
+    };
+  };
+};
+
+const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
+
+function field(xml: string): string {
+  return `<fields>${xml}</fields>`;
+}
+
+async function deployZip(emulator: SalesforceEmulator, files: Record<string, string>, options: Record<string, unknown> = {}): Promise<DeployStatus> {
+  const zip = new JSZip();
+  for (const [name, content] of Object.entries(files)) zip.file(name, content);
+  const bytes = await zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
+  const form = new FormData();
+  form.append('file', new Blob([bytes], { type: 'application/zip' }), 'package.xml');
+  form.append('entity_content', new Blob([JSON.stringify({ deployOptions: { rollbackOnError: true, checkOnly: false, singlePackage: true, ...options } })], { type: 'application/json' }));
+  const posted = await fetch(`${emulator.url}//services/data/v64.0/metadata/deployRequest`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${emulator.accessToken}` },
+    body: form,
+  });
+  expect(posted.status).to.equal(201);
+  const started = (await posted.json()) as DeployStatus;
+  expect(started.deployResult.done).to.equal(false);
+  for (let i = 0; i < 50; i++) {
+    const status = await sfRequest<DeployStatus>(emulator, 'GET', api(`/metadata/deployRequest/${started.id}?includeDetails=true`));
+    if (status.body.deployResult.done) return status.body;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('deploy did not finish');
+}
+
+function packageXml(types: Record<string, string[]>): string {
+  const body = Object.entries(types)
+    .map(([name, members]) => `<types>${members.map((m) => `<members>${m}</members>`).join('')}<name>${name}</name></types>`)
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><Package ${NS}>${body}<version>64.0</version></Package>`;
+}
+
+describe('Salesforce emulator: metadata', function () {
+  this.timeout(30_000);
+
+  describe('Metadata REST deploy', () => {
+    let emulator: SalesforceEmulator;
+
+    before(async () => {
+      emulator = await startSalesforceEmulator({ port: 0 });
+    });
+
+    beforeEach(() => emulator.reset());
+
+    after(async () => {
+      await emulator?.close();
+    });
+
+    it('creates custom objects and fields from the zip and reports every component', async () => {
+      const result = await deployZip(emulator, {
+        'package.xml': packageXml({
+          CustomObject: ['Widget__c'],
+          CustomField: ['Widget__c.Size__c', 'Widget__c.Opportunity__c', 'Opportunity.Widget_Code__c'],
+          PermissionSet: ['Widget_Access'],
+        }),
+        'objects/Widget__c.object': `<CustomObject ${NS}><label>Widget</label><pluralLabel>Widgets</pluralLabel><nameField><label>Widget Name</label><type>Text</type></nameField>${field(
+          '<fullName>Size__c</fullName><label>Size</label><type>Number</type><precision>5</precision><scale>1</scale>'
+        )}${field('<fullName>Opportunity__c</fullName><label>Opportunity</label><type>Lookup</type><referenceTo>Opportunity</referenceTo><relationshipName>Widgets</relationshipName>')}</CustomObject>`,
+        'objects/Opportunity.object': `<CustomObject ${NS}>${field('<fullName>Widget_Code__c</fullName><label>Widget Code</label><type>Text</type><length>10</length><externalId>true</externalId><unique>true</unique>')}</CustomObject>`,
+        'permissionsets/Widget_Access.permissionset': `<PermissionSet ${NS}><label>Widget Access</label></PermissionSet>`,
+      });
+      expect(result.deployResult).to.include({ status: 'Succeeded', success: true, numberComponentErrors: 0 });
+      const components = result.deployResult.details.componentSuccesses.map((c) => `${c.componentType}#${c.fullName}#${c.fileName}#${String(c.created)}`);
+      expect(components).to.have.members([
+        '#package.xml#package.xml#false',
+        'CustomObject#Widget__c#objects/Widget__c.object#true',
+        'CustomField#Widget__c.Size__c#objects/Widget__c.object#true',
+        'CustomField#Widget__c.Opportunity__c#objects/Widget__c.object#true',
+        'CustomField#Opportunity.Widget_Code__c#objects/Opportunity.object#true',
+        'PermissionSet#Widget_Access#permissionsets/Widget_Access.permissionset#true',
+      ]);
+
+      const opp = await sfRequest<{ id: string }>(emulator, 'POST', api('/sobjects/Opportunity'), { Name: 'O', StageName: 'Prospecting', CloseDate: '2027-01-01', Widget_Code__c: 'W1' });
+      expect(opp.status).to.equal(201);
+      const widget = await sfRequest<{ id: string }>(emulator, 'POST', api('/sobjects/Widget__c'), { Name: 'Big', Size__c: 12.34, Opportunity__c: opp.body.id });
+      expect(widget.status).to.equal(201);
+      expect(widget.body.id.slice(0, 3)).to.equal('a01');
+      const query = await sfRequest<{ records: Array<Record<string, unknown>> }>(
+        emulator,
+        'GET',
+        queryPath('SELECT Name, Size__c, Opportunity__r.Widget_Code__c FROM Widget__c')
+      );
+      expect(query.body.records[0]).to.deep.include({ Name: 'Big', Size__c: 12.3 });
+      expect(query.body.records[0].Opportunity__r).to.deep.include({ Widget_Code__c: 'W1' });
+      const children = await sfRequest<{ records: Array<{ Widgets__r: { totalSize: number } }> }>(emulator, 'GET', queryPath('SELECT Id, (SELECT Name FROM Widgets__r) FROM Opportunity'));
+      expect(children.body.records[0].Widgets__r.totalSize).to.equal(1);
+
+      // A second deploy of the same component reports it as changed.
+      const again = await deployZip(emulator, {
+        'package.xml': packageXml({ PermissionSet: ['Widget_Access'] }),
+        'permissionsets/Widget_Access.permissionset': `<PermissionSet ${NS}><label>Widget Access</label></PermissionSet>`,
+      });
+      expect(again.deployResult.details.componentSuccesses.find((c) => c.fullName === 'Widget_Access')).to.include({ created: false, changed: true });
+    });
+
+    it('fails the deploy as a whole on an invalid field and leaves the schema untouched', async () => {
+      const result = await deployZip(emulator, {
+        'package.xml': packageXml({ CustomField: ['Opportunity.Good__c', 'Opportunity.Bad__c'] }),
+        'objects/Opportunity.object': `<CustomObject ${NS}>${field('<fullName>Good__c</fullName><type>Checkbox</type><defaultValue>false</defaultValue>')}${field(
+          '<fullName>Bad__c</fullName><type>NotARealType</type>'
+        )}</CustomObject>`,
+      });
+      expect(result.deployResult).to.include({ status: 'Failed', success: false, numberComponentErrors: 1 });
+      expect(result.deployResult.details.componentFailures[0]).to.include({ componentType: 'CustomField', fullName: 'Opportunity.Bad__c', problemType: 'Error' });
+      expect(result.deployResult.details.componentFailures[0].problem).to.include('NotARealType');
+      const query = await sfRequest<SfErrorBody>(emulator, 'GET', queryPath('SELECT Good__c FROM Opportunity'));
+      expect(query.status).to.equal(400);
+      expect(query.body[0].errorCode).to.equal('INVALID_FIELD');
+    });
+
+    it('validates without changing anything when checkOnly', async () => {
+      const result = await deployZip(
+        emulator,
+        {
+          'package.xml': packageXml({ CustomField: ['Opportunity.Checked__c'] }),
+          'objects/Opportunity.object': `<CustomObject ${NS}>${field('<fullName>Checked__c</fullName><type>Text</type><length>5</length>')}</CustomObject>`,
+        },
+        { checkOnly: true }
+      );
+      expect(result.deployResult.status).to.equal('Succeeded');
+      expect((await sfRequest(emulator, 'GET', queryPath('SELECT Checked__c FROM Opportunity'))).status).to.equal(400);
+    });
+
+    it('rejects a deploy without a zip part', async () => {
+      const form = new FormData();
+      form.append('entity_content', '{}');
+      const response = await fetch(`${emulator.url}/services/data/v64.0/metadata/deployRequest`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${emulator.accessToken}` },
+        body: form,
+      });
+      expect(response.status).to.equal(400);
+      expect(((await response.json()) as SfErrorBody)[0].errorCode).to.equal('INVALID_MULTIPART_REQUEST');
+    });
+  });
+
+  describe('--load-metadata from a source-format folder', () => {
+    let dir: string;
+    let emulator: SalesforceEmulator;
+
+    before(async () => {
+      dir = mkdtempSync(path.join(tmpdir(), 'sfemu-meta-'));
+      const objectDir = path.join(dir, 'main', 'default', 'objects', 'Gadget__c');
+      mkdirSync(path.join(objectDir, 'fields'), { recursive: true });
+      writeFileSync(
+        path.join(objectDir, 'Gadget__c.object-meta.xml'),
+        `<CustomObject ${NS}><label>Gadget</label><pluralLabel>Gadgets</pluralLabel><nameField><label>Gadget Number</label><type>AutoNumber</type><displayFormat>G-{0000}</displayFormat></nameField></CustomObject>`
+      );
+      const fields: Record<string, string> = {
+        Text__c: '<type>Text</type><length>20</length><required>true</required>',
+        TextArea__c: '<type>TextArea</type>',
+        Long__c: '<type>LongTextArea</type><length>32768</length><visibleLines>3</visibleLines>',
+        Flag__c: '<type>Checkbox</type><defaultValue>true</defaultValue>',
+        Choice__c: '<type>Picklist</type><valueSet><restricted>true</restricted><valueSetDefinition><value><fullName>A</fullName><default>true</default><label>A</label></value><value><fullName>B</fullName><default>false</default><label>B</label></value></valueSetDefinition></valueSet>',
+        Num__c: '<type>Number</type><precision>4</precision><scale>0</scale>',
+        Money__c: '<type>Currency</type><precision>18</precision><scale>2</scale>',
+        Day__c: '<type>Date</type>',
+        When__c: '<type>DateTime</type>',
+        Link__c: '<type>Url</type>',
+        Mail__c: '<type>Email</type>',
+        Tel__c: '<type>Phone</type>',
+        Account__c: '<type>Lookup</type><referenceTo>Account</referenceTo><relationshipName>Gadgets</relationshipName>',
+        Label__c: '<type>Text</type><formula>Text__c &amp; " (" &amp; TEXT(Choice__c) &amp; ")"</formula>',
+      };
+      for (const [name, xml] of Object.entries(fields)) {
+        writeFileSync(path.join(objectDir, 'fields', `${name}.field-meta.xml`), `<CustomField ${NS}><fullName>${name}</fullName><label>${name}</label>${xml}</CustomField>`);
+      }
+      emulator = await startSalesforceEmulator({ port: 0, loadMetadata: dir });
+    });
+
+    after(async () => {
+      await emulator?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('maps every field type to describe', async () => {
+      const describe = await sfRequest<{ label: string; fields: Array<Record<string, unknown>> }>(emulator, 'GET', api('/sobjects/Gadget__c/describe'));
+      expect(describe.body.label).to.equal('Gadget');
+      const types = Object.fromEntries(describe.body.fields.map((f) => [f.name, f.type]));
+      expect(types).to.include({
+        Text__c: 'string',
+        TextArea__c: 'textarea',
+        Long__c: 'textarea',
+        Flag__c: 'boolean',
+        Choice__c: 'picklist',
+        Num__c: 'double',
+        Money__c: 'currency',
+        Day__c: 'date',
+        When__c: 'datetime',
+        Link__c: 'url',
+        Mail__c: 'email',
+        Tel__c: 'phone',
+        Account__c: 'reference',
+        Label__c: 'string',
+        Name: 'string',
+      });
+    });
+
+    it('applies defaults, auto numbers, formulas and field rules on write', async () => {
+      const account = await sfRequest<{ id: string }>(emulator, 'POST', api('/sobjects/Account'), { Name: 'Acme' });
+      const created = await sfRequest<{ id: string }>(emulator, 'POST', api('/sobjects/Gadget__c'), { Text__c: 'hello', Account__c: account.body.id, When__c: '2027-01-01T12:00:00Z' });
+      expect(created.status).to.equal(201);
+      const record = await sfRequest<Record<string, unknown>>(emulator, 'GET', api(`/sobjects/Gadget__c/${created.body.id}`));
+      expect(record.body).to.include({ Name: 'G-0001', Flag__c: true, Choice__c: 'A', Label__c: 'hello (A)', When__c: '2027-01-01T12:00:00.000+0000' });
+      const missing = await sfRequest<SfErrorBody>(emulator, 'POST', api('/sobjects/Gadget__c'), {});
+      expect(missing.body[0].errorCode).to.equal('REQUIRED_FIELD_MISSING');
+      const range = await sfRequest<SfErrorBody>(emulator, 'POST', api('/sobjects/Gadget__c'), { Text__c: 'x', Num__c: 12_345 });
+      expect(range.body[0].errorCode).to.equal('NUMBER_OUTSIDE_VALID_RANGE');
+      const autoNumber = await sfRequest<SfErrorBody>(emulator, 'POST', api('/sobjects/Gadget__c'), { Text__c: 'x', Name: 'mine' });
+      expect(autoNumber.body[0].errorCode).to.equal('INVALID_FIELD_FOR_INSERT_UPDATE');
+      const children = await sfRequest<{ records: Array<{ Gadgets__r: { records: Array<{ Name: string }> } }> }>(emulator, 'GET', queryPath('SELECT Name, (SELECT Name FROM Gadgets__r) FROM Account'));
+      expect(children.body.records[0].Gadgets__r.records[0].Name).to.equal('G-0001');
+    });
+  });
+
+  it("loads this repository's force-app with loadMetadata: true", async () => {
+    const emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true });
+    try {
+      const describe = await sfRequest<{ fields: Array<{ name: string }> }>(emulator, 'GET', api('/sobjects/Opportunity/describe'));
+      expect(describe.body.fields.map((f) => f.name)).to.include.members(['Referral_Identifier__c', 'Sync_With_Partner_Center__c', 'Partner_Center_Snapshot__c']);
+      for (const object of ['Partner_Center_Sync_Run__c', 'Partner_Center_Sync_Event__c']) {
+        expect((await sfRequest(emulator, 'GET', api(`/sobjects/${object}/describe`))).status).to.equal(200);
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+});
