@@ -29,7 +29,7 @@ function field(xml: string): string {
 async function deployZip(emulator: SalesforceEmulator, files: Record<string, string>, options: Record<string, unknown> = {}): Promise<DeployStatus> {
   const zip = new JSZip();
   for (const [name, content] of Object.entries(files)) zip.file(name, content);
-  const bytes = await zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
+  const bytes = await zip.generateAsync({ type: 'arraybuffer', compression: 'DEFLATE' });
   const form = new FormData();
   form.append('file', new Blob([bytes], { type: 'application/zip' }), 'package.xml');
   form.append('entity_content', new Blob([JSON.stringify({ deployOptions: { rollbackOnError: true, checkOnly: false, singlePackage: true, ...options } })], { type: 'application/json' }));
@@ -202,7 +202,7 @@ describe('Salesforce emulator: metadata', function () {
     it('maps every field type to describe', async () => {
       const describe = await sfRequest<{ label: string; fields: Array<Record<string, unknown>> }>(emulator, 'GET', api('/sobjects/Gadget__c/describe'));
       expect(describe.body.label).to.equal('Gadget');
-      const types = Object.fromEntries(describe.body.fields.map((f) => [f.name, f.type]));
+      const types = Object.fromEntries(describe.body.fields.map((f): [string, unknown] => [String(f.name), f.type]));
       expect(types).to.include({
         Text__c: 'string',
         TextArea__c: 'textarea',
