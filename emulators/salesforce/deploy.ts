@@ -42,7 +42,7 @@ export function parseMultipart(body: Buffer, contentType: string | undefined): P
 
 type ComponentMessage = Record<string, unknown>;
 
-type DeployRecord = {
+export type DeployRecord = {
   id: string;
   options: Record<string, unknown>;
   status: 'Pending' | 'InProgress' | 'Succeeded' | 'Failed';
@@ -94,9 +94,16 @@ export class DeployService {
         throw new ApiError(400, 'JSON_PARSER_ERROR', 'entity_content is not valid JSON');
       }
     }
+    const record = await this.begin(file.data, options);
+    return json(201, this.view(record, ctx.version, false));
+  }
+
+  /** Starts a deploy of a zip (shared by the REST and SOAP front ends); processing runs right after. */
+  public async begin(zipBytes: Buffer, deployOptions: Record<string, unknown>): Promise<DeployRecord> {
+    const options = { rollbackOnError: true, ignoreWarnings: false, checkOnly: false, singlePackage: true, purgeOnDelete: false, ...deployOptions };
     let zip: JSZip;
     try {
-      zip = await JSZip.loadAsync(file.data);
+      zip = await JSZip.loadAsync(zipBytes);
     } catch {
       throw new ApiError(400, 'INVALID_ZIP', 'The file part is not a valid zip archive');
     }
@@ -116,7 +123,6 @@ export class DeployService {
       errorMessage: null,
     };
     this.deploys.set(id, record);
-    const body = this.view(record, ctx.version, false);
     // Processed right after the answer, so the first status poll already sees the outcome.
     setImmediate(() => {
       this.process(record, zip).catch((error: unknown) => {
@@ -125,11 +131,20 @@ export class DeployService {
         record.completedDate = formatDateTime(Date.now());
       });
     });
-    return json(201, body);
+    return record;
+  }
+
+  public find(id: string): DeployRecord | undefined {
+    return this.deploys.get(id) ?? [...this.deploys.values()].find((d) => d.id.slice(0, 15) === id.slice(0, 15));
+  }
+
+  /** The DeployResult as the REST resource answers it (`{id, deployOptions, deployResult}`). */
+  public result(record: DeployRecord, version: string, includeDetails: boolean): Record<string, unknown> {
+    return this.view(record, version, includeDetails);
   }
 
   public status(ctx: RequestContext, id: string): Reply {
-    const record = this.deploys.get(id) ?? [...this.deploys.values()].find((d) => d.id.slice(0, 15) === id.slice(0, 15));
+    const record = this.find(id);
     if (!record) throw notFound(`The requested resource does not exist`);
     return json(200, this.view(record, ctx.version, true));
   }

@@ -11,6 +11,7 @@ import { ApiLimit, Counters, type FaultKind, type FaultOptions, Faults } from '.
 import { BodyTooLarge, type Reply, type RequestContext, json, readBody, send } from './http.js';
 import { DEFAULT_ACCESS_TOKEN_SECRET, DEFAULT_API_VERSION, DEFAULT_USERNAME, Org, REPO_FORCE_APP, type SeedData } from './org.js';
 import * as rest from './rest.js';
+import { handleSoap, parseSoap, soapFault } from './soap.js';
 import type { SfRecord } from './store.js';
 
 export type SalesforceEmulatorOptions = {
@@ -256,7 +257,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       : userinfoRoute
         ? `${method} /services/oauth2/userinfo`
         : soapRoute
-          ? `${method} /services/Soap`
+          ? `${method} /services/Soap/m`
           : route
             ? route.key
             : `${method} (unknown)`;
@@ -287,14 +288,25 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       return;
     }
     if (soapRoute) {
-      send(res, {
-        status: 500,
-        contentType: 'text/xml; charset=utf-8',
-        raw:
-          '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="http://soap.sforce.com/2006/04/metadata">' +
-          '<soapenv:Body><soapenv:Fault><faultcode>sf:UNSUPPORTED_API_VERSION</faultcode><faultstring>This emulator serves the Metadata REST API only: set SF_ORG_METADATA_REST_DEPLOY=true</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>',
-      });
-      req.resume();
+      try {
+        const raw = await readBody(req, maxUpload);
+        const soap = parseSoap(raw.toString('utf8'));
+        const soapVersion = /(\d+\.\d)$/.exec(path)?.[1] ?? apiVersion;
+        let reply: Reply;
+        if (!path.startsWith('/services/Soap/m/')) reply = soapFault('UNSUPPORTED_API_VERSION', 'This emulator serves only the Metadata SOAP API (/services/Soap/m)');
+        else if (!soap.operation || !soap.payload) reply = soapFault('INVALID_SOAP', 'The request is not a SOAP envelope');
+        else if (soap.sessionId !== accessToken) reply = soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
+        else if (!limit.take()) reply = soapFault('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
+        else reply = await handleSoap(deploys, soapVersion, soap.operation, soap.payload);
+        send(res, reply, limitHeaders());
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          send(res, soapFault('EXCEEDED_MAX_SIZE_REQUEST', 'The request body is too large'), { Connection: 'close' });
+          res.on('finish', () => req.socket.destroy());
+          return;
+        }
+        send(res, soapFault('UNKNOWN_EXCEPTION', (error as Error).message));
+      }
       return;
     }
     if (!authorized(req)) {

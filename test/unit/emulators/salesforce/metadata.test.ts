@@ -147,6 +147,35 @@ describe('Salesforce emulator: metadata', function () {
       expect((await sfRequest(emulator, 'GET', queryPath('SELECT Checked__c FROM Opportunity'))).status).to.equal(400);
     });
 
+    it('deploys over the SOAP Metadata API too (deploy, then checkDeployStatus)', async () => {
+      const zip = new JSZip();
+      zip.file('package.xml', packageXml({ CustomField: ['Opportunity.Soap_Field__c'] }));
+      zip.file('objects/Opportunity.object', `<CustomObject ${NS}>${field('<fullName>Soap_Field__c</fullName><type>Text</type><length>12</length>')}</CustomObject>`);
+      const base64 = await zip.generateAsync({ type: 'base64' });
+      const soap = async (sessionId: string, body: string): Promise<{ status: number; text: string }> => {
+        const response = await fetch(`${emulator.url}//services/Soap/m/64.0`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'text/xml', SOAPAction: '""' },
+          body: `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header xmlns="http://soap.sforce.com/2006/04/metadata"><SessionHeader><sessionId>${sessionId}</sessionId></SessionHeader></soapenv:Header><soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata">${body}</soapenv:Body></soapenv:Envelope>`,
+        });
+        return { status: response.status, text: await response.text() };
+      };
+      const bad = await soap('wrong', `<deploy><ZipFile>${base64}</ZipFile></deploy>`);
+      expect(bad.status).to.equal(500);
+      expect(bad.text).to.include('sf:INVALID_SESSION_ID');
+      const started = await soap(emulator.accessToken, `<deploy><ZipFile>${base64}</ZipFile><DeployOptions><checkOnly>false</checkOnly></DeployOptions></deploy>`);
+      const id = /<id>([^<]+)<\/id>/.exec(started.text)?.[1] as string;
+      expect(id).to.match(/^0Af/);
+      let status = '';
+      for (let i = 0; i < 50 && !status.includes('<done>true</done>'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        status = (await soap(emulator.accessToken, `<checkDeployStatus><asyncProcessId>${id}</asyncProcessId><includeDetails>true</includeDetails></checkDeployStatus>`)).text;
+      }
+      expect(status).to.include('<status>Succeeded</status>');
+      expect(status).to.include('<componentSuccesses><changed>false</changed><componentType>CustomField</componentType>');
+      expect((await sfRequest(emulator, 'GET', queryPath('SELECT Soap_Field__c FROM Opportunity'))).status).to.equal(200);
+    });
+
     it('rejects a deploy without a zip part', async () => {
       const form = new FormData();
       form.append('entity_content', '{}');
