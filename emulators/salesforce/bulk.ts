@@ -300,6 +300,7 @@ export class BulkService {
     }
     let index = 0;
     const step = (): void => {
+      if (this.jobs.get(job.id) !== job) return; // the org was reset meanwhile
       if (job.state !== 'InProgress') {
         job.unprocessed = data.slice(index);
         return;

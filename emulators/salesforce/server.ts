@@ -10,6 +10,7 @@ import { ApiError, RecordError } from './errors.js';
 import { ApiLimit, Counters, type FaultKind, type FaultOptions, Faults } from './faults.js';
 import { BodyTooLarge, type Reply, type RequestContext, json, readBody, send } from './http.js';
 import { DEFAULT_ACCESS_TOKEN_SECRET, DEFAULT_API_VERSION, DEFAULT_USERNAME, Org, REPO_FORCE_APP, type SeedData } from './org.js';
+import { composite, type Dispatch, tree } from './composite.js';
 import * as rest from './rest.js';
 import { handleSoap, parseSoap, soapFault } from './soap.js';
 import type { SfRecord } from './store.js';
@@ -62,6 +63,8 @@ export type SalesforceEmulator = {
   apiUsage(): { used: number; max: number };
   /** Inserts seed records (system mode: Ids and read-only fields may be given). */
   seed(data: SeedData): Record<string, number>;
+  /** The most recent requests (up to 1,000): time, method, path, counter key, status (0: dropped) and duration. */
+  requests(): Array<{ at: string; method: string; path: string; key: string; status: number; ms: number }>;
   /** The stored rows of an object (all fields), for assertions. */
   records(objectName: string): SfRecord[];
   close(): Promise<void>;
@@ -125,6 +128,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     api('PATCH', `/composite/sobjects/${NAME}/${NAME}`, '/composite/sobjects/{type}/{field}', (ctx) =>
       rest.collectionUpsert(org, ctx, ctx.params[0], ctx.params[1])
     ),
+    api('POST', '/composite', '/composite', (ctx) => composite(org, ctx, dispatch)),
+    api('POST', `/composite/tree/${NAME}`, '/composite/tree/{type}', (ctx) => tree(org, ctx, ctx.params[0])),
     api('POST', '/metadata/deployRequest', '/metadata/deployRequest', (ctx) => deploys.start(ctx), true),
     api('GET', `/metadata/deployRequest/${ID}`, '/metadata/deployRequest/{id}', (ctx) => deploys.status(ctx, ctx.params[0])),
     api('POST', '/jobs/ingest', '/jobs/ingest', (ctx) => bulk.create(ctx)),
@@ -138,11 +143,40 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     api('GET', `/jobs/ingest/${ID}/unprocessedrecords`, '/jobs/ingest/{id}/unprocessedrecords', (ctx) => bulk.results(ctx.params[0], 'unprocessed')),
   ];
 
+  /** Runs a composite subrequest through the same routes (it is part of one API call, so it is not counted). */
+  const dispatch: Dispatch = async (method, target, body) => {
+    const url = new URL(target.replace(/^[^?]*/, (p) => p.replace(/\/{2,}/g, '/')), 'http://127.0.0.1');
+    const route = routes.find((r) => r.method === method && r.pattern.test(url.pathname));
+    if (!route) return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+    const m = route.pattern.exec(url.pathname) as RegExpExecArray;
+    const ctx: RequestContext = {
+      method,
+      path: url.pathname,
+      url,
+      params: m.slice(2),
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
+      version: m[1],
+    };
+    try {
+      const reply = await route.handler(ctx);
+      return { status: reply.status, body: reply.raw ?? reply.body ?? null };
+    } catch (error) {
+      if (error instanceof ApiError) return { status: error.status, body: error.body() };
+      if (error instanceof RecordError) return { status: 400, body: error.restBody() };
+      throw error;
+    }
+  };
+
+  /** The most recent requests (method, path, status, duration), for debugging a test or a demo. */
+  const requestLog: Array<{ at: string; method: string; path: string; key: string; status: number; ms: number }> = [];
+
   const reset = (resetOptions: { keepSchema?: boolean } = {}): void => {
     org.reset(resetOptions);
     deploys.reset();
     bulk.reset();
     counters.reset();
+    requestLog.length = 0;
     faults.clear();
     latencyMs = options.latencyMs ?? 0;
     limit.used = 0;
@@ -201,6 +235,11 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
         if (error instanceof RecordError) throw new ApiError(400, error.errors[0].statusCode, error.message);
         throw error;
       }
+    }
+    if (path === '/__emulator/requests' && method === 'GET') return json(200, { requests: requestLog });
+    if (path === '/__emulator/requests' && method === 'DELETE') {
+      requestLog.length = 0;
+      return json(200, { ok: true });
     }
     const records = /^\/__emulator\/records\/([A-Za-z0-9_]+)$/.exec(path);
     if (records && method === 'GET') {
@@ -262,6 +301,11 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
             ? route.key
             : `${method} (unknown)`;
     counters.add(key);
+    const started = Date.now();
+    res.on('close', () => {
+      requestLog.push({ at: new Date(started).toISOString(), method, path, key, status: res.headersSent ? res.statusCode : 0, ms: Date.now() - started });
+      if (requestLog.length > 1000) requestLog.shift();
+    });
 
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
 
@@ -398,6 +442,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     },
     apiUsage: () => ({ used: limit.used, max: limit.max }),
     seed: (data) => org.loadSeed(data),
+    requests: () => requestLog.map((r) => ({ ...r })),
     records: (objectName) => {
       const object = org.schema.object(objectName);
       if (!object) throw new Error(`no object ${objectName}`);
