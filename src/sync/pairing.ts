@@ -1,0 +1,121 @@
+/**
+ * One Opportunity and its referral seen side by side through the mapping: each rule's value on both sides,
+ * the merge decisions against the record's snapshot, and what each decision writes where.
+ */
+import type { FieldRule } from '../config/schema.js';
+import { READ_ONLY_REFERRAL_PATHS } from '../config/referral-paths.js';
+import { toPartnerCenterValue, toSalesforceValue, type SalesforceValue } from '../mapping/convert.js';
+import { decideRecord, type FieldDecision, type MergeField, type Snapshot } from '../mapping/merge.js';
+import { getPath, setPath, toJsonPointer, type Json, type JsonObject } from '../mapping/paths.js';
+import { PATCHABLE_PATHS, type Referral, type ReferralPatchOperation } from '../partner-center/referral-types.js';
+
+export type OpportunityRow = Record<string, unknown> & { Id?: string };
+
+/** A row's text field as a string ('' when blank). */
+export const textOf = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+
+export const ruleKey = (rule: FieldRule): string => `${rule.partnerCenter}|${rule.salesforce}`;
+
+/** A field of the row, following relationship paths (`Account.BillingCountry`). */
+export function rowValue(row: OpportunityRow | undefined, field: string): SalesforceValue {
+  let current: unknown = row;
+  for (const part of field.split('.')) {
+    if (typeof current !== 'object' || current === null) return null;
+    const record = current as Record<string, unknown>;
+    const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === part.toLowerCase());
+    current = key === undefined ? undefined : record[key];
+  }
+  return (current ?? null) as SalesforceValue;
+}
+
+export function mergeFields(rules: readonly FieldRule[], referral: Referral | undefined, row: OpportunityRow | undefined): Array<MergeField & { rule: FieldRule }> {
+  return rules.map((rule) => {
+    const pc = referral ? (getPath(referral, rule.partnerCenter) ?? null) : null;
+    const sf = rowValue(row, rule.salesforce);
+    return {
+      rule,
+      key: ruleKey(rule),
+      direction: rule.direction,
+      owner: rule.owner,
+      pc,
+      pcAsSf: toSalesforceValue(rule, pc),
+      sf,
+      sfAsPc: toPartnerCenterValue(rule, sf) ?? null,
+    };
+  });
+}
+
+export type Pairing = {
+  fields: Array<MergeField & { rule: FieldRule }>;
+  decisions: FieldDecision[];
+};
+
+export function pair(
+  rules: readonly FieldRule[],
+  referral: Referral | undefined,
+  row: OpportunityRow | undefined,
+  snapshot: Snapshot | undefined,
+  origin: 'partnerCenter' | 'salesforce'
+): Pairing {
+  const fields = mergeFields(rules, referral, row);
+  return { fields, decisions: decideRecord(fields, snapshot, { origin }) };
+}
+
+const patchable = new Set<string>(PATCHABLE_PATHS);
+
+/** The JSON Patch operations for the decisions that move to Partner Center, and the paths Partner Center will not take. */
+export function patchFor(pairing: Pairing): { operations: ReferralPatchOperation[]; notPatchable: string[] } {
+  const operations: ReferralPatchOperation[] = [];
+  const notPatchable: string[] = [];
+  pairing.decisions.forEach((decision, index) => {
+    if (decision.action !== 'toPartnerCenter') return;
+    const { rule } = pairing.fields[index];
+    const pointer = toJsonPointer(rule.partnerCenter);
+    if (!patchable.has(pointer)) {
+      notPatchable.push(rule.partnerCenter);
+      return;
+    }
+    const holder: JsonObject = {};
+    setPath(holder, rule.partnerCenter, (decision.value ?? null) as Json);
+    const value = getPath(holder, pointer.slice(1).replace(/\//g, '.'));
+    operations.push({ op: 'replace', path: pointer as ReferralPatchOperation['path'], value: value ?? null });
+  });
+  return { operations, notPatchable };
+}
+
+/** The Salesforce field values the decisions that move to Salesforce write (never through relationship paths). */
+export function salesforceWritesFor(pairing: Pairing): Record<string, SalesforceValue> {
+  const writes: Record<string, SalesforceValue> = {};
+  pairing.decisions.forEach((decision, index) => {
+    const { rule } = pairing.fields[index];
+    if (decision.action === 'toSalesforce' && !rule.salesforce.includes('.')) writes[rule.salesforce] = decision.value as SalesforceValue;
+  });
+  return writes;
+}
+
+/** The referral body's mapped part for a new referral: every rule that writes Partner Center. */
+export function referralBodyFor(rules: readonly FieldRule[], row: OpportunityRow): JsonObject {
+  const body: JsonObject = {};
+  for (const rule of rules) {
+    if (rule.direction === 'inbound' || READ_ONLY_REFERRAL_PATHS.has(rule.partnerCenter)) continue;
+    const value = toPartnerCenterValue(rule, rowValue(row, rule.salesforce));
+    if (value !== undefined) setPath(body, rule.partnerCenter, value);
+  }
+  return body;
+}
+
+/** The snapshot both sides agree on once the writes are done: the referral as it now is, the row as it now is. */
+export function agreedSnapshot(
+  rules: readonly FieldRule[],
+  referral: Referral,
+  row: OpportunityRow,
+  keep: { snapshot: Snapshot | undefined; keys: ReadonlySet<string> },
+  extra: Record<string, { pc: unknown; sf: unknown }> = {}
+): Snapshot {
+  const fields: Snapshot['fields'] = {};
+  for (const field of mergeFields(rules, referral, row)) {
+    const kept = keep.keys.has(field.key) ? keep.snapshot?.fields[field.key] : undefined;
+    fields[field.key] = kept ?? { pc: field.pc ?? null, sf: field.sf ?? null };
+  }
+  return { v: 1, fields: { ...fields, ...extra } };
+}
