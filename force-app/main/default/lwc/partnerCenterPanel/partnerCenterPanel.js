@@ -80,9 +80,9 @@ const STATES = {
         words: 'Not synced',
         icon: 'utility:routing_offline',
         variant: undefined,
-        tone: 'slds-theme_shade'
+        tone: 'status-not-synced'
     },
-    Pending: { key: 'pending', words: 'Pending', icon: 'utility:clock', variant: undefined, tone: 'slds-theme_info' },
+    Pending: { key: 'pending', words: 'Pending', icon: 'utility:clock', variant: undefined, tone: 'status-pending' },
     Synced: {
         key: 'synced',
         words: 'Synced ✔',
@@ -467,10 +467,11 @@ export default class PartnerCenterPanel extends LightningElement {
             return;
         }
         this.draftSolutions = current;
-        this.solutionError = problems.length ? problems.join(' ') : undefined;
-        this.solutionInput = problems.length
-            ? typed.filter((raw) => solutionIdProblem(normalizeSolutionId(raw))).join('; ')
-            : '';
+        // keep what the rep typed when something was refused, so the typo can be fixed in place
+        this.solutionError = problems.length ? [...new Set(problems)].join(' ') : undefined;
+        if (!problems.length) {
+            this.solutionInput = '';
+        }
     }
 
     handleRemoveSolution(event) {
@@ -710,8 +711,7 @@ export default class PartnerCenterPanel extends LightningElement {
                     actionClass: EVENT_ACTIONS[action] || 'slds-badge',
                     message: getFieldValue(record, EVENT_MESSAGE_FIELD),
                     occurredAt: getFieldValue(record, EVENT_OCCURRED_FIELD),
-                    httpStatus: httpStatus ? `HTTP ${httpStatus}` : undefined,
-                    correlationId: getFieldValue(record, EVENT_CORRELATION_FIELD),
+                    technical: technicalLine(httpStatus, getFieldValue(record, EVENT_CORRELATION_FIELD)),
                     changes: parseChanges(getFieldValue(record, EVENT_CHANGED_FIELD))
                 };
             })
@@ -772,6 +772,18 @@ function parseChanges(json) {
             field: c.field,
             text: describeChange(c)
         }));
+}
+
+/** "HTTP 400 · correlation id …" for support, when the event has them. */
+function technicalLine(httpStatus, correlationId) {
+    const parts = [];
+    if (httpStatus) {
+        parts.push(`HTTP ${httpStatus}`);
+    }
+    if (correlationId) {
+        parts.push(`correlation id ${correlationId}`);
+    }
+    return parts.length ? parts.join(' · ') : undefined;
 }
 
 function show(v) {

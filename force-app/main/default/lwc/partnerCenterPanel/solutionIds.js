@@ -6,13 +6,16 @@
 const SOLUTION_ID = /^SOL(-[A-Za-z0-9]+)+$/;
 const MAX_LENGTH = 100;
 
-/** Splits a stored or typed value into ids: `;`, `,` and whitespace separate. */
+/**
+ * Splits a stored or typed value into ids: `;`, `,` and line breaks separate. Spaces do not, so a typo such as
+ * "SOL 34104-EBB" stays one (refused) id instead of becoming two.
+ */
 export function parseSolutionIds(value) {
     if (!value) {
         return [];
     }
     return String(value)
-        .split(/[;,\s]+/)
+        .split(/[;,\r\n]+/)
         .map((s) => s.trim())
         .filter(Boolean);
 }
@@ -32,7 +35,7 @@ export function solutionIdProblem(id) {
         return `“${id.slice(0, 20)}…” is too long for a solution id.`;
     }
     if (!SOLUTION_ID.test(id)) {
-        return `“${id}” is not a Partner Center solution id (SOL- then letters and digits, such as SOL-34104-EBB).`;
+        return `“${id}” is not a Partner Center solution id (SOL- then letters and digits, such as SOL-34104-EBB; separate ids with ;).`;
     }
     return undefined;
 }

@@ -459,10 +459,10 @@ describe('c-partner-center-panel', () => {
             });
         });
 
-        it('Enter adds a solution id; several can be pasted at once; duplicates are ignored', async () => {
+        it('Enter adds a solution id; several can be pasted at once (; or ,); duplicates are ignored', async () => {
             const element = await render();
 
-            await change(byId(element, 'solution-input'), { value: 'sol-abc-def, SOL-34104-EBB SOL-99-X1' });
+            await change(byId(element, 'solution-input'), { value: 'sol-abc-def, SOL-34104-EBB;SOL-99-X1' });
             byId(element, 'solution-input').dispatchEvent(new KeyboardEvent('keyup', { key: 'Enter' }));
             await flushPromises();
 
@@ -483,6 +483,16 @@ describe('c-partner-center-panel', () => {
             expect(byId(element, 'solution-input').value).toBe('SOL34104-EBB');
             expect(byId(element, 'save').disabled).toBe(true);
             await expect(element).toBeAccessible();
+        });
+
+        it('a space does not split an id: "SOL 34104-EBB" is one refused id, the valid ones of a list are added', async () => {
+            const element = await render();
+
+            await addSolution(element, 'SOL 34104-EBB; SOL-7-A');
+
+            expect(byId(element, 'solution-error').textContent).toMatch(/^“SOL 34104-EBB” is not/);
+            expect($$(element, '[data-id="solution-pill"]').map((p) => p.label)).toEqual(['SOL-34104-EBB', 'SOL-7-A']);
+            expect(byId(element, 'solution-input').value).toBe('SOL 34104-EBB; SOL-7-A');
         });
 
         it('an empty Add asks for an id', async () => {

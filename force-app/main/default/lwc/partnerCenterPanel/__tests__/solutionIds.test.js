@@ -13,6 +13,7 @@ describe('c-partner-center-panel solution ids', () => {
         'SOL-34104-EBB-',
         'SOL-',
         'SOL-34104-EBB.',
+        'SOL 34104-EBB',
         '34104-EBB',
         'Dynamics365forFieldService'
     ])('refuses %s', (id) => {
@@ -24,8 +25,8 @@ describe('c-partner-center-panel solution ids', () => {
         expect(solutionIdProblem(`SOL-${'A'.repeat(120)}`)).toMatch(/too long/);
     });
 
-    it('splits stored and typed lists on ; , and spaces', () => {
-        expect(parseSolutionIds('SOL-1;SOL-2, SOL-3  SOL-4\n')).toEqual(['SOL-1', 'SOL-2', 'SOL-3', 'SOL-4']);
+    it('splits stored and typed lists on ; , and line breaks, not on spaces', () => {
+        expect(parseSolutionIds('SOL-1;SOL-2, SOL-3\nSOL-4 SOL-5')).toEqual(['SOL-1', 'SOL-2', 'SOL-3', 'SOL-4 SOL-5']);
         expect(parseSolutionIds(null)).toEqual([]);
     });
 

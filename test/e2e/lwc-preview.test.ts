@@ -1,0 +1,203 @@
+// Renders c-partner-center-panel in a real browser: the force-app bundle compiled by the open-source LWC compiler
+// with the public lightning-base-components and global SLDS (scripts/lwc-preview/), served on 127.0.0.1, opened in
+// headless Debian Chromium through playwright-core. One screenshot per state goes to test-results/lwc-preview/.
+// Skips (saying so) only when /usr/bin/chromium is missing: scripts/install-chromium.sh installs it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { expect } from 'chai';
+import { rollup, type OutputOptions, type RollupOptions } from 'rollup';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const previewDir = path.join(root, 'scripts/lwc-preview');
+const shotsDir = path.join(root, 'test-results/lwc-preview');
+const distDir = path.join(shotsDir, 'dist');
+
+type PreviewConfig = RollupOptions & { output: OutputOptions };
+type Server = { url: string; close: () => Promise<void> };
+
+/** Latest modification time under a directory (the build inputs). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the preview bundle unless dist/ is newer than every input (LWC_PREVIEW_REBUILD=1 forces it). */
+async function buildPreview(): Promise<string> {
+  const bundle = path.join(distDir, 'bundle.js');
+  const inputs = Math.max(newestMtime(path.join(root, 'force-app/main/default/lwc')), newestMtime(previewDir));
+  if (!process.env.LWC_PREVIEW_REBUILD && fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs > inputs) {
+    return 'up to date';
+  }
+  const started = Date.now();
+  const { previewConfig } = (await import(pathToFileURL(path.join(previewDir, 'rollup.config.mjs')).href)) as {
+    previewConfig: (outDir: string) => PreviewConfig;
+  };
+  const config = previewConfig(distDir);
+  fs.rmSync(distDir, { recursive: true, force: true });
+  const build = await rollup({ ...config, onwarn: () => {} });
+  try {
+    await build.write(config.output);
+  } finally {
+    await build.close();
+  }
+  return `built in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+}
+
+async function servePreview(): Promise<Server> {
+  const { servePreview: serve } = (await import(pathToFileURL(path.join(previewDir, 'serve.mjs')).href)) as {
+    servePreview: (dir: string, port: number) => Promise<Server>;
+  };
+  return serve(distDir, 0);
+}
+
+describe('LWC preview: c-partner-center-panel in headless Chromium', function () {
+  this.timeout(90_000);
+
+  let server: Server | undefined;
+  let context: BrowserContext | undefined;
+  let profileDir: string | undefined;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async function () {
+    if (!fs.existsSync(CHROMIUM)) {
+      process.stdout.write(
+        `      skipping the LWC browser preview: ${CHROMIUM} is missing (install it with scripts/install-chromium.sh)\n`
+      );
+      this.skip();
+    }
+    const build = await buildPreview();
+    server = await servePreview();
+    fs.mkdirSync(shotsDir, { recursive: true });
+    process.stdout.write(`      preview bundle ${build}; serving ${server.url}\n`);
+    process.stdout.write(`      screenshots: ${shotsDir}\n`);
+    profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lwc-preview-profile-'));
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 480, height: 1400 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+  });
+
+  after(async () => {
+    await context?.close();
+    await server?.close();
+    if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    expect(pageErrors, 'errors in the page').to.deep.equal([]);
+  });
+
+  async function open(state: string, ready = '[data-id="status"]'): Promise<void> {
+    await page.goto(`${server!.url}?state=${state}`);
+    await page.locator(ready).first().waitFor({ state: 'visible', timeout: 15_000 });
+    // let the icon templates (dynamic imports) and fonts settle
+    await page.locator('lightning-icon svg').first().waitFor({ state: 'attached', timeout: 15_000 });
+    await page.evaluate(() => document.fonts.ready);
+  }
+
+  async function shot(name: string): Promise<string> {
+    const file = path.join(shotsDir, `${name}.png`);
+    await page.locator('#frame').screenshot({ path: file });
+    return file;
+  }
+
+  const text = (selector: string): Promise<string> => page.locator(selector).first().innerText();
+  const writes = (): Promise<Array<Record<string, unknown>>> =>
+    page.evaluate(
+      () => (globalThis as unknown as { __previewWrites?: Array<Record<string, unknown>> }).__previewWrites ?? []
+    );
+
+  const STATES: Array<[string, string, RegExp]> = [
+    ['not-synced', 'Not synced', /not shared with Partner Center/],
+    ['pending', 'Pending', /Waiting for the next sync/],
+    ['synced', 'Synced ✔', /Last synced/],
+    ['error', 'Error ✖', /two-letter country/],
+    ['conflict', 'Conflict ⚠', /Amount, CloseDate/],
+    ['incoming-on-hold', 'Synced ✔', /Last synced/],
+    ['read-only', 'Synced ✔', /Last synced/],
+  ];
+
+  for (const [state, words, detail] of STATES) {
+    it(`renders the ${state} state`, async () => {
+      await open(state);
+      expect(await text('.state-words')).to.equal(words);
+      expect(await text('[data-id="status"]')).to.match(detail);
+      expect(fs.statSync(await shot(state)).size).to.be.greaterThan(5000);
+    });
+  }
+
+  it('renders the load error', async () => {
+    await open('load-error', '[data-id="record-error"]');
+    expect(await text('[data-id="record-error"]')).to.match(/could not be loaded[\s\S]*don't have access/);
+    await shot('load-error');
+  });
+
+  it('incoming on hold: Accept and Decline are there; Decline asks for a reason and writes stage and reason', async () => {
+    await open('incoming-on-hold');
+    expect(await text('[data-id="incoming"]')).to.match(/Incoming from Microsoft/);
+    await page.locator('[data-id="decline"] button').click();
+    await page.locator('[data-id="decline-reason"] textarea').fill('The customer already works with another partner.');
+    await shot('incoming-on-hold-decline');
+    await page.locator('[data-id="decline-confirm"] button').click();
+    await page.locator('[data-id="incoming"]').waitFor({ state: 'detached' });
+    expect(await writes()).to.deep.equal([
+      {
+        Id: '006Hs00001ABCDEIA5',
+        StageName: 'Closed Lost',
+        Partner_Center_Decline_Reason__c: 'The customer already works with another partner.',
+      },
+    ]);
+    expect(await text('#toasts')).to.match(/Referral declined/);
+    await shot('incoming-declined');
+  });
+
+  it('not synced: a malformed solution id is refused in the browser', async () => {
+    await open('not-synced');
+    await page.locator('[data-id="solution-input"] input').fill('SOL 34104-EBB');
+    await page.locator('[data-id="solution-add"] button').click();
+    expect(await text('[data-id="solution-error"]')).to.match(/not a Partner Center solution id/);
+    await shot('not-synced-invalid-solution');
+  });
+
+  it('not synced: the help picklist lists the metadata values', async () => {
+    await open('not-synced');
+    await page.locator('[data-id="help"] button').click();
+    await page.getByRole('option', { name: 'Quotes or licensing' }).waitFor();
+    await shot('not-synced-help-open');
+  });
+
+  it('pending: Sync now writes Resync Requested and toasts', async () => {
+    await open('pending');
+    await page.locator('[data-id="sync-now"] button').click();
+    await page.locator('#toasts .slds-notify_toast').waitFor();
+    expect(await writes()).to.deep.equal([{ Id: '006Hs00001ABCDEIA5', Partner_Center_Resync_Requested__c: true }]);
+    expect(await text('[data-id="sync-now"]')).to.equal('Sync requested');
+    await shot('pending-sync-requested');
+  });
+});
