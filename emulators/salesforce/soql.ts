@@ -28,12 +28,17 @@ type Condition =
   | { kind: 'not'; item: Condition }
   | { kind: 'cmp'; path: Path; op: string; value: Literal; valuePos: number }
   | { kind: 'in'; path: Path; negate: boolean; values: Literal[]; valuePos: number }
-  | { kind: 'like'; path: Path; pattern: string; valuePos: number };
+  | { kind: 'like'; path: Path; pattern: string; valuePos: number }
+  | { kind: 'inQuery'; path: Path; negate: boolean; query: ParsedQuery; valuePos: number };
 
 type SelectItem =
   | { kind: 'field'; path: Path }
-  | { kind: 'count'; arg?: Path; alias?: string; pos: number }
+  | { kind: 'count'; fn: AggregateFn; arg?: Path; alias?: string; pos: number }
   | { kind: 'subquery'; query: ParsedQuery; pos: number };
+
+type AggregateFn = 'COUNT' | 'COUNT_DISTINCT' | 'MAX' | 'MIN' | 'SUM' | 'AVG';
+
+const AGGREGATES = new Set(['COUNT', 'COUNT_DISTINCT', 'MAX', 'MIN', 'SUM', 'AVG']);
 
 type OrderItem = { path: Path; desc: boolean; nullsLast: boolean };
 
@@ -268,15 +273,17 @@ class Parser {
       this.expectPunct(')');
       return { kind: 'subquery', query, pos: token.pos };
     }
-    if (token.kind === 'ident' && token.text.toUpperCase() === 'COUNT' && this.peek(1).text === '(') {
+    if (token.kind === 'ident' && AGGREGATES.has(token.text.toUpperCase()) && this.peek(1).text === '(') {
+      const fn = token.text.toUpperCase() as AggregateFn;
       this.next();
       this.next();
       let arg: Path | undefined;
       if (!(this.peek().kind === 'punct' && this.peek().text === ')')) arg = this.parsePath();
+      else if (fn !== 'COUNT') throw this.unexpected(this.peek(), 'a field');
       this.expectPunct(')');
       let alias: string | undefined;
       if (this.peek().kind === 'ident' && !KEYWORDS.has(this.peek().text.toUpperCase())) alias = this.next().text;
-      return { kind: 'count', arg, alias, pos: token.pos };
+      return { kind: 'count', fn, arg, alias, pos: token.pos };
     }
     if (token.kind === 'ident' && this.peek(1).kind === 'punct' && this.peek(1).text === '(') {
       throw malformed(this.soql, token.pos, `Unsupported function: ${token.text}`);
@@ -340,7 +347,11 @@ class Parser {
       this.next();
       const open = this.peek();
       this.expectPunct('(');
-      if (this.isKeyword('SELECT')) throw malformed(this.soql, open.pos, 'Semi-join subqueries are not supported by this emulator');
+      if (this.isKeyword('SELECT')) {
+        const query = this.parseQuery(true);
+        this.expectPunct(')');
+        return { kind: 'inQuery', path, negate, query, valuePos: open.pos };
+      }
       const values: Literal[] = [];
       for (;;) {
         values.push(this.parseLiteral());
@@ -579,7 +590,7 @@ export class SoqlEngine {
   private execute(soql: string, query: ParsedQuery, parentFilter: { field: FieldDef; id: string } | undefined): QueryResult {
     const object = this.objectOf(soql, query.from, query.fromPos);
     const seen = new Set<string>();
-    const fields: Array<{ resolved: Resolved } | { count: true; arg?: Resolved; alias?: string } | { subquery: ParsedQuery; relationship: string; childObject: ObjectDef; childField: FieldDef }> = [];
+    const fields: Array<{ resolved: Resolved } | { count: true; fn: AggregateFn; arg?: Resolved; alias?: string } | { subquery: ParsedQuery; relationship: string; childObject: ObjectDef; childField: FieldDef }> = [];
     for (const item of query.select) {
       if (item.kind === 'field') {
         const resolved = this.resolve(soql, object, item.path);
@@ -588,7 +599,7 @@ export class SoqlEngine {
         seen.add(key);
         fields.push({ resolved });
       } else if (item.kind === 'count') {
-        fields.push({ count: true, arg: item.arg ? this.resolve(soql, object, item.arg) : undefined, alias: item.alias });
+        fields.push({ count: true, fn: item.fn, arg: item.arg ? this.resolve(soql, object, item.arg) : undefined, alias: item.alias });
       } else {
         if (parentFilter) throw malformed(soql, item.pos, 'Nested subqueries are not supported');
         const rel = this.schema.childRelationship(object, item.query.from);
@@ -633,16 +644,38 @@ export class SoqlEngine {
     const offset = query.offset ?? 0;
     rows = rows.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
     if (counts.length > 0) {
-      const plain = counts.length === 1 && !(counts[0] as { arg?: Resolved }).arg && !(counts[0] as { alias?: string }).alias;
-      if (plain && query.select.length === 1 && (query.select[0] as { arg?: Path }).arg === undefined) {
+      const specs = counts as Array<{ fn: AggregateFn; arg?: Resolved; alias?: string }>;
+      if (specs.length === 1 && specs[0].fn === 'COUNT' && !specs[0].arg && !specs[0].alias) {
         return { totalSize: rows.length, records: [], countOnly: true };
       }
       const aggregate: SfRecord = { attributes: { type: 'AggregateResult' } };
-      counts.forEach((c, i) => {
-        const spec = c as { arg?: Resolved; alias?: string };
-        const value = spec.arg ? rows.filter((r) => this.valueOf(r, spec.arg as Resolved) !== null).length : rows.length;
-        aggregate[spec.alias ?? `expr${i}`] = value;
-      });
+      let expr = 0;
+      for (const spec of specs) {
+        const values = spec.arg ? rows.map((r) => this.valueOf(r, spec.arg as Resolved)).filter((v) => v !== null && v !== undefined) : rows;
+        let value: unknown;
+        switch (spec.fn) {
+          case 'COUNT':
+            value = values.length;
+            break;
+          case 'COUNT_DISTINCT':
+            value = new Set(values.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))).size;
+            break;
+          case 'MAX':
+          case 'MIN':
+            value = values.length === 0 ? null : values.reduce((a, b) => ((compareValues(a, b) < 0) === (spec.fn === 'MAX') ? b : a));
+            break;
+          case 'SUM':
+          case 'AVG': {
+            if (spec.arg && !['double', 'currency', 'percent', 'int'].includes(spec.arg.field.type)) {
+              throw malformed(soql, query.fromPos, `${spec.fn} on a non-numeric field: ${spec.arg.field.name}`);
+            }
+            const sum = (values as number[]).reduce((a, b) => a + b, 0);
+            value = values.length === 0 ? null : spec.fn === 'SUM' ? sum : sum / values.length;
+            break;
+          }
+        }
+        aggregate[spec.alias ?? `expr${expr++}`] = value;
+      }
       return { totalSize: 1, records: [aggregate], countOnly: false };
     }
     const version = this.apiVersion();
@@ -721,6 +754,28 @@ export class SoqlEngine {
           const v = this.valueOf(r, resolved);
           const hit = values.some((lit) => matches(resolved.field, v, '=', lit));
           return condition.negate ? !hit && v !== null : hit;
+        };
+      }
+      case 'inQuery': {
+        const resolved = this.resolve(soql, object, condition.path);
+        const sub = condition.query;
+        const only = sub.select.length === 1 ? sub.select[0] : undefined;
+        if (!only || only.kind !== 'field' || !['id', 'reference'].includes(resolved.field.type)) {
+          throw malformed(soql, condition.valuePos, 'The inner select field of a semi-join must be a single Id or reference field');
+        }
+        const subObject = this.objectOf(soql, sub.from, sub.fromPos);
+        const inner = this.resolve(soql, subObject, only.path);
+        const result = this.execute(soql, { ...sub, select: [{ kind: 'field', path: { segments: ['Id'], pos: only.path.pos } }] }, undefined);
+        const ids = new Set<string>();
+        for (const row of result.records) {
+          const found = this.store.findById(row.Id as string);
+          const value = found ? this.valueOf(found.record, inner) : null;
+          if (typeof value === 'string') ids.add(value);
+        }
+        return (r) => {
+          const v = this.valueOf(r, resolved);
+          const hit = typeof v === 'string' && ids.has(v);
+          return condition.negate ? !hit : hit;
         };
       }
       case 'cmp': {

@@ -99,6 +99,18 @@ describe('Salesforce emulator: SOQL', function () {
     expect(aggregate.records[0]).to.deep.include({ expr0: 3 });
   });
 
+  it('computes MAX, MIN, SUM, AVG and COUNT_DISTINCT with aliases', async () => {
+    const body = await query('SELECT MAX(CloseDate), MIN(Amount) lowest, SUM(Amount), AVG(Amount), COUNT_DISTINCT(AccountId) FROM Opportunity');
+    expect(body.records[0]).to.deep.include({ expr0: '2027-03-01', lowest: 75, expr1: 425.5, expr2: 425.5 / 3, expr3: 2 });
+  });
+
+  it('filters with semi-joins (Id IN (SELECT …))', async () => {
+    const body = await query('SELECT LastName FROM Contact WHERE Id IN (SELECT ContactId FROM OpportunityContactRole WHERE IsPrimary = true)');
+    expect(body.records.map((r) => r.LastName)).to.deep.equal(['Lovelace']);
+    const none = await query("SELECT Name FROM Opportunity WHERE Id NOT IN (SELECT OpportunityId FROM OpportunityContactRole) AND Name LIKE 'A%'");
+    expect(none.totalSize).to.equal(0);
+  });
+
   it('answers child relationship subqueries', async () => {
     const body = await query("SELECT Name, (SELECT Role, IsPrimary, Contact.Email FROM OpportunityContactRoles) FROM Opportunity WHERE Name IN ('Alpha', 'beta') ORDER BY Name");
     const roles = body.records[0].OpportunityContactRoles as QueryBody;
