@@ -306,6 +306,7 @@ export class BulkService {
         return;
       }
       const end = Math.min(data.length, index + CHUNK);
+      this.org.clock.tick();
       for (; index < end; index++) this.processRow(job, header, fields as FieldDef[], idIndex, data[index]);
       if (index < data.length) {
         setImmediate(step);

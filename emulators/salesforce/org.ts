@@ -116,6 +116,7 @@ export class Org {
   /** Inserts seed records (all or nothing); returns how many went in per object. */
   public loadSeed(seed: SeedData): Record<string, number> {
     const groups = (seed.records && typeof seed.records === 'object' ? seed.records : seed) as Record<string, unknown>;
+    this.clock.tick();
     const refs = new Map<string, string>();
     const counts: Record<string, number> = {};
     this.store.transaction(() => {

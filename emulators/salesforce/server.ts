@@ -392,6 +392,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       throw error;
     }
     const ctx: RequestContext = { method, path, url, params, headers: req.headers, body, version };
+    org.clock.tick();
     try {
       send(res, await route.handler(ctx), limitHeaders());
     } catch (error) {

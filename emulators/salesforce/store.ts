@@ -16,13 +16,21 @@ export type WriteOptions = {
   csv?: boolean;
 };
 
-/** A monotonic clock so that two writes never share a SystemModstamp (watermarks stay strict). */
+/**
+ * The org's clock. Every API call (and every 200-row Bulk chunk) is one transaction: `tick()` starts it with a time
+ * strictly after the previous transaction's, and every write inside it shares that time, as in a real org.
+ */
 export class Clock {
   private last = 0;
+
+  public tick(): number {
+    this.last = Math.max(Date.now(), this.last + 1);
+    return this.last;
+  }
+
+  /** The current transaction's time (starts one when there is none yet). */
   public now(): number {
-    const t = Math.max(Date.now(), this.last + 1);
-    this.last = t;
-    return t;
+    return this.last === 0 ? this.tick() : this.last;
   }
 }
 

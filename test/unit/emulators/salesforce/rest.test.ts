@@ -200,6 +200,15 @@ describe('Salesforce emulator: REST resources', function () {
       expect(deleted.body.every((r) => r.success)).to.equal(true);
     });
 
+    it('stamps one time per API call: shared inside a collection, strictly later on the next call', async () => {
+      const records = Array.from({ length: 50 }, (_, i) => ({ attributes: { type: 'Account' }, Name: `A${i}` }));
+      await sfRequest(emulator, 'POST', api('/composite/sobjects'), { records });
+      await sfRequest(emulator, 'POST', api('/sobjects/Account'), { Name: 'Later' });
+      const stamps = emulator.records('Account').map((r) => String(r.SystemModstamp));
+      expect(new Set(stamps.slice(0, 50)).size).to.equal(1);
+      expect(stamps[50] > stamps[0]).to.equal(true);
+    });
+
     it('rolls everything back with allOrNone when one record fails', async () => {
       const response = await sfRequest<SaveResult[]>(emulator, 'PATCH', api('/composite/sobjects/Opportunity/Referral_Identifier__c'), {
         allOrNone: true,
