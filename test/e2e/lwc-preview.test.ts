@@ -192,6 +192,17 @@ describe('LWC preview: c-partner-center-panel in headless Chromium', function ()
     await shot('not-synced-help-open');
   });
 
+  it('pending: switching sharing off and saving writes the checkbox', async () => {
+    await open('pending');
+    await page.locator('[data-id="sync-toggle"] input').uncheck({ force: true });
+    await page.locator('[data-id="save"] button').click();
+    await page.locator('#toasts .slds-notify_toast').waitFor();
+    expect(await writes()).to.deep.equal([{ Id: '006Hs00001ABCDEIA5', Sync_With_Partner_Center__c: false }]);
+    expect(await text('.state-words')).to.equal('Not synced');
+    expect(await text('#toasts')).to.match(/no longer shared with Microsoft/);
+    await shot('pending-unshared');
+  });
+
   it('pending: Sync now writes Resync Requested and toasts', async () => {
     await open('pending');
     await page.locator('[data-id="sync-now"] button').click();

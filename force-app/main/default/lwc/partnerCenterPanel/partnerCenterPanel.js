@@ -245,6 +245,10 @@ export default class PartnerCenterPanel extends LightningElement {
 
     get syncStateValue() {
         const state = this.fieldValue(SYNC_STATE_FIELD);
+        // The outbound pass only picks up shared opportunities: once sharing is off nothing is pending any more.
+        if (state === 'Pending' && !this.savedSync) {
+            return 'Not Synced';
+        }
         if (STATES[state]) {
             return state;
         }

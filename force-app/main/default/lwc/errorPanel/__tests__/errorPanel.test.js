@@ -29,4 +29,13 @@ describe('c-error-panel', () => {
         expect(element.shadowRoot.querySelector('ul')).toBeNull();
         await expect(element).toBeAccessible();
     });
+
+    it('the accessibility matcher really inspects the shadow tree (an image without alt fails)', async () => {
+        const element = createElement('c-error-panel', { is: ErrorPanel });
+        document.body.appendChild(element);
+
+        element.shadowRoot.querySelector('div').appendChild(document.createElement('img'));
+
+        await expect(element).not.toBeAccessible();
+    });
 });

@@ -269,6 +269,14 @@ describe('c-partner-center-panel', () => {
             expect(byId(element, 'status').dataset.state).toBe('pending');
         });
 
+        it('pending but no longer shared: nothing will be sent, so it is not synced', async () => {
+            const element = await render({
+                record: recordWith({ Sync_With_Partner_Center__c: false, Partner_Center_Sync_State__c: 'Pending' })
+            });
+
+            expect(byId(element, 'status').dataset.state).toBe('not-synced');
+        });
+
         it('synced: ✔ with when, the referral link, the Partner Center status; no checklist', async () => {
             const element = await render({ record: STATE_RECORDS.synced() });
 
