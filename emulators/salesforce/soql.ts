@@ -620,7 +620,7 @@ export class SoqlEngine {
       throw malformed(soql, query.fromPos, 'Field must be grouped or aggregated');
     }
     const where = query.where ? this.compile(soql, object, query.where) : undefined;
-    let rows = this.store.all(object);
+    let rows = this.candidates(object, query.where) ?? this.store.all(object);
     if (parentFilter) rows = rows.filter((r) => r[parentFilter.field.name] === parentFilter.id);
     if (where) rows = rows.filter(where);
     if (query.orderBy.length > 0) {
@@ -691,6 +691,34 @@ export class SoqlEngine {
       return out;
     });
     return { totalSize: records.length, records, countOnly: false };
+  }
+
+  /** Rows an equality on Id or a unique/external-id field narrows to (through the index), before the full filter. */
+  private candidates(object: ObjectDef, condition: Condition | undefined): SfRecord[] | undefined {
+    if (!condition) return undefined;
+    if (condition.kind === 'and') {
+      for (const item of condition.items) {
+        const found = this.candidates(object, item);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    const equality = (condition.kind === 'cmp' && condition.op === '=') || (condition.kind === 'in' && !condition.negate);
+    if (!equality || condition.path.segments.length !== 1) return undefined;
+    const f = this.schema.field(object, condition.path.segments[0]);
+    if (!f || f.caseSensitive || !(f.name === 'Id' || f.unique || f.externalId)) return undefined;
+    const literals = condition.kind === 'cmp' ? [condition.value] : condition.values;
+    const values: string[] = [];
+    for (const literal of literals) {
+      if (literal.type !== 'string') return undefined;
+      values.push(literal.value);
+    }
+    const rows = new Map<string, SfRecord>();
+    for (const value of values) {
+      const matches = f.name === 'Id' ? [this.store.get(object, value)] : this.store.findBy(object, f, value);
+      for (const row of matches) if (row) rows.set(row.Id as string, row);
+    }
+    return [...rows.values()];
   }
 
   /** Writes `Account.Owner.Name` into `{Account: {attributes, Owner: {attributes, Name}}}` (null when a parent is missing). */
