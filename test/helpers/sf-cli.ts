@@ -57,6 +57,7 @@ export class SfSession {
   public readonly home: string;
   private readonly cwd: string;
   private readonly env: Record<string, string>;
+  private readonly running = new Set<import('node:child_process').ChildProcess>();
 
   private constructor(home: string, options: SfSessionOptions) {
     this.home = home;
@@ -105,8 +106,12 @@ export class SfSession {
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      this.running.add(child);
       child.on('error', reject);
-      child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
+      child.on('close', (exitCode) => {
+        this.running.delete(child);
+        resolve({ exitCode, stdout, stderr });
+      });
     });
   }
 
@@ -122,7 +127,13 @@ export class SfSession {
     return { ...result, json };
   }
 
+  /** Kills every command still running (SIGKILL: a crash, not a clean stop). */
+  public killRunning(): void {
+    for (const child of this.running) child.kill('SIGKILL');
+  }
+
   public clean(): void {
+    this.killRunning();
     rmSync(this.home, { recursive: true, force: true });
   }
 }

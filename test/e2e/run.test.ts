@@ -1,0 +1,153 @@
+/**
+ * `sf pcsync run` through the real sf CLI (plugin linked, throwaway HOME) against both emulators over real HTTP.
+ */
+import { expect } from 'chai';
+import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../emulators/partner-center/server.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce/index.js';
+import type { RunResult } from '../../src/commands/pcsync/run.js';
+import { OPP } from '../../src/sync/fields.js';
+import { SfSession } from '../helpers/sf-cli.js';
+
+const TOKEN = /pcemu-(at|rt|dc)\.[A-Za-z0-9_-]{20,}/;
+
+/** Data writes (token requests excluded). */
+const writes = (counters: Record<string, number>): number =>
+  Object.entries(counters)
+    .filter(([key]) => /^(POST|PATCH|PUT|DELETE) /.test(key) && !/token|devicecode/.test(key))
+    .reduce((sum, [, n]) => sum + n, 0);
+
+describe('e2e: sf pcsync run', function () {
+  this.timeout(300_000);
+  let pc: PartnerCenterEmulator;
+  let sf: SalesforceEmulator;
+  let session: SfSession;
+
+  before(async () => {
+    pc = await startPartnerCenterEmulator({ port: 0 });
+    sf = await startSalesforceEmulator({ port: 0, loadMetadata: true });
+    session = SfSession.create({
+      env: {
+        NODE_EXTRA_CA_CERTS: pc.caCertPath,
+        PCSYNC_TENANT_ID: pc.tenantId,
+        PCSYNC_CLIENT_ID: pc.clientId,
+        PCSYNC_REFRESH_TOKEN: pc.refreshToken,
+        PCSYNC_AUTHORITY: pc.authority,
+        PCSYNC_REFERRALS_BASE_URL: pc.referralsBaseUrl,
+        PCSYNC_WEBHOOKS_BASE_URL: pc.webhooksBaseUrl,
+      },
+    });
+    const login = await session.run(['org', 'login', 'access-token', '--instance-url', sf.url, '--no-prompt', '--alias', 'emu'], {
+      env: { SF_ACCESS_TOKEN: sf.accessToken },
+    });
+    expect(login.exitCode, login.stderr).to.equal(0);
+  });
+  after(async () => {
+    session?.clean();
+    await pc?.close();
+    await sf?.close();
+  });
+
+  const run = (...args: string[]): ReturnType<SfSession['runJson']> => session.runJson<RunResult>(['pcsync', 'run', '--target-org', 'emu', ...args]);
+
+  it('a first full sync of 500 incoming referrals, then a second run that writes nothing', async () => {
+    pc.admin.seedReferrals(500, 'cosell');
+    sf.resetCounters();
+    pc.resetCounters();
+    const first = await run('--full');
+    expect(first.exitCode, first.stderr).to.equal(0);
+    const result = first.json.result as RunResult;
+    expect(result.summary.inbound.created).to.equal(500);
+    const rows = sf.records('Opportunity');
+    expect(rows).to.have.length(500);
+    expect(new Set(rows.map((row) => row[OPP.referralId])).size).to.equal(500);
+    expect(rows.every((row) => row.StageName === 'Prospecting' && row.AccountId)).to.equal(true);
+    // The minimum: 5 pages of 100 referrals; 3 collections of ≤ 200 Opportunities.
+    expect(pc.counters()['GET /referrals']).to.equal(5);
+    expect(sf.counters()['PATCH /composite/sobjects/{type}/{field}']).to.equal(3);
+    expect(JSON.stringify(first.json) + first.stderr).not.to.match(TOKEN);
+
+    sf.resetCounters();
+    pc.resetCounters();
+    const second = await run();
+    expect(second.exitCode, second.stderr).to.equal(0);
+    expect(writes(pc.counters())).to.equal(0);
+    expect(writes(sf.counters())).to.equal(2); // opening and closing its own run record
+    expect((second.json.result as RunResult).summary.inbound.created).to.equal(0);
+  });
+
+  it('--dry-run prints per-record field diffs and only reads', async () => {
+    const referral = pc.admin.createIncoming('cosell');
+    pc.admin.transition(referral.id, 'accept');
+    sf.resetCounters();
+    pc.resetCounters();
+    const human = await session.run(['pcsync', 'run', '--target-org', 'emu', '--dry-run']);
+    expect(human.exitCode, human.stderr).to.equal(0);
+    expect(human.stdout).to.include('Planned changes').and.include(referral.id).and.include('StageName: (blank) → "Qualification"');
+    expect(human.stdout).to.include('Summary (dry run: nothing was written)');
+    expect(writes(sf.counters())).to.equal(0);
+    expect(writes(pc.counters())).to.equal(0);
+  });
+
+  it('a rule failure shows its message on the record, makes no Partner Center call, and exits 1', async () => {
+    const account = await fetch(`${sf.url}/services/data/v64.0/sobjects/Account`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${sf.accessToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ Name: 'No Country Ltd' }),
+    }).then((response) => response.json() as Promise<{ id: string }>);
+    sf.seed({
+      Opportunity: [{ Name: 'Flagged deal', StageName: 'Qualification', CloseDate: '2027-03-31', AccountId: account.id, [OPP.syncWith]: true, [OPP.solutions]: 'SOL-1-AB' }],
+    });
+    pc.resetCounters();
+    const result = await run('--direction', 'outbound');
+    expect(result.exitCode).to.equal(1);
+    expect(writes(pc.counters())).to.equal(0);
+    const row = sf.records('Opportunity').find((r) => r.Name === 'Flagged deal');
+    expect(row?.[OPP.state]).to.equal('Error');
+    expect(String(row?.[OPP.error])).to.include('Billing Country');
+    const human = await session.run(['pcsync', 'run', '--target-org', 'emu', '--direction', 'outbound']);
+    expect(human.stdout).to.include('Records that need attention').and.include('Billing Country');
+  });
+
+  it('a run killed mid-way, then run again: no duplicates', async () => {
+    pc.reset();
+    sf.reset({ keepSchema: true });
+    pc.admin.seedReferrals(400, 'cosell');
+    sf.setLatency(150);
+    const child = session.run(['pcsync', 'run', '--target-org', 'emu', '--full']);
+    // Kill it once the first batch of Opportunities has been written.
+    const deadline = Date.now() + 120_000;
+    while ((sf.counters()['PATCH /composite/sobjects/{type}/{field}'] ?? 0) < 1 && Date.now() < deadline) {
+      // eslint-disable-next-line no-await-in-loop -- polling a bounded wait
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    session.killRunning();
+    await child;
+    sf.setLatency(0);
+    const partial = sf.records('Opportunity').length;
+    expect(partial).to.be.lessThan(400);
+
+    const rerun = await run('--full');
+    expect(rerun.exitCode, rerun.stderr).to.equal(0);
+    const rows = sf.records('Opportunity');
+    expect(rows).to.have.length(400);
+    expect(new Set(rows.map((row) => row[OPP.referralId])).size).to.equal(400);
+  });
+
+  it('converges within three runs under a 30% fault rate on both emulators', async () => {
+    pc.reset();
+    sf.reset({ keepSchema: true });
+    pc.admin.seedReferrals(60, 'cosell');
+    pc.setFaults({ faultRate: 0.3, retryAfterSeconds: 0 });
+    sf.setFaults({ rate: 0.3, kinds: ['unavailable'], match: 'composite', seed: 7 });
+    let converged = false;
+    for (let attempt = 0; attempt < 3 && !converged; attempt++) {
+      // eslint-disable-next-line no-await-in-loop -- runs are sequential by nature
+      const result = await run('--full');
+      converged = result.exitCode === 0 && sf.records('Opportunity').length === 60;
+    }
+    pc.setFaults({ faultRate: 0 });
+    sf.clearFaults();
+    expect(converged).to.equal(true);
+    expect(new Set(sf.records('Opportunity').map((row) => row[OPP.referralId])).size).to.equal(60);
+  });
+});
