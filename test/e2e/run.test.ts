@@ -117,7 +117,7 @@ describe('e2e: sf pcsync run', function () {
     // Kill it once the first batch of Opportunities has been written.
     const deadline = Date.now() + 120_000;
     while ((sf.counters()['PATCH /composite/sobjects/{type}/{field}'] ?? 0) < 1 && Date.now() < deadline) {
-      // eslint-disable-next-line no-await-in-loop -- polling a bounded wait
+       
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     session.killRunning();
@@ -141,7 +141,7 @@ describe('e2e: sf pcsync run', function () {
     sf.setFaults({ rate: 0.3, kinds: ['unavailable'], match: 'composite', seed: 7 });
     let converged = false;
     for (let attempt = 0; attempt < 3 && !converged; attempt++) {
-      // eslint-disable-next-line no-await-in-loop -- runs are sequential by nature
+       
       const result = await run('--full');
       converged = result.exitCode === 0 && sf.records('Opportunity').length === 60;
     }
