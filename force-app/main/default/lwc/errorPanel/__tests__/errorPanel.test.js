@@ -34,7 +34,10 @@ describe('c-error-panel', () => {
         const element = createElement('c-error-panel', { is: ErrorPanel });
         document.body.appendChild(element);
 
+        // LWC warns about touching a shadow tree from outside; that is the point here
+        const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
         element.shadowRoot.querySelector('div').appendChild(document.createElement('img'));
+        warn.mockRestore();
 
         await expect(element).not.toBeAccessible();
     });
