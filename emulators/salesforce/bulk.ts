@@ -35,7 +35,14 @@ type Job = {
   finished: number;
 };
 
-const DELIMITERS: Record<string, string> = { COMMA: ',', TAB: '\t', PIPE: '|', SEMICOLON: ';', CARET: '^', BACKQUOTE: '`' };
+const DELIMITERS: Record<string, string> = {
+  COMMA: ',',
+  TAB: '\t',
+  PIPE: '|',
+  SEMICOLON: ';',
+  CARET: '^',
+  BACKQUOTE: '`',
+};
 const CHUNK = 200;
 
 /** RFC 4180 CSV with a configurable delimiter. */
@@ -96,7 +103,10 @@ export function parseCsv(text: string, delimiter = ','): string[][] {
 }
 
 export function toCsv(rows: string[][], lineEnding = '\n'): string {
-  return rows.map((r) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(',')).join(lineEnding) + (rows.length > 0 ? lineEnding : '');
+  return (
+    rows.map((r) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(',')).join(lineEnding) +
+    (rows.length > 0 ? lineEnding : '')
+  );
 }
 
 function errorText(errors: SaveError[]): string {
@@ -159,10 +169,15 @@ export class BulkService {
       const name = body.externalIdFieldName;
       externalIdField = typeof name === 'string' ? this.org.schema.field(object, name) : undefined;
       if (!externalIdField || !(externalIdField.externalId || externalIdField.idLookup)) {
-        throw new ApiError(400, 'INVALIDJOB', `InvalidJob : Field ${String(name)} is not an External ID or indexed field for ${object.name}`);
+        throw new ApiError(
+          400,
+          'INVALIDJOB',
+          `InvalidJob : Field ${String(name)} is not an External ID or indexed field for ${object.name}`
+        );
       }
     }
-    if (body.contentType !== undefined && body.contentType !== 'CSV') throw new ApiError(400, 'INVALIDJOB', `InvalidJob : Invalid content type: ${asText(body.contentType)}`);
+    if (body.contentType !== undefined && body.contentType !== 'CSV')
+      throw new ApiError(400, 'INVALIDJOB', `InvalidJob : Invalid content type: ${asText(body.contentType)}`);
     const delimiterName = typeof body.columnDelimiter === 'string' ? body.columnDelimiter : 'COMMA';
     const delimiter = DELIMITERS[delimiterName];
     if (!delimiter) throw new ApiError(400, 'INVALIDJOB', `InvalidJob : Invalid column delimiter: ${delimiterName}`);
@@ -194,7 +209,11 @@ export class BulkService {
   }
 
   public list(ctx: RequestContext): Reply {
-    return json(200, { done: true, records: [...this.jobs.values()].map((j) => this.info(j, ctx.version)), nextRecordsUrl: null });
+    return json(200, {
+      done: true,
+      records: [...this.jobs.values()].map((j) => this.info(j, ctx.version)),
+      nextRecordsUrl: null,
+    });
   }
 
   public get(ctx: RequestContext, id: string): Reply {
@@ -203,9 +222,11 @@ export class BulkService {
 
   public upload(ctx: RequestContext, id: string): Reply {
     const job = this.job(id);
-    if (job.state !== 'Open') throw new ApiError(409, 'INVALIDJOBSTATE', `Unable to upload data to a job in state ${job.state}`);
+    if (job.state !== 'Open')
+      throw new ApiError(409, 'INVALIDJOBSTATE', `Unable to upload data to a job in state ${job.state}`);
     const type = String(ctx.headers['content-type'] ?? '');
-    if (!/^text\/csv/i.test(type)) throw new ApiError(400, 'INVALIDJOB', `InvalidJob : Content type must be text/csv (was ${type || 'none'})`);
+    if (!/^text\/csv/i.test(type))
+      throw new ApiError(400, 'INVALIDJOB', `InvalidJob : Content type must be text/csv (was ${type || 'none'})`);
     job.csv.push(ctx.body.toString('utf8'));
     return { status: 201 };
   }
@@ -219,7 +240,8 @@ export class BulkService {
       job.systemModstamp = formatDateTime(Date.now());
       setImmediate(() => this.process(job));
     } else if (body.state === 'Aborted') {
-      if (['JobComplete', 'Failed', 'Aborted'].includes(job.state)) throw new ApiError(409, 'INVALIDJOBSTATE', `Job is already ${job.state}`);
+      if (['JobComplete', 'Failed', 'Aborted'].includes(job.state))
+        throw new ApiError(409, 'INVALIDJOBSTATE', `Job is already ${job.state}`);
       job.state = 'Aborted';
       job.systemModstamp = formatDateTime(Date.now());
     } else {
@@ -230,7 +252,8 @@ export class BulkService {
 
   public remove(id: string): Reply {
     const job = this.job(id);
-    if (['Open', 'UploadComplete', 'InProgress'].includes(job.state)) throw new ApiError(409, 'INVALIDJOBSTATE', `Cannot delete a job in state ${job.state}`);
+    if (['Open', 'UploadComplete', 'InProgress'].includes(job.state))
+      throw new ApiError(409, 'INVALIDJOBSTATE', `Cannot delete a job in state ${job.state}`);
     this.jobs.delete(id);
     return { status: 204 };
   }
@@ -241,7 +264,11 @@ export class BulkService {
       throw new ApiError(400, 'INVALIDJOBSTATE', `Job ${id} is not complete (state ${job.state})`);
     }
     const headers =
-      which === 'successful' ? ['sf__Id', 'sf__Created', ...job.headers] : which === 'failed' ? ['sf__Id', 'sf__Error', ...job.headers] : job.headers;
+      which === 'successful'
+        ? ['sf__Id', 'sf__Created', ...job.headers]
+        : which === 'failed'
+          ? ['sf__Id', 'sf__Error', ...job.headers]
+          : job.headers;
     const rows = which === 'successful' ? job.successful : which === 'failed' ? job.failed : job.unprocessed;
     const eol = job.lineEnding === 'CRLF' ? '\r\n' : '\n';
     return { status: 200, raw: headers.length === 0 ? '' : toCsv([headers, ...rows], eol), contentType: 'text/csv' };
@@ -326,7 +353,13 @@ export class BulkService {
       job.failed.push([id, errorText(errors), ...row]);
     };
     if (row.length !== header.length) {
-      failRow([{ statusCode: 'INVALID_FIELD', message: `Row has ${row.length} values but the header has ${header.length} columns`, fields: [] }]);
+      failRow([
+        {
+          statusCode: 'INVALID_FIELD',
+          message: `Row has ${row.length} values but the header has ${header.length} columns`,
+          fields: [],
+        },
+      ]);
       return;
     }
     const input: SfRecord = {};
@@ -343,7 +376,12 @@ export class BulkService {
           break;
         }
         case 'update': {
-          if (!isValidId(id) || !store.get(job.object, id)) throw RecordError.of(isValidId(id) ? 'ENTITY_IS_DELETED' : 'MALFORMED_ID', isValidId(id) ? 'entity is deleted' : `invalid id: ${id}`, ['Id']);
+          if (!isValidId(id) || !store.get(job.object, id))
+            throw RecordError.of(
+              isValidId(id) ? 'ENTITY_IS_DELETED' : 'MALFORMED_ID',
+              isValidId(id) ? 'entity is deleted' : `invalid id: ${id}`,
+              ['Id']
+            );
           const record = store.update(job.object, id, input, { csv: true });
           job.successful.push([record.Id as string, 'false', ...row]);
           break;
@@ -352,19 +390,22 @@ export class BulkService {
           const f = job.externalIdField as FieldDef;
           const key = Object.keys(input).find((k) => k.toLowerCase() === f.name.toLowerCase());
           const value = key ? input[key] : undefined;
-          if (value === undefined || value === '') throw RecordError.of('MISSING_ARGUMENT', `${f.name} not specified`, [f.name]);
+          if (value === undefined || value === '')
+            throw RecordError.of('MISSING_ARGUMENT', `${f.name} not specified`, [f.name]);
           const { record, created } = store.upsert(job.object, f, value, input, { csv: true });
           job.successful.push([record.Id as string, created ? 'true' : 'false', ...row]);
           break;
         }
         default: {
-          if (!isValidId(id) || !store.get(job.object, id)) throw RecordError.of('ENTITY_IS_DELETED', 'entity is deleted', []);
+          if (!isValidId(id) || !store.get(job.object, id))
+            throw RecordError.of('ENTITY_IS_DELETED', 'entity is deleted', []);
           store.delete(job.object, id);
           job.successful.push([id, 'false', ...row]);
         }
       }
     } catch (error) {
-      if (error instanceof RecordError) failRow(error.errors, job.operation === 'update' || job.operation === 'delete' ? id : '');
+      if (error instanceof RecordError)
+        failRow(error.errors, job.operation === 'update' || job.operation === 'delete' ? id : '');
       else failRow([{ statusCode: 'UNKNOWN_EXCEPTION', message: (error as Error).message, fields: [] }]);
     }
   }

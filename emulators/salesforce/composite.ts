@@ -17,20 +17,29 @@ const MAX_SUBREQUESTS = 25;
 function resolveReferences(value: unknown, results: Map<string, unknown>): unknown {
   const substitute = (text: string): string =>
     text.replace(/@\{([A-Za-z0-9_]+)((?:\.[A-Za-z0-9_]+|\[\d+\])*)\}/g, (match, ref: string, pathText: string) => {
-      if (!results.has(ref)) throw new ApiError(400, 'INVALID_REFERENCE', `Invalid reference specified. No value for ${ref} found.`);
+      if (!results.has(ref))
+        throw new ApiError(400, 'INVALID_REFERENCE', `Invalid reference specified. No value for ${ref} found.`);
       let current: unknown = results.get(ref);
       for (const part of pathText.match(/\.[A-Za-z0-9_]+|\[\d+\]/g) ?? []) {
         const key = part.startsWith('[') ? Number(part.slice(1, -1)) : part.slice(1);
-        current = current && typeof current === 'object' ? (current as Record<string | number, unknown>)[key] : undefined;
+        current =
+          current && typeof current === 'object' ? (current as Record<string | number, unknown>)[key] : undefined;
       }
-      if (current === undefined) throw new ApiError(400, 'INVALID_REFERENCE', `Invalid reference specified. No value for ${ref}${pathText} found.`);
+      if (current === undefined)
+        throw new ApiError(
+          400,
+          'INVALID_REFERENCE',
+          `Invalid reference specified. No value for ${ref}${pathText} found.`
+        );
       void match;
       return asText(current);
     });
   if (typeof value === 'string') return substitute(value);
   if (Array.isArray(value)) return value.map((v) => resolveReferences(v, results));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, resolveReferences(v, results)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, resolveReferences(v, results)])
+    );
   }
   return value;
 }
@@ -38,20 +47,31 @@ function resolveReferences(value: unknown, results: Map<string, unknown>): unkno
 export async function composite(org: Org, ctx: RequestContext, dispatch: Dispatch): Promise<Reply> {
   const body = jsonObject(ctx);
   const subrequests = body.compositeRequest;
-  if (!Array.isArray(subrequests) || subrequests.length === 0) throw new ApiError(400, 'JSON_PARSER_ERROR', "Required field 'compositeRequest' is missing or empty");
+  if (!Array.isArray(subrequests) || subrequests.length === 0)
+    throw new ApiError(400, 'JSON_PARSER_ERROR', "Required field 'compositeRequest' is missing or empty");
   if (subrequests.length > MAX_SUBREQUESTS) {
     throw new ApiError(400, 'INVALID_BATCH_REQUEST', `Maximum number of subrequests allowed is ${MAX_SUBREQUESTS}`);
   }
   const allOrNone = body.allOrNone === true;
   const results = new Map<string, unknown>();
-  const responses: Array<{ body: unknown; httpHeaders: Record<string, string>; httpStatusCode: number; referenceId: string }> = [];
+  const responses: Array<{
+    body: unknown;
+    httpHeaders: Record<string, string>;
+    httpStatusCode: number;
+    referenceId: string;
+  }> = [];
   const tx = org.store.begin();
   let failed = false;
   for (const raw of subrequests as Array<Record<string, unknown>>) {
     const referenceId = typeof raw.referenceId === 'string' ? raw.referenceId : '';
     if (failed && allOrNone) {
       responses.push({
-        body: [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }],
+        body: [
+          {
+            errorCode: 'PROCESSING_HALTED',
+            message: 'The transaction was rolled back since another operation in the same transaction failed.',
+          },
+        ],
         httpHeaders: {},
         httpStatusCode: 400,
         referenceId,
@@ -59,12 +79,18 @@ export async function composite(org: Org, ctx: RequestContext, dispatch: Dispatc
       continue;
     }
     try {
-      if (!/^[A-Za-z0-9_]+$/.test(referenceId)) throw new ApiError(400, 'INVALID_REFERENCE', 'referenceId must be alphanumeric');
+      if (!/^[A-Za-z0-9_]+$/.test(referenceId))
+        throw new ApiError(400, 'INVALID_REFERENCE', 'referenceId must be alphanumeric');
       const url = resolveReferences(raw.url, results);
       const subBody = raw.body === undefined ? undefined : resolveReferences(raw.body, results);
-      if (typeof url !== 'string' || typeof raw.method !== 'string') throw new ApiError(400, 'JSON_PARSER_ERROR', 'Each subrequest needs method and url');
+      if (typeof url !== 'string' || typeof raw.method !== 'string')
+        throw new ApiError(400, 'JSON_PARSER_ERROR', 'Each subrequest needs method and url');
       if (/\/composite(\/|$)/.test(url.replace(/\?.*$/, '')) && !/\/composite\/sobjects/.test(url)) {
-        throw new ApiError(400, 'INVALID_BATCH_REQUEST', 'Composite subrequests cannot call composite or batch resources');
+        throw new ApiError(
+          400,
+          'INVALID_BATCH_REQUEST',
+          'Composite subrequests cannot call composite or batch resources'
+        );
       }
       const result = await dispatch(raw.method.toUpperCase(), url, subBody);
       results.set(referenceId, result.body);
@@ -81,7 +107,12 @@ export async function composite(org: Org, ctx: RequestContext, dispatch: Dispatc
     for (const response of responses) {
       if (response.httpStatusCode < 400) {
         response.httpStatusCode = 400;
-        response.body = [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }];
+        response.body = [
+          {
+            errorCode: 'PROCESSING_HALTED',
+            message: 'The transaction was rolled back since another operation in the same transaction failed.',
+          },
+        ];
       }
     }
   } else {
@@ -100,10 +131,17 @@ export function tree(org: Org, ctx: RequestContext, typeName: string): Reply {
   if (!Array.isArray(body.records)) throw new ApiError(400, 'JSON_PARSER_ERROR', "Required field 'records' is missing");
   const count = (records: unknown[]): number =>
     records.reduce<number>((sum, r) => {
-      const nested = Object.values(r as Record<string, unknown>).filter((v) => v && typeof v === 'object' && Array.isArray((v as { records?: unknown }).records));
+      const nested = Object.values(r as Record<string, unknown>).filter(
+        (v) => v && typeof v === 'object' && Array.isArray((v as { records?: unknown }).records)
+      );
       return sum + 1 + nested.reduce<number>((n, v) => n + count((v as { records: unknown[] }).records), 0);
     }, 0);
-  if (count(body.records) > 200) throw new ApiError(400, 'EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 200 records into this call');
+  if (count(body.records) > 200)
+    throw new ApiError(
+      400,
+      'EXCEEDED_ID_LIMIT',
+      'record limit reached. cannot submit more than 200 records into this call'
+    );
   const results: TreeResult[] = [];
   const failures: TreeResult[] = [];
   const tx = org.store.begin();
@@ -114,7 +152,8 @@ export function tree(org: Org, ctx: RequestContext, typeName: string): Reply {
     const children: Array<[string, unknown[]]> = [];
     for (const [key, value] of Object.entries(raw)) {
       if (key === 'attributes') continue;
-      if (value && typeof value === 'object' && Array.isArray((value as { records?: unknown }).records)) children.push([key, (value as { records: unknown[] }).records]);
+      if (value && typeof value === 'object' && Array.isArray((value as { records?: unknown }).records))
+        children.push([key, (value as { records: unknown[] }).records]);
       else fields[key] = value;
     }
     if (parent) fields[parent.field] = parent.id;
@@ -125,10 +164,20 @@ export function tree(org: Org, ctx: RequestContext, typeName: string): Reply {
         const rel = org.schema.childRelationship(object, relationship);
         const childObject = rel ? org.schema.object(rel.childSObject) : undefined;
         if (!rel || !childObject) {
-          failures.push({ referenceId, errors: [{ statusCode: 'INVALID_FIELD', message: `No such relationship '${relationship}' on ${object.name}`, fields: [] }] });
+          failures.push({
+            referenceId,
+            errors: [
+              {
+                statusCode: 'INVALID_FIELD',
+                message: `No such relationship '${relationship}' on ${object.name}`,
+                fields: [],
+              },
+            ],
+          });
           continue;
         }
-        for (const row of rows) insert(childObject, row as Record<string, unknown>, { field: rel.field, id: record.Id as string });
+        for (const row of rows)
+          insert(childObject, row as Record<string, unknown>, { field: rel.field, id: record.Id as string });
       }
     } catch (error) {
       if (!(error instanceof RecordError)) throw error;

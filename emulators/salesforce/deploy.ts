@@ -7,7 +7,15 @@ import JSZip from 'jszip';
 import { ApiError, notFound } from './errors.js';
 import { type Reply, type RequestContext, json } from './http.js';
 import { IdFactory } from './ids.js';
-import { applyObjectMetadata, type MetadataProblem, type ObjectMetadata, parseXml, readMdapiObject, str, type XmlNode } from './metadata.js';
+import {
+  applyObjectMetadata,
+  type MetadataProblem,
+  type ObjectMetadata,
+  parseXml,
+  readMdapiObject,
+  str,
+  type XmlNode,
+} from './metadata.js';
 import type { Org } from './org.js';
 import { formatDateTime } from './store.js';
 
@@ -16,7 +24,8 @@ type Part = { name: string; filename?: string; contentType?: string; data: Buffe
 /** Splits a multipart/form-data body into its parts. */
 export function parseMultipart(body: Buffer, contentType: string | undefined): Part[] {
   const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? '');
-  if (!m) throw new ApiError(400, 'INVALID_MULTIPART_REQUEST', 'Content-Type must be multipart/form-data with a boundary');
+  if (!m)
+    throw new ApiError(400, 'INVALID_MULTIPART_REQUEST', 'Content-Type must be multipart/form-data with a boundary');
   const boundary = Buffer.from(`--${(m[1] ?? m[2]).trim()}`);
   const parts: Part[] = [];
   let start = body.indexOf(boundary);
@@ -66,7 +75,16 @@ const FOLDERS: Record<string, { folder: string; suffix: string }> = {
   CustomApplication: { folder: 'applications', suffix: '.app' },
 };
 
-const CHILD_TYPES = new Set(['CustomField', 'ValidationRule', 'ListView', 'RecordType', 'CompactLayout', 'WebLink', 'FieldSet', 'BusinessProcess']);
+const CHILD_TYPES = new Set([
+  'CustomField',
+  'ValidationRule',
+  'ListView',
+  'RecordType',
+  'CompactLayout',
+  'WebLink',
+  'FieldSet',
+  'BusinessProcess',
+]);
 
 export class DeployService {
   private readonly deploys = new Map<string, DeployRecord>();
@@ -83,9 +101,20 @@ export class DeployService {
   public async start(ctx: RequestContext): Promise<Reply> {
     const parts = parseMultipart(ctx.body, ctx.headers['content-type']);
     const file = parts.find((p) => p.name === 'file');
-    if (!file) throw new ApiError(400, 'INVALID_MULTIPART_REQUEST', "The multipart request must have a part named 'file' holding the zip");
+    if (!file)
+      throw new ApiError(
+        400,
+        'INVALID_MULTIPART_REQUEST',
+        "The multipart request must have a part named 'file' holding the zip"
+      );
     const entity = parts.find((p) => p.name === 'entity_content');
-    let options: Record<string, unknown> = { rollbackOnError: true, ignoreWarnings: false, checkOnly: false, singlePackage: true, purgeOnDelete: false };
+    let options: Record<string, unknown> = {
+      rollbackOnError: true,
+      ignoreWarnings: false,
+      checkOnly: false,
+      singlePackage: true,
+      purgeOnDelete: false,
+    };
     if (entity) {
       try {
         const parsed = JSON.parse(entity.data.toString('utf8')) as { deployOptions?: Record<string, unknown> };
@@ -100,7 +129,14 @@ export class DeployService {
 
   /** Starts a deploy of a zip (shared by the REST and SOAP front ends); processing runs right after. */
   public async begin(zipBytes: Buffer, deployOptions: Record<string, unknown>): Promise<DeployRecord> {
-    const options = { rollbackOnError: true, ignoreWarnings: false, checkOnly: false, singlePackage: true, purgeOnDelete: false, ...deployOptions };
+    const options = {
+      rollbackOnError: true,
+      ignoreWarnings: false,
+      checkOnly: false,
+      singlePackage: true,
+      purgeOnDelete: false,
+      ...deployOptions,
+    };
     let zip: JSZip;
     try {
       zip = await JSZip.loadAsync(zipBytes);
@@ -178,15 +214,24 @@ export class DeployService {
     };
     // Object metadata: `objects/X.object`, fields merged into it. The object itself only when package.xml lists it.
     const objectItems: ObjectMetadata[] = [];
-    const deployedObjects = new Set(members.filter((m) => m.type === 'CustomObject').map((m) => m.fullName.toLowerCase()));
+    const deployedObjects = new Set(
+      members.filter((m) => m.type === 'CustomObject').map((m) => m.fullName.toLowerCase())
+    );
     const listedFields = new Set(members.filter((m) => m.type === 'CustomField').map((m) => m.fullName.toLowerCase()));
     for (const name of files) {
       const m = new RegExp(`^${root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}objects/([^/]+)\\.object$`).exec(name);
       if (!m) continue;
       const objectName = m[1];
-      const item = readMdapiObject(objectName, await (zip.file(name) as JSZip.JSZipObject).async('string'), `objects/${objectName}.object`, deployedObjects.has(objectName.toLowerCase()));
+      const item = readMdapiObject(
+        objectName,
+        await (zip.file(name) as JSZip.JSZipObject).async('string'),
+        `objects/${objectName}.object`,
+        deployedObjects.has(objectName.toLowerCase())
+      );
       if (!item.object && listedFields.size > 0) {
-        item.fields = item.fields.filter((f) => listedFields.has(`${objectName}.${str(f.fullName) ?? ''}`.toLowerCase()));
+        item.fields = item.fields.filter((f) =>
+          listedFields.has(`${objectName}.${str(f.fullName) ?? ''}`.toLowerCase())
+        );
       }
       objectItems.push(item);
     }
@@ -195,7 +240,12 @@ export class DeployService {
     const problems: MetadataProblem[] = applyObjectMetadata(this.org.schema, objectItems, { checkOnly });
     if (!checkOnly && problems.length === 0) this.org.store.reindex();
     const now = formatDateTime(Date.now());
-    const message = (type: string, fullName: string, fileName: string, extra: Record<string, unknown>): ComponentMessage => ({
+    const message = (
+      type: string,
+      fullName: string,
+      fileName: string,
+      extra: Record<string, unknown>
+    ): ComponentMessage => ({
       changed: false,
       componentType: type,
       created: false,
@@ -219,14 +269,19 @@ export class DeployService {
     record.total = members.length;
     for (const p of problems) {
       record.failures.push(
-        message(p.componentType, p.fullName, p.fileName.startsWith('objects/') ? p.fileName : fileFor(p.componentType, p.fullName), {
-          success: false,
-          problem: p.problem,
-          problemType: 'Error',
-          lineNumber: 1,
-          columnNumber: 1,
-          id: null,
-        })
+        message(
+          p.componentType,
+          p.fullName,
+          p.fileName.startsWith('objects/') ? p.fileName : fileFor(p.componentType, p.fullName),
+          {
+            success: false,
+            problem: p.problem,
+            problemType: 'Error',
+            lineNumber: 1,
+            columnNumber: 1,
+            id: null,
+          }
+        )
       );
     }
     if (!failed) {
@@ -235,7 +290,12 @@ export class DeployService {
         const key = `${member.type}#${member.fullName}`.toLowerCase();
         const existed = this.deployed.has(key);
         if (!checkOnly) this.deployed.add(key);
-        record.successes.push(message(member.type, member.fullName, fileFor(member.type, member.fullName), { created: !existed, changed: existed }));
+        record.successes.push(
+          message(member.type, member.fullName, fileFor(member.type, member.fullName), {
+            created: !existed,
+            changed: existed,
+          })
+        );
       }
     }
     record.status = failed ? 'Failed' : 'Succeeded';
@@ -265,7 +325,17 @@ export class DeployService {
           ? {
               componentSuccesses: record.successes,
               componentFailures: record.failures,
-              runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0, codeCoverage: [], codeCoverageWarnings: [], failures: [], flowCoverage: [], flowCoverageWarnings: [], successes: [] },
+              runTestResult: {
+                numFailures: 0,
+                numTestsRun: 0,
+                totalTime: 0,
+                codeCoverage: [],
+                codeCoverageWarnings: [],
+                failures: [],
+                flowCoverage: [],
+                flowCoverageWarnings: [],
+                successes: [],
+              },
             }
           : { componentSuccesses: [], componentFailures: [] },
         createdDate: record.createdDate,

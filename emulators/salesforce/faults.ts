@@ -45,7 +45,8 @@ export class Faults {
 
   public set(options: FaultOptions): void {
     if (options.rate !== undefined) {
-      if (!(options.rate >= 0 && options.rate <= 1)) throw new Error(`fault rate must be between 0 and 1 (was ${options.rate})`);
+      if (!(options.rate >= 0 && options.rate <= 1))
+        throw new Error(`fault rate must be between 0 and 1 (was ${options.rate})`);
       this.rate = options.rate;
     }
     if (options.kinds) {

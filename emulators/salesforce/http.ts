@@ -68,7 +68,11 @@ export function jsonBody(ctx: RequestContext): unknown {
 export function jsonObject(ctx: RequestContext): Record<string, unknown> {
   const body = jsonBody(ctx);
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ApiError(400, 'JSON_PARSER_ERROR', 'Cannot deserialize instance of object from the request body: expected a JSON object');
+    throw new ApiError(
+      400,
+      'JSON_PARSER_ERROR',
+      'Cannot deserialize instance of object from the request body: expected a JSON object'
+    );
   }
   return body as Record<string, unknown>;
 }

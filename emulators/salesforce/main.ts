@@ -7,14 +7,17 @@ import { parseArgs } from 'node:util';
 import { startSalesforceEmulator } from './server.js';
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: emulate:salesforce [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata [DIR]] [--daily-api-limit N]`);
+  console.error(
+    `${message}\nusage: emulate:salesforce [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata [DIR]] [--daily-api-limit N]`
+  );
   process.exit(2);
 }
 
 function number(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) usage(`--${name} must be a number between ${min} and ${max} (was ${value})`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    usage(`--${name} must be a number between ${min} and ${max} (was ${value})`);
   return n;
 }
 

@@ -83,10 +83,16 @@ const TYPE_MAP: Record<string, FieldType> = {
 };
 
 /** Turns a `<fields>` node into a field definition, or a problem in the words a deploy would use. */
-export function fieldFromMetadata(objectName: string, node: XmlNode, schema: SchemaRegistry, deployingObjects: Set<string>): FieldDef | string {
+export function fieldFromMetadata(
+  objectName: string,
+  node: XmlNode,
+  schema: SchemaRegistry,
+  deployingObjects: Set<string>
+): FieldDef | string {
   const fullName = str(node.fullName);
   if (!fullName) return 'Must specify a non-empty value for the fullName of a field';
-  if (!/^[A-Za-z][A-Za-z0-9_]*__c$/.test(fullName)) return `Invalid custom field name: ${fullName} (a custom field name must end with __c)`;
+  if (!/^[A-Za-z][A-Za-z0-9_]*__c$/.test(fullName))
+    return `Invalid custom field name: ${fullName} (a custom field name must end with __c)`;
   const rawType = str(node.type);
   const formula = str(node.formula);
   if (!rawType) return `${fullName}: Must specify a type for the field`;
@@ -101,7 +107,8 @@ export function fieldFromMetadata(objectName: string, node: XmlNode, schema: Sch
     case 'encryptedtext':
       if (!formula) {
         if (length === undefined) return `${fullName}: Must specify the length of a Text field`;
-        if (length < 1 || length > 255) return `${fullName}: Length must be between 1 and 255 for a Text field (was ${length})`;
+        if (length < 1 || length > 255)
+          return `${fullName}: Length must be between 1 and 255 for a Text field (was ${length})`;
         options.length = length;
       } else options.length = 1300;
       break;
@@ -111,7 +118,8 @@ export function fieldFromMetadata(objectName: string, node: XmlNode, schema: Sch
     case 'longtextarea':
     case 'html':
       if (length === undefined) return `${fullName}: Must specify the length of a Long Text Area field`;
-      if (length < 256 || length > 131_072) return `${fullName}: Length must be between 256 and 131072 for a Long Text Area (was ${length})`;
+      if (length < 256 || length > 131_072)
+        return `${fullName}: Length must be between 256 and 131072 for a Long Text Area (was ${length})`;
       options.length = length;
       break;
     case 'number':
@@ -119,7 +127,8 @@ export function fieldFromMetadata(objectName: string, node: XmlNode, schema: Sch
     case 'percent': {
       const precision = num(node.precision) ?? 18;
       const scale = num(node.scale) ?? 0;
-      if (precision < 1 || precision > 18 || scale < 0 || scale > precision) return `${fullName}: Invalid precision/scale ${precision}/${scale}`;
+      if (precision < 1 || precision > 18 || scale < 0 || scale > precision)
+        return `${fullName}: Invalid precision/scale ${precision}/${scale}`;
       options.precision = precision;
       options.scale = scale;
       break;
@@ -138,7 +147,8 @@ export function fieldFromMetadata(objectName: string, node: XmlNode, schema: Sch
       const values = asArray(definition?.value)
         .map((v) => asNode(v))
         .filter((v): v is XmlNode => v !== undefined);
-      if (!valueSet?.valueSetName && values.length === 0 && !formula) return `${fullName}: Picklist must have a value set`;
+      if (!valueSet?.valueSetName && values.length === 0 && !formula)
+        return `${fullName}: Picklist must have a value set`;
       const names = values.map((v) => str(v.fullName) ?? '').filter((v) => v !== '');
       const defaultValue = values.find((v) => bool(v.default));
       options.picklistValues = picklist(names, defaultValue ? str(defaultValue.fullName) : undefined);
@@ -195,7 +205,8 @@ export function fieldFromMetadata(objectName: string, node: XmlNode, schema: Sch
   }
   if (bool(node.required) && !formula && lower !== 'checkbox') options.nillable = false;
   if (bool(node.externalId)) {
-    if (!['text', 'number', 'email', 'autonumber'].includes(lower)) return `${fullName}: Only Text, Number, Email and Auto Number fields can be External IDs`;
+    if (!['text', 'number', 'email', 'autonumber'].includes(lower))
+      return `${fullName}: Only Text, Number, Email and Auto Number fields can be External IDs`;
     options.externalId = true;
     options.idLookup = true;
   }
@@ -239,7 +250,11 @@ function nameFieldFromMetadata(objectName: string, node: XmlNode | undefined): F
  * Validates then applies a set of object metadata to the schema, all or nothing. Returns the problems (empty when it
  * applied). `fieldsOnly` objects (a standard object, or a custom one not in the deploy) only get fields merged.
  */
-export function applyObjectMetadata(schema: SchemaRegistry, items: ObjectMetadata[], options: { checkOnly?: boolean } = {}): MetadataProblem[] {
+export function applyObjectMetadata(
+  schema: SchemaRegistry,
+  items: ObjectMetadata[],
+  options: { checkOnly?: boolean } = {}
+): MetadataProblem[] {
   const problems: MetadataProblem[] = [];
   const deployingObjects = new Set(items.filter((i) => i.object).map((i) => i.objectName.toLowerCase()));
   const snapshot = schema.snapshot();
@@ -255,7 +270,12 @@ export function applyObjectMetadata(schema: SchemaRegistry, items: ObjectMetadat
       continue;
     }
     if (!existing && !item.objectName.endsWith('__c')) {
-      problems.push({ componentType: 'CustomObject', fullName: item.objectName, fileName: item.fileName, problem: `Cannot create a new standard object: ${item.objectName}` });
+      problems.push({
+        componentType: 'CustomObject',
+        fullName: item.objectName,
+        fileName: item.fileName,
+        problem: `Cannot create a new standard object: ${item.objectName}`,
+      });
       continue;
     }
     const object = item.object
@@ -277,7 +297,12 @@ export function applyObjectMetadata(schema: SchemaRegistry, items: ObjectMetadat
       }
       const current = schema.field(object, def.name);
       if (current && !current.custom) {
-        problems.push({ componentType: 'CustomField', fullName, fileName: item.fileName, problem: `Cannot modify standard field ${def.name}` });
+        problems.push({
+          componentType: 'CustomField',
+          fullName,
+          fileName: item.fileName,
+          problem: `Cannot modify standard field ${def.name}`,
+        });
         continue;
       }
       schema.setField(object, def);
@@ -300,17 +325,26 @@ export function readSourceObjects(root: string): ObjectMetadata[] {
           const objectDir = path.join(full, objectName);
           if (!statSync(objectDir).isDirectory()) continue;
           const objectFile = path.join(objectDir, `${objectName}.object-meta.xml`);
-          const object = existsSync(objectFile) ? asNode(parseXml(readFileSync(objectFile, 'utf8')).CustomObject) ?? {} : undefined;
+          const object = existsSync(objectFile)
+            ? (asNode(parseXml(readFileSync(objectFile, 'utf8')).CustomObject) ?? {})
+            : undefined;
           const fieldsDir = path.join(objectDir, 'fields');
           const fields: XmlNode[] = [];
           if (existsSync(fieldsDir)) {
-            for (const file of readdirSync(fieldsDir).filter((f) => f.endsWith('.field-meta.xml')).sort()) {
+            for (const file of readdirSync(fieldsDir)
+              .filter((f) => f.endsWith('.field-meta.xml'))
+              .sort()) {
               const node = asNode(parseXml(readFileSync(path.join(fieldsDir, file), 'utf8')).CustomField);
               if (node) fields.push({ fullName: file.replace(/\.field-meta\.xml$/, ''), ...node });
             }
           }
           // A standard object's file does not create it; custom objects need their file (or exist already).
-          items.push({ objectName, object: objectName.endsWith('__c') ? object ?? {} : undefined, fields, fileName: objectDir });
+          items.push({
+            objectName,
+            object: objectName.endsWith('__c') ? (object ?? {}) : undefined,
+            fields,
+            fileName: objectDir,
+          });
         }
       } else if (entry !== 'node_modules' && !entry.startsWith('.')) {
         visit(full);
@@ -323,7 +357,12 @@ export function readSourceObjects(root: string): ObjectMetadata[] {
 }
 
 /** Parses an mdapi-format `objects/X.object` file. */
-export function readMdapiObject(objectName: string, xml: string, fileName: string, deployObject: boolean): ObjectMetadata {
+export function readMdapiObject(
+  objectName: string,
+  xml: string,
+  fileName: string,
+  deployObject: boolean
+): ObjectMetadata {
   const root = asNode(parseXml(xml).CustomObject) ?? {};
   const fields = asArray(root.fields)
     .map((f) => asNode(f))

@@ -51,7 +51,9 @@ export class Org {
     if (this.loadMetadata) {
       const problems = applyObjectMetadata(this.schema, readSourceObjects(this.loadMetadata));
       if (problems.length > 0) {
-        throw new Error(`metadata in ${this.loadMetadata} does not load: ${problems.map((p) => `${p.fullName}: ${p.problem}`).join('; ')}`);
+        throw new Error(
+          `metadata in ${this.loadMetadata} does not load: ${problems.map((p) => `${p.fullName}: ${p.problem}`).join('; ')}`
+        );
       }
     }
     this.initialSchema = this.schema.snapshot();
@@ -123,14 +125,18 @@ export class Org {
       for (const [objectName, rows] of Object.entries(groups)) {
         const object = this.schema.object(objectName);
         if (!object) throw RecordError.of('INVALID_TYPE', `seed: sObject type '${objectName}' is not supported`);
-        if (!Array.isArray(rows)) throw RecordError.of('INVALID_TYPE', `seed: ${objectName} must be an array of records`);
+        if (!Array.isArray(rows))
+          throw RecordError.of('INVALID_TYPE', `seed: ${objectName} must be an array of records`);
         for (const row of rows as Array<Record<string, unknown>>) {
           const attributes = (row.attributes ?? {}) as Record<string, unknown>;
           const ref = (attributes.referenceId ?? row['@ref']) as string | undefined;
           const input: SfRecord = {};
           for (const [key, value] of Object.entries(row)) {
             if (key === 'attributes' || key === '@ref') continue;
-            input[key] = typeof value === 'string' && value.startsWith('@') && refs.has(value.slice(1)) ? refs.get(value.slice(1)) : value;
+            input[key] =
+              typeof value === 'string' && value.startsWith('@') && refs.has(value.slice(1))
+                ? refs.get(value.slice(1))
+                : value;
           }
           const record = this.store.insert(object, input, { systemMode: true });
           if (ref) refs.set(ref, record.Id as string);

@@ -37,7 +37,20 @@ export function versions(org: Org): Reply {
 
 export function resources(ctx: RequestContext): Reply {
   const base = `/services/data/v${ctx.version}`;
-  const names = ['sobjects', 'query', 'queryAll', 'composite', 'tooling', 'metadata', 'jobs', 'limits', 'search', 'recent', 'connect', 'ui-api'];
+  const names = [
+    'sobjects',
+    'query',
+    'queryAll',
+    'composite',
+    'tooling',
+    'metadata',
+    'jobs',
+    'limits',
+    'search',
+    'recent',
+    'connect',
+    'ui-api',
+  ];
   return json(200, Object.fromEntries(names.map((n) => [n, `${base}/${n}`])));
 }
 
@@ -127,13 +140,23 @@ export function describeField(f: FieldDef): Record<string, unknown> {
     htmlFormatted: false,
     idLookup: f.idLookup,
     label: f.label,
-    length: ['string', 'textarea', 'picklist', 'multipicklist', 'url', 'email', 'phone', 'encryptedstring'].includes(f.type) ? f.length : 0,
+    length: ['string', 'textarea', 'picklist', 'multipicklist', 'url', 'email', 'phone', 'encryptedstring'].includes(
+      f.type
+    )
+      ? f.length
+      : 0,
     name: f.name,
     nameField: f.name === 'Name',
     namePointing: f.name === 'OwnerId',
     nillable: f.nillable,
     permissionable: f.custom && f.nillable,
-    picklistValues: f.picklistValues.map((v) => ({ active: v.active, defaultValue: v.defaultValue, label: v.label, validFor: null, value: v.value })),
+    picklistValues: f.picklistValues.map((v) => ({
+      active: v.active,
+      defaultValue: v.defaultValue,
+      label: v.label,
+      validFor: null,
+      value: v.value,
+    })),
     polymorphicForeignKey: false,
     precision: ['double', 'currency', 'percent'].includes(f.type) ? f.precision : 0,
     referenceTo: f.referenceTo,
@@ -233,8 +256,14 @@ export function query(org: Org, ctx: RequestContext, all: boolean): Reply {
   const result = org.soql.run(q);
   if (result.countOnly) return json(200, { totalSize: result.totalSize, done: true, records: [] });
   const size = batchSize(ctx);
-  if (result.records.length <= size) return json(200, { totalSize: result.totalSize, done: true, records: result.records });
-  const locator = org.newCursor({ records: result.records, totalSize: result.totalSize, batchSize: size, created: Date.now() });
+  if (result.records.length <= size)
+    return json(200, { totalSize: result.totalSize, done: true, records: result.records });
+  const locator = org.newCursor({
+    records: result.records,
+    totalSize: result.totalSize,
+    batchSize: size,
+    created: Date.now(),
+  });
   return json(200, {
     totalSize: result.totalSize,
     done: false,
@@ -255,7 +284,9 @@ export function queryMore(org: Org, ctx: RequestContext, locatorAndOffset: strin
   return json(200, {
     totalSize: cursor.totalSize,
     done,
-    ...(done ? {} : { nextRecordsUrl: `/services/data/v${ctx.version}/${all ? 'queryAll' : 'query'}/${m[1]}-${nextOffset}` }),
+    ...(done
+      ? {}
+      : { nextRecordsUrl: `/services/data/v${ctx.version}/${all ? 'queryAll' : 'query'}/${m[1]}-${nextOffset}` }),
     records: page,
   });
 }
@@ -270,12 +301,25 @@ export function toolingQuery(ctx: RequestContext): Reply {
 
 // ------------------------------------------------------------------ sObject rows
 
-export function recordView(org: Org, object: ObjectDef, record: SfRecord, version: string, fields?: string[]): SfRecord {
-  const out: SfRecord = { attributes: { type: object.name, url: `/services/data/v${version}/sobjects/${object.name}/${String(record.Id)}` } };
+export function recordView(
+  org: Org,
+  object: ObjectDef,
+  record: SfRecord,
+  version: string,
+  fields?: string[]
+): SfRecord {
+  const out: SfRecord = {
+    attributes: { type: object.name, url: `/services/data/v${version}/sobjects/${object.name}/${String(record.Id)}` },
+  };
   const names = fields ?? [...object.fields.values()].map((f) => f.name);
   for (const name of names) {
     const f = org.schema.field(object, name);
-    if (!f) throw new ApiError(400, 'INVALID_FIELD', `No such column '${name}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+    if (!f)
+      throw new ApiError(
+        400,
+        'INVALID_FIELD',
+        `No such column '${name}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`
+      );
     out[f.name] = record[f.name] ?? null;
   }
   return out;
@@ -283,7 +327,12 @@ export function recordView(org: Org, object: ObjectDef, record: SfRecord, versio
 
 function fieldsParam(ctx: RequestContext): string[] | undefined {
   const fields = ctx.url.searchParams.get('fields');
-  return fields ? fields.split(',').map((f) => f.trim()).filter((f) => f !== '') : undefined;
+  return fields
+    ? fields
+        .split(',')
+        .map((f) => f.trim())
+        .filter((f) => f !== '')
+    : undefined;
 }
 
 function bodyRecord(ctx: RequestContext): SfRecord {
@@ -355,10 +404,16 @@ export function externalIdField(org: Org, object: ObjectDef, name: string): Fiel
 export function getByExternalId(org: Org, ctx: RequestContext, name: string, fieldName: string, value: string): Reply {
   const object = requireObject(org, name);
   const f = externalIdField(org, object, fieldName);
-  const matches = f.name === 'Id' ? [org.store.get(object, value)].filter((r): r is SfRecord => r !== undefined) : org.store.findBy(object, f, value);
+  const matches =
+    f.name === 'Id'
+      ? [org.store.get(object, value)].filter((r): r is SfRecord => r !== undefined)
+      : org.store.findBy(object, f, value);
   if (matches.length === 0) throw notFound('The requested resource does not exist');
   if (matches.length > 1) {
-    return json(300, matches.map((m) => `/services/data/v${ctx.version}/sobjects/${object.name}/${String(m.Id)}`));
+    return json(
+      300,
+      matches.map((m) => `/services/data/v${ctx.version}/sobjects/${object.name}/${String(m.Id)}`)
+    );
   }
   return json(200, recordView(org, object, matches[0], ctx.version, fieldsParam(ctx)));
 }
@@ -370,7 +425,10 @@ export function upsertRecord(org: Org, ctx: RequestContext, name: string, fieldN
   if (f.name !== 'Id' && f.type !== 'double' && f.type !== 'int') {
     const multiple = org.store.findBy(object, f, value);
     if (multiple.length > 1) {
-      return json(300, multiple.map((m) => `/services/data/v${ctx.version}/sobjects/${object.name}/${String(m.Id)}`));
+      return json(
+        300,
+        multiple.map((m) => `/services/data/v${ctx.version}/sobjects/${object.name}/${String(m.Id)}`)
+      );
     }
   }
   try {
@@ -387,12 +445,18 @@ type CollectionBody = { allOrNone: boolean; records: SfRecord[] };
 
 function collectionBody(ctx: RequestContext): CollectionBody {
   const body = jsonObject(ctx);
-  if (!Array.isArray(body.records)) throw new ApiError(400, 'JSON_PARSER_ERROR', "Required field 'records' is missing or is not an array");
+  if (!Array.isArray(body.records))
+    throw new ApiError(400, 'JSON_PARSER_ERROR', "Required field 'records' is missing or is not an array");
   if (body.records.length > COLLECTION_LIMIT) {
-    throw new ApiError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call`);
+    throw new ApiError(
+      400,
+      'EXCEEDED_ID_LIMIT',
+      `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call`
+    );
   }
   const records = body.records.map((r) => {
-    if (!r || typeof r !== 'object' || Array.isArray(r)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'Each record must be a JSON object');
+    if (!r || typeof r !== 'object' || Array.isArray(r))
+      throw new ApiError(400, 'JSON_PARSER_ERROR', 'Each record must be a JSON object');
     return r as SfRecord;
   });
   return { allOrNone: body.allOrNone === true || body.allOrNone === 'true', records };
@@ -405,7 +469,12 @@ function typeOf(org: Org, record: SfRecord, fallback?: ObjectDef): ObjectDef {
   if (!type) throw new ApiError(400, 'INVALID_TYPE', 'Must send a concrete entity type.');
   const object = org.schema.object(type);
   if (!object) throw new ApiError(400, 'INVALID_TYPE', `sObject type '${type}' is not supported.`);
-  if (fallback && object !== fallback) throw new ApiError(400, 'INVALID_TYPE', `sObject type '${object.name}' does not match the request's type '${fallback.name}'`);
+  if (fallback && object !== fallback)
+    throw new ApiError(
+      400,
+      'INVALID_TYPE',
+      `sObject type '${object.name}' does not match the request's type '${fallback.name}'`
+    );
   return object;
 }
 
@@ -444,7 +513,11 @@ function runCollection(org: Org, allOrNone: boolean, count: number, run: (index:
   }
   if (allOrNone && results.some((r) => !r.success)) {
     tx.rollback();
-    return results.map((r) => (r.success ? { id: null, success: false, errors: [ROLLED_BACK], ...(r.created === undefined ? {} : { created: false }) } : r));
+    return results.map((r) =>
+      r.success
+        ? { id: null, success: false, errors: [ROLLED_BACK], ...(r.created === undefined ? {} : { created: false }) }
+        : r
+    );
   }
   tx.commit();
   return results;
@@ -459,7 +532,8 @@ export function collectionCreate(org: Org, ctx: RequestContext): Reply {
   });
   const results = runCollection(org, body.allOrNone, typed.length, (i) => {
     const { object, record } = typed[i];
-    if ('Id' in record || 'id' in record) throw RecordError.of('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
+    if ('Id' in record || 'id' in record)
+      throw RecordError.of('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
     const saved = org.store.insert(object, record);
     return { id: saved.Id as string, success: true, errors: [] };
   });
@@ -472,11 +546,12 @@ export function collectionUpdate(org: Org, ctx: RequestContext): Reply {
     const object = typeOf(org, r);
     const { id, Id, ...rest } = r;
     checkFields(org, object, rest);
-    return { object, id: (id ?? Id), record: rest };
+    return { object, id: id ?? Id, record: rest };
   });
   const results = runCollection(org, body.allOrNone, typed.length, (i) => {
     const { object, id, record } = typed[i];
-    if (typeof id !== 'string' || !isValidId(id)) throw RecordError.of('MALFORMED_ID', `${object.label} ID: id value of incorrect type: ${String(id)}`, ['Id']);
+    if (typeof id !== 'string' || !isValidId(id))
+      throw RecordError.of('MALFORMED_ID', `${object.label} ID: id value of incorrect type: ${String(id)}`, ['Id']);
     if (!org.store.get(object, id)) throw RecordError.of('ENTITY_IS_DELETED', 'entity is deleted');
     const saved = org.store.update(object, id, record);
     return { id: saved.Id as string, success: true, errors: [] };
@@ -505,21 +580,30 @@ export function collectionUpsert(org: Org, ctx: RequestContext, name: string, fi
     const record = body.records[i];
     const key = Object.keys(record).find((k) => k.toLowerCase() === f.name.toLowerCase());
     const value = key ? record[key] : undefined;
-    if (value === undefined || value === null || value === '') throw RecordError.of('MISSING_ARGUMENT', `${f.name} not specified`, [f.name]);
+    if (value === undefined || value === null || value === '')
+      throw RecordError.of('MISSING_ARGUMENT', `${f.name} not specified`, [f.name]);
     const normalized = f.caseSensitive ? asText(value) : asText(value).toLowerCase();
-    if (seen.get(normalized) !== i) throw RecordError.of('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${asText(value)}`, [f.name]);
+    if (seen.get(normalized) !== i)
+      throw RecordError.of('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${asText(value)}`, [f.name]);
     const { attributes: _attributes, ...rest } = record;
     const { record: saved, created } = org.store.upsert(object, f, value, rest);
     return { id: saved.Id as string, success: true, errors: [], created };
   });
-  return json(200, results.map((r) => ({ created: false, ...r })));
+  return json(
+    200,
+    results.map((r) => ({ created: false, ...r }))
+  );
 }
 
 export function collectionDelete(org: Org, ctx: RequestContext): Reply {
   const ids = (ctx.url.searchParams.get('ids') ?? '').split(',').filter((s) => s !== '');
   if (ids.length === 0) throw new ApiError(400, 'MISSING_ARGUMENT', 'ids parameter is required');
   if (ids.length > COLLECTION_LIMIT) {
-    throw new ApiError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call`);
+    throw new ApiError(
+      400,
+      'EXCEEDED_ID_LIMIT',
+      `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call`
+    );
   }
   const allOrNone = ctx.url.searchParams.get('allOrNone') === 'true';
   const results = runCollection(org, allOrNone, ids.length, (i) => {
@@ -543,7 +627,12 @@ export function collectionRetrieve(org: Org, ctx: RequestContext, name: string):
     fields = Array.isArray(body.fields) ? body.fields.map(String) : undefined;
   }
   if (!fields || fields.length === 0) throw new ApiError(400, 'MISSING_ARGUMENT', 'fields parameter is required');
-  if (ids.length > 2000) throw new ApiError(400, 'EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 2000 records into this call');
+  if (ids.length > 2000)
+    throw new ApiError(
+      400,
+      'EXCEEDED_ID_LIMIT',
+      'record limit reached. cannot submit more than 2000 records into this call'
+    );
   return json(
     200,
     ids.map((id) => {

@@ -215,7 +215,10 @@ function address(prefix: string, codes: boolean): FieldDef[] {
     field(`${prefix}Country`, 'string', { length: 80 }),
   ];
   if (codes) {
-    fields.push(field(`${prefix}StateCode`, 'string', { length: 10 }), field(`${prefix}CountryCode`, 'string', { length: 10 }));
+    fields.push(
+      field(`${prefix}StateCode`, 'string', { length: 10 }),
+      field(`${prefix}CountryCode`, 'string', { length: 10 })
+    );
   }
   return fields;
 }
@@ -242,7 +245,9 @@ export function standardObjects(): ObjectDef[] {
   const account = makeObject('Account', '001', [
     ...systemFields(),
     required('Name', 'string', { length: 255, label: 'Account Name' }),
-    field('Type', 'picklist', { picklistValues: picklist(['Prospect', 'Customer - Direct', 'Customer - Channel', 'Partner', 'Other']) }),
+    field('Type', 'picklist', {
+      picklistValues: picklist(['Prospect', 'Customer - Direct', 'Customer - Channel', 'Partner', 'Other']),
+    }),
     lookup('ParentId', 'Account', 'Parent'),
     ...address('Billing', true),
     ...address('Shipping', true),
@@ -270,7 +275,9 @@ export function standardObjects(): ObjectDef[] {
     field('Email', 'email'),
     field('Title', 'string', { length: 128 }),
     field('Department', 'string', { length: 80 }),
-    field('LeadSource', 'picklist', { picklistValues: picklist(['Web', 'Phone Inquiry', 'Partner Referral', 'Other']) }),
+    field('LeadSource', 'picklist', {
+      picklistValues: picklist(['Web', 'Phone Inquiry', 'Partner Referral', 'Other']),
+    }),
     field('Description', 'textarea'),
     ownerField(),
   ]);
@@ -291,9 +298,13 @@ export function standardObjects(): ObjectDef[] {
     field('Probability', 'percent', { defaultedOnCreate: true }),
     readOnly('ExpectedRevenue', 'currency', { calculated: true }),
     required('CloseDate', 'date'),
-    field('Type', 'picklist', { picklistValues: picklist(['Existing Customer - Upgrade', 'Existing Customer - Replacement', 'New Customer']) }),
+    field('Type', 'picklist', {
+      picklistValues: picklist(['Existing Customer - Upgrade', 'Existing Customer - Replacement', 'New Customer']),
+    }),
     field('NextStep', 'string', { length: 255 }),
-    field('LeadSource', 'picklist', { picklistValues: picklist(['Web', 'Phone Inquiry', 'Partner Referral', 'Other']) }),
+    field('LeadSource', 'picklist', {
+      picklistValues: picklist(['Web', 'Phone Inquiry', 'Partner Referral', 'Other']),
+    }),
     readOnly('IsClosed', 'boolean', { nillable: false, defaultedOnCreate: true }),
     readOnly('IsWon', 'boolean', { nillable: false, defaultedOnCreate: true }),
     field('ForecastCategoryName', 'picklist', {
@@ -306,7 +317,11 @@ export function standardObjects(): ObjectDef[] {
   ]);
   const contactRole = makeObject('OpportunityContactRole', '00K', [
     ...systemFields(),
-    required('OpportunityId', 'reference', { referenceTo: ['Opportunity'], relationshipName: 'Opportunity', updateable: false }),
+    required('OpportunityId', 'reference', {
+      referenceTo: ['Opportunity'],
+      relationshipName: 'Opportunity',
+      updateable: false,
+    }),
     required('ContactId', 'reference', { referenceTo: ['Contact'], relationshipName: 'Contact' }),
     field('Role', 'picklist', {
       picklistValues: picklist([
@@ -340,7 +355,9 @@ export function standardObjects(): ObjectDef[] {
     field('Email', 'email'),
     field('Website', 'url'),
     field('Description', 'textarea'),
-    field('LeadSource', 'picklist', { picklistValues: picklist(['Web', 'Phone Inquiry', 'Partner Referral', 'Other']) }),
+    field('LeadSource', 'picklist', {
+      picklistValues: picklist(['Web', 'Phone Inquiry', 'Partner Referral', 'Other']),
+    }),
     required('Status', 'picklist', {
       defaultedOnCreate: true,
       defaultValue: 'Open - Not Contacted',
@@ -350,7 +367,10 @@ export function standardObjects(): ObjectDef[] {
       ),
     }),
     readOnly('IsConverted', 'boolean', { nillable: false, defaultedOnCreate: true }),
-    readOnly('ConvertedOpportunityId', 'reference', { referenceTo: ['Opportunity'], relationshipName: 'ConvertedOpportunity' }),
+    readOnly('ConvertedOpportunityId', 'reference', {
+      referenceTo: ['Opportunity'],
+      relationshipName: 'ConvertedOpportunity',
+    }),
     ownerField(),
   ]);
   const user = makeObject('User', '005', [
@@ -428,7 +448,8 @@ export class SchemaRegistry {
     const children: ChildRelationship[] = [];
     for (const child of this.objects.values()) {
       for (const f of child.fields.values()) {
-        if (f.type !== 'reference' || !f.referenceTo.some((t) => t.toLowerCase() === object.name.toLowerCase())) continue;
+        if (f.type !== 'reference' || !f.referenceTo.some((t) => t.toLowerCase() === object.name.toLowerCase()))
+          continue;
         const name = childRelationshipName(child, f);
         if (name) children.push({ childSObject: child.name, field: f.name, relationshipName: name });
       }
@@ -441,7 +462,10 @@ export class SchemaRegistry {
   }
 
   /** Creates (or returns) a custom object with the standard fields every custom object has. */
-  public ensureCustomObject(name: string, options: { label?: string; labelPlural?: string; nameField?: FieldDef } = {}): ObjectDef {
+  public ensureCustomObject(
+    name: string,
+    options: { label?: string; labelPlural?: string; nameField?: FieldDef } = {}
+  ): ObjectDef {
     const existing = this.object(name);
     if (existing) {
       if (options.label) existing.label = options.label;
@@ -451,7 +475,8 @@ export class SchemaRegistry {
     }
     this.customPrefixCounter++;
     const keyPrefix = `a${this.customPrefixCounter.toString(36).padStart(2, '0')}`;
-    const nameField = options.nameField ?? field('Name', 'string', { length: 80, custom: false, label: `${name} Name` });
+    const nameField =
+      options.nameField ?? field('Name', 'string', { length: 80, custom: false, label: `${name} Name` });
     const object = makeObject(name, keyPrefix, [...systemFields(), ownerField(), nameField], {
       label: options.label ?? name.replace(/__c$/, '').replace(/_/g, ' '),
       labelPlural: options.labelPlural ?? `${name.replace(/__c$/, '').replace(/_/g, ' ')}s`,
@@ -488,7 +513,11 @@ function cloneObjects(source: Map<string, ObjectDef>): Map<string, ObjectDef> {
   for (const [key, object] of source) {
     const fields = new Map<string, FieldDef>();
     for (const [fk, f] of object.fields) {
-      fields.set(fk, { ...f, picklistValues: f.picklistValues.map((v) => ({ ...v })), referenceTo: [...f.referenceTo] });
+      fields.set(fk, {
+        ...f,
+        picklistValues: f.picklistValues.map((v) => ({ ...v })),
+        referenceTo: [...f.referenceTo],
+      });
     }
     objects.set(key, { ...object, fields });
   }

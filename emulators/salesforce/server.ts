@@ -9,7 +9,14 @@ import { DeployService } from './deploy.js';
 import { ApiError, RecordError } from './errors.js';
 import { ApiLimit, Counters, type FaultKind, type FaultOptions, Faults } from './faults.js';
 import { BodyTooLarge, type Reply, type RequestContext, json, readBody, send } from './http.js';
-import { DEFAULT_ACCESS_TOKEN_SECRET, DEFAULT_API_VERSION, DEFAULT_USERNAME, Org, REPO_FORCE_APP, type SeedData } from './org.js';
+import {
+  DEFAULT_ACCESS_TOKEN_SECRET,
+  DEFAULT_API_VERSION,
+  DEFAULT_USERNAME,
+  Org,
+  REPO_FORCE_APP,
+  type SeedData,
+} from './org.js';
 import { composite, type Dispatch, tree } from './composite.js';
 import * as rest from './rest.js';
 import { handleSoap, parseSoap, soapFault } from './soap.js';
@@ -78,7 +85,12 @@ const NAME = '([A-Za-z][A-Za-z0-9_]*)';
 
 export async function startSalesforceEmulator(options: SalesforceEmulatorOptions = {}): Promise<SalesforceEmulator> {
   const apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
-  const metadataDir = options.loadMetadata === true ? REPO_FORCE_APP : typeof options.loadMetadata === 'string' ? options.loadMetadata : undefined;
+  const metadataDir =
+    options.loadMetadata === true
+      ? REPO_FORCE_APP
+      : typeof options.loadMetadata === 'string'
+        ? options.loadMetadata
+        : undefined;
   const seed = typeof options.seed === 'string' ? Org.readSeedFile(options.seed) : options.seed;
   const org = new Org(apiVersion, options.username ?? DEFAULT_USERNAME, metadataDir, seed);
   const accessToken = options.accessToken ?? `${org.orgId15}!${DEFAULT_ACCESS_TOKEN_SECRET}`;
@@ -103,11 +115,19 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     api('GET', '', '/', (ctx) => rest.resources(ctx)),
     api('GET', '/sobjects', '/sobjects', (ctx) => rest.describeGlobal(org, ctx)),
     api('GET', `/sobjects/${NAME}`, '/sobjects/{type}', (ctx) => rest.describeBasic(org, ctx, ctx.params[0])),
-    api('GET', `/sobjects/${NAME}/describe`, '/sobjects/{type}/describe', (ctx) => rest.describe(org, ctx, ctx.params[0])),
+    api('GET', `/sobjects/${NAME}/describe`, '/sobjects/{type}/describe', (ctx) =>
+      rest.describe(org, ctx, ctx.params[0])
+    ),
     api('POST', `/sobjects/${NAME}`, '/sobjects/{type}', (ctx) => rest.createRecord(org, ctx, ctx.params[0])),
-    api('GET', `/sobjects/${NAME}/${ID}`, '/sobjects/{type}/{id}', (ctx) => rest.getRecord(org, ctx, ctx.params[0], ctx.params[1])),
-    api('PATCH', `/sobjects/${NAME}/${ID}`, '/sobjects/{type}/{id}', (ctx) => rest.updateRecord(org, ctx, ctx.params[0], ctx.params[1])),
-    api('DELETE', `/sobjects/${NAME}/${ID}`, '/sobjects/{type}/{id}', (ctx) => rest.deleteRecord(org, ctx.params[0], ctx.params[1])),
+    api('GET', `/sobjects/${NAME}/${ID}`, '/sobjects/{type}/{id}', (ctx) =>
+      rest.getRecord(org, ctx, ctx.params[0], ctx.params[1])
+    ),
+    api('PATCH', `/sobjects/${NAME}/${ID}`, '/sobjects/{type}/{id}', (ctx) =>
+      rest.updateRecord(org, ctx, ctx.params[0], ctx.params[1])
+    ),
+    api('DELETE', `/sobjects/${NAME}/${ID}`, '/sobjects/{type}/{id}', (ctx) =>
+      rest.deleteRecord(org, ctx.params[0], ctx.params[1])
+    ),
     api('GET', `/sobjects/${NAME}/${NAME}/([^/]+)`, '/sobjects/{type}/{field}/{value}', (ctx) =>
       rest.getByExternalId(org, ctx, ctx.params[0], ctx.params[1], decodeURIComponent(ctx.params[2]))
     ),
@@ -115,39 +135,65 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       rest.upsertRecord(org, ctx, ctx.params[0], ctx.params[1], decodeURIComponent(ctx.params[2]))
     ),
     api('GET', '/query', '/query', (ctx) => rest.query(org, ctx, false)),
-    api('GET', '/query/([A-Za-z0-9]+-\\d+)', '/query/{locator}', (ctx) => rest.queryMore(org, ctx, ctx.params[0], false)),
+    api('GET', '/query/([A-Za-z0-9]+-\\d+)', '/query/{locator}', (ctx) =>
+      rest.queryMore(org, ctx, ctx.params[0], false)
+    ),
     api('GET', '/queryAll', '/queryAll', (ctx) => rest.query(org, ctx, true)),
-    api('GET', '/queryAll/([A-Za-z0-9]+-\\d+)', '/queryAll/{locator}', (ctx) => rest.queryMore(org, ctx, ctx.params[0], true)),
+    api('GET', '/queryAll/([A-Za-z0-9]+-\\d+)', '/queryAll/{locator}', (ctx) =>
+      rest.queryMore(org, ctx, ctx.params[0], true)
+    ),
     api('GET', '/tooling/query', '/tooling/query', (ctx) => rest.toolingQuery(ctx)),
     api('GET', '/limits', '/limits', () => rest.limits(org, limit.used, limit.max)),
     api('POST', '/composite/sobjects', '/composite/sobjects', (ctx) => rest.collectionCreate(org, ctx)),
     api('PATCH', '/composite/sobjects', '/composite/sobjects', (ctx) => rest.collectionUpdate(org, ctx)),
     api('DELETE', '/composite/sobjects', '/composite/sobjects', (ctx) => rest.collectionDelete(org, ctx)),
-    api('GET', `/composite/sobjects/${NAME}`, '/composite/sobjects/{type}', (ctx) => rest.collectionRetrieve(org, ctx, ctx.params[0])),
-    api('POST', `/composite/sobjects/${NAME}`, '/composite/sobjects/{type}', (ctx) => rest.collectionRetrieve(org, ctx, ctx.params[0])),
+    api('GET', `/composite/sobjects/${NAME}`, '/composite/sobjects/{type}', (ctx) =>
+      rest.collectionRetrieve(org, ctx, ctx.params[0])
+    ),
+    api('POST', `/composite/sobjects/${NAME}`, '/composite/sobjects/{type}', (ctx) =>
+      rest.collectionRetrieve(org, ctx, ctx.params[0])
+    ),
     api('PATCH', `/composite/sobjects/${NAME}/${NAME}`, '/composite/sobjects/{type}/{field}', (ctx) =>
       rest.collectionUpsert(org, ctx, ctx.params[0], ctx.params[1])
     ),
     api('POST', '/composite', '/composite', (ctx) => composite(org, ctx, dispatch)),
     api('POST', `/composite/tree/${NAME}`, '/composite/tree/{type}', (ctx) => tree(org, ctx, ctx.params[0])),
     api('POST', '/metadata/deployRequest', '/metadata/deployRequest', (ctx) => deploys.start(ctx), true),
-    api('GET', `/metadata/deployRequest/${ID}`, '/metadata/deployRequest/{id}', (ctx) => deploys.status(ctx, ctx.params[0])),
+    api('GET', `/metadata/deployRequest/${ID}`, '/metadata/deployRequest/{id}', (ctx) =>
+      deploys.status(ctx, ctx.params[0])
+    ),
     api('POST', '/jobs/ingest', '/jobs/ingest', (ctx) => bulk.create(ctx)),
     api('GET', '/jobs/ingest', '/jobs/ingest', (ctx) => bulk.list(ctx)),
     api('GET', `/jobs/ingest/${ID}`, '/jobs/ingest/{id}', (ctx) => bulk.get(ctx, ctx.params[0])),
     api('PATCH', `/jobs/ingest/${ID}`, '/jobs/ingest/{id}', (ctx) => bulk.patch(ctx, ctx.params[0])),
     api('DELETE', `/jobs/ingest/${ID}`, '/jobs/ingest/{id}', (ctx) => bulk.remove(ctx.params[0])),
-    api('PUT', `/jobs/ingest/${ID}/batches`, '/jobs/ingest/{id}/batches', (ctx) => bulk.upload(ctx, ctx.params[0]), true),
-    api('GET', `/jobs/ingest/${ID}/successfulResults`, '/jobs/ingest/{id}/successfulResults', (ctx) => bulk.results(ctx.params[0], 'successful')),
-    api('GET', `/jobs/ingest/${ID}/failedResults`, '/jobs/ingest/{id}/failedResults', (ctx) => bulk.results(ctx.params[0], 'failed')),
-    api('GET', `/jobs/ingest/${ID}/unprocessedrecords`, '/jobs/ingest/{id}/unprocessedrecords', (ctx) => bulk.results(ctx.params[0], 'unprocessed')),
+    api(
+      'PUT',
+      `/jobs/ingest/${ID}/batches`,
+      '/jobs/ingest/{id}/batches',
+      (ctx) => bulk.upload(ctx, ctx.params[0]),
+      true
+    ),
+    api('GET', `/jobs/ingest/${ID}/successfulResults`, '/jobs/ingest/{id}/successfulResults', (ctx) =>
+      bulk.results(ctx.params[0], 'successful')
+    ),
+    api('GET', `/jobs/ingest/${ID}/failedResults`, '/jobs/ingest/{id}/failedResults', (ctx) =>
+      bulk.results(ctx.params[0], 'failed')
+    ),
+    api('GET', `/jobs/ingest/${ID}/unprocessedrecords`, '/jobs/ingest/{id}/unprocessedrecords', (ctx) =>
+      bulk.results(ctx.params[0], 'unprocessed')
+    ),
   ];
 
   /** Runs a composite subrequest through the same routes (it is part of one API call, so it is not counted). */
   const dispatch: Dispatch = async (method, target, body) => {
-    const url = new URL(target.replace(/^[^?]*/, (p) => p.replace(/\/{2,}/g, '/')), 'http://127.0.0.1');
+    const url = new URL(
+      target.replace(/^[^?]*/, (p) => p.replace(/\/{2,}/g, '/')),
+      'http://127.0.0.1'
+    );
     const route = routes.find((r) => r.method === method && r.pattern.test(url.pathname));
-    if (!route) return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+    if (!route)
+      return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
     const m = route.pattern.exec(url.pathname) as RegExpExecArray;
     const ctx: RequestContext = {
       method,
@@ -188,14 +234,22 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       const text = body.toString('utf8').trim();
       if (text === '') return {};
       const parsed = JSON.parse(text) as unknown;
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'expected a JSON object');
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new ApiError(400, 'JSON_PARSER_ERROR', 'expected a JSON object');
       return parsed as Record<string, unknown>;
     };
     if (path === '/__emulator/health') return json(200, { ok: true });
     if (path === '/__emulator/counters' && method === 'GET') {
-      return json(200, { counters: counters.snapshot(), total: counters.total(), apiUsage: { used: limit.used, max: limit.max } });
+      return json(200, {
+        counters: counters.snapshot(),
+        total: counters.total(),
+        apiUsage: { used: limit.used, max: limit.max },
+      });
     }
-    if ((path === '/__emulator/counters' && method === 'DELETE') || (path === '/__emulator/counters/reset' && method === 'POST')) {
+    if (
+      (path === '/__emulator/counters' && method === 'DELETE') ||
+      (path === '/__emulator/counters/reset' && method === 'POST')
+    ) {
       counters.reset();
       return json(200, { ok: true });
     }
@@ -303,7 +357,14 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     counters.add(key);
     const started = Date.now();
     res.on('close', () => {
-      requestLog.push({ at: new Date(started).toISOString(), method, path, key, status: res.headersSent ? res.statusCode : 0, ms: Date.now() - started });
+      requestLog.push({
+        at: new Date(started).toISOString(),
+        method,
+        path,
+        key,
+        status: res.headersSent ? res.statusCode : 0,
+        ms: Date.now() - started,
+      });
       if (requestLog.length > 1000) requestLog.shift();
     });
 
@@ -316,12 +377,22 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     }
     const limitHeaders = (): Record<string, string> => ({ 'Sforce-Limit-Info': limit.header() });
     if (fault === 'unavailable') {
-      send(res, json(503, [{ errorCode: 'SERVER_UNAVAILABLE', message: 'Server temporarily unavailable. Please retry your request.' }]), limitHeaders());
+      send(
+        res,
+        json(503, [
+          { errorCode: 'SERVER_UNAVAILABLE', message: 'Server temporarily unavailable. Please retry your request.' },
+        ]),
+        limitHeaders()
+      );
       req.resume();
       return;
     }
     if (fault === 'limit') {
-      send(res, json(403, [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }]), limitHeaders());
+      send(
+        res,
+        json(403, [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }]),
+        limitHeaders()
+      );
       req.resume();
       return;
     }
@@ -337,9 +408,15 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
         const soap = parseSoap(raw.toString('utf8'));
         const soapVersion = /(\d+\.\d)$/.exec(path)?.[1] ?? apiVersion;
         let reply: Reply;
-        if (!path.startsWith('/services/Soap/m/')) reply = soapFault('UNSUPPORTED_API_VERSION', 'This emulator serves only the Metadata SOAP API (/services/Soap/m)');
-        else if (!soap.operation || !soap.payload) reply = soapFault('INVALID_SOAP', 'The request is not a SOAP envelope');
-        else if (soap.sessionId !== accessToken) reply = soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
+        if (!path.startsWith('/services/Soap/m/'))
+          reply = soapFault(
+            'UNSUPPORTED_API_VERSION',
+            'This emulator serves only the Metadata SOAP API (/services/Soap/m)'
+          );
+        else if (!soap.operation || !soap.payload)
+          reply = soapFault('INVALID_SOAP', 'The request is not a SOAP envelope');
+        else if (soap.sessionId !== accessToken)
+          reply = soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
         else if (!limit.take()) reply = soapFault('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
         else reply = await handleSoap(deploys, soapVersion, soap.operation, soap.payload);
         send(res, reply, limitHeaders());
@@ -365,14 +442,26 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       return;
     }
     if (!limit.take()) {
-      send(res, json(403, [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }]), limitHeaders());
+      send(
+        res,
+        json(403, [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }]),
+        limitHeaders()
+      );
       req.resume();
       return;
     }
     if (!route) {
       const reply = methodAllowed
         ? json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }])
-        : json(405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: `HTTP Method '${method}' not allowed. Allowed are ${routes.filter((r) => r.pattern.test(path)).map((r) => r.method).join(',')}` }]);
+        : json(405, [
+            {
+              errorCode: 'METHOD_NOT_ALLOWED',
+              message: `HTTP Method '${method}' not allowed. Allowed are ${routes
+                .filter((r) => r.pattern.test(path))
+                .map((r) => r.method)
+                .join(',')}`,
+            },
+          ]);
       send(res, reply, limitHeaders());
       req.resume();
       return;
@@ -382,10 +471,19 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       body = await readBody(req, route.upload ? maxUpload : maxBody);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        send(res, json(413, [{ errorCode: 'REQUEST_ENTITY_TOO_LARGE', message: `The request body exceeds the maximum size of ${route.upload ? maxUpload : maxBody} bytes` }]), {
-          ...limitHeaders(),
-          Connection: 'close',
-        });
+        send(
+          res,
+          json(413, [
+            {
+              errorCode: 'REQUEST_ENTITY_TOO_LARGE',
+              message: `The request body exceeds the maximum size of ${route.upload ? maxUpload : maxBody} bytes`,
+            },
+          ]),
+          {
+            ...limitHeaders(),
+            Connection: 'close',
+          }
+        );
         res.on('finish', () => req.socket.destroy());
         return;
       }
@@ -470,6 +568,12 @@ function sendError(res: ServerResponse, error: unknown, headers: Record<string, 
     send(res, json(400, [{ errorCode: 'JSON_PARSER_ERROR', message: error.message }]), headers);
   } else {
     const message = error instanceof Error ? error.message : String(error);
-    send(res, json(500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: `An unexpected error occurred in the emulator: ${message}` }]), headers);
+    send(
+      res,
+      json(500, [
+        { errorCode: 'UNKNOWN_EXCEPTION', message: `An unexpected error occurred in the emulator: ${message}` },
+      ]),
+      headers
+    );
   }
 }

@@ -56,7 +56,11 @@ function text(node: unknown, name: string): string | undefined {
 }
 
 /** Parses a Metadata API SOAP request; returns the session id and the operation. */
-export function parseSoap(body: string): { sessionId: string | undefined; operation: string | undefined; payload: Node | undefined } {
+export function parseSoap(body: string): {
+  sessionId: string | undefined;
+  operation: string | undefined;
+  payload: Node | undefined;
+} {
   let parsed: unknown;
   try {
     parsed = parser.parse(body);
@@ -70,7 +74,12 @@ export function parseSoap(body: string): { sessionId: string | undefined; operat
   return { sessionId, operation, payload: operation ? (child(soapBody, operation) ?? {}) : undefined };
 }
 
-export async function handleSoap(deploys: DeployService, version: string, operation: string, payload: Node): Promise<Reply> {
+export async function handleSoap(
+  deploys: DeployService,
+  version: string,
+  operation: string,
+  payload: Node
+): Promise<Reply> {
   if (operation === 'deploy') {
     const zip = text(payload, 'ZipFile');
     if (!zip) return soapFault('INVALID_CROSS_REFERENCE_KEY', 'ZipFile is required');
@@ -80,7 +89,9 @@ export async function handleSoap(deploys: DeployService, version: string, operat
     }
     try {
       const record = await deploys.begin(Buffer.from(zip, 'base64'), options);
-      return envelope(`<deployResponse>${toXml('result', { done: false, id: record.id, state: 'Queued' })}</deployResponse>`);
+      return envelope(
+        `<deployResponse>${toXml('result', { done: false, id: record.id, state: 'Queued' })}</deployResponse>`
+      );
     } catch (error) {
       return soapFault('INVALID_ZIP', (error as Error).message);
     }

@@ -10,7 +10,11 @@ import type { FieldDef, ObjectDef, SchemaRegistry } from './schema.js';
 import type { RecordStore, SfRecord } from './store.js';
 import { asText } from './text.js';
 
-type Token = { kind: 'ident' | 'string' | 'number' | 'date' | 'datetime' | 'op' | 'punct' | 'eof'; text: string; pos: number };
+type Token = {
+  kind: 'ident' | 'string' | 'number' | 'date' | 'datetime' | 'op' | 'punct' | 'eof';
+  text: string;
+  pos: number;
+};
 
 export type Literal =
   | { type: 'string'; value: string }
@@ -52,7 +56,28 @@ export type ParsedQuery = {
   offset?: number;
 };
 
-const KEYWORDS = new Set(['SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'IN', 'LIKE', 'ORDER', 'BY', 'ASC', 'DESC', 'NULLS', 'FIRST', 'LAST', 'LIMIT', 'OFFSET', 'NULL', 'TRUE', 'FALSE']);
+const KEYWORDS = new Set([
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'LIKE',
+  'ORDER',
+  'BY',
+  'ASC',
+  'DESC',
+  'NULLS',
+  'FIRST',
+  'LAST',
+  'LIMIT',
+  'OFFSET',
+  'NULL',
+  'TRUE',
+  'FALSE',
+]);
 
 function malformed(soql: string, pos: number, message: string): ApiError {
   return new ApiError(400, 'MALFORMED_QUERY', `${marker(soql, pos)}${message}`);
@@ -81,7 +106,8 @@ function tokenize(soql: string): Token[] {
       let value = '';
       i++;
       for (;;) {
-        if (i >= soql.length) throw malformed(soql, start, 'line 1:' + String(start) + " mismatched character '<EOF>' expecting '''");
+        if (i >= soql.length)
+          throw malformed(soql, start, 'line 1:' + String(start) + " mismatched character '<EOF>' expecting '''");
         const c = soql[i];
         if (c === '\\') {
           const n = soql[i + 1];
@@ -177,7 +203,11 @@ class Parser {
 
   private unexpected(token: Token, expecting?: string): ApiError {
     const text = token.kind === 'eof' ? '<EOF>' : token.text;
-    return malformed(this.soql, token.pos, `unexpected token: '${text}'${expecting ? ` (expecting ${expecting})` : ''}`);
+    return malformed(
+      this.soql,
+      token.pos,
+      `unexpected token: '${text}'${expecting ? ` (expecting ${expecting})` : ''}`
+    );
   }
 
   public parseQuery(nested = false): ParsedQuery {
@@ -196,14 +226,24 @@ class Parser {
     if (fromToken.kind !== 'ident' || KEYWORDS.has(fromToken.text.toUpperCase())) throw this.unexpected(fromToken);
     const query: ParsedQuery = { select, from: fromToken.text, fromPos: fromToken.pos, orderBy: [] };
     // An alias after the object name is allowed (`FROM Opportunity o`) but paths must not use it here.
-    if (this.peek().kind === 'ident' && !KEYWORDS.has(this.peek().text.toUpperCase()) && !['WITH', 'FOR', 'USING', 'GROUP'].includes(this.peek().text.toUpperCase())) {
+    if (
+      this.peek().kind === 'ident' &&
+      !KEYWORDS.has(this.peek().text.toUpperCase()) &&
+      !['WITH', 'FOR', 'USING', 'GROUP'].includes(this.peek().text.toUpperCase())
+    ) {
       throw this.unexpected(this.peek());
     }
     if (this.isKeyword('WHERE')) {
       this.next();
       query.where = this.parseOr();
     }
-    if (this.isKeyword('GROUP') || this.isKeyword('HAVING') || this.isKeyword('WITH') || this.isKeyword('USING') || this.isKeyword('FOR')) {
+    if (
+      this.isKeyword('GROUP') ||
+      this.isKeyword('HAVING') ||
+      this.isKeyword('WITH') ||
+      this.isKeyword('USING') ||
+      this.isKeyword('FOR')
+    ) {
       const token = this.peek();
       throw malformed(this.soql, token.pos, `${token.text.toUpperCase()} is not supported by this emulator`);
     }
@@ -242,7 +282,12 @@ class Parser {
       this.next();
       const token = this.peek();
       query.offset = this.parseInteger();
-      if (query.offset > 2000) throw new ApiError(400, 'NUMBER_OUTSIDE_VALID_RANGE', `${marker(this.soql, token.pos)}Maximum SOQL offset allowed is 2000`);
+      if (query.offset > 2000)
+        throw new ApiError(
+          400,
+          'NUMBER_OUTSIDE_VALID_RANGE',
+          `${marker(this.soql, token.pos)}Maximum SOQL offset allowed is 2000`
+        );
     }
     const end = this.peek();
     if (nested) {
@@ -372,11 +417,13 @@ class Parser {
       case 'number':
         return { type: 'number', value: Number(token.text) };
       case 'date':
-        if (Number.isNaN(Date.parse(`${token.text}T00:00:00Z`))) throw malformed(this.soql, token.pos, `line 1:${token.pos} Invalid date: ${token.text}`);
+        if (Number.isNaN(Date.parse(`${token.text}T00:00:00Z`)))
+          throw malformed(this.soql, token.pos, `line 1:${token.pos} Invalid date: ${token.text}`);
         return { type: 'date', value: token.text };
       case 'datetime': {
         const ms = Date.parse(token.text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-        if (Number.isNaN(ms)) throw malformed(this.soql, token.pos, `line 1:${token.pos} Invalid datetime: ${token.text}`);
+        if (Number.isNaN(ms))
+          throw malformed(this.soql, token.pos, `line 1:${token.pos} Invalid datetime: ${token.text}`);
         return { type: 'datetime', value: ms };
       }
       case 'ident': {
@@ -403,13 +450,18 @@ class Parser {
 const DAY = 86_400_000;
 
 /** Date keywords as UTC [start, end) ranges. */
-export function dateRange(name: string, n: number | undefined, now: number): { start: number; end: number } | undefined {
+export function dateRange(
+  name: string,
+  n: number | undefined,
+  now: number
+): { start: number; end: number } | undefined {
   const today = Math.floor(now / DAY) * DAY;
   const d = new Date(today);
   const monthStart = (offset: number): number => Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1);
   const yearStart = (offset: number): number => Date.UTC(d.getUTCFullYear() + offset, 0, 1);
   const weekStart = today - d.getUTCDay() * DAY;
-  const quarterStart = (offset: number): number => Date.UTC(d.getUTCFullYear(), Math.floor(d.getUTCMonth() / 3) * 3 + offset * 3, 1);
+  const quarterStart = (offset: number): number =>
+    Date.UTC(d.getUTCFullYear(), Math.floor(d.getUTCMonth() / 3) * 3 + offset * 3, 1);
   switch (name) {
     case 'TODAY':
       return { start: today, end: today + DAY };
@@ -504,28 +556,71 @@ export class SoqlEngine {
           const name = resolved.hops[i].relationshipName as string;
           let join = list.find((c) => c.columnName === name);
           if (!join) {
-            join = { aggregate: false, apexType: null, booleanType: false, columnName: name, custom: resolved.hops[i].custom, displayName: name, foreignKeyName: null, insertable: false, joinColumns: [], numberType: false, textType: false, updatable: false };
+            join = {
+              aggregate: false,
+              apexType: null,
+              booleanType: false,
+              columnName: name,
+              custom: resolved.hops[i].custom,
+              displayName: name,
+              foreignKeyName: null,
+              insertable: false,
+              joinColumns: [],
+              numberType: false,
+              textType: false,
+              updatable: false,
+            };
             list.push(join);
           }
           list = join.joinColumns as Array<Record<string, unknown>>;
         }
         list.push(column(resolved.field));
       } else if (item.kind === 'count') {
-        columns.push({ aggregate: true, apexType: 'Integer', booleanType: false, columnName: item.alias ?? `expr${counter++}`, custom: false, displayName: item.alias ?? 'COUNT()', foreignKeyName: null, insertable: false, joinColumns: [], numberType: true, textType: false, updatable: false });
+        columns.push({
+          aggregate: true,
+          apexType: 'Integer',
+          booleanType: false,
+          columnName: item.alias ?? `expr${counter++}`,
+          custom: false,
+          displayName: item.alias ?? 'COUNT()',
+          foreignKeyName: null,
+          insertable: false,
+          joinColumns: [],
+          numberType: true,
+          textType: false,
+          updatable: false,
+        });
       } else {
         const rel = this.schema.childRelationship(object, item.query.from);
         const childObject = rel ? this.schema.object(rel.childSObject) : undefined;
         const joinColumns = childObject
-          ? item.query.select.filter((s): s is { kind: 'field'; path: Path } => s.kind === 'field').map((s) => column(this.resolve(soql, childObject, s.path).field))
+          ? item.query.select
+              .filter((s): s is { kind: 'field'; path: Path } => s.kind === 'field')
+              .map((s) => column(this.resolve(soql, childObject, s.path).field))
           : [];
-        columns.push({ aggregate: true, apexType: null, booleanType: false, columnName: rel?.relationshipName ?? item.query.from, custom: false, displayName: rel?.relationshipName ?? item.query.from, foreignKeyName: null, insertable: false, joinColumns, numberType: false, textType: false, updatable: false });
+        columns.push({
+          aggregate: true,
+          apexType: null,
+          booleanType: false,
+          columnName: rel?.relationshipName ?? item.query.from,
+          custom: false,
+          displayName: rel?.relationshipName ?? item.query.from,
+          foreignKeyName: null,
+          insertable: false,
+          joinColumns,
+          numberType: false,
+          textType: false,
+          updatable: false,
+        });
       }
     }
     return {
       columnMetadata: columns,
       entityName: object.name,
       groupBy: false,
-      idSelected: query.select.some((s) => s.kind === 'field' && s.path.segments.length === 1 && s.path.segments[0].toLowerCase() === 'id'),
+      idSelected: query.select.some(
+        (s) => s.kind === 'field' && s.path.segments.length === 1 && s.path.segments[0].toLowerCase() === 'id'
+      ),
       keyPrefix: object.keyPrefix,
     };
   }
@@ -544,7 +639,11 @@ export class SoqlEngine {
 
   private resolve(soql: string, object: ObjectDef, path: Path): Resolved {
     let segments = path.segments;
-    if (segments.length > 1 && segments[0].toLowerCase() === object.name.toLowerCase() && !this.schema.relationship(object, segments[0])) {
+    if (
+      segments.length > 1 &&
+      segments[0].toLowerCase() === object.name.toLowerCase() &&
+      !this.schema.relationship(object, segments[0])
+    ) {
       segments = segments.slice(1);
     }
     const hops: FieldDef[] = [];
@@ -587,19 +686,33 @@ export class SoqlEngine {
     return current?.[resolved.field.name] ?? null;
   }
 
-  private execute(soql: string, query: ParsedQuery, parentFilter: { field: FieldDef; id: string } | undefined): QueryResult {
+  private execute(
+    soql: string,
+    query: ParsedQuery,
+    parentFilter: { field: FieldDef; id: string } | undefined
+  ): QueryResult {
     const object = this.objectOf(soql, query.from, query.fromPos);
     const seen = new Set<string>();
-    const fields: Array<{ resolved: Resolved } | { count: true; fn: AggregateFn; arg?: Resolved; alias?: string } | { subquery: ParsedQuery; relationship: string; childObject: ObjectDef; childField: FieldDef }> = [];
+    const fields: Array<
+      | { resolved: Resolved }
+      | { count: true; fn: AggregateFn; arg?: Resolved; alias?: string }
+      | { subquery: ParsedQuery; relationship: string; childObject: ObjectDef; childField: FieldDef }
+    > = [];
     for (const item of query.select) {
       if (item.kind === 'field') {
         const resolved = this.resolve(soql, object, item.path);
         const key = resolved.name.join('.').toLowerCase();
-        if (seen.has(key)) throw malformed(soql, item.path.pos, `duplicate field selected: ${item.path.segments.join('.')}`);
+        if (seen.has(key))
+          throw malformed(soql, item.path.pos, `duplicate field selected: ${item.path.segments.join('.')}`);
         seen.add(key);
         fields.push({ resolved });
       } else if (item.kind === 'count') {
-        fields.push({ count: true, fn: item.fn, arg: item.arg ? this.resolve(soql, object, item.arg) : undefined, alias: item.alias });
+        fields.push({
+          count: true,
+          fn: item.fn,
+          arg: item.arg ? this.resolve(soql, object, item.arg) : undefined,
+          alias: item.alias,
+        });
       } else {
         if (parentFilter) throw malformed(soql, item.pos, 'Nested subqueries are not supported');
         const rel = this.schema.childRelationship(object, item.query.from);
@@ -612,7 +725,12 @@ export class SoqlEngine {
         }
         const childObject = this.schema.object(rel.childSObject) as ObjectDef;
         const childField = this.schema.field(childObject, rel.field) as FieldDef;
-        fields.push({ subquery: { ...item.query, from: childObject.name }, relationship: rel.relationshipName, childObject, childField });
+        fields.push({
+          subquery: { ...item.query, from: childObject.name },
+          relationship: rel.relationshipName,
+          childObject,
+          childField,
+        });
       }
     }
     const counts = fields.filter((f) => 'count' in f);
@@ -624,7 +742,11 @@ export class SoqlEngine {
     if (parentFilter) rows = rows.filter((r) => r[parentFilter.field.name] === parentFilter.id);
     if (where) rows = rows.filter(where);
     if (query.orderBy.length > 0) {
-      const orders = query.orderBy.map((o) => ({ resolved: this.resolve(soql, object, o.path), desc: o.desc, nullsLast: o.nullsLast }));
+      const orders = query.orderBy.map((o) => ({
+        resolved: this.resolve(soql, object, o.path),
+        desc: o.desc,
+        nullsLast: o.nullsLast,
+      }));
       rows = [...rows].sort((a, b) => {
         for (const o of orders) {
           const va = this.valueOf(a, o.resolved);
@@ -651,7 +773,9 @@ export class SoqlEngine {
       const aggregate: SfRecord = { attributes: { type: 'AggregateResult' } };
       let expr = 0;
       for (const spec of specs) {
-        const values = spec.arg ? rows.map((r) => this.valueOf(r, spec.arg as Resolved)).filter((v) => v !== null && v !== undefined) : rows;
+        const values = spec.arg
+          ? rows.map((r) => this.valueOf(r, spec.arg as Resolved)).filter((v) => v !== null && v !== undefined)
+          : rows;
         let value: unknown;
         switch (spec.fn) {
           case 'COUNT':
@@ -662,7 +786,10 @@ export class SoqlEngine {
             break;
           case 'MAX':
           case 'MIN':
-            value = values.length === 0 ? null : values.reduce((a, b) => ((compareValues(a, b) < 0) === (spec.fn === 'MAX') ? b : a));
+            value =
+              values.length === 0
+                ? null
+                : values.reduce((a, b) => (compareValues(a, b) < 0 === (spec.fn === 'MAX') ? b : a));
             break;
           case 'SUM':
           case 'AVG': {
@@ -680,12 +807,15 @@ export class SoqlEngine {
     }
     const version = this.apiVersion();
     const records = rows.map((row) => {
-      const out: SfRecord = { attributes: { type: object.name, url: `/services/data/v${version}/sobjects/${object.name}/${String(row.Id)}` } };
+      const out: SfRecord = {
+        attributes: { type: object.name, url: `/services/data/v${version}/sobjects/${object.name}/${String(row.Id)}` },
+      };
       for (const spec of fields) {
         if ('resolved' in spec) this.project(out, row, spec.resolved, version);
         else if ('subquery' in spec) {
           const child = this.execute(soql, spec.subquery, { field: spec.childField, id: row.Id as string });
-          out[spec.relationship] = child.records.length === 0 ? null : { totalSize: child.totalSize, done: true, records: child.records };
+          out[spec.relationship] =
+            child.records.length === 0 ? null : { totalSize: child.totalSize, done: true, records: child.records };
         }
       }
       return out;
@@ -703,7 +833,8 @@ export class SoqlEngine {
       }
       return undefined;
     }
-    const equality = (condition.kind === 'cmp' && condition.op === '=') || (condition.kind === 'in' && !condition.negate);
+    const equality =
+      (condition.kind === 'cmp' && condition.op === '=') || (condition.kind === 'in' && !condition.negate);
     if (!equality || condition.path.segments.length !== 1) return undefined;
     const f = this.schema.field(object, condition.path.segments[0]);
     if (!f || f.caseSensitive || !(f.name === 'Id' || f.unique || f.externalId)) return undefined;
@@ -728,14 +859,20 @@ export class SoqlEngine {
     for (const hop of resolved.hops) {
       const name = hop.relationshipName as string;
       const id: unknown = current?.[hop.name];
-      const parent: { object: ObjectDef; record: SfRecord } | undefined = typeof id === 'string' ? this.store.findById(id) : undefined;
+      const parent: { object: ObjectDef; record: SfRecord } | undefined =
+        typeof id === 'string' ? this.store.findById(id) : undefined;
       if (!parent) {
         if (!(name in target)) target[name] = null;
         return;
       }
       let nested = target[name] as SfRecord | null | undefined;
       if (!nested) {
-        nested = { attributes: { type: parent.object.name, url: `/services/data/v${version}/sobjects/${parent.object.name}/${String(parent.record.Id)}` } };
+        nested = {
+          attributes: {
+            type: parent.object.name,
+            url: `/services/data/v${version}/sobjects/${parent.object.name}/${String(parent.record.Id)}`,
+          },
+        };
         target[name] = nested;
       }
       target = nested;
@@ -761,7 +898,11 @@ export class SoqlEngine {
       case 'like': {
         const resolved = this.resolve(soql, object, condition.path);
         if (!isTextual(resolved.field)) {
-          throw new ApiError(400, 'INVALID_FIELD', `${marker(soql, condition.path.pos)}invalid operator on ${resolved.field.type} field: ${resolved.field.name}`);
+          throw new ApiError(
+            400,
+            'INVALID_FIELD',
+            `${marker(soql, condition.path.pos)}invalid operator on ${resolved.field.type} field: ${resolved.field.name}`
+          );
         }
         const regex = new RegExp(
           `^${condition.pattern
@@ -789,11 +930,19 @@ export class SoqlEngine {
         const sub = condition.query;
         const only = sub.select.length === 1 ? sub.select[0] : undefined;
         if (!only || only.kind !== 'field' || !['id', 'reference'].includes(resolved.field.type)) {
-          throw malformed(soql, condition.valuePos, 'The inner select field of a semi-join must be a single Id or reference field');
+          throw malformed(
+            soql,
+            condition.valuePos,
+            'The inner select field of a semi-join must be a single Id or reference field'
+          );
         }
         const subObject = this.objectOf(soql, sub.from, sub.fromPos);
         const inner = this.resolve(soql, subObject, only.path);
-        const result = this.execute(soql, { ...sub, select: [{ kind: 'field', path: { segments: ['Id'], pos: only.path.pos } }] }, undefined);
+        const result = this.execute(
+          soql,
+          { ...sub, select: [{ kind: 'field', path: { segments: ['Id'], pos: only.path.pos } }] },
+          undefined
+        );
         const ids = new Set<string>();
         for (const row of result.records) {
           const found = this.store.findById(row.Id as string);
@@ -813,7 +962,11 @@ export class SoqlEngine {
           throw malformed(soql, condition.valuePos, `invalid operator on null: ${condition.op}`);
         }
         if (resolved.field.type === 'boolean' && !['=', '!='].includes(condition.op)) {
-          throw new ApiError(400, 'INVALID_FIELD', `${marker(soql, condition.path.pos)}invalid operator on boolean field: ${resolved.field.name}`);
+          throw new ApiError(
+            400,
+            'INVALID_FIELD',
+            `${marker(soql, condition.path.pos)}invalid operator on boolean field: ${resolved.field.name}`
+          );
         }
         return (r) => matches(resolved.field, this.valueOf(r, resolved), condition.op, literal);
       }
@@ -852,9 +1005,15 @@ export class SoqlEngine {
       case 'reference':
         if (literal.type !== 'string') fail('string', true);
         if ((literal as { value: string }).value !== '' && !isValidId((literal as { value: string }).value)) {
-          throw new ApiError(400, 'INVALID_QUERY_FILTER_OPERATOR', `${marker(soql, pos)}invalid ID field: ${(literal as { value: string }).value}`);
+          throw new ApiError(
+            400,
+            'INVALID_QUERY_FILTER_OPERATOR',
+            `${marker(soql, pos)}invalid ID field: ${(literal as { value: string }).value}`
+          );
         }
-        return (literal as { value: string }).value === '' ? literal : { type: 'string', value: to18((literal as { value: string }).value) };
+        return (literal as { value: string }).value === ''
+          ? literal
+          : { type: 'string', value: to18((literal as { value: string }).value) };
       default:
         if (literal.type !== 'string') fail('string', true);
         return literal;
@@ -887,7 +1046,18 @@ function apexType(f: FieldDef): string {
 }
 
 function isTextual(f: FieldDef): boolean {
-  return ['string', 'textarea', 'picklist', 'multipicklist', 'url', 'email', 'phone', 'id', 'reference', 'encryptedstring'].includes(f.type);
+  return [
+    'string',
+    'textarea',
+    'picklist',
+    'multipicklist',
+    'url',
+    'email',
+    'phone',
+    'id',
+    'reference',
+    'encryptedstring',
+  ].includes(f.type);
 }
 
 function compareValues(a: unknown, b: unknown): number {

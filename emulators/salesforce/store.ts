@@ -215,7 +215,9 @@ export class RecordStore {
     if (wanted === undefined) return [];
     if (f.unique || f.externalId) {
       const table = this.table(object);
-      return [...(this.indexFor(object, f).get(wanted) ?? [])].map((id) => table.get(id)).filter((r): r is SfRecord => r !== undefined);
+      return [...(this.indexFor(object, f).get(wanted) ?? [])]
+        .map((id) => table.get(id))
+        .filter((r): r is SfRecord => r !== undefined);
     }
     return this.all(object).filter((r) => RecordStore.valueKey(f, r[f.name]) === wanted);
   }
@@ -224,7 +226,10 @@ export class RecordStore {
 
   public insert(object: ObjectDef, input: SfRecord, options: WriteOptions = {}): SfRecord {
     if (!object.createable && !options.systemMode) {
-      throw RecordError.of('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `entity type ${object.name} does not support insert`);
+      throw RecordError.of(
+        'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
+        `entity type ${object.name} does not support insert`
+      );
     }
     const now = formatDateTime(this.clock.now());
     const errors: SaveError[] = [];
@@ -243,13 +248,28 @@ export class RecordStore {
       else record[f.name] = null;
     }
     const missing = [...object.fields.values()]
-      .filter((f) => f.createable && !f.nillable && !f.defaultedOnCreate && (record[f.name] === null || record[f.name] === undefined))
+      .filter(
+        (f) =>
+          f.createable &&
+          !f.nillable &&
+          !f.defaultedOnCreate &&
+          (record[f.name] === null || record[f.name] === undefined)
+      )
       .map((f) => f.name);
-    if (missing.length > 0) errors.push({ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing });
+    if (missing.length > 0)
+      errors.push({
+        statusCode: 'REQUIRED_FIELD_MISSING',
+        message: `Required fields are missing: [${missing.join(', ')}]`,
+        fields: missing,
+      });
     if (errors.length > 0) throw new RecordError(errors);
     record.Id = id ?? this.ids.next(object.keyPrefix);
     const system = (name: string, value: unknown): void => {
-      if (object.fields.has(name.toLowerCase()) && (!options.systemMode || record[name] === null || record[name] === undefined)) record[name] = value;
+      if (
+        object.fields.has(name.toLowerCase()) &&
+        (!options.systemMode || record[name] === null || record[name] === undefined)
+      )
+        record[name] = value;
     };
     system('CreatedDate', now);
     system('LastModifiedDate', now);
@@ -273,7 +293,10 @@ export class RecordStore {
       throw RecordError.of('ENTITY_IS_DELETED', 'entity is deleted', []);
     }
     if (!object.updateable && !options.systemMode) {
-      throw RecordError.of('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `entity type ${object.name} does not support update`);
+      throw RecordError.of(
+        'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
+        `entity type ${object.name} does not support update`
+      );
     }
     const errors: SaveError[] = [];
     const values = this.coerceAll(object, input, 'update', options, errors);
@@ -281,7 +304,12 @@ export class RecordStore {
       const f = this.schema.field(object, name);
       return f && !f.nillable && f.type !== 'boolean' && (values[name] === null || values[name] === undefined);
     });
-    if (nulled.length > 0) errors.push({ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${nulled.join(', ')}]`, fields: nulled });
+    if (nulled.length > 0)
+      errors.push({
+        statusCode: 'REQUIRED_FIELD_MISSING',
+        message: `Required fields are missing: [${nulled.join(', ')}]`,
+        fields: nulled,
+      });
     if (errors.length > 0) throw new RecordError(errors);
     const record: SfRecord = { ...existing, ...values };
     const now = formatDateTime(this.clock.now());
@@ -295,7 +323,11 @@ export class RecordStore {
   }
 
   public delete(object: ObjectDef, id: string): void {
-    if (!object.deletable) throw RecordError.of('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `entity type ${object.name} does not support delete`);
+    if (!object.deletable)
+      throw RecordError.of(
+        'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
+        `entity type ${object.name} does not support delete`
+      );
     const existing = this.get(object, id);
     if (!existing) throw RecordError.of('ENTITY_IS_DELETED', 'entity is deleted', []);
     this.transaction(() => {
@@ -316,10 +348,20 @@ export class RecordStore {
   }
 
   /** Upsert by an external id (or `Id`): updates the single match, creates when none, refuses when several. */
-  public upsert(object: ObjectDef, extField: FieldDef, extValue: unknown, input: SfRecord, options: WriteOptions = {}): { record: SfRecord; created: boolean } {
+  public upsert(
+    object: ObjectDef,
+    extField: FieldDef,
+    extValue: unknown,
+    input: SfRecord,
+    options: WriteOptions = {}
+  ): { record: SfRecord; created: boolean } {
     if (extField.name === 'Id') {
       const existing = typeof extValue === 'string' ? this.get(object, extValue) : undefined;
-      if (!existing) throw RecordError.of('NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${String(extValue)}`);
+      if (!existing)
+        throw RecordError.of(
+          'NOT_FOUND',
+          `Provided external ID field does not exist or is not accessible: ${String(extValue)}`
+        );
       return { record: this.update(object, existing.Id as string, input, options), created: false };
     }
     const body = { ...input };
@@ -332,7 +374,11 @@ export class RecordStore {
     }
     const matches = this.findBy(object, extField, coerced);
     if (matches.length > 1) {
-      throw RecordError.of('DUPLICATE_EXTERNAL_ID', `${extField.label}: more than one record found for external id field: ${matches.map((m) => String(m.Id)).join(', ')}`, [extField.name]);
+      throw RecordError.of(
+        'DUPLICATE_EXTERNAL_ID',
+        `${extField.label}: more than one record found for external id field: ${matches.map((m) => String(m.Id)).join(', ')}`,
+        [extField.name]
+      );
     }
     if (matches.length === 1) {
       return { record: this.update(object, matches[0].Id as string, body, options), created: false };
@@ -342,22 +388,36 @@ export class RecordStore {
 
   // ---------------------------------------------------------------- validation
 
-  private coerceAll(object: ObjectDef, input: SfRecord, mode: 'insert' | 'update', options: WriteOptions, errors: SaveError[]): SfRecord {
+  private coerceAll(
+    object: ObjectDef,
+    input: SfRecord,
+    mode: 'insert' | 'update',
+    options: WriteOptions,
+    errors: SaveError[]
+  ): SfRecord {
     const values: SfRecord = {};
     const readOnly: string[] = [];
     for (const [key, raw] of Object.entries(input)) {
       if (key === 'attributes' || (key.toLowerCase() === 'id' && mode === 'update')) continue;
       if (key.toLowerCase() === 'id' && !options.systemMode) {
-        errors.push({ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: 'Record ID: cannot specify Id in an insert call', fields: ['Id'] });
+        errors.push({
+          statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+          message: 'Record ID: cannot specify Id in an insert call',
+          fields: ['Id'],
+        });
         continue;
       }
       if (key.toLowerCase() === 'id') continue;
       const f = this.schema.field(object, key);
       if (!f) {
-        errors.push({ statusCode: 'INVALID_FIELD', message: `No such column '${key}' on sobject of type ${object.name}`, fields: [key] });
+        errors.push({
+          statusCode: 'INVALID_FIELD',
+          message: `No such column '${key}' on sobject of type ${object.name}`,
+          fields: [key],
+        });
         continue;
       }
-      if (options.csv && raw === '' ) continue;
+      if (options.csv && raw === '') continue;
       const writable = mode === 'insert' ? f.createable : f.updateable;
       if (!writable && !options.systemMode) {
         readOnly.push(f.name);
@@ -380,10 +440,16 @@ export class RecordStore {
       errors.push({ statusCode, message, fields: [f.name] });
       return null;
     };
-    if (raw === null || raw === undefined || (raw === '' && f.type !== 'boolean')) return f.type === 'boolean' ? false : null;
-    if (typeof raw === 'object') return fail('JSON_PARSER_ERROR', `Cannot deserialize instance of ${f.type} from START_OBJECT value for field ${f.name}`);
+    if (raw === null || raw === undefined || (raw === '' && f.type !== 'boolean'))
+      return f.type === 'boolean' ? false : null;
+    if (typeof raw === 'object')
+      return fail(
+        'JSON_PARSER_ERROR',
+        `Cannot deserialize instance of ${f.type} from START_OBJECT value for field ${f.name}`
+      );
     const text = asText(raw);
-    const typeError = (): null => fail('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${text}`);
+    const typeError = (): null =>
+      fail('INVALID_TYPE_ON_FIELD_IN_RECORD', `${f.label}: value not of required type: ${text}`);
     switch (f.type) {
       case 'boolean': {
         if (typeof raw === 'boolean') return raw;
@@ -402,20 +468,31 @@ export class RecordStore {
         const rounded = Number(n.toFixed(scale));
         const digits = Math.trunc(Math.abs(rounded)).toString().length;
         if (f.precision > 0 && digits > f.precision - scale) {
-          return fail('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${text}`);
+          return fail(
+            'NUMBER_OUTSIDE_VALID_RANGE',
+            `${f.label}: value outside of valid range on numeric field: ${text}`
+          );
         }
         return rounded;
       }
       case 'date': {
         const m = /^(\d{4})-(\d{2})-(\d{2})(T.*)?$/.exec(text);
-        if (!m || Number.isNaN(Date.parse(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`)) || new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`).getUTCDate() !== Number(m[3])) {
+        if (
+          !m ||
+          Number.isNaN(Date.parse(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`)) ||
+          new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`).getUTCDate() !== Number(m[3])
+        ) {
           return typeError();
         }
         return `${m[1]}-${m[2]}-${m[3]}`;
       }
       case 'datetime': {
         const normalized = text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
-        const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(normalized) : NaN;
+        const ms = /^\d{4}-\d{2}-\d{2}$/.test(text)
+          ? Date.parse(`${text}T00:00:00Z`)
+          : /^\d{4}-\d{2}-\d{2}T/.test(text)
+            ? Date.parse(normalized)
+            : NaN;
         if (Number.isNaN(ms)) return typeError();
         return formatDateTime(ms);
       }
@@ -433,19 +510,28 @@ export class RecordStore {
       }
       case 'picklist': {
         if (f.restrictedPicklist && !f.picklistValues.some((v) => v.value === text)) {
-          return fail('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${text}`);
+          return fail(
+            'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+            `${f.label}: bad value for restricted picklist field: ${text}`
+          );
         }
-        if (text.length > 255) return fail('STRING_TOO_LONG', `${f.label}: data value too large: ${text.slice(0, 40)}... (max length=255)`);
+        if (text.length > 255)
+          return fail('STRING_TOO_LONG', `${f.label}: data value too large: ${text.slice(0, 40)}... (max length=255)`);
         return text;
       }
       case 'multipicklist': {
         const parts = text.split(';').filter((p) => p !== '');
         const bad = f.restrictedPicklist ? parts.filter((p) => !f.picklistValues.some((v) => v.value === p)) : [];
-        if (bad.length > 0) return fail('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.label}: bad value for restricted picklist field: ${bad.join(';')}`);
+        if (bad.length > 0)
+          return fail(
+            'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+            `${f.label}: bad value for restricted picklist field: ${bad.join(';')}`
+          );
         return parts.join(';');
       }
       case 'email':
-        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)) return fail('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${text}`);
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text))
+          return fail('INVALID_EMAIL_ADDRESS', `${f.label}: invalid email address: ${text}`);
         return this.checkLength(f, text, fail);
       case 'time':
         if (!/^\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?$/.test(text)) return typeError();
@@ -457,7 +543,10 @@ export class RecordStore {
 
   private checkLength(f: FieldDef, text: string, fail: (code: string, message: string) => null): string | null {
     if (f.length > 0 && text.length > f.length) {
-      return fail('STRING_TOO_LONG', `${f.label}: data value too large: ${text.length > 40 ? `${text.slice(0, 40)}...` : text} (max length=${f.length})`);
+      return fail(
+        'STRING_TOO_LONG',
+        `${f.label}: data value too large: ${text.length > 40 ? `${text.slice(0, 40)}...` : text} (max length=${f.length})`
+      );
     }
     return text;
   }
@@ -469,7 +558,11 @@ export class RecordStore {
       if (key === undefined) continue;
       const holder = [...(this.indexFor(object, f).get(key) ?? [])].find((id) => id !== record.Id);
       if (holder) {
-        throw RecordError.of('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${holder}`, []);
+        throw RecordError.of(
+          'DUPLICATE_VALUE',
+          `duplicate value found: ${f.name} duplicates value on record with id: ${holder}`,
+          []
+        );
       }
     }
   }
@@ -481,15 +574,25 @@ export class RecordStore {
     }
     if (object.name === 'Opportunity') {
       const stage = OPPORTUNITY_STAGES.find((s) => s.name === record.StageName);
-      if ((inserting || 'StageName' in values) && !('Probability' in values)) record.Probability = stage?.probability ?? record.Probability ?? null;
+      if ((inserting || 'StageName' in values) && !('Probability' in values))
+        record.Probability = stage?.probability ?? record.Probability ?? null;
       record.IsClosed = stage?.closed ?? false;
       record.IsWon = stage?.won ?? false;
       if (inserting || 'StageName' in values) {
-        record.ForecastCategoryName = stage ? (stage.won ? 'Closed' : stage.closed ? 'Omitted' : stage.probability >= 70 ? 'Commit' : 'Pipeline') : 'Pipeline';
+        record.ForecastCategoryName = stage
+          ? stage.won
+            ? 'Closed'
+            : stage.closed
+              ? 'Omitted'
+              : stage.probability >= 70
+                ? 'Commit'
+                : 'Pipeline'
+          : 'Pipeline';
       }
       const amount = typeof record.Amount === 'number' ? record.Amount : null;
       const probability = typeof record.Probability === 'number' ? record.Probability : null;
-      record.ExpectedRevenue = amount !== null && probability !== null ? Number(((amount * probability) / 100).toFixed(2)) : null;
+      record.ExpectedRevenue =
+        amount !== null && probability !== null ? Number(((amount * probability) / 100).toFixed(2)) : null;
     }
     if (inserting) {
       for (const f of object.fields.values()) {
@@ -516,7 +619,10 @@ function formatAutoNumber(format: string, n: number): string {
  */
 export function evaluateFormula(formula: string, record: SfRecord): unknown {
   try {
-    const tokens = formula.match(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[A-Za-z_][A-Za-z0-9_.]*|\d+(?:\.\d+)?|&&|\|\||<>|!=|[=&(),+<>]/g) ?? [];
+    const tokens =
+      formula.match(
+        /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[A-Za-z_][A-Za-z0-9_.]*|\d+(?:\.\d+)?|&&|\|\||<>|!=|[=&(),+<>]/g
+      ) ?? [];
     let pos = 0;
     const peek = (): string | undefined => tokens[pos];
     const next = (): string => tokens[pos++] ?? '';
@@ -586,7 +692,8 @@ export function evaluateFormula(formula: string, record: SfRecord): unknown {
         const right = primary();
         if (op === '=') left = left === right;
         else if (op === '+' && typeof left === 'number' && typeof right === 'number') left = left + right;
-        else left = `${left === null || left === undefined ? '' : asText(left)}${right === null || right === undefined ? '' : asText(right)}`;
+        else
+          left = `${left === null || left === undefined ? '' : asText(left)}${right === null || right === undefined ? '' : asText(right)}`;
       }
       return left;
     };

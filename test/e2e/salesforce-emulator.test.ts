@@ -22,19 +22,26 @@ function localComponents(): string[] {
   const found: string[] = [];
   const objects = path.join(root, 'objects');
   for (const object of safeList(objects)) {
-    if (safeList(path.join(objects, object)).some((f) => f === `${object}.object-meta.xml`)) found.push(`CustomObject#${object}`);
+    if (safeList(path.join(objects, object)).some((f) => f === `${object}.object-meta.xml`))
+      found.push(`CustomObject#${object}`);
     for (const file of safeList(path.join(objects, object, 'fields'))) {
       found.push(`CustomField#${object}.${file.replace(/\.field-meta\.xml$/, '')}`);
     }
   }
-  for (const file of safeList(path.join(root, 'permissionsets'))) found.push(`PermissionSet#${file.replace(/\.permissionset-meta\.xml$/, '')}`);
+  for (const file of safeList(path.join(root, 'permissionsets')))
+    found.push(`PermissionSet#${file.replace(/\.permissionset-meta\.xml$/, '')}`);
   for (const dir of safeList(path.join(root, 'lwc'))) {
-    if (statSync(path.join(root, 'lwc', dir)).isDirectory() && safeList(path.join(root, 'lwc', dir)).some((f) => f.endsWith('.js-meta.xml'))) {
+    if (
+      statSync(path.join(root, 'lwc', dir)).isDirectory() &&
+      safeList(path.join(root, 'lwc', dir)).some((f) => f.endsWith('.js-meta.xml'))
+    ) {
       found.push(`LightningComponentBundle#${dir}`);
     }
   }
-  for (const file of safeList(path.join(root, 'flexipages'))) found.push(`FlexiPage#${file.replace(/\.flexipage-meta\.xml$/, '')}`);
-  for (const file of safeList(path.join(root, 'layouts'))) found.push(`Layout#${file.replace(/\.layout-meta\.xml$/, '')}`);
+  for (const file of safeList(path.join(root, 'flexipages')))
+    found.push(`FlexiPage#${file.replace(/\.flexipage-meta\.xml$/, '')}`);
+  for (const file of safeList(path.join(root, 'layouts')))
+    found.push(`Layout#${file.replace(/\.layout-meta\.xml$/, '')}`);
   return found.sort();
 }
 
@@ -87,9 +94,12 @@ describe('Salesforce emulator through the real sf CLI and jsforce', function () 
 
   it('deploys force-app over the Metadata REST API and reports every component', async () => {
     emulator.resetCounters();
-    const deploy = await session.runJson<DeployResult>(['project', 'deploy', 'start', '--source-dir', 'force-app', '--target-org', 'emu', '--wait', '5'], {
-      env: { SF_ORG_METADATA_REST_DEPLOY: 'true' },
-    });
+    const deploy = await session.runJson<DeployResult>(
+      ['project', 'deploy', 'start', '--source-dir', 'force-app', '--target-org', 'emu', '--wait', '5'],
+      {
+        env: { SF_ORG_METADATA_REST_DEPLOY: 'true' },
+      }
+    );
     expect(deploy.exitCode, deploy.stdout.slice(0, 2000)).to.equal(0);
     expect(deploy.json.result?.status).to.equal('Succeeded');
     // A bundle is reported once per file it holds, so compare the set of components.
@@ -99,7 +109,9 @@ describe('Salesforce emulator through the real sf CLI and jsforce', function () 
     const counters = emulator.counters();
     expect(counters['POST /metadata/deployRequest']).to.equal(1);
     expect(counters['GET /metadata/deployRequest/{id}']).to.be.at.least(1);
-    expect(Object.keys(counters).filter((k) => !k.includes('deployRequest') && k !== 'GET /services/data')).to.deep.equal([]);
+    expect(
+      Object.keys(counters).filter((k) => !k.includes('deployRequest') && k !== 'GET /services/data')
+    ).to.deep.equal([]);
   });
 
   it('round-trips an Opportunity with custom fields through sf data create record and sf data query', async () => {
@@ -140,7 +152,14 @@ describe('Salesforce emulator through the real sf CLI and jsforce', function () 
   });
 
   it('fails a query of an undeployed field with INVALID_FIELD', async () => {
-    const failed = await session.runJson(['data', 'query', '--query', 'SELECT Id, Not_Deployed__c FROM Opportunity', '--target-org', 'emu']);
+    const failed = await session.runJson([
+      'data',
+      'query',
+      '--query',
+      'SELECT Id, Not_Deployed__c FROM Opportunity',
+      '--target-org',
+      'emu',
+    ]);
     expect(failed.exitCode).to.equal(1);
     expect(failed.json.name).to.equal('INVALID_FIELD');
     expect(failed.json.message).to.include("No such column 'Not_Deployed__c' on entity 'Opportunity'");
@@ -165,7 +184,9 @@ describe('Salesforce emulator through the real sf CLI and jsforce', function () 
     );
     expect(second.every((r) => r.success && r.created === false)).to.equal(true);
     expect(second.map((r) => (r.success ? r.id : ''))).to.deep.equal(first.map((r) => (r.success ? r.id : '')));
-    const won = await conn.query<{ IsWon: boolean }>("SELECT IsWon FROM Opportunity WHERE Referral_Identifier__c LIKE 'REF-COLL-%' AND IsWon = true");
+    const won = await conn.query<{ IsWon: boolean }>(
+      "SELECT IsWon FROM Opportunity WHERE Referral_Identifier__c LIKE 'REF-COLL-%' AND IsWon = true"
+    );
     expect(won.totalSize).to.equal(200);
     expect(emulator.counters()).to.deep.equal({ 'PATCH /composite/sobjects/{type}/{field}': 2, 'GET /query': 1 });
   });
@@ -198,7 +219,9 @@ describe('Salesforce emulator through the real sf CLI and jsforce', function () 
     expect(results.successfulResults).to.have.length(4970);
     expect(results.unprocessedRecords).to.have.length(0);
     const failedNames = results.failedResults.map((r) => String(r.sf__Error).split(':')[0]);
-    expect(new Set(failedNames)).to.deep.equal(new Set(['REQUIRED_FIELD_MISSING', 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'INVALID_TYPE_ON_FIELD_IN_RECORD']));
+    expect(new Set(failedNames)).to.deep.equal(
+      new Set(['REQUIRED_FIELD_MISSING', 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'INVALID_TYPE_ON_FIELD_IN_RECORD'])
+    );
     const updated = results.successfulResults.filter((r) => r.sf__Created === 'false');
     expect(updated).to.have.length(100);
     const counters = emulator.counters();

@@ -28,7 +28,8 @@ export async function sfRequest<T = unknown>(
   });
   const text = await response.text();
   let parsed: unknown = text;
-  if ((response.headers.get('content-type') ?? '').includes('json') && text !== '') parsed = JSON.parse(text) as unknown;
+  if ((response.headers.get('content-type') ?? '').includes('json') && text !== '')
+    parsed = JSON.parse(text) as unknown;
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }
 

@@ -2,7 +2,14 @@ import { expect } from 'chai';
 import { parseCsv, startSalesforceEmulator, type SalesforceEmulator } from '../../../../emulators/salesforce/index.js';
 import { api, sfRequest, type SfErrorBody } from '../../../helpers/salesforce-emulator.js';
 
-type JobInfo = { id: string; state: string; numberRecordsProcessed: number; numberRecordsFailed: number; errorMessage?: string; contentUrl: string };
+type JobInfo = {
+  id: string;
+  state: string;
+  numberRecordsProcessed: number;
+  numberRecordsFailed: number;
+  errorMessage?: string;
+  contentUrl: string;
+};
 
 describe('Salesforce emulator: Bulk API 2.0 ingest', function () {
   this.timeout(30_000);
@@ -23,9 +30,13 @@ describe('Salesforce emulator: Bulk API 2.0 ingest', function () {
     expect(created.status, created.text).to.equal(200);
     expect(created.body.state).to.equal('Open');
     expect(created.body.contentUrl).to.equal(`services/data/v64.0/jobs/ingest/${created.body.id}/batches`);
-    const upload = await sfRequest(emulator, 'PUT', api(`/jobs/ingest/${created.body.id}/batches`), csv, { 'Content-Type': 'text/csv' });
+    const upload = await sfRequest(emulator, 'PUT', api(`/jobs/ingest/${created.body.id}/batches`), csv, {
+      'Content-Type': 'text/csv',
+    });
     expect(upload.status).to.equal(201);
-    const closed = await sfRequest<JobInfo>(emulator, 'PATCH', api(`/jobs/ingest/${created.body.id}`), { state: 'UploadComplete' });
+    const closed = await sfRequest<JobInfo>(emulator, 'PATCH', api(`/jobs/ingest/${created.body.id}`), {
+      state: 'UploadComplete',
+    });
     expect(closed.body.state).to.equal('UploadComplete');
     for (let i = 0; i < 100; i++) {
       const info = await sfRequest<JobInfo>(emulator, 'GET', api(`/jobs/ingest/${created.body.id}`));
@@ -43,7 +54,8 @@ describe('Salesforce emulator: Bulk API 2.0 ingest', function () {
   }
 
   it('inserts rows and reports successful and failed results with the original columns', async () => {
-    const csv = 'Name,StageName,CloseDate,Amount\nOne,Prospecting,2027-01-01,10\n"Two, with ""quotes""",Prospecting,2027-01-02,20\n,Prospecting,2027-01-03,30\nFour,Prospecting,2027-01-04,abc\n';
+    const csv =
+      'Name,StageName,CloseDate,Amount\nOne,Prospecting,2027-01-01,10\n"Two, with ""quotes""",Prospecting,2027-01-02,20\n,Prospecting,2027-01-03,30\nFour,Prospecting,2027-01-04,abc\n';
     const job = await runJob({ object: 'Opportunity', operation: 'insert', contentType: 'CSV', lineEnding: 'LF' }, csv);
     expect(job).to.include({ state: 'JobComplete', numberRecordsProcessed: 4, numberRecordsFailed: 2 });
     const ok = await results(job.id, 'successfulResults');
@@ -90,25 +102,46 @@ describe('Salesforce emulator: Bulk API 2.0 ingest', function () {
     expect(await results(job.id, 'successfulResults')).to.deep.equal([['sf__Id', 'sf__Created', 'Name', 'Nope__c']]);
     const duplicate = await runJob({ object: 'Opportunity', operation: 'insert' }, 'Name,name\nA,B\n');
     expect(duplicate.errorMessage).to.match(/Duplicate field name/);
-    const upsert = await runJob({ object: 'Opportunity', operation: 'upsert', externalIdFieldName: 'Referral_Identifier__c' }, 'Name\nA\n');
+    const upsert = await runJob(
+      { object: 'Opportunity', operation: 'upsert', externalIdFieldName: 'Referral_Identifier__c' },
+      'Name\nA\n'
+    );
     expect(upsert.errorMessage).to.match(/Referral_Identifier__c/);
   });
 
   it('rejects bad job requests with Salesforce-shaped errors', async () => {
-    const object = await sfRequest<SfErrorBody>(emulator, 'POST', api('/jobs/ingest'), { object: 'Nope__c', operation: 'insert' });
+    const object = await sfRequest<SfErrorBody>(emulator, 'POST', api('/jobs/ingest'), {
+      object: 'Nope__c',
+      operation: 'insert',
+    });
     expect(object.status).to.equal(400);
     expect(object.body[0].errorCode).to.equal('INVALIDJOB');
-    const extId = await sfRequest<SfErrorBody>(emulator, 'POST', api('/jobs/ingest'), { object: 'Opportunity', operation: 'upsert', externalIdFieldName: 'Name' });
+    const extId = await sfRequest<SfErrorBody>(emulator, 'POST', api('/jobs/ingest'), {
+      object: 'Opportunity',
+      operation: 'upsert',
+      externalIdFieldName: 'Name',
+    });
     expect(extId.body[0].errorCode).to.equal('INVALIDJOB');
     const missing = await sfRequest<SfErrorBody>(emulator, 'GET', api('/jobs/ingest/7505g0000000zzzAAA'));
     expect(missing.status).to.equal(404);
   });
 
   it('aborts an open job and refuses uploads to it', async () => {
-    const created = await sfRequest<JobInfo>(emulator, 'POST', api('/jobs/ingest'), { object: 'Account', operation: 'insert' });
-    const aborted = await sfRequest<JobInfo>(emulator, 'PATCH', api(`/jobs/ingest/${created.body.id}`), { state: 'Aborted' });
+    const created = await sfRequest<JobInfo>(emulator, 'POST', api('/jobs/ingest'), {
+      object: 'Account',
+      operation: 'insert',
+    });
+    const aborted = await sfRequest<JobInfo>(emulator, 'PATCH', api(`/jobs/ingest/${created.body.id}`), {
+      state: 'Aborted',
+    });
     expect(aborted.body.state).to.equal('Aborted');
-    const upload = await sfRequest<SfErrorBody>(emulator, 'PUT', api(`/jobs/ingest/${created.body.id}/batches`), 'Name\nA\n', { 'Content-Type': 'text/csv' });
+    const upload = await sfRequest<SfErrorBody>(
+      emulator,
+      'PUT',
+      api(`/jobs/ingest/${created.body.id}/batches`),
+      'Name\nA\n',
+      { 'Content-Type': 'text/csv' }
+    );
     expect(upload.status).to.equal(409);
     expect((await sfRequest(emulator, 'DELETE', api(`/jobs/ingest/${created.body.id}`))).status).to.equal(204);
   });

@@ -22,14 +22,23 @@ describe('Salesforce emulator: composite resources', function () {
     const response = await sfRequest<CompositeBody>(emulator, 'POST', api('/composite'), {
       allOrNone: true,
       compositeRequest: [
-        { method: 'POST', url: '/services/data/v64.0/sobjects/Account', referenceId: 'acct', body: { Name: 'Contoso' } },
+        {
+          method: 'POST',
+          url: '/services/data/v64.0/sobjects/Account',
+          referenceId: 'acct',
+          body: { Name: 'Contoso' },
+        },
         {
           method: 'POST',
           url: '/services/data/v64.0/sobjects/Opportunity',
           referenceId: 'opp',
           body: { Name: 'Deal', StageName: 'Prospecting', CloseDate: '2027-01-01', AccountId: '@{acct.id}' },
         },
-        { method: 'GET', url: '/services/data/v64.0/sobjects/Opportunity/@{opp.id}?fields=AccountId', referenceId: 'read' },
+        {
+          method: 'GET',
+          url: '/services/data/v64.0/sobjects/Opportunity/@{opp.id}?fields=AccountId',
+          referenceId: 'read',
+        },
       ],
     });
     expect(response.status).to.equal(200);
@@ -45,7 +54,12 @@ describe('Salesforce emulator: composite resources', function () {
       allOrNone: true,
       compositeRequest: [
         { method: 'POST', url: '/services/data/v64.0/sobjects/Account', referenceId: 'ok', body: { Name: 'Kept?' } },
-        { method: 'POST', url: '/services/data/v64.0/sobjects/Opportunity', referenceId: 'bad', body: { Name: 'no stage' } },
+        {
+          method: 'POST',
+          url: '/services/data/v64.0/sobjects/Opportunity',
+          referenceId: 'bad',
+          body: { Name: 'no stage' },
+        },
         { method: 'POST', url: '/services/data/v64.0/sobjects/Account', referenceId: 'after', body: { Name: 'Never' } },
       ],
     });
@@ -56,24 +70,34 @@ describe('Salesforce emulator: composite resources', function () {
   });
 
   it('imports a record tree all or nothing (sf data import tree)', async () => {
-    const ok = await sfRequest<{ hasErrors: boolean; results: Array<{ referenceId: string; id: string }> }>(emulator, 'POST', api('/composite/tree/Account'), {
-      records: [
-        {
-          attributes: { type: 'Account', referenceId: 'acc1' },
-          Name: 'Tree Co',
-          Contacts: { records: [{ attributes: { type: 'Contact', referenceId: 'con1' }, LastName: 'Leaf' }] },
-        },
-      ],
-    });
+    const ok = await sfRequest<{ hasErrors: boolean; results: Array<{ referenceId: string; id: string }> }>(
+      emulator,
+      'POST',
+      api('/composite/tree/Account'),
+      {
+        records: [
+          {
+            attributes: { type: 'Account', referenceId: 'acc1' },
+            Name: 'Tree Co',
+            Contacts: { records: [{ attributes: { type: 'Contact', referenceId: 'con1' }, LastName: 'Leaf' }] },
+          },
+        ],
+      }
+    );
     expect(ok.status).to.equal(201);
     expect(ok.body.results.map((r) => r.referenceId)).to.deep.equal(['acc1', 'con1']);
     expect(emulator.records('Contact')[0].AccountId).to.equal(ok.body.results[0].id);
-    const bad = await sfRequest<{ hasErrors: boolean; results: Array<{ referenceId: string }> }>(emulator, 'POST', api('/composite/tree/Account'), {
-      records: [
-        { attributes: { type: 'Account', referenceId: 'good' }, Name: 'Good' },
-        { attributes: { type: 'Account', referenceId: 'nameless' } },
-      ],
-    });
+    const bad = await sfRequest<{ hasErrors: boolean; results: Array<{ referenceId: string }> }>(
+      emulator,
+      'POST',
+      api('/composite/tree/Account'),
+      {
+        records: [
+          { attributes: { type: 'Account', referenceId: 'good' }, Name: 'Good' },
+          { attributes: { type: 'Account', referenceId: 'nameless' } },
+        ],
+      }
+    );
     expect(bad.status).to.equal(400);
     expect(bad.body).to.deep.include({ hasErrors: true });
     expect(bad.body.results.map((r) => r.referenceId)).to.deep.equal(['nameless']);

@@ -37,7 +37,10 @@ describe('Salesforce emulator: faults, limits, counters and admin endpoints', fu
     expect(unavailable.body[0].errorCode).to.equal('SERVER_UNAVAILABLE');
     const limited = await sfRequest<SfErrorBody>(emulator, 'GET', limits());
     expect(limited.status).to.equal(403);
-    expect(limited.body[0]).to.deep.equal({ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
+    expect(limited.body[0]).to.deep.equal({
+      errorCode: 'REQUEST_LIMIT_EXCEEDED',
+      message: 'TotalRequests Limit exceeded.',
+    });
     let dropped: unknown;
     try {
       await sfRequest(emulator, 'GET', limits());
@@ -53,7 +56,8 @@ describe('Salesforce emulator: faults, limits, counters and admin endpoints', fu
     const run = async (): Promise<number[]> => {
       emulator.setFaults({ rate: 0.5, kinds: ['unavailable'], seed: 42, match: '/query' });
       const statuses: number[] = [];
-      for (let i = 0; i < 40; i++) statuses.push((await sfRequest(emulator, 'GET', queryPath('SELECT Id FROM Account'))).status);
+      for (let i = 0; i < 40; i++)
+        statuses.push((await sfRequest(emulator, 'GET', queryPath('SELECT Id FROM Account'))).status);
       return statuses;
     };
     const first = await run();
@@ -82,20 +86,28 @@ describe('Salesforce emulator: faults, limits, counters and admin endpoints', fu
 
   it('is driven over HTTP through /__emulator/ endpoints', async () => {
     const admin = async <T>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> => {
-      const response = await fetch(`${emulator.url}/__emulator/${p}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+      const response = await fetch(`${emulator.url}/__emulator/${p}`, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return { status: response.status, body: (await response.json()) as T };
     };
     const seeded = await admin<{ inserted: Record<string, number> }>('POST', 'seed', { Account: [{ Name: 'Seeded' }] });
     expect(seeded.body.inserted).to.deep.equal({ Account: 1 });
     await sfRequest(emulator, 'GET', queryPath('SELECT Id FROM Account'));
-    const counters = await admin<{ counters: Record<string, number>; total: number; apiUsage: { used: number } }>('GET', 'counters');
+    const counters = await admin<{ counters: Record<string, number>; total: number; apiUsage: { used: number } }>(
+      'GET',
+      'counters'
+    );
     expect(counters.body.counters).to.deep.equal({ 'GET /query': 1 });
     expect(counters.body.total).to.equal(1);
     expect(counters.body.apiUsage.used).to.equal(1);
     const records = await admin<{ records: Array<{ Name: string }> }>('GET', 'records/Account');
     expect(records.body.records.map((r) => r.Name)).to.deep.equal(['Seeded']);
     expect((await admin('POST', 'faults', { kinds: ['nope'] })).status).to.equal(400);
-    expect((await admin<{ next: string[] }>('POST', 'faults', { next: ['unavailable'] })).body.next).to.deep.equal(['unavailable']);
+    expect((await admin<{ next: string[] }>('POST', 'faults', { next: ['unavailable'] })).body.next).to.deep.equal([
+      'unavailable',
+    ]);
     expect((await sfRequest(emulator, 'GET', limits())).status).to.equal(503);
     await admin('POST', 'latency', { ms: 0 });
     await admin('POST', 'reset', {});
@@ -124,11 +136,17 @@ describe('Salesforce emulator: npm run emulate:salesforce', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function start(args: string[]): Promise<{ lines: string[]; exit: Promise<number | null>; kill: (signal: NodeJS.Signals) => void }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('emulators', 'salesforce', 'main.ts'), ...args], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  function start(
+    args: string[]
+  ): Promise<{ lines: string[]; exit: Promise<number | null>; kill: (signal: NodeJS.Signals) => void }> {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join('emulators', 'salesforce', 'main.ts'), ...args],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }
+    );
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     return new Promise((resolve, reject) => {
       const lines: string[] = [];
@@ -156,13 +174,36 @@ describe('Salesforce emulator: npm run emulate:salesforce', function () {
 
   it('prints the listening line and the token, serves the seed, and stops cleanly on SIGTERM', async () => {
     const seed = path.join(dir, 'seed.json');
-    writeFileSync(seed, JSON.stringify({ Opportunity: [{ Name: 'Seeded', StageName: 'Prospecting', CloseDate: '2027-01-01', Referral_Identifier__c: 'S-1' }] }));
-    const emulator = await start(['--port', '0', '--load-metadata', '--seed', seed, '--latency-ms', '1', '--fault-rate', '0']);
+    writeFileSync(
+      seed,
+      JSON.stringify({
+        Opportunity: [
+          { Name: 'Seeded', StageName: 'Prospecting', CloseDate: '2027-01-01', Referral_Identifier__c: 'S-1' },
+        ],
+      })
+    );
+    const emulator = await start([
+      '--port',
+      '0',
+      '--load-metadata',
+      '--seed',
+      seed,
+      '--latency-ms',
+      '1',
+      '--fault-rate',
+      '0',
+    ]);
     const listening = emulator.lines.find((l) => l.startsWith('Salesforce emulator listening on '));
     expect(listening).to.match(/^Salesforce emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
     const url = (listening as string).replace('Salesforce emulator listening on ', '');
-    const accessToken = (emulator.lines.find((l) => l.startsWith('SF_ACCESS_TOKEN=')) as string).slice('SF_ACCESS_TOKEN='.length);
-    const response = await sfRequest<{ records: Array<{ Referral_Identifier__c: string }> }>({ url, accessToken }, 'GET', queryPath('SELECT Referral_Identifier__c FROM Opportunity'));
+    const accessToken = (emulator.lines.find((l) => l.startsWith('SF_ACCESS_TOKEN=')) as string).slice(
+      'SF_ACCESS_TOKEN='.length
+    );
+    const response = await sfRequest<{ records: Array<{ Referral_Identifier__c: string }> }>(
+      { url, accessToken },
+      'GET',
+      queryPath('SELECT Referral_Identifier__c FROM Opportunity')
+    );
     expect(response.body.records.map((r) => r.Referral_Identifier__c)).to.deep.equal(['S-1']);
     emulator.kill('SIGTERM');
     expect(await emulator.exit).to.equal(0);

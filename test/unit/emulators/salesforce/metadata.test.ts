@@ -14,7 +14,13 @@ type DeployStatus = {
     success: boolean;
     numberComponentErrors: number;
     details: {
-      componentSuccesses: Array<{ componentType: string; fullName: string; fileName: string; created: boolean; changed: boolean }>;
+      componentSuccesses: Array<{
+        componentType: string;
+        fullName: string;
+        fileName: string;
+        created: boolean;
+        changed: boolean;
+      }>;
       componentFailures: Array<{ componentType: string; fullName: string; problem: string; problemType: string }>;
     };
   };
@@ -26,13 +32,23 @@ function field(xml: string): string {
   return `<fields>${xml}</fields>`;
 }
 
-async function deployZip(emulator: SalesforceEmulator, files: Record<string, string>, options: Record<string, unknown> = {}): Promise<DeployStatus> {
+async function deployZip(
+  emulator: SalesforceEmulator,
+  files: Record<string, string>,
+  options: Record<string, unknown> = {}
+): Promise<DeployStatus> {
   const zip = new JSZip();
   for (const [name, content] of Object.entries(files)) zip.file(name, content);
   const bytes = await zip.generateAsync({ type: 'arraybuffer', compression: 'DEFLATE' });
   const form = new FormData();
   form.append('file', new Blob([bytes], { type: 'application/zip' }), 'package.xml');
-  form.append('entity_content', new Blob([JSON.stringify({ deployOptions: { rollbackOnError: true, checkOnly: false, singlePackage: true, ...options } })], { type: 'application/json' }));
+  form.append(
+    'entity_content',
+    new Blob(
+      [JSON.stringify({ deployOptions: { rollbackOnError: true, checkOnly: false, singlePackage: true, ...options } })],
+      { type: 'application/json' }
+    )
+  );
   const posted = await fetch(`${emulator.url}//services/data/v64.0/metadata/deployRequest`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${emulator.accessToken}` },
@@ -42,7 +58,11 @@ async function deployZip(emulator: SalesforceEmulator, files: Record<string, str
   const started = (await posted.json()) as DeployStatus;
   expect(started.deployResult.done).to.equal(false);
   for (let i = 0; i < 50; i++) {
-    const status = await sfRequest<DeployStatus>(emulator, 'GET', api(`/metadata/deployRequest/${started.id}?includeDetails=true`));
+    const status = await sfRequest<DeployStatus>(
+      emulator,
+      'GET',
+      api(`/metadata/deployRequest/${started.id}?includeDetails=true`)
+    );
     if (status.body.deployResult.done) return status.body;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -51,7 +71,10 @@ async function deployZip(emulator: SalesforceEmulator, files: Record<string, str
 
 function packageXml(types: Record<string, string[]>): string {
   const body = Object.entries(types)
-    .map(([name, members]) => `<types>${members.map((m) => `<members>${m}</members>`).join('')}<name>${name}</name></types>`)
+    .map(
+      ([name, members]) =>
+        `<types>${members.map((m) => `<members>${m}</members>`).join('')}<name>${name}</name></types>`
+    )
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?><Package ${NS}>${body}<version>64.0</version></Package>`;
 }
@@ -86,7 +109,9 @@ describe('Salesforce emulator: metadata', function () {
         'permissionsets/Widget_Access.permissionset': `<PermissionSet ${NS}><label>Widget Access</label></PermissionSet>`,
       });
       expect(result.deployResult).to.include({ status: 'Succeeded', success: true, numberComponentErrors: 0 });
-      const components = result.deployResult.details.componentSuccesses.map((c) => `${c.componentType}#${c.fullName}#${c.fileName}#${String(c.created)}`);
+      const components = result.deployResult.details.componentSuccesses.map(
+        (c) => `${c.componentType}#${c.fullName}#${c.fileName}#${String(c.created)}`
+      );
       expect(components).to.have.members([
         '#package.xml#package.xml#false',
         'CustomObject#Widget__c#objects/Widget__c.object#true',
@@ -96,9 +121,18 @@ describe('Salesforce emulator: metadata', function () {
         'PermissionSet#Widget_Access#permissionsets/Widget_Access.permissionset#true',
       ]);
 
-      const opp = await sfRequest<{ id: string }>(emulator, 'POST', api('/sobjects/Opportunity'), { Name: 'O', StageName: 'Prospecting', CloseDate: '2027-01-01', Widget_Code__c: 'W1' });
+      const opp = await sfRequest<{ id: string }>(emulator, 'POST', api('/sobjects/Opportunity'), {
+        Name: 'O',
+        StageName: 'Prospecting',
+        CloseDate: '2027-01-01',
+        Widget_Code__c: 'W1',
+      });
       expect(opp.status).to.equal(201);
-      const widget = await sfRequest<{ id: string }>(emulator, 'POST', api('/sobjects/Widget__c'), { Name: 'Big', Size__c: 12.34, Opportunity__c: opp.body.id });
+      const widget = await sfRequest<{ id: string }>(emulator, 'POST', api('/sobjects/Widget__c'), {
+        Name: 'Big',
+        Size__c: 12.34,
+        Opportunity__c: opp.body.id,
+      });
       expect(widget.status).to.equal(201);
       expect(widget.body.id.slice(0, 3)).to.equal('a01');
       const query = await sfRequest<{ records: Array<Record<string, unknown>> }>(
@@ -108,7 +142,11 @@ describe('Salesforce emulator: metadata', function () {
       );
       expect(query.body.records[0]).to.deep.include({ Name: 'Big', Size__c: 12.3 });
       expect(query.body.records[0].Opportunity__r).to.deep.include({ Widget_Code__c: 'W1' });
-      const children = await sfRequest<{ records: Array<{ Widgets__r: { totalSize: number } }> }>(emulator, 'GET', queryPath('SELECT Id, (SELECT Name FROM Widgets__r) FROM Opportunity'));
+      const children = await sfRequest<{ records: Array<{ Widgets__r: { totalSize: number } }> }>(
+        emulator,
+        'GET',
+        queryPath('SELECT Id, (SELECT Name FROM Widgets__r) FROM Opportunity')
+      );
       expect(children.body.records[0].Widgets__r.totalSize).to.equal(1);
 
       // A second deploy of the same component reports it as changed.
@@ -116,7 +154,10 @@ describe('Salesforce emulator: metadata', function () {
         'package.xml': packageXml({ PermissionSet: ['Widget_Access'] }),
         'permissionsets/Widget_Access.permissionset': `<PermissionSet ${NS}><label>Widget Access</label></PermissionSet>`,
       });
-      expect(again.deployResult.details.componentSuccesses.find((c) => c.fullName === 'Widget_Access')).to.include({ created: false, changed: true });
+      expect(again.deployResult.details.componentSuccesses.find((c) => c.fullName === 'Widget_Access')).to.include({
+        created: false,
+        changed: true,
+      });
     });
 
     it('fails the deploy as a whole on an invalid field and leaves the schema untouched', async () => {
@@ -127,7 +168,11 @@ describe('Salesforce emulator: metadata', function () {
         )}</CustomObject>`,
       });
       expect(result.deployResult).to.include({ status: 'Failed', success: false, numberComponentErrors: 1 });
-      expect(result.deployResult.details.componentFailures[0]).to.include({ componentType: 'CustomField', fullName: 'Opportunity.Bad__c', problemType: 'Error' });
+      expect(result.deployResult.details.componentFailures[0]).to.include({
+        componentType: 'CustomField',
+        fullName: 'Opportunity.Bad__c',
+        problemType: 'Error',
+      });
       expect(result.deployResult.details.componentFailures[0].problem).to.include('NotARealType');
       const query = await sfRequest<SfErrorBody>(emulator, 'GET', queryPath('SELECT Good__c FROM Opportunity'));
       expect(query.status).to.equal(400);
@@ -150,7 +195,10 @@ describe('Salesforce emulator: metadata', function () {
     it('deploys over the SOAP Metadata API too (deploy, then checkDeployStatus)', async () => {
       const zip = new JSZip();
       zip.file('package.xml', packageXml({ CustomField: ['Opportunity.Soap_Field__c'] }));
-      zip.file('objects/Opportunity.object', `<CustomObject ${NS}>${field('<fullName>Soap_Field__c</fullName><type>Text</type><length>12</length>')}</CustomObject>`);
+      zip.file(
+        'objects/Opportunity.object',
+        `<CustomObject ${NS}>${field('<fullName>Soap_Field__c</fullName><type>Text</type><length>12</length>')}</CustomObject>`
+      );
       const base64 = await zip.generateAsync({ type: 'base64' });
       const soap = async (sessionId: string, body: string): Promise<{ status: number; text: string }> => {
         const response = await fetch(`${emulator.url}//services/Soap/m/64.0`, {
@@ -163,17 +211,29 @@ describe('Salesforce emulator: metadata', function () {
       const bad = await soap('wrong', `<deploy><ZipFile>${base64}</ZipFile></deploy>`);
       expect(bad.status).to.equal(500);
       expect(bad.text).to.include('sf:INVALID_SESSION_ID');
-      const started = await soap(emulator.accessToken, `<deploy><ZipFile>${base64}</ZipFile><DeployOptions><checkOnly>false</checkOnly></DeployOptions></deploy>`);
+      const started = await soap(
+        emulator.accessToken,
+        `<deploy><ZipFile>${base64}</ZipFile><DeployOptions><checkOnly>false</checkOnly></DeployOptions></deploy>`
+      );
       const id = /<id>([^<]+)<\/id>/.exec(started.text)?.[1] as string;
       expect(id).to.match(/^0Af/);
       let status = '';
       for (let i = 0; i < 50 && !status.includes('<done>true</done>'); i++) {
         await new Promise((resolve) => setTimeout(resolve, 10));
-        status = (await soap(emulator.accessToken, `<checkDeployStatus><asyncProcessId>${id}</asyncProcessId><includeDetails>true</includeDetails></checkDeployStatus>`)).text;
+        status = (
+          await soap(
+            emulator.accessToken,
+            `<checkDeployStatus><asyncProcessId>${id}</asyncProcessId><includeDetails>true</includeDetails></checkDeployStatus>`
+          )
+        ).text;
       }
       expect(status).to.include('<status>Succeeded</status>');
-      expect(status).to.include('<componentSuccesses><changed>false</changed><componentType>CustomField</componentType>');
-      expect((await sfRequest(emulator, 'GET', queryPath('SELECT Soap_Field__c FROM Opportunity'))).status).to.equal(200);
+      expect(status).to.include(
+        '<componentSuccesses><changed>false</changed><componentType>CustomField</componentType>'
+      );
+      expect((await sfRequest(emulator, 'GET', queryPath('SELECT Soap_Field__c FROM Opportunity'))).status).to.equal(
+        200
+      );
     });
 
     it('rejects a deploy without a zip part', async () => {
@@ -206,7 +266,8 @@ describe('Salesforce emulator: metadata', function () {
         TextArea__c: '<type>TextArea</type>',
         Long__c: '<type>LongTextArea</type><length>32768</length><visibleLines>3</visibleLines>',
         Flag__c: '<type>Checkbox</type><defaultValue>true</defaultValue>',
-        Choice__c: '<type>Picklist</type><valueSet><restricted>true</restricted><valueSetDefinition><value><fullName>A</fullName><default>true</default><label>A</label></value><value><fullName>B</fullName><default>false</default><label>B</label></value></valueSetDefinition></valueSet>',
+        Choice__c:
+          '<type>Picklist</type><valueSet><restricted>true</restricted><valueSetDefinition><value><fullName>A</fullName><default>true</default><label>A</label></value><value><fullName>B</fullName><default>false</default><label>B</label></value></valueSetDefinition></valueSet>',
         Num__c: '<type>Number</type><precision>4</precision><scale>0</scale>',
         Money__c: '<type>Currency</type><precision>18</precision><scale>2</scale>',
         Day__c: '<type>Date</type>',
@@ -218,7 +279,10 @@ describe('Salesforce emulator: metadata', function () {
         Label__c: '<type>Text</type><formula>Text__c &amp; " (" &amp; TEXT(Choice__c) &amp; ")"</formula>',
       };
       for (const [name, xml] of Object.entries(fields)) {
-        writeFileSync(path.join(objectDir, 'fields', `${name}.field-meta.xml`), `<CustomField ${NS}><fullName>${name}</fullName><label>${name}</label>${xml}</CustomField>`);
+        writeFileSync(
+          path.join(objectDir, 'fields', `${name}.field-meta.xml`),
+          `<CustomField ${NS}><fullName>${name}</fullName><label>${name}</label>${xml}</CustomField>`
+        );
       }
       emulator = await startSalesforceEmulator({ port: 0, loadMetadata: dir });
     });
@@ -229,7 +293,11 @@ describe('Salesforce emulator: metadata', function () {
     });
 
     it('maps every field type to describe', async () => {
-      const describe = await sfRequest<{ label: string; fields: Array<Record<string, unknown>> }>(emulator, 'GET', api('/sobjects/Gadget__c/describe'));
+      const describe = await sfRequest<{ label: string; fields: Array<Record<string, unknown>> }>(
+        emulator,
+        'GET',
+        api('/sobjects/Gadget__c/describe')
+      );
       expect(describe.body.label).to.equal('Gadget');
       const types = Object.fromEntries(describe.body.fields.map((f): [string, unknown] => [String(f.name), f.type]));
       expect(types).to.include({
@@ -253,17 +321,41 @@ describe('Salesforce emulator: metadata', function () {
 
     it('applies defaults, auto numbers, formulas and field rules on write', async () => {
       const account = await sfRequest<{ id: string }>(emulator, 'POST', api('/sobjects/Account'), { Name: 'Acme' });
-      const created = await sfRequest<{ id: string }>(emulator, 'POST', api('/sobjects/Gadget__c'), { Text__c: 'hello', Account__c: account.body.id, When__c: '2027-01-01T12:00:00Z' });
+      const created = await sfRequest<{ id: string }>(emulator, 'POST', api('/sobjects/Gadget__c'), {
+        Text__c: 'hello',
+        Account__c: account.body.id,
+        When__c: '2027-01-01T12:00:00Z',
+      });
       expect(created.status).to.equal(201);
-      const record = await sfRequest<Record<string, unknown>>(emulator, 'GET', api(`/sobjects/Gadget__c/${created.body.id}`));
-      expect(record.body).to.include({ Name: 'G-0001', Flag__c: true, Choice__c: 'A', Label__c: 'hello (A)', When__c: '2027-01-01T12:00:00.000+0000' });
+      const record = await sfRequest<Record<string, unknown>>(
+        emulator,
+        'GET',
+        api(`/sobjects/Gadget__c/${created.body.id}`)
+      );
+      expect(record.body).to.include({
+        Name: 'G-0001',
+        Flag__c: true,
+        Choice__c: 'A',
+        Label__c: 'hello (A)',
+        When__c: '2027-01-01T12:00:00.000+0000',
+      });
       const missing = await sfRequest<SfErrorBody>(emulator, 'POST', api('/sobjects/Gadget__c'), {});
       expect(missing.body[0].errorCode).to.equal('REQUIRED_FIELD_MISSING');
-      const range = await sfRequest<SfErrorBody>(emulator, 'POST', api('/sobjects/Gadget__c'), { Text__c: 'x', Num__c: 12_345 });
+      const range = await sfRequest<SfErrorBody>(emulator, 'POST', api('/sobjects/Gadget__c'), {
+        Text__c: 'x',
+        Num__c: 12_345,
+      });
       expect(range.body[0].errorCode).to.equal('NUMBER_OUTSIDE_VALID_RANGE');
-      const autoNumber = await sfRequest<SfErrorBody>(emulator, 'POST', api('/sobjects/Gadget__c'), { Text__c: 'x', Name: 'mine' });
+      const autoNumber = await sfRequest<SfErrorBody>(emulator, 'POST', api('/sobjects/Gadget__c'), {
+        Text__c: 'x',
+        Name: 'mine',
+      });
       expect(autoNumber.body[0].errorCode).to.equal('INVALID_FIELD_FOR_INSERT_UPDATE');
-      const children = await sfRequest<{ records: Array<{ Gadgets__r: { records: Array<{ Name: string }> } }> }>(emulator, 'GET', queryPath('SELECT Name, (SELECT Name FROM Gadgets__r) FROM Account'));
+      const children = await sfRequest<{ records: Array<{ Gadgets__r: { records: Array<{ Name: string }> } }> }>(
+        emulator,
+        'GET',
+        queryPath('SELECT Name, (SELECT Name FROM Gadgets__r) FROM Account')
+      );
       expect(children.body.records[0].Gadgets__r.records[0].Name).to.equal('G-0001');
     });
   });
@@ -271,8 +363,16 @@ describe('Salesforce emulator: metadata', function () {
   it("loads this repository's force-app with loadMetadata: true", async () => {
     const emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true });
     try {
-      const describe = await sfRequest<{ fields: Array<{ name: string }> }>(emulator, 'GET', api('/sobjects/Opportunity/describe'));
-      expect(describe.body.fields.map((f) => f.name)).to.include.members(['Referral_Identifier__c', 'Sync_With_Partner_Center__c', 'Partner_Center_Snapshot__c']);
+      const describe = await sfRequest<{ fields: Array<{ name: string }> }>(
+        emulator,
+        'GET',
+        api('/sobjects/Opportunity/describe')
+      );
+      expect(describe.body.fields.map((f) => f.name)).to.include.members([
+        'Referral_Identifier__c',
+        'Sync_With_Partner_Center__c',
+        'Partner_Center_Snapshot__c',
+      ]);
       for (const object of ['Partner_Center_Sync_Run__c', 'Partner_Center_Sync_Event__c']) {
         expect((await sfRequest(emulator, 'GET', api(`/sobjects/${object}/describe`))).status).to.equal(200);
       }

@@ -2,7 +2,12 @@ import { expect } from 'chai';
 import { isValidId, startSalesforceEmulator, type SalesforceEmulator } from '../../../../emulators/salesforce/index.js';
 import { api, sfRequest, type SfErrorBody } from '../../../helpers/salesforce-emulator.js';
 
-type SaveResult = { id: string | null; success: boolean; errors: Array<{ statusCode: string; message: string; fields: string[] }>; created?: boolean };
+type SaveResult = {
+  id: string | null;
+  success: boolean;
+  errors: Array<{ statusCode: string; message: string; fields: string[] }>;
+  created?: boolean;
+};
 
 const OPP = { Name: 'Contoso', StageName: 'Prospecting', CloseDate: '2027-01-31' };
 
@@ -27,7 +32,10 @@ describe('Salesforce emulator: REST resources', function () {
     return response.body.id as string;
   }
 
-  async function createError(type: string, body: Record<string, unknown>): Promise<{ status: number; errors: SfErrorBody }> {
+  async function createError(
+    type: string,
+    body: Record<string, unknown>
+  ): Promise<{ status: number; errors: SfErrorBody }> {
     const response = await sfRequest<SfErrorBody>(emulator, 'POST', api(`/sobjects/${type}`), body);
     return { status: response.status, errors: response.body };
   }
@@ -43,9 +51,21 @@ describe('Salesforce emulator: REST resources', function () {
     });
 
     it('answers userinfo and the User record with Username', async () => {
-      const info = await sfRequest<{ user_id: string; organization_id: string; preferred_username: string }>(emulator, 'GET', '/services/oauth2/userinfo');
-      expect(info.body).to.include({ user_id: emulator.userId, organization_id: emulator.orgId, preferred_username: emulator.username });
-      const user = await sfRequest<{ Username: string }>(emulator, 'GET', api(`/sobjects/User/${emulator.userId}`, '51.0'));
+      const info = await sfRequest<{ user_id: string; organization_id: string; preferred_username: string }>(
+        emulator,
+        'GET',
+        '/services/oauth2/userinfo'
+      );
+      expect(info.body).to.include({
+        user_id: emulator.userId,
+        organization_id: emulator.orgId,
+        preferred_username: emulator.username,
+      });
+      const user = await sfRequest<{ Username: string }>(
+        emulator,
+        'GET',
+        api(`/sobjects/User/${emulator.userId}`, '51.0')
+      );
       expect(user.body.Username).to.equal(emulator.username);
     });
 
@@ -68,25 +88,47 @@ describe('Salesforce emulator: REST resources', function () {
       expect(isValidId(oppId)).to.equal(true);
       const contactId = await create('Contact', { LastName: 'Lovelace', FirstName: 'Ada' });
       expect(contactId.slice(0, 3)).to.equal('003');
-      expect((await create('OpportunityContactRole', { OpportunityId: oppId, ContactId: contactId, Role: 'Decision Maker' })).slice(0, 3)).to.equal('00K');
+      expect(
+        (
+          await create('OpportunityContactRole', { OpportunityId: oppId, ContactId: contactId, Role: 'Decision Maker' })
+        ).slice(0, 3)
+      ).to.equal('00K');
       expect((await create('Lead', { LastName: 'Lead', Company: 'Acme' })).slice(0, 3)).to.equal('00Q');
       expect((await create('Partner_Center_Sync_Run__c', {})).slice(0, 1)).to.equal('a');
 
       const read = await sfRequest<Record<string, unknown>>(emulator, 'GET', api(`/sobjects/Opportunity/${oppId}`));
-      expect(read.body).to.include({ Id: oppId, Amount: 1234.57, Probability: 10, IsClosed: false, IsWon: false, OwnerId: emulator.userId, CreatedById: emulator.userId });
+      expect(read.body).to.include({
+        Id: oppId,
+        Amount: 1234.57,
+        Probability: 10,
+        IsClosed: false,
+        IsWon: false,
+        OwnerId: emulator.userId,
+        CreatedById: emulator.userId,
+      });
       expect(read.body.CreatedDate).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/);
       expect(read.body).to.not.have.property('CurrencyIsoCode');
 
-      const update = await sfRequest(emulator, 'PATCH', api(`/sobjects/Opportunity/${oppId}`), { StageName: 'Closed Won' });
+      const update = await sfRequest(emulator, 'PATCH', api(`/sobjects/Opportunity/${oppId}`), {
+        StageName: 'Closed Won',
+      });
       expect(update.status).to.equal(204);
-      const after = await sfRequest<Record<string, unknown>>(emulator, 'GET', api(`/sobjects/Opportunity/${oppId}?fields=IsWon,IsClosed,Probability,CreatedDate,LastModifiedDate,SystemModstamp`));
+      const after = await sfRequest<Record<string, unknown>>(
+        emulator,
+        'GET',
+        api(
+          `/sobjects/Opportunity/${oppId}?fields=IsWon,IsClosed,Probability,CreatedDate,LastModifiedDate,SystemModstamp`
+        )
+      );
       expect(after.body).to.include({ IsWon: true, IsClosed: true, Probability: 100 });
       expect(String(after.body.LastModifiedDate) > String(read.body.LastModifiedDate)).to.equal(true);
       expect(after.body.SystemModstamp).to.equal(after.body.LastModifiedDate);
       expect(after.body.CreatedDate).to.equal(read.body.CreatedDate);
 
       // 15-character Ids are accepted too.
-      expect((await sfRequest(emulator, 'GET', api(`/sobjects/Opportunity/${oppId.slice(0, 15)}`))).status).to.equal(200);
+      expect((await sfRequest(emulator, 'GET', api(`/sobjects/Opportunity/${oppId.slice(0, 15)}`))).status).to.equal(
+        200
+      );
       expect((await sfRequest(emulator, 'DELETE', api(`/sobjects/Opportunity/${oppId}`))).status).to.equal(204);
       const gone = await sfRequest<SfErrorBody>(emulator, 'GET', api(`/sobjects/Opportunity/${oppId}`));
       expect(gone.status).to.equal(404);
@@ -96,7 +138,11 @@ describe('Salesforce emulator: REST resources', function () {
     it('enforces required fields, lengths, restricted picklists, types and read-only fields', async () => {
       const required = await createError('Opportunity', { Name: 'x' });
       expect(required.status).to.equal(400);
-      expect(required.errors[0]).to.deep.equal({ message: 'Required fields are missing: [StageName, CloseDate]', errorCode: 'REQUIRED_FIELD_MISSING', fields: ['StageName', 'CloseDate'] });
+      expect(required.errors[0]).to.deep.equal({
+        message: 'Required fields are missing: [StageName, CloseDate]',
+        errorCode: 'REQUIRED_FIELD_MISSING',
+        fields: ['StageName', 'CloseDate'],
+      });
 
       const tooLong = await createError('Opportunity', { ...OPP, Partner_Center_Status__c: 'x'.repeat(41) });
       expect(tooLong.errors[0].errorCode).to.equal('STRING_TOO_LONG');
@@ -119,7 +165,10 @@ describe('Salesforce emulator: REST resources', function () {
       const badRef = await createError('Opportunity', { ...OPP, AccountId: emulator.userId });
       expect(badRef.errors[0].errorCode).to.equal('FIELD_INTEGRITY_EXCEPTION');
       const unknown = await createError('Opportunity', { ...OPP, Foo__c: 'x' });
-      expect(unknown.errors[0]).to.include({ errorCode: 'INVALID_FIELD', message: "No such column 'Foo__c' on sobject of type Opportunity" });
+      expect(unknown.errors[0]).to.include({
+        errorCode: 'INVALID_FIELD',
+        message: "No such column 'Foo__c' on sobject of type Opportunity",
+      });
       const formula = await createError('Opportunity', { ...OPP, Partner_Center_Sync_Icon__c: 'x' });
       expect(formula.errors[0].errorCode).to.equal('INVALID_FIELD_FOR_INSERT_UPDATE');
     });
@@ -142,20 +191,29 @@ describe('Salesforce emulator: REST resources', function () {
       expect(updated.body).to.include({ id: created.body.id, created: false });
       const read = await sfRequest<Record<string, unknown>>(emulator, 'GET', path);
       expect(read.body).to.include({ Name: 'Renamed', Referral_Identifier__c: 'REF-9' });
-      const notExternal = await sfRequest<SfErrorBody>(emulator, 'PATCH', api('/sobjects/Opportunity/Name/x'), { ...OPP });
+      const notExternal = await sfRequest<SfErrorBody>(emulator, 'PATCH', api('/sobjects/Opportunity/Name/x'), {
+        ...OPP,
+      });
       expect(notExternal.status).to.equal(404);
       expect(notExternal.body[0].errorCode).to.equal('NOT_FOUND');
     });
 
     it('describes standard and deployed objects', async () => {
-      const describe = await sfRequest<{ name: string; keyPrefix: string; fields: Array<Record<string, unknown>>; childRelationships: Array<{ relationshipName: string }> }>(
-        emulator,
-        'GET',
-        api('/sobjects/Opportunity/describe')
-      );
+      const describe = await sfRequest<{
+        name: string;
+        keyPrefix: string;
+        fields: Array<Record<string, unknown>>;
+        childRelationships: Array<{ relationshipName: string }>;
+      }>(emulator, 'GET', api('/sobjects/Opportunity/describe'));
       const byName = new Map(describe.body.fields.map((f) => [f.name, f]));
       expect(describe.body.keyPrefix).to.equal('006');
-      expect(byName.get('Referral_Identifier__c')).to.include({ type: 'string', length: 100, externalId: true, unique: true, custom: true });
+      expect(byName.get('Referral_Identifier__c')).to.include({
+        type: 'string',
+        length: 100,
+        externalId: true,
+        unique: true,
+        custom: true,
+      });
       expect(byName.get('How_Can_Microsoft_Help__c')).to.include({ type: 'picklist', restrictedPicklist: true });
       expect(byName.get('StageName')).to.include({ type: 'picklist', restrictedPicklist: false, nillable: false });
       expect(byName.get('Partner_Center_Sync_Icon__c')).to.include({ calculated: true, createable: false });
@@ -172,7 +230,11 @@ describe('Salesforce emulator: REST resources', function () {
 
     it('computes the sync icon formula from the sync state', async () => {
       const id = await create('Opportunity', { ...OPP, Partner_Center_Sync_State__c: 'Synced' });
-      const read = await sfRequest<Record<string, unknown>>(emulator, 'GET', api(`/sobjects/Opportunity/${id}?fields=Partner_Center_Sync_Icon__c`));
+      const read = await sfRequest<Record<string, unknown>>(
+        emulator,
+        'GET',
+        api(`/sobjects/Opportunity/${id}?fields=Partner_Center_Sync_Icon__c`)
+      );
       expect(read.body.Partner_Center_Sync_Icon__c).to.be.a('string').and.include('Synced');
     });
   });
@@ -196,7 +258,11 @@ describe('Salesforce emulator: REST resources', function () {
         records: [{ id, attributes: { type: 'Opportunity' }, StageName: 'Closed Lost' }],
       });
       expect(updated.body).to.deep.equal([{ id, success: true, errors: [] }]);
-      const deleted = await sfRequest<SaveResult[]>(emulator, 'DELETE', api(`/composite/sobjects?ids=${id},${created.body[2].id as string}`));
+      const deleted = await sfRequest<SaveResult[]>(
+        emulator,
+        'DELETE',
+        api(`/composite/sobjects?ids=${id},${created.body[2].id as string}`)
+      );
       expect(deleted.body.every((r) => r.success)).to.equal(true);
     });
 
@@ -210,13 +276,18 @@ describe('Salesforce emulator: REST resources', function () {
     });
 
     it('rolls everything back with allOrNone when one record fails', async () => {
-      const response = await sfRequest<SaveResult[]>(emulator, 'PATCH', api('/composite/sobjects/Opportunity/Referral_Identifier__c'), {
-        allOrNone: true,
-        records: [
-          { attributes: { type: 'Opportunity' }, Referral_Identifier__c: 'A-1', ...OPP },
-          { attributes: { type: 'Opportunity' }, Referral_Identifier__c: 'A-2', Name: 'no stage' },
-        ],
-      });
+      const response = await sfRequest<SaveResult[]>(
+        emulator,
+        'PATCH',
+        api('/composite/sobjects/Opportunity/Referral_Identifier__c'),
+        {
+          allOrNone: true,
+          records: [
+            { attributes: { type: 'Opportunity' }, Referral_Identifier__c: 'A-1', ...OPP },
+            { attributes: { type: 'Opportunity' }, Referral_Identifier__c: 'A-2', Name: 'no stage' },
+          ],
+        }
+      );
       expect(response.status).to.equal(200);
       expect(response.body[0]).to.deep.include({ success: false, id: null });
       expect(response.body[0].errors[0].statusCode).to.equal('ALL_OR_NONE_OPERATION_ROLLED_BACK');
@@ -225,20 +296,32 @@ describe('Salesforce emulator: REST resources', function () {
     });
 
     it('refuses a duplicate external id within one upsert', async () => {
-      const response = await sfRequest<SaveResult[]>(emulator, 'PATCH', api('/composite/sobjects/Opportunity/Referral_Identifier__c'), {
-        allOrNone: false,
-        records: [
-          { attributes: { type: 'Opportunity' }, Referral_Identifier__c: 'D-1', ...OPP },
-          { attributes: { type: 'Opportunity' }, Referral_Identifier__c: 'D-1', ...OPP },
-        ],
-      });
+      const response = await sfRequest<SaveResult[]>(
+        emulator,
+        'PATCH',
+        api('/composite/sobjects/Opportunity/Referral_Identifier__c'),
+        {
+          allOrNone: false,
+          records: [
+            { attributes: { type: 'Opportunity' }, Referral_Identifier__c: 'D-1', ...OPP },
+            { attributes: { type: 'Opportunity' }, Referral_Identifier__c: 'D-1', ...OPP },
+          ],
+        }
+      );
       expect(response.body[0]).to.include({ success: true, created: true });
       expect(response.body[1].errors[0].statusCode).to.equal('DUPLICATE_EXTERNAL_ID');
     });
 
     it('refuses a 201-record collection with 400 EXCEEDED_ID_LIMIT and changes nothing', async () => {
-      const records = Array.from({ length: 201 }, (_, i) => ({ attributes: { type: 'Opportunity' }, ...OPP, Name: `N${i}` }));
-      const response = await sfRequest<SfErrorBody>(emulator, 'POST', api('/composite/sobjects'), { allOrNone: false, records });
+      const records = Array.from({ length: 201 }, (_, i) => ({
+        attributes: { type: 'Opportunity' },
+        ...OPP,
+        Name: `N${i}`,
+      }));
+      const response = await sfRequest<SfErrorBody>(emulator, 'POST', api('/composite/sobjects'), {
+        allOrNone: false,
+        records,
+      });
       expect(response.status).to.equal(400);
       expect(response.body[0].errorCode).to.equal('EXCEEDED_ID_LIMIT');
       expect(response.body[0].message).to.include('200');
@@ -256,14 +339,19 @@ describe('Salesforce emulator: REST resources', function () {
 
   describe('bad input', () => {
     it('an oversized body → 413, and the emulator keeps running', async () => {
-      const response = await sfRequest<SfErrorBody>(emulator, 'POST', api('/sobjects/Opportunity'), { ...OPP, Description: 'x'.repeat(70 * 1024) });
+      const response = await sfRequest<SfErrorBody>(emulator, 'POST', api('/sobjects/Opportunity'), {
+        ...OPP,
+        Description: 'x'.repeat(70 * 1024),
+      });
       expect(response.status).to.equal(413);
       expect(response.body[0].errorCode).to.equal('REQUEST_ENTITY_TOO_LARGE');
       await create('Opportunity', OPP);
     });
 
     it('a body that is not JSON → 400 JSON_PARSER_ERROR', async () => {
-      const response = await sfRequest<SfErrorBody>(emulator, 'POST', api('/sobjects/Opportunity'), '{not json', { 'Content-Type': 'application/json' });
+      const response = await sfRequest<SfErrorBody>(emulator, 'POST', api('/sobjects/Opportunity'), '{not json', {
+        'Content-Type': 'application/json',
+      });
       expect(response.status).to.equal(400);
       expect(response.body[0].errorCode).to.equal('JSON_PARSER_ERROR');
     });
@@ -279,7 +367,11 @@ describe('Salesforce emulator: REST resources', function () {
     it('reports API usage in Sforce-Limit-Info', async () => {
       emulator.setDailyApiLimit(1000);
       const first = await sfRequest(emulator, 'GET', api('/limits'));
-      const second = await sfRequest<{ DailyApiRequests: { Max: number; Remaining: number } }>(emulator, 'GET', api('/limits'));
+      const second = await sfRequest<{ DailyApiRequests: { Max: number; Remaining: number } }>(
+        emulator,
+        'GET',
+        api('/limits')
+      );
       expect(first.headers.get('sforce-limit-info')).to.equal('api-usage=1/1000');
       expect(second.headers.get('sforce-limit-info')).to.equal('api-usage=2/1000');
       expect(second.body.DailyApiRequests).to.deep.equal({ Max: 1000, Remaining: 998 });

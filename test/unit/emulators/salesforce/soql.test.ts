@@ -6,15 +6,51 @@ type QueryBody = { totalSize: number; done: boolean; nextRecordsUrl?: string; re
 
 const SEED = {
   Account: [
-    { '@ref': 'contoso', Name: 'Contoso', BillingCountryCode: 'US', BillingCountry: 'United States', Industry: 'Technology' },
+    {
+      '@ref': 'contoso',
+      Name: 'Contoso',
+      BillingCountryCode: 'US',
+      BillingCountry: 'United States',
+      Industry: 'Technology',
+    },
     { '@ref': 'fabrikam', Name: 'Fabrikam', BillingCountryCode: 'DE', Industry: 'Manufacturing' },
   ],
-  Contact: [{ '@ref': 'ada', FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@contoso.example', AccountId: '@contoso' }],
+  Contact: [
+    { '@ref': 'ada', FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@contoso.example', AccountId: '@contoso' },
+  ],
   Opportunity: [
-    { '@ref': 'o1', Name: 'Alpha', StageName: 'Prospecting', CloseDate: '2027-01-15', Amount: 100, AccountId: '@contoso', CreatedDate: '2026-01-01T10:00:00.000Z' },
-    { Name: 'beta', StageName: 'Qualification', CloseDate: '2027-02-15', Amount: 250.5, AccountId: '@fabrikam', CreatedDate: '2026-02-01T10:00:00.000Z' },
-    { Name: 'Gamma', StageName: 'Closed Won', CloseDate: '2026-12-31', Amount: null, CreatedDate: '2026-03-01T10:00:00.000Z' },
-    { Name: 'Delta', StageName: 'Closed Lost', CloseDate: '2027-03-01', Amount: 75, AccountId: '@contoso', Description: 'it\'s lost' },
+    {
+      '@ref': 'o1',
+      Name: 'Alpha',
+      StageName: 'Prospecting',
+      CloseDate: '2027-01-15',
+      Amount: 100,
+      AccountId: '@contoso',
+      CreatedDate: '2026-01-01T10:00:00.000Z',
+    },
+    {
+      Name: 'beta',
+      StageName: 'Qualification',
+      CloseDate: '2027-02-15',
+      Amount: 250.5,
+      AccountId: '@fabrikam',
+      CreatedDate: '2026-02-01T10:00:00.000Z',
+    },
+    {
+      Name: 'Gamma',
+      StageName: 'Closed Won',
+      CloseDate: '2026-12-31',
+      Amount: null,
+      CreatedDate: '2026-03-01T10:00:00.000Z',
+    },
+    {
+      Name: 'Delta',
+      StageName: 'Closed Lost',
+      CloseDate: '2027-03-01',
+      Amount: 75,
+      AccountId: '@contoso',
+      Description: "it's lost",
+    },
   ],
   OpportunityContactRole: [{ OpportunityId: '@o1', ContactId: '@ada', Role: 'Decision Maker', IsPrimary: true }],
 };
@@ -45,7 +81,9 @@ describe('Salesforce emulator: SOQL', function () {
   const names = (body: QueryBody): unknown[] => body.records.map((r) => r.Name);
 
   it('selects fields with parent relationship paths and attributes', async () => {
-    const body = await query("SELECT Id, Name, Account.Name, Account.BillingCountryCode, Owner.Username FROM Opportunity WHERE Name = 'Alpha'");
+    const body = await query(
+      "SELECT Id, Name, Account.Name, Account.BillingCountryCode, Owner.Username FROM Opportunity WHERE Name = 'Alpha'"
+    );
     expect(body.totalSize).to.equal(1);
     const record = body.records[0];
     expect(record.attributes).to.deep.include({ type: 'Opportunity' });
@@ -58,38 +96,90 @@ describe('Salesforce emulator: SOQL', function () {
 
   it('compares strings case-insensitively and supports LIKE, IN, NOT IN and NULL', async () => {
     expect(names(await query("SELECT Name FROM Opportunity WHERE Name = 'BETA'"))).to.deep.equal(['beta']);
-    expect(names(await query("SELECT Name FROM Opportunity WHERE Name LIKE '%a' ORDER BY Name"))).to.deep.equal(['Alpha', 'beta', 'Delta', 'Gamma']);
+    expect(names(await query("SELECT Name FROM Opportunity WHERE Name LIKE '%a' ORDER BY Name"))).to.deep.equal([
+      'Alpha',
+      'beta',
+      'Delta',
+      'Gamma',
+    ]);
     expect(names(await query("SELECT Name FROM Opportunity WHERE Name LIKE 'G_mma'"))).to.deep.equal(['Gamma']);
-    expect(names(await query("SELECT Name FROM Opportunity WHERE StageName IN ('Closed Won', 'Closed Lost') ORDER BY Name"))).to.deep.equal(['Delta', 'Gamma']);
-    expect(names(await query("SELECT Name FROM Opportunity WHERE StageName NOT IN ('Closed Won', 'Closed Lost') ORDER BY Name"))).to.deep.equal(['Alpha', 'beta']);
+    expect(
+      names(await query("SELECT Name FROM Opportunity WHERE StageName IN ('Closed Won', 'Closed Lost') ORDER BY Name"))
+    ).to.deep.equal(['Delta', 'Gamma']);
+    expect(
+      names(
+        await query("SELECT Name FROM Opportunity WHERE StageName NOT IN ('Closed Won', 'Closed Lost') ORDER BY Name")
+      )
+    ).to.deep.equal(['Alpha', 'beta']);
     expect(names(await query('SELECT Name FROM Opportunity WHERE Amount = null'))).to.deep.equal(['Gamma']);
-    expect(names(await query('SELECT Name FROM Opportunity WHERE AccountId != null AND Amount != NULL ORDER BY Amount'))).to.deep.equal(['Delta', 'Alpha', 'beta']);
-    expect(names(await query("SELECT Name FROM Opportunity WHERE Description = 'it\\'s lost'"))).to.deep.equal(['Delta']);
+    expect(
+      names(await query('SELECT Name FROM Opportunity WHERE AccountId != null AND Amount != NULL ORDER BY Amount'))
+    ).to.deep.equal(['Delta', 'Alpha', 'beta']);
+    expect(names(await query("SELECT Name FROM Opportunity WHERE Description = 'it\\'s lost'"))).to.deep.equal([
+      'Delta',
+    ]);
   });
 
   it('evaluates AND/OR/NOT with parentheses, numbers and booleans', async () => {
-    const body = await query("SELECT Name FROM Opportunity WHERE (Amount > 90 AND Amount <= 250.5) OR (IsWon = true AND NOT Name = 'x') ORDER BY Name ASC");
+    const body = await query(
+      "SELECT Name FROM Opportunity WHERE (Amount > 90 AND Amount <= 250.5) OR (IsWon = true AND NOT Name = 'x') ORDER BY Name ASC"
+    );
     expect(names(body)).to.deep.equal(['Alpha', 'beta', 'Gamma']);
-    expect(names(await query('SELECT Name FROM Opportunity WHERE IsClosed = false ORDER BY Name'))).to.deep.equal(['Alpha', 'beta']);
+    expect(names(await query('SELECT Name FROM Opportunity WHERE IsClosed = false ORDER BY Name'))).to.deep.equal([
+      'Alpha',
+      'beta',
+    ]);
   });
 
   it('filters on relationship paths', async () => {
-    expect(names(await query("SELECT Name FROM Opportunity WHERE Account.BillingCountryCode = 'US' ORDER BY Name"))).to.deep.equal(['Alpha', 'Delta']);
+    expect(
+      names(await query("SELECT Name FROM Opportunity WHERE Account.BillingCountryCode = 'US' ORDER BY Name"))
+    ).to.deep.equal(['Alpha', 'Delta']);
   });
 
   it('understands date and datetime literals and date keywords', async () => {
-    expect(names(await query('SELECT Name FROM Opportunity WHERE CloseDate >= 2027-02-01 ORDER BY CloseDate'))).to.deep.equal(['beta', 'Delta']);
-    expect(names(await query('SELECT Name FROM Opportunity WHERE CreatedDate > 2026-01-15T00:00:00Z AND CreatedDate < 2026-02-15T00:00:00.000+00:00'))).to.deep.equal(['beta']);
+    expect(
+      names(await query('SELECT Name FROM Opportunity WHERE CloseDate >= 2027-02-01 ORDER BY CloseDate'))
+    ).to.deep.equal(['beta', 'Delta']);
+    expect(
+      names(
+        await query(
+          'SELECT Name FROM Opportunity WHERE CreatedDate > 2026-01-15T00:00:00Z AND CreatedDate < 2026-02-15T00:00:00.000+00:00'
+        )
+      )
+    ).to.deep.equal(['beta']);
     expect(names(await query('SELECT Name FROM Opportunity WHERE CreatedDate = TODAY'))).to.deep.equal(['Delta']);
-    expect(names(await query('SELECT Name FROM Opportunity WHERE CreatedDate = LAST_N_DAYS:3'))).to.deep.equal(['Delta']);
-    expect(names(await query('SELECT Name FROM Opportunity WHERE CreatedDate < LAST_N_DAYS:3 ORDER BY CreatedDate DESC'))).to.deep.equal(['Gamma', 'beta', 'Alpha']);
+    expect(names(await query('SELECT Name FROM Opportunity WHERE CreatedDate = LAST_N_DAYS:3'))).to.deep.equal([
+      'Delta',
+    ]);
+    expect(
+      names(await query('SELECT Name FROM Opportunity WHERE CreatedDate < LAST_N_DAYS:3 ORDER BY CreatedDate DESC'))
+    ).to.deep.equal(['Gamma', 'beta', 'Alpha']);
   });
 
   it('orders with ASC/DESC and NULLS FIRST/LAST, and applies LIMIT and OFFSET', async () => {
-    expect(names(await query('SELECT Name FROM Opportunity ORDER BY Amount'))).to.deep.equal(['Gamma', 'Delta', 'Alpha', 'beta']);
-    expect(names(await query('SELECT Name FROM Opportunity ORDER BY Amount DESC'))).to.deep.equal(['beta', 'Alpha', 'Delta', 'Gamma']);
-    expect(names(await query('SELECT Name FROM Opportunity ORDER BY Amount ASC NULLS LAST'))).to.deep.equal(['Delta', 'Alpha', 'beta', 'Gamma']);
-    expect(names(await query('SELECT Name FROM Opportunity ORDER BY Name LIMIT 2 OFFSET 1'))).to.deep.equal(['beta', 'Delta']);
+    expect(names(await query('SELECT Name FROM Opportunity ORDER BY Amount'))).to.deep.equal([
+      'Gamma',
+      'Delta',
+      'Alpha',
+      'beta',
+    ]);
+    expect(names(await query('SELECT Name FROM Opportunity ORDER BY Amount DESC'))).to.deep.equal([
+      'beta',
+      'Alpha',
+      'Delta',
+      'Gamma',
+    ]);
+    expect(names(await query('SELECT Name FROM Opportunity ORDER BY Amount ASC NULLS LAST'))).to.deep.equal([
+      'Delta',
+      'Alpha',
+      'beta',
+      'Gamma',
+    ]);
+    expect(names(await query('SELECT Name FROM Opportunity ORDER BY Name LIMIT 2 OFFSET 1'))).to.deep.equal([
+      'beta',
+      'Delta',
+    ]);
   });
 
   it('counts with COUNT() and COUNT(field)', async () => {
@@ -100,19 +190,33 @@ describe('Salesforce emulator: SOQL', function () {
   });
 
   it('computes MAX, MIN, SUM, AVG and COUNT_DISTINCT with aliases', async () => {
-    const body = await query('SELECT MAX(CloseDate), MIN(Amount) lowest, SUM(Amount), AVG(Amount), COUNT_DISTINCT(AccountId) FROM Opportunity');
-    expect(body.records[0]).to.deep.include({ expr0: '2027-03-01', lowest: 75, expr1: 425.5, expr2: 425.5 / 3, expr3: 2 });
+    const body = await query(
+      'SELECT MAX(CloseDate), MIN(Amount) lowest, SUM(Amount), AVG(Amount), COUNT_DISTINCT(AccountId) FROM Opportunity'
+    );
+    expect(body.records[0]).to.deep.include({
+      expr0: '2027-03-01',
+      lowest: 75,
+      expr1: 425.5,
+      expr2: 425.5 / 3,
+      expr3: 2,
+    });
   });
 
   it('filters with semi-joins (Id IN (SELECT …))', async () => {
-    const body = await query('SELECT LastName FROM Contact WHERE Id IN (SELECT ContactId FROM OpportunityContactRole WHERE IsPrimary = true)');
+    const body = await query(
+      'SELECT LastName FROM Contact WHERE Id IN (SELECT ContactId FROM OpportunityContactRole WHERE IsPrimary = true)'
+    );
     expect(body.records.map((r) => r.LastName)).to.deep.equal(['Lovelace']);
-    const none = await query("SELECT Name FROM Opportunity WHERE Id NOT IN (SELECT OpportunityId FROM OpportunityContactRole) AND Name LIKE 'A%'");
+    const none = await query(
+      "SELECT Name FROM Opportunity WHERE Id NOT IN (SELECT OpportunityId FROM OpportunityContactRole) AND Name LIKE 'A%'"
+    );
     expect(none.totalSize).to.equal(0);
   });
 
   it('answers child relationship subqueries', async () => {
-    const body = await query("SELECT Name, (SELECT Role, IsPrimary, Contact.Email FROM OpportunityContactRoles) FROM Opportunity WHERE Name IN ('Alpha', 'beta') ORDER BY Name");
+    const body = await query(
+      "SELECT Name, (SELECT Role, IsPrimary, Contact.Email FROM OpportunityContactRoles) FROM Opportunity WHERE Name IN ('Alpha', 'beta') ORDER BY Name"
+    );
     const roles = body.records[0].OpportunityContactRoles as QueryBody;
     expect(roles.totalSize).to.equal(1);
     expect(roles.records[0]).to.deep.include({ Role: 'Decision Maker', IsPrimary: true });
@@ -121,7 +225,10 @@ describe('Salesforce emulator: SOQL', function () {
   });
 
   it('pages with nextRecordsUrl (2000 per page by default, batchSize from Sforce-Query-Options)', async () => {
-    const rows = Array.from({ length: 2301 }, (_, i) => ({ LastName: `Lead ${String(i).padStart(4, '0')}`, Company: 'Paging Inc' }));
+    const rows = Array.from({ length: 2301 }, (_, i) => ({
+      LastName: `Lead ${String(i).padStart(4, '0')}`,
+      Company: 'Paging Inc',
+    }));
     emulator.seed({ Lead: rows });
     const first = await query("SELECT Id, LastName FROM Lead WHERE Company = 'Paging Inc' ORDER BY LastName");
     expect(first.totalSize).to.equal(2301);
@@ -134,7 +241,9 @@ describe('Salesforce emulator: SOQL', function () {
     expect(second.body.nextRecordsUrl).to.equal(undefined);
     expect(second.body.records[300].LastName).to.equal('Lead 2300');
 
-    const small = await query("SELECT Id FROM Lead WHERE Company = 'Paging Inc'", { 'Sforce-Query-Options': 'batchSize=500' });
+    const small = await query("SELECT Id FROM Lead WHERE Company = 'Paging Inc'", {
+      'Sforce-Query-Options': 'batchSize=500',
+    });
     expect(small.records).to.have.length(500);
     expect(small.nextRecordsUrl).to.match(/-500$/);
     const gone = await sfRequest<SfErrorBody>(emulator, 'GET', api('/query/01g5g0000000zzzAAA-2000'));
@@ -143,18 +252,22 @@ describe('Salesforce emulator: SOQL', function () {
   });
 
   it('answers columns=true with columnMetadata, nesting relationship columns', async () => {
-    const response = await sfRequest<{ columnMetadata: Array<{ columnName: string; joinColumns: Array<{ columnName: string }> }> }>(
-      emulator,
-      'GET',
-      `${queryPath('SELECT Id, Name, Account.Name FROM Opportunity')}&columns=true`
-    );
+    const response = await sfRequest<{
+      columnMetadata: Array<{ columnName: string; joinColumns: Array<{ columnName: string }> }>;
+    }>(emulator, 'GET', `${queryPath('SELECT Id, Name, Account.Name FROM Opportunity')}&columns=true`);
     expect(response.body.columnMetadata.map((c) => c.columnName)).to.deep.equal(['Id', 'Name', 'Account']);
     expect(response.body.columnMetadata[2].joinColumns.map((c) => c.columnName)).to.deep.equal(['Name']);
   });
 
   describe('bad queries', () => {
     it('malformed SOQL → 400 MALFORMED_QUERY with the row/column marker', async () => {
-      for (const soql of ['SELECT FROM Opportunity', 'SELECT Id FROM Opportunity WHERE', 'SELECT Id Opportunity', "SELECT Id FROM Opportunity WHERE Name = 'unterminated", 'SELECT Id, Id FROM Opportunity']) {
+      for (const soql of [
+        'SELECT FROM Opportunity',
+        'SELECT Id FROM Opportunity WHERE',
+        'SELECT Id Opportunity',
+        "SELECT Id FROM Opportunity WHERE Name = 'unterminated",
+        'SELECT Id, Id FROM Opportunity',
+      ]) {
         const { status, error } = await queryError(soql);
         expect(status, soql).to.equal(400);
         expect(error.errorCode, soql).to.equal('MALFORMED_QUERY');
