@@ -183,6 +183,10 @@ describe('LWC preview: c-partner-center-panel in headless Chromium', function ()
     await page.locator('[data-id="solution-add"] button').click();
     expect(await text('[data-id="solution-error"]')).to.match(/not a Partner Center solution id/);
     await shot('not-synced-invalid-solution');
+    // the stored malformed id is flagged on its pill; removing it clears the warning
+    await page.locator('[data-id="solution-pill"]', { hasText: 'SOL34104-EBC' }).locator('button').click();
+    await page.locator('[data-id="invalid-solutions"]').waitFor({ state: 'detached' });
+    expect(await page.locator('[data-id="solution-pill"]').count()).to.equal(1);
   });
 
   it('not synced: the help picklist lists the metadata values', async () => {

@@ -503,6 +503,16 @@ describe('c-partner-center-panel', () => {
             expect(byId(element, 'solution-input').value).toBe('SOL 34104-EBB; SOL-7-A');
         });
 
+        it('refuses ids beyond the 255 characters of the Products field', async () => {
+            const many = Array.from({ length: 18 }, (_, i) => `SOL-${String(i).padStart(5, '0')}-ABC`);
+            const element = await render({ record: recordWith({ Partner_Center_Solutions__c: many.join(';') }) });
+
+            await addSolution(element, 'SOL-99999-XYZ');
+
+            expect(byId(element, 'solution-error').textContent).toMatch(/255 characters/);
+            expect($$(element, '[data-id="solution-pill"]')).toHaveLength(18);
+        });
+
         it('an empty Add asks for an id', async () => {
             const element = await render();
 
