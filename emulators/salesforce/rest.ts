@@ -363,16 +363,72 @@ export function createRecord(org: Org, ctx: RequestContext, name: string): Reply
   }
 }
 
+function header(ctx: RequestContext, name: string): string | undefined {
+  const value = ctx.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The row's ETag (changes on every write). */
+function etag(record: SfRecord): string {
+  return `"${String(record.Id)}-${Date.parse(String(record.SystemModstamp).replace(/\+0000$/, 'Z'))}"`;
+}
+
+function modifiedSeconds(record: SfRecord): number {
+  return Math.floor(Date.parse(String(record.LastModifiedDate).replace(/\+0000$/, 'Z')) / 1000);
+}
+
+/** If-Match / If-Unmodified-Since on writes: 412 when the row changed since the caller read it. */
+function checkPreconditions(ctx: RequestContext, record: SfRecord): void {
+  const ifMatch = header(ctx, 'if-match');
+  const ifUnmodified = header(ctx, 'if-unmodified-since');
+  const failed =
+    (ifMatch !== undefined &&
+      ifMatch !== '*' &&
+      !ifMatch
+        .split(',')
+        .map((t) => t.trim())
+        .includes(etag(record))) ||
+    (ifUnmodified !== undefined &&
+      !Number.isNaN(Date.parse(ifUnmodified)) &&
+      modifiedSeconds(record) > Math.floor(Date.parse(ifUnmodified) / 1000));
+  if (failed) {
+    throw new ApiError(
+      412,
+      'PRECONDITION_FAILED',
+      'The requested resource has been modified since the time specified in the If-Match or If-Unmodified-Since header.'
+    );
+  }
+}
+
 export function getRecord(org: Org, ctx: RequestContext, name: string, id: string): Reply {
   const object = requireObject(org, name);
   const record = org.store.get(object, id);
   if (!record) throw notFound('The requested resource does not exist');
-  return json(200, recordView(org, object, record, ctx.version, fieldsParam(ctx)));
+  const tag = etag(record);
+  const ifNoneMatch = header(ctx, 'if-none-match');
+  const ifModified = header(ctx, 'if-modified-since');
+  const headers = { ETag: tag, 'Last-Modified': new Date(modifiedSeconds(record) * 1000).toUTCString() };
+  if (
+    (ifNoneMatch !== undefined &&
+      ifNoneMatch
+        .split(',')
+        .map((t) => t.trim())
+        .includes(tag)) ||
+    (ifNoneMatch === undefined &&
+      ifModified !== undefined &&
+      !Number.isNaN(Date.parse(ifModified)) &&
+      modifiedSeconds(record) <= Math.floor(Date.parse(ifModified) / 1000))
+  ) {
+    return { status: 304, headers };
+  }
+  return { ...json(200, recordView(org, object, record, ctx.version, fieldsParam(ctx))), headers };
 }
 
 export function updateRecord(org: Org, ctx: RequestContext, name: string, id: string): Reply {
   const object = requireObject(org, name);
-  if (!org.store.get(object, id)) throw notFound('The requested resource does not exist');
+  const existing = org.store.get(object, id);
+  if (!existing) throw notFound('The requested resource does not exist');
+  checkPreconditions(ctx, existing);
   try {
     org.store.update(object, id, bodyRecord(ctx));
     return { status: 204 };
@@ -381,9 +437,11 @@ export function updateRecord(org: Org, ctx: RequestContext, name: string, id: st
   }
 }
 
-export function deleteRecord(org: Org, name: string, id: string): Reply {
+export function deleteRecord(org: Org, ctx: RequestContext, name: string, id: string): Reply {
   const object = requireObject(org, name);
-  if (!org.store.get(object, id)) throw notFound('The requested resource does not exist');
+  const existing = org.store.get(object, id);
+  if (!existing) throw notFound('The requested resource does not exist');
+  checkPreconditions(ctx, existing);
   try {
     org.store.delete(object, id);
     return { status: 204 };

@@ -126,7 +126,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       rest.updateRecord(org, ctx, ctx.params[0], ctx.params[1])
     ),
     api('DELETE', `/sobjects/${NAME}/${ID}`, '/sobjects/{type}/{id}', (ctx) =>
-      rest.deleteRecord(org, ctx.params[0], ctx.params[1])
+      rest.deleteRecord(org, ctx, ctx.params[0], ctx.params[1])
     ),
     api('GET', `/sobjects/${NAME}/${NAME}/([^/]+)`, '/sobjects/{type}/{field}/{value}', (ctx) =>
       rest.getByExternalId(org, ctx, ctx.params[0], ctx.params[1], decodeURIComponent(ctx.params[2]))

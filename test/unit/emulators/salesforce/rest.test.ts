@@ -173,6 +173,27 @@ describe('Salesforce emulator: REST resources', function () {
       expect(formula.errors[0].errorCode).to.equal('INVALID_FIELD_FOR_INSERT_UPDATE');
     });
 
+    it('honours ETag / If-Match / If-None-Match and If-Unmodified-Since (412 on a concurrent edit)', async () => {
+      const id = await create('Opportunity', OPP);
+      const path = api(`/sobjects/Opportunity/${id}`);
+      const read = await sfRequest(emulator, 'GET', path);
+      const tag = read.headers.get('etag') as string;
+      expect(tag).to.match(/^".+"$/);
+      expect((await sfRequest(emulator, 'GET', path, undefined, { 'If-None-Match': tag })).status).to.equal(304);
+      expect((await sfRequest(emulator, 'PATCH', path, { Name: 'Mine' }, { 'If-Match': tag })).status).to.equal(204);
+      const stale = await sfRequest<SfErrorBody>(emulator, 'PATCH', path, { Name: 'Stale' }, { 'If-Match': tag });
+      expect(stale.status).to.equal(412);
+      expect(stale.body[0].errorCode).to.equal('PRECONDITION_FAILED');
+      const past = new Date(Date.now() - 60_000).toUTCString();
+      expect(
+        (await sfRequest(emulator, 'PATCH', path, { Name: 'Late' }, { 'If-Unmodified-Since': past })).status
+      ).to.equal(412);
+      const future = new Date(Date.now() + 60_000).toUTCString();
+      expect(
+        (await sfRequest(emulator, 'PATCH', path, { Name: 'Fine' }, { 'If-Unmodified-Since': future })).status
+      ).to.equal(204);
+    });
+
     it('answers DUPLICATE_VALUE on a unique external id', async () => {
       const first = await create('Opportunity', { ...OPP, Referral_Identifier__c: 'REF-1' });
       const duplicate = await createError('Opportunity', { ...OPP, Referral_Identifier__c: 'ref-1' });
