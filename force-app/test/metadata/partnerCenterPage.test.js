@@ -39,7 +39,7 @@ describe('partner center page metadata', () => {
             expect(p.type).toBe('String');
             expect(element[p.name]).toBe(p.default);
         });
-        expect(element.holdStage).toBe('Partner Center - On Hold');
+        expect(element.holdStage).toBe('Prospecting');
         expect(element.acceptedStage).toBe('Qualification');
         expect(element.declinedStage).toBe('Closed Lost');
     });

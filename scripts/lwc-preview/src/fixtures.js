@@ -136,7 +136,7 @@ const STATES = {
     fixture({
       rec: record({
         ...synced,
-        StageName: 'Partner Center - On Hold',
+        StageName: 'Prospecting',
         Partner_Center_Status__c: 'New',
         Partner_Center_Substatus__c: 'Received',
         Partner_Center_Last_Synced__c: '2026-11-24T08:00:00.000Z',

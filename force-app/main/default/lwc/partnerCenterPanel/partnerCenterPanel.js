@@ -113,7 +113,7 @@ export default class PartnerCenterPanel extends LightningElement {
     @api objectApiName;
 
     /** Stage of an incoming Partner Center referral that waits for the rep (New/Pending or New/Received). */
-    @api holdStage = 'Partner Center - On Hold';
+    @api holdStage = 'Prospecting';
     /** Stage the rep's Accept sets; the sync sends it to Partner Center as Active/Accepted. */
     @api acceptedStage = 'Qualification';
     /** Stage the rep's Decline sets; the sync sends it as Closed/Declined with the reason as statusReason. */

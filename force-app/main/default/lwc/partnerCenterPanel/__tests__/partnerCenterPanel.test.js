@@ -110,7 +110,7 @@ const STATE_RECORDS = {
         }),
     incomingOnHold: () =>
         recordWith({
-            StageName: 'Partner Center - On Hold',
+            StageName: 'Prospecting',
             Sync_With_Partner_Center__c: true,
             Referral_Identifier__c: REFERRAL_ID,
             Referral_Link__c: REFERRAL_LINK,
