@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { BulkService } from './bulk.js';
+import { BulkQueryService, BulkService } from './bulk.js';
 import { DeployService } from './deploy.js';
 import { ApiError, RecordError } from './errors.js';
 import { ApiLimit, Counters, type FaultKind, type FaultOptions, Faults } from './faults.js';
@@ -102,6 +102,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   let latencyMs = options.latencyMs ?? 0;
   const deploys = new DeployService(org);
   const bulk = new BulkService(org);
+  const bulkQuery = new BulkQueryService(org);
   let baseUrl = '';
 
   const api = (method: string, route: string, key: string, handler: Handler, upload = false): Route => ({
@@ -162,6 +163,12 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     api('GET', `/metadata/deployRequest/${ID}`, '/metadata/deployRequest/{id}', (ctx) =>
       deploys.status(ctx, ctx.params[0])
     ),
+    api('POST', '/jobs/query', '/jobs/query', (ctx) => bulkQuery.create(ctx)),
+    api('GET', '/jobs/query', '/jobs/query', (ctx) => bulkQuery.list(ctx)),
+    api('GET', `/jobs/query/${ID}`, '/jobs/query/{id}', (ctx) => bulkQuery.get(ctx, ctx.params[0])),
+    api('PATCH', `/jobs/query/${ID}`, '/jobs/query/{id}', (ctx) => bulkQuery.abort(ctx, ctx.params[0])),
+    api('DELETE', `/jobs/query/${ID}`, '/jobs/query/{id}', (ctx) => bulkQuery.remove(ctx.params[0])),
+    api('GET', `/jobs/query/${ID}/results`, '/jobs/query/{id}/results', (ctx) => bulkQuery.results(ctx, ctx.params[0])),
     api('POST', '/jobs/ingest', '/jobs/ingest', (ctx) => bulk.create(ctx)),
     api('GET', '/jobs/ingest', '/jobs/ingest', (ctx) => bulk.list(ctx)),
     api('GET', `/jobs/ingest/${ID}`, '/jobs/ingest/{id}', (ctx) => bulk.get(ctx, ctx.params[0])),
@@ -221,6 +228,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     org.reset(resetOptions);
     deploys.reset();
     bulk.reset();
+    bulkQuery.reset();
     counters.reset();
     requestLog.length = 0;
     faults.clear();

@@ -146,6 +146,49 @@ describe('Salesforce emulator: Bulk API 2.0 ingest', function () {
     expect((await sfRequest(emulator, 'DELETE', api(`/jobs/ingest/${created.body.id}`))).status).to.equal(204);
   });
 
+  it('answers Bulk API 2.0 query jobs with CSV pages linked by Sforce-Locator', async () => {
+    emulator.seed({
+      Account: [{ '@ref': 'a', Name: 'Contoso' }],
+      Opportunity: [1, 2, 3].map((i) => ({
+        Name: `Q${i}`,
+        StageName: 'Prospecting',
+        CloseDate: '2027-01-01',
+        AccountId: i === 1 ? '@a' : null,
+      })),
+    });
+    const created = await sfRequest<JobInfo>(emulator, 'POST', api('/jobs/query'), {
+      operation: 'query',
+      query: 'SELECT Name, Account.Name, IsWon FROM Opportunity ORDER BY Name',
+    });
+    expect(created.status).to.equal(200);
+    let state = created.body.state;
+    for (let i = 0; i < 50 && state !== 'JobComplete'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      state = (await sfRequest<JobInfo>(emulator, 'GET', api(`/jobs/query/${created.body.id}`))).body.state;
+    }
+    const first = await sfRequest<string>(emulator, 'GET', api(`/jobs/query/${created.body.id}/results?maxRecords=2`));
+    expect(parseCsv(first.text)).to.deep.equal([
+      ['Name', 'Account.Name', 'IsWon'],
+      ['Q1', 'Contoso', 'false'],
+      ['Q2', '', 'false'],
+    ]);
+    const locator = first.headers.get('sforce-locator') as string;
+    expect(locator).to.not.equal('null');
+    const second = await sfRequest<string>(
+      emulator,
+      'GET',
+      api(`/jobs/query/${created.body.id}/results?maxRecords=2&locator=${locator}`)
+    );
+    expect(parseCsv(second.text).slice(1)).to.deep.equal([['Q3', '', 'false']]);
+    expect(second.headers.get('sforce-locator')).to.equal('null');
+    const bad = await sfRequest<SfErrorBody>(emulator, 'POST', api('/jobs/query'), {
+      operation: 'query',
+      query: 'SELECT Nope__c FROM Opportunity',
+    });
+    expect(bad.status).to.equal(400);
+    expect(bad.body[0].errorCode).to.equal('INVALID_FIELD');
+  });
+
   it('parses RFC 4180 CSV (quotes, CRLF, embedded newlines)', () => {
     expect(parseCsv('a,b\r\n"x\ny","1,2"\r\n')).to.deep.equal([
       ['a', 'b'],
