@@ -35,8 +35,9 @@ export function versions(org: Org): Reply {
   return json(200, list);
 }
 
-export function resources(ctx: RequestContext): Reply {
+export function resources(org: Org, ctx: RequestContext, baseUrl: string): Reply {
   const base = `/services/data/v${ctx.version}`;
+  const identity = `${baseUrl}/id/${org.orgId}/${org.userId}`;
   const names = [
     'sobjects',
     'query',
@@ -51,7 +52,7 @@ export function resources(ctx: RequestContext): Reply {
     'connect',
     'ui-api',
   ];
-  return json(200, Object.fromEntries(names.map((n) => [n, `${base}/${n}`])));
+  return json(200, { ...Object.fromEntries(names.map((n) => [n, `${base}/${n}`])), identity });
 }
 
 export function userinfo(org: Org, baseUrl: string): Reply {
@@ -80,6 +81,38 @@ export function userinfo(org: Org, baseUrl: string): Reply {
       query: `${baseUrl}/services/data/v{version}/query/`,
     },
     updated_at: new Date().toISOString(),
+  });
+}
+
+/** The identity URL answer (jsforce `identity()`, the `id` of an OAuth token response). */
+export function identity(org: Org, baseUrl: string): Reply {
+  const user = org.store.get(org.schema.object('User') as ObjectDef, org.userId) ?? {};
+  return json(200, {
+    id: `${baseUrl}/id/${org.orgId}/${org.userId}`,
+    asserted_user: true,
+    user_id: org.userId,
+    organization_id: org.orgId,
+    username: user.Username,
+    nick_name: 'emu',
+    display_name: user.Name,
+    email: user.Email,
+    email_verified: true,
+    first_name: user.FirstName,
+    last_name: user.LastName,
+    timezone: 'GMT',
+    active: true,
+    user_type: 'STANDARD',
+    language: 'en_US',
+    locale: 'en_US',
+    utcOffset: 0,
+    urls: {
+      rest: `${baseUrl}/services/data/v{version}/`,
+      sobjects: `${baseUrl}/services/data/v{version}/sobjects/`,
+      query: `${baseUrl}/services/data/v{version}/query/`,
+      profile: `${baseUrl}/${org.userId}`,
+    },
+    is_lightning_login_user: false,
+    last_modified_date: user.LastModifiedDate,
   });
 }
 

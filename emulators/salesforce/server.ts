@@ -113,7 +113,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     upload,
   });
   const routes: Route[] = [
-    api('GET', '', '/', (ctx) => rest.resources(ctx)),
+    api('GET', '', '/', (ctx) => rest.resources(org, ctx, baseUrl)),
     api('GET', '/sobjects', '/sobjects', (ctx) => rest.describeGlobal(org, ctx)),
     api('GET', `/sobjects/${NAME}`, '/sobjects/{type}', (ctx) => rest.describeBasic(org, ctx, ctx.params[0])),
     api('GET', `/sobjects/${NAME}/describe`, '/sobjects/{type}/describe', (ctx) =>
@@ -337,7 +337,9 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     }
 
     const versionsRoute = path === '/services/data' || path === '/services/data/';
-    const userinfoRoute = path === '/services/oauth2/userinfo';
+    const identityRoute =
+      path === `/id/${org.orgId}/${org.userId}` || path === `/id/${org.orgId15}/${org.userId.slice(0, 15)}`;
+    const userinfoRoute = path === '/services/oauth2/userinfo' || identityRoute;
     const soapRoute = /^\/services\/Soap\/[mcu]\/\d+\.\d$/.test(path);
     let route: Route | undefined;
     let params: string[] = [];
@@ -355,13 +357,15 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     }
     const key = versionsRoute
       ? `${method} /services/data`
-      : userinfoRoute
-        ? `${method} /services/oauth2/userinfo`
-        : soapRoute
-          ? `${method} /services/Soap/m`
-          : route
-            ? route.key
-            : `${method} (unknown)`;
+      : identityRoute
+        ? `${method} /id/{orgId}/{userId}`
+        : userinfoRoute
+          ? `${method} /services/oauth2/userinfo`
+          : soapRoute
+            ? `${method} /services/Soap/m`
+            : route
+              ? route.key
+              : `${method} (unknown)`;
     counters.add(key);
     const started = Date.now();
     res.on('close', () => {
@@ -445,7 +449,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       return;
     }
     if (userinfoRoute) {
-      send(res, rest.userinfo(org, baseUrl));
+      send(res, identityRoute ? rest.identity(org, baseUrl) : rest.userinfo(org, baseUrl));
       req.resume();
       return;
     }

@@ -69,6 +69,16 @@ describe('Salesforce emulator: REST resources', function () {
       expect(user.body.Username).to.equal(emulator.username);
     });
 
+    it('serves the identity URL listed in the resource list (jsforce identity())', async () => {
+      const resources = await sfRequest<{ identity: string }>(emulator, 'GET', api(''));
+      const identity = await sfRequest<{ username: string; user_id: string }>(
+        emulator,
+        'GET',
+        resources.body.identity.replace(emulator.url, '')
+      );
+      expect(identity.body).to.include({ username: emulator.username, user_id: emulator.userId });
+    });
+
     it('rejects a bad access token with 401 INVALID_SESSION_ID (403 on userinfo)', async () => {
       const bad = { url: emulator.url, accessToken: 'not-the-token' };
       const response = await sfRequest<SfErrorBody>(bad, 'GET', api('/sobjects'));
