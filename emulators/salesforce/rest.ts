@@ -286,7 +286,7 @@ export function query(org: Org, ctx: RequestContext, all: boolean): Reply {
   const q = ctx.url.searchParams.get('q');
   if (q === null || q.trim() === '') throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
   if (ctx.url.searchParams.get('columns') === 'true') return json(200, org.soql.columns(q));
-  const result = org.soql.run(q);
+  const result = org.soql.run(q, all);
   if (result.countOnly) return json(200, { totalSize: result.totalSize, done: true, records: [] });
   const size = batchSize(ctx);
   if (result.records.length <= size)
@@ -321,6 +321,48 @@ export function queryMore(org: Org, ctx: RequestContext, locatorAndOffset: strin
       ? {}
       : { nextRecordsUrl: `/services/data/v${ctx.version}/${all ? 'queryAll' : 'query'}/${m[1]}-${nextOffset}` }),
     records: page,
+  });
+}
+
+function replicationWindow(ctx: RequestContext): { start: number; end: number } {
+  const start = Date.parse(ctx.url.searchParams.get('start') ?? '');
+  const end = Date.parse(ctx.url.searchParams.get('end') ?? '');
+  if (Number.isNaN(start) || Number.isNaN(end)) {
+    throw new ApiError(400, 'MISSING_ARGUMENT', 'start and end are required ISO 8601 date-times');
+  }
+  if (end <= start) throw new ApiError(400, 'INVALID_REPLICATION_DATE', 'end must be after start');
+  if (start < Date.now() - 30 * 86_400_000) {
+    throw new ApiError(400, 'INVALID_REPLICATION_DATE', 'startDate cannot be more than 30 days ago');
+  }
+  return { start, end };
+}
+
+const stampOf = (record: SfRecord): number => Date.parse(String(record.SystemModstamp).replace(/\+0000$/, 'Z'));
+
+/** `GET /sobjects/{type}/updated/?start=&end=`: Ids changed in the window. */
+export function getUpdated(org: Org, ctx: RequestContext, name: string): Reply {
+  const object = requireObject(org, name);
+  const { start, end } = replicationWindow(ctx);
+  const ids = org.store
+    .all(object)
+    .filter((r) => stampOf(r) >= start && stampOf(r) < end)
+    .map((r) => r.Id);
+  return json(200, { ids, latestDateCovered: new Date(Math.min(end, Date.now())).toISOString().replace('Z', '+0000') });
+}
+
+/** `GET /sobjects/{type}/deleted/?start=&end=`: rows deleted in the window. */
+export function getDeleted(org: Org, ctx: RequestContext, name: string): Reply {
+  const object = requireObject(org, name);
+  const { start, end } = replicationWindow(ctx);
+  const deletedRecords = org.store
+    .deleted(object)
+    .filter((r) => stampOf(r) >= start && stampOf(r) < end)
+    .map((r) => ({ id: r.Id, deletedDate: r.SystemModstamp }));
+  const earliest = new Date(Date.now() - 15 * 86_400_000).toISOString().replace('Z', '+0000');
+  return json(200, {
+    deletedRecords,
+    earliestDateAvailable: earliest,
+    latestDateCovered: new Date(Math.min(end, Date.now())).toISOString().replace('Z', '+0000'),
   });
 }
 

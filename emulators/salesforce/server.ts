@@ -119,6 +119,12 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     api('GET', `/sobjects/${NAME}/describe`, '/sobjects/{type}/describe', (ctx) =>
       rest.describe(org, ctx, ctx.params[0])
     ),
+    api('GET', `/sobjects/${NAME}/updated`, '/sobjects/{type}/updated', (ctx) =>
+      rest.getUpdated(org, ctx, ctx.params[0])
+    ),
+    api('GET', `/sobjects/${NAME}/deleted`, '/sobjects/{type}/deleted', (ctx) =>
+      rest.getDeleted(org, ctx, ctx.params[0])
+    ),
     api('POST', `/sobjects/${NAME}`, '/sobjects/{type}', (ctx) => rest.createRecord(org, ctx, ctx.params[0])),
     api('GET', `/sobjects/${NAME}/${ID}`, '/sobjects/{type}/{id}', (ctx) =>
       rest.getRecord(org, ctx, ctx.params[0], ctx.params[1])

@@ -523,9 +523,10 @@ export class SoqlEngine {
     private readonly apiVersion: () => string
   ) {}
 
-  public run(soql: string): QueryResult {
+  /** Runs a query; `includeDeleted` (queryAll) adds deleted rows, which have `IsDeleted = true`. */
+  public run(soql: string, includeDeleted = false): QueryResult {
     const query = parseSoql(soql);
-    return this.execute(soql, query, undefined);
+    return this.execute(soql, query, undefined, includeDeleted);
   }
 
   /** The `columns=true` answer `sf data query` asks for to lay out its table. */
@@ -689,7 +690,8 @@ export class SoqlEngine {
   private execute(
     soql: string,
     query: ParsedQuery,
-    parentFilter: { field: FieldDef; id: string } | undefined
+    parentFilter: { field: FieldDef; id: string } | undefined,
+    includeDeleted = false
   ): QueryResult {
     const object = this.objectOf(soql, query.from, query.fromPos);
     const seen = new Set<string>();
@@ -738,7 +740,9 @@ export class SoqlEngine {
       throw malformed(soql, query.fromPos, 'Field must be grouped or aggregated');
     }
     const where = query.where ? this.compile(soql, object, query.where) : undefined;
-    let rows = this.candidates(object, query.where) ?? this.store.all(object);
+    let rows = includeDeleted
+      ? [...this.store.all(object), ...this.store.deleted(object)]
+      : (this.candidates(object, query.where) ?? this.store.all(object));
     if (parentFilter) rows = rows.filter((r) => r[parentFilter.field.name] === parentFilter.id);
     if (where) rows = rows.filter(where);
     if (query.orderBy.length > 0) {

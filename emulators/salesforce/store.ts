@@ -44,6 +44,7 @@ export class RecordStore {
   private readonly tables = new Map<string, Map<string, SfRecord>>();
   /** `object.field` (lower-case) → value key → Ids, for unique and external-id fields. */
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
+  private readonly deletedRows = new Map<string, Map<string, SfRecord>>();
   private journal: JournalEntry[] | undefined;
   private autoNumbers = new Map<string, number>();
 
@@ -56,6 +57,7 @@ export class RecordStore {
 
   public clear(): void {
     this.tables.clear();
+    this.deletedRows.clear();
     this.indexes.clear();
     this.autoNumbers.clear();
     this.ids.reset();
@@ -128,6 +130,7 @@ export class RecordStore {
       const current = this.table(object).get(entry.id);
       if (current) this.unindex(object, current);
       if (entry.before) {
+        this.tombstones(object).delete(entry.id);
         this.table(object).set(entry.id, entry.before);
         this.index(object, entry.before);
       } else {
@@ -153,6 +156,23 @@ export class RecordStore {
     this.journal?.push({ object: object.name, id, before });
     this.unindex(object, before);
     table.delete(id);
+    // Deleted rows stay visible to queryAll and getDeleted (a real org keeps them in the recycle bin).
+    this.tombstones(object).set(id, { ...before, IsDeleted: true, SystemModstamp: formatDateTime(this.clock.now()) });
+  }
+
+  private tombstones(object: ObjectDef): Map<string, SfRecord> {
+    const key = object.name.toLowerCase();
+    let map = this.deletedRows.get(key);
+    if (!map) {
+      map = new Map();
+      this.deletedRows.set(key, map);
+    }
+    return map;
+  }
+
+  /** Deleted rows of an object (IsDeleted = true). */
+  public deleted(object: ObjectDef): SfRecord[] {
+    return [...this.tombstones(object).values()];
   }
 
   private indexedFields(object: ObjectDef): FieldDef[] {

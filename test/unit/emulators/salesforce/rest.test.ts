@@ -204,6 +204,48 @@ describe('Salesforce emulator: REST resources', function () {
       ).to.equal(204);
     });
 
+    it('keeps deleted rows for queryAll, getDeleted and getUpdated', async () => {
+      const start = new Date(Date.now() - 1000).toISOString();
+      const kept = await create('Account', { Name: 'Kept' });
+      const gone = await create('Account', { Name: 'Gone' });
+      expect((await sfRequest(emulator, 'DELETE', api(`/sobjects/Account/${gone}`))).status).to.equal(204);
+      const end = new Date(Date.now() + 1000).toISOString();
+      const live = await sfRequest<{ totalSize: number }>(
+        emulator,
+        'GET',
+        api(`/query?q=${encodeURIComponent('SELECT Id FROM Account')}`)
+      );
+      expect(live.body.totalSize).to.equal(1);
+      const all = await sfRequest<{ records: Array<{ Id: string; IsDeleted: boolean }> }>(
+        emulator,
+        'GET',
+        api(`/queryAll?q=${encodeURIComponent('SELECT Id, IsDeleted FROM Account WHERE IsDeleted = true')}`)
+      );
+      expect(all.body.records.map((r) => r.Id)).to.deep.equal([gone]);
+      const window = `?start=${encodeURIComponent(start)}&end=${encodeURIComponent(end)}`;
+      const deleted = await sfRequest<{ deletedRecords: Array<{ id: string }> }>(
+        emulator,
+        'GET',
+        api(`/sobjects/Account/deleted/${window}`)
+      );
+      expect(deleted.body.deletedRecords.map((r) => r.id)).to.deep.equal([gone]);
+      const updated = await sfRequest<{ ids: string[] }>(emulator, 'GET', api(`/sobjects/Account/updated/${window}`));
+      expect(updated.body.ids).to.deep.equal([kept]);
+      const rolledBack = await sfRequest<Array<{ success: boolean }>>(
+        emulator,
+        'DELETE',
+        api(`/composite/sobjects?allOrNone=true&ids=${kept},001000000000000AAA`)
+      );
+      expect(rolledBack.body.map((r) => r.success)).to.deep.equal([false, false]);
+      expect(emulator.records('Account').map((r) => r.Id)).to.deep.equal([kept]);
+      const after = await sfRequest<{ deletedRecords: unknown[] }>(
+        emulator,
+        'GET',
+        api(`/sobjects/Account/deleted/${window}`)
+      );
+      expect(after.body.deletedRecords).to.have.length(1);
+    });
+
     it('answers DUPLICATE_VALUE on a unique external id', async () => {
       const first = await create('Opportunity', { ...OPP, Referral_Identifier__c: 'REF-1' });
       const duplicate = await createError('Opportunity', { ...OPP, Referral_Identifier__c: 'ref-1' });
