@@ -116,6 +116,30 @@ describe('Salesforce emulator: faults, limits, counters and admin endpoints', fu
     expect((await admin('GET', 'nothing')).status).to.equal(404);
   });
 
+  it('survives a bounded concurrent load with faults, counting every request', async () => {
+    emulator.setFaults({ rate: 0.2, seed: 9 });
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        try {
+          const response =
+            i % 2 === 0
+              ? await sfRequest(emulator, 'POST', api('/sobjects/Account'), { Name: `Load ${i}` })
+              : await sfRequest(emulator, 'GET', queryPath('SELECT Id FROM Account LIMIT 5'));
+          return response.status;
+        } catch {
+          return 0; // dropped connection
+        }
+      })
+    );
+    emulator.clearFaults();
+    const counters = emulator.counters();
+    expect((counters['POST /sobjects/{type}'] ?? 0) + (counters['GET /query'] ?? 0)).to.equal(200);
+    expect(outcomes.filter((s) => s === 201).length).to.equal(emulator.records('Account').length);
+    expect(outcomes.every((s) => [0, 200, 201, 403, 503].includes(s))).to.equal(true);
+    expect(outcomes.filter((s) => s !== 200 && s !== 201).length).to.be.within(10, 80);
+    expect((await sfRequest(emulator, 'GET', api('/limits'))).status).to.equal(200);
+  });
+
   it('resets counters without touching data', async () => {
     await sfRequest(emulator, 'POST', api('/sobjects/Account'), { Name: 'Kept' });
     emulator.resetCounters();
