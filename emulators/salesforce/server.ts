@@ -20,6 +20,7 @@ import {
 import { composite, type Dispatch, tree } from './composite.js';
 import * as rest from './rest.js';
 import { handleSoap, parseSoap, soapFault } from './soap.js';
+import { getUiRecord, updateUiRecord } from './uiapi.js';
 import type { SfRecord } from './store.js';
 
 export type SalesforceEmulatorOptions = {
@@ -141,6 +142,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     api('PATCH', `/sobjects/${NAME}/${NAME}/([^/]+)`, '/sobjects/{type}/{field}/{value}', (ctx) =>
       rest.upsertRecord(org, ctx, ctx.params[0], ctx.params[1], decodeURIComponent(ctx.params[2]))
     ),
+    api('GET', `/ui-api/records/${ID}`, '/ui-api/records/{id}', (ctx) => getUiRecord(org, ctx, ctx.params[0])),
+    api('PATCH', `/ui-api/records/${ID}`, '/ui-api/records/{id}', (ctx) => updateUiRecord(org, ctx, ctx.params[0])),
     api('GET', '/query', '/query', (ctx) => rest.query(org, ctx, false)),
     api('GET', '/query/([A-Za-z0-9]+-\\d+)', '/query/{locator}', (ctx) =>
       rest.queryMore(org, ctx, ctx.params[0], false)
