@@ -1,0 +1,420 @@
+/**
+ * The referral store and Microsoft's documented rules: required fields on create, ISO-2 country, the
+ * status/substatus transition table, terminal states, eTag per change with 412 on a stale If-Match, JSON Patch
+ * add/replace only on the paths the swagger lists, and the OData list with $skiptoken paging.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  PATCHABLE_PATHS,
+  REFERRAL_QUALIFICATIONS,
+  REFERRAL_TYPES,
+  STATUS_TRANSITIONS,
+  TERMINAL_SUBSTATUSES,
+  type Referral,
+  type ReferralPage,
+  type ReferralStatus,
+  type ReferralSubstatus,
+} from '../../src/partner-center/referral-types.js';
+import { HttpError } from './http-util.js';
+import { ISO_COUNTRIES } from './iso-countries.js';
+import { evaluate, parseFilter, parseOrderBy, sortBy, type OrderBy } from './odata.js';
+
+export const MAX_TOP = 100;
+export const EXPIRY_DAYS = 14;
+const READ_ONLY = ['id', 'eTag', 'createdDateTime', 'updatedDateTime', 'acceptedDateTime', 'closedDateTime', 'organizationId', 'organizationName', 'direction', 'links', 'expirationDateTime'];
+
+export type ReferralEventName = 'referral-created' | 'referral-updated' | 'related-referral-created' | 'related-referral-updated';
+export type ChangeListener = (event: ReferralEventName, referral: Referral) => void;
+
+export type Organization = { id: string; name: string };
+
+type Stored = Referral & { seq: number };
+
+function newETag(): string {
+  const hex = randomBytes(10).toString('hex');
+  return `"${hex.slice(0, 8)}-0000-0000-0000-${hex.slice(8)}"`;
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function stripETagQuotes(value: string): string {
+  return value.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+}
+
+export function isMicrosoftTarget(referral: Pick<Referral, 'target'>): boolean {
+  return (referral.target ?? []).some((t) => t.id === 'msft');
+}
+
+export function checkTransition(from: { status: ReferralStatus; substatus: ReferralSubstatus }, to: { status: ReferralStatus; substatus: ReferralSubstatus }): void {
+  if (TERMINAL_SUBSTATUSES.includes(from.substatus)) {
+    throw new HttpError(400, `The referral is ${from.status}/${from.substatus}; no action is permitted after a referral reaches a terminal state (Won, Lost, Declined, Expired).`);
+  }
+  const rule = STATUS_TRANSITIONS[from.status as keyof typeof STATUS_TRANSITIONS];
+  if (!rule || !rule.to.includes(to.status)) {
+    throw new HttpError(400, `Status transition from ${from.status} to ${to.status} is not allowed.`);
+  }
+  const target = STATUS_TRANSITIONS[to.status as keyof typeof STATUS_TRANSITIONS];
+  if (!target?.substatus.includes(to.substatus)) {
+    throw new HttpError(400, `Substatus ${to.substatus} is not allowed with status ${to.status}; allowed: ${(target?.substatus ?? []).join(', ')}.`);
+  }
+}
+
+export type ListQuery = Record<string, string>;
+
+type SkipToken = { o: number; f?: string; ob?: string; t: number };
+
+export class ReferralStore {
+  private readonly referrals = new Map<string, Stored>();
+  private readonly byRequestId = new Map<string, string>();
+  private seq = 0;
+  private lastTime = 0;
+
+  public constructor(
+    private readonly org: Organization,
+    private readonly onChange: ChangeListener,
+    private readonly links: { referralsBase: () => string; origin: () => string }
+  ) {}
+
+  public get size(): number {
+    return this.referrals.size;
+  }
+
+  public clear(): void {
+    this.referrals.clear();
+    this.byRequestId.clear();
+  }
+
+  /** A strictly increasing clock, so every change has its own updatedDateTime. */
+  public timestamp(at?: number): string {
+    const now = Math.max(at ?? Date.now(), this.lastTime + 1);
+    this.lastTime = now;
+    return new Date(now).toISOString();
+  }
+
+  public get(id: string): Referral {
+    const stored = this.referrals.get(id);
+    if (!stored) throw new HttpError(404, `Referral ${id} was not found.`);
+    return this.present(stored);
+  }
+
+  /** POST /referrals by the partner (Outgoing). MS-RequestId makes a retried create idempotent. */
+  public createFromPartner(body: unknown, requestId?: string): Referral {
+    if (requestId) {
+      const existing = this.byRequestId.get(requestId);
+      if (existing) return this.get(existing);
+    }
+    const input = this.validateNew(body);
+    const msftTarget = isMicrosoftTarget(input);
+    if (input.engagementId && ![...this.referrals.values()].some((r) => r.engagementId === input.engagementId)) {
+      throw new HttpError(400, `No engagement ${String(input.engagementId)} exists; create the Shared referral first and use its engagementId.`);
+    }
+    if (msftTarget && (!input.engagementId || input.type !== 'Shared')) {
+      throw new HttpError(400, 'A referral for Microsoft (target msft) must be Shared and carry the engagementId of the partner\'s Shared referral.');
+    }
+    const now = this.timestamp();
+    // As in Microsoft's sample, the partner's own outgoing referral comes back accepted; the connected referral for
+    // Microsoft waits for Microsoft (New/Pending) until Microsoft accepts it.
+    const status: ReferralStatus = input.status === 'Closed' ? 'Closed' : msftTarget ? 'New' : 'Active';
+    const substatus: ReferralSubstatus = input.status === 'Closed' ? input.substatus! : msftTarget ? 'Pending' : 'Accepted';
+    const referral = this.insert({
+      ...input,
+      id: randomUUID(),
+      engagementId: input.engagementId ?? randomUUID(),
+      organizationId: this.org.id,
+      organizationName: this.org.name,
+      direction: 'Outgoing',
+      status,
+      substatus,
+      createdDateTime: now,
+      updatedDateTime: now,
+      ...(status === 'Active' ? { acceptedDateTime: now } : {}),
+      ...(status === 'Closed' ? { closedDateTime: now } : {}),
+    } as Referral);
+    if (requestId) this.byRequestId.set(requestId, referral.id);
+    this.onChange(msftTarget ? 'related-referral-created' : 'referral-created', referral);
+    return referral;
+  }
+
+  /** Microsoft's side: an incoming lead or co-sell invitation. */
+  public createIncoming(kind: 'lead' | 'cosell', overrides: Partial<Referral> = {}, at?: number): Referral {
+    const now = this.timestamp(at);
+    const expires = new Date(Date.parse(now) + EXPIRY_DAYS * 24 * 3600 * 1000).toISOString();
+    const n = this.seq + 1;
+    const base: Referral = {
+      id: randomUUID(),
+      engagementId: randomUUID(),
+      name: kind === 'lead' ? `Marketplace lead ${n}` : `Co-sell opportunity ${n}`,
+      organizationId: this.org.id,
+      organizationName: this.org.name,
+      direction: 'Incoming',
+      type: kind === 'lead' ? 'Independent' : 'Shared',
+      qualification: kind === 'lead' ? 'MarketingQualified' : 'SalesQualified',
+      status: 'New',
+      substatus: kind === 'lead' ? 'Received' : 'Pending',
+      createdDateTime: now,
+      updatedDateTime: now,
+      expirationDateTime: expires,
+      customerProfile: {
+        name: `Fabrikam ${n}`,
+        address: { addressLine1: '1 Main St', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' },
+        size: '51to500employees',
+        team: [{ firstName: 'Ada', lastName: `Customer${n}`, email: `ada${n}@fabrikam.example`, phoneNumber: '5550100' }],
+        ids: [],
+      },
+      consent: { consentToContact: true, consentToToShareInfoWithOthers: true },
+      details: { notes: 'From Microsoft', dealValue: 10000 + n, currency: 'USD', closingDateTime: new Date(Date.parse(now) + 90 * 86400000).toISOString() },
+      team: [{ firstName: 'Mo', lastName: 'Seller', email: 'mo.seller@microsoft.example' }],
+      inviteContext: {
+        notes: kind === 'lead' ? 'A customer asked for a partner.' : 'Microsoft invites you to co-sell.',
+        invitedBy: { organizationId: 'msft', organizationName: 'Microsoft' },
+        ...(kind === 'cosell' ? { assistanceRequestCode: 'GeneralOrOther' as const } : {}),
+      },
+      target: [{ type: 'BusinessProfileLocation', id: this.org.id }],
+      eTag: '',
+      ...overrides,
+    };
+    const referral = this.insert(base);
+    this.onChange('referral-created', referral);
+    return referral;
+  }
+
+  /** Many incoming referrals at once (for paging tests and benchmarks); no events. */
+  public seedMany(count: number, kind: 'lead' | 'cosell' = 'cosell'): void {
+    const start = Date.now() - count * 1000;
+    for (let i = 0; i < count; i++) {
+      const r = this.createIncomingQuiet(kind, start + i * 1000);
+      void r;
+    }
+  }
+
+  private createIncomingQuiet(kind: 'lead' | 'cosell', at: number): Referral {
+    const listener = this.onChange;
+    (this as unknown as { onChange: ChangeListener }).onChange = () => undefined;
+    try {
+      return this.createIncoming(kind, {}, at);
+    } finally {
+      (this as unknown as { onChange: ChangeListener }).onChange = listener;
+    }
+  }
+
+  /** Loads referrals from a seed file as they are (Microsoft-side data), filling only what is missing. */
+  public load(referral: Partial<Referral>): Referral {
+    const now = this.timestamp();
+    return this.insert({
+      id: randomUUID(),
+      engagementId: randomUUID(),
+      status: 'New',
+      substatus: 'Pending',
+      type: 'Shared',
+      direction: 'Incoming',
+      organizationId: this.org.id,
+      organizationName: this.org.name,
+      createdDateTime: now,
+      updatedDateTime: now,
+      customerProfile: {},
+      consent: {},
+      details: {},
+      ...referral,
+      eTag: '',
+    } as Referral);
+  }
+
+  /** PATCH /referrals/{id} by the partner. */
+  public patch(id: string, body: unknown, ifMatch: string | undefined): Referral {
+    const current = this.referrals.get(id);
+    if (!current) throw new HttpError(404, `Referral ${id} was not found.`);
+    if (ifMatch !== undefined && ifMatch !== '*' && stripETagQuotes(ifMatch) !== stripETagQuotes(current.eTag)) {
+      throw new HttpError(412, 'A precondition provided in the request (such as an if-match header) doesn\'t match the resource\'s current state.');
+    }
+    if (!Array.isArray(body) || body.length === 0) throw new HttpError(400, 'The request body must be a non-empty JSON Patch array.');
+    const next = clone(current) as unknown as Record<string, unknown>;
+    for (const raw of body as unknown[]) {
+      if (!isObject(raw)) throw new HttpError(400, 'Each JSON Patch operation must be an object.');
+      const { op, path, value } = raw;
+      if (op !== 'add' && op !== 'replace') throw new HttpError(400, `The operation "${String(op)}" is not supported; the API only supports the replace and add operations.`);
+      if (typeof path !== 'string' || !(PATCHABLE_PATHS as readonly string[]).includes(path)) {
+        throw new HttpError(400, `The path "${String(path)}" cannot be updated.`);
+      }
+      applyOperation(next, op, path, value);
+    }
+    const status = next.status as ReferralStatus;
+    const substatus = next.substatus as ReferralSubstatus;
+    if (status !== current.status || substatus !== current.substatus || TERMINAL_SUBSTATUSES.includes(current.substatus)) {
+      checkTransition(current, { status, substatus });
+      if (substatus === 'Expired') throw new HttpError(400, 'Expired is set by Partner Center when a referral is not answered in time.');
+    }
+    validateDetails(next);
+    return this.commit(current, next as unknown as Stored);
+  }
+
+  /** Microsoft's side of the transition table (admin endpoint). */
+  public transition(id: string, action: 'accept' | 'win' | 'lose' | 'decline' | 'expire', statusReason?: string): Referral {
+    const current = this.referrals.get(id);
+    if (!current) throw new HttpError(404, `Referral ${id} was not found.`);
+    const to: Record<typeof action, { status: ReferralStatus; substatus: ReferralSubstatus }> = {
+      accept: { status: 'Active', substatus: 'Accepted' },
+      win: { status: 'Closed', substatus: 'Won' },
+      lose: { status: 'Closed', substatus: 'Lost' },
+      decline: { status: 'Closed', substatus: 'Declined' },
+      expire: { status: 'Closed', substatus: 'Expired' },
+    };
+    checkTransition(current, to[action]);
+    const next = { ...clone(current), ...to[action], ...(statusReason ? { statusReason } : {}) };
+    return this.commit(current, next);
+  }
+
+  public list(query: ListQuery): ReferralPage {
+    const allowed = new Set(['$filter', '$orderby', '$top', '$skiptoken', '$count', '$skip']);
+    for (const key of Object.keys(query)) {
+      if (key.startsWith('$') && !allowed.has(key)) throw new HttpError(400, `The query option ${key} is not supported.`);
+    }
+    let token: SkipToken;
+    if (query.$skiptoken) {
+      token = decodeSkipToken(query.$skiptoken);
+    } else {
+      const top = query.$top === undefined ? MAX_TOP : Number(query.$top);
+      if (!Number.isInteger(top) || top < 1) throw new HttpError(400, `$top must be a positive integer; got "${query.$top}".`);
+      const skip = query.$skip === undefined ? 0 : Number(query.$skip);
+      if (!Number.isInteger(skip) || skip < 0) throw new HttpError(400, `$skip must be a non-negative integer; got "${query.$skip}".`);
+      token = { o: skip, f: query.$filter, ob: query.$orderby, t: Math.min(MAX_TOP, top) };
+    }
+    const filter = token.f ? parseFilter(token.f) : undefined;
+    const order: OrderBy = token.ob ? parseOrderBy(token.ob) : [{ field: 'createdDateTime', desc: false }];
+    const all = [...this.referrals.values()].filter((r) => !filter || evaluate(filter, r));
+    const sorted = sortBy(all as unknown as Array<Record<string, unknown> & { id: string }>, order) as unknown as Stored[];
+    const page = sorted.slice(token.o, token.o + token.t);
+    const result: ReferralPage = {
+      '@odata.context': `${this.links.origin()}/v1.0/$metadata#Referrals`,
+      '@odata.count': sorted.length,
+      value: page.map((r) => this.present(r)),
+    };
+    if (token.o + token.t < sorted.length) {
+      // Like Microsoft's sample, the nextLink does not repeat the /engagements path: clients must treat it as opaque.
+      result['@odata.nextLink'] = `${this.links.origin()}/v1.0/referrals?$skiptoken=${encodeSkipToken({ ...token, o: token.o + token.t })}`;
+    }
+    return result;
+  }
+
+  private validateNew(body: unknown): Referral {
+    if (!isObject(body)) throw new HttpError(400, 'The request body must be a referral object.');
+    for (const field of ['type', 'customerProfile', 'consent', 'details']) {
+      if (body[field] === undefined || body[field] === null) throw new HttpError(400, `The ${field} field is required.`);
+    }
+    if (!(REFERRAL_TYPES as readonly unknown[]).includes(body.type)) throw new HttpError(400, `The type "${String(body.type)}" is not valid; use Shared or Independent.`);
+    if (body.qualification !== undefined && !(REFERRAL_QUALIFICATIONS as readonly unknown[]).includes(body.qualification)) {
+      throw new HttpError(400, `The qualification "${String(body.qualification)}" is not valid.`);
+    }
+    for (const field of ['customerProfile', 'consent', 'details']) {
+      if (!isObject(body[field])) throw new HttpError(400, `The ${field} field must be an object.`);
+    }
+    const address = (body.customerProfile as Record<string, unknown>).address;
+    const country = isObject(address) ? address.country : undefined;
+    if (country === undefined || country === null || country === '') throw new HttpError(400, 'customerProfile.address.country is required (ISO 3166 two-letter code).');
+    if (typeof country !== 'string' || !ISO_COUNTRIES.has(country)) {
+      throw new HttpError(400, `customerProfile.address.country "${String(country)}" is not an ISO 3166 two-letter country code.`);
+    }
+    if (body.status !== undefined || body.substatus !== undefined) {
+      const status = body.status as ReferralStatus;
+      const substatus = body.substatus as ReferralSubstatus;
+      const rule = STATUS_TRANSITIONS[status as keyof typeof STATUS_TRANSITIONS];
+      if (!rule?.substatus.includes(substatus)) throw new HttpError(400, `Status ${String(status)} with substatus ${String(substatus)} is not a valid combination.`);
+    }
+    validateDetails(body);
+    const input = clone(body);
+    for (const key of READ_ONLY) delete input[key];
+    return input as unknown as Referral;
+  }
+
+  private insert(referral: Referral): Referral {
+    const stored: Stored = { ...referral, eTag: newETag(), seq: ++this.seq };
+    this.referrals.set(stored.id, stored);
+    return this.present(stored);
+  }
+
+  private commit(current: Stored, next: Stored): Referral {
+    const now = this.timestamp();
+    next.updatedDateTime = now;
+    next.eTag = newETag();
+    if (next.status === 'Active' && current.status !== 'Active') next.acceptedDateTime = now;
+    if (next.status === 'Closed' && current.status !== 'Closed') next.closedDateTime = now;
+    this.referrals.set(next.id, next);
+    const referral = this.present(next);
+    this.onChange(isMicrosoftTarget(next) ? 'related-referral-updated' : 'referral-updated', referral);
+    return referral;
+  }
+
+  private present(stored: Stored): Referral {
+    const { seq: _seq, ...rest } = clone(stored);
+    const base = this.links.referralsBase();
+    return {
+      ...rest,
+      links: {
+        relatedReferrals: { uri: `${base}/referrals?$filter=engagementId eq '${rest.engagementId}'`, method: 'GET' },
+        self: { uri: `${base}/referrals/${rest.id}`, method: 'GET' },
+      },
+    };
+  }
+}
+
+function validateDetails(body: Record<string, unknown>): void {
+  const details = body.details as Record<string, unknown> | undefined;
+  if (!details) return;
+  if (details.dealValue !== undefined && (typeof details.dealValue !== 'number' || !Number.isFinite(details.dealValue) || details.dealValue < 0)) {
+    throw new HttpError(400, 'details.dealValue must be a non-negative number.');
+  }
+  if (details.currency !== undefined && (typeof details.currency !== 'string' || !/^[A-Z]{3}$/.test(details.currency))) {
+    throw new HttpError(400, `details.currency "${String(details.currency)}" is not an ISO 4217 code.`);
+  }
+  if (details.closingDateTime !== undefined && (typeof details.closingDateTime !== 'string' || Number.isNaN(Date.parse(details.closingDateTime)))) {
+    throw new HttpError(400, 'details.closingDateTime must be a UTC date-time.');
+  }
+}
+
+function applyOperation(target: Record<string, unknown>, op: 'add' | 'replace', path: string, value: unknown): void {
+  const segments = path.slice(1).split('/');
+  const append = segments[segments.length - 1] === '-';
+  const keys = append ? segments.slice(0, -1) : segments;
+  let parent: Record<string, unknown> = target;
+  for (const key of keys.slice(0, -1)) {
+    if (!isObject(parent[key])) {
+      if (op === 'replace') throw new HttpError(400, `The path "${path}" does not exist.`);
+      parent[key] = {};
+    }
+    parent = parent[key] as Record<string, unknown>;
+  }
+  const last = keys[keys.length - 1];
+  let coerced = value;
+  if (path === '/details/dealValue' && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) coerced = Number(value);
+  if (append) {
+    if (op !== 'add') throw new HttpError(400, `"${path}" needs the add operation.`);
+    const list = parent[last] ?? [];
+    if (!Array.isArray(list)) throw new HttpError(400, `The path "${path}" is not a list.`);
+    if (!isObject(coerced)) throw new HttpError(400, `The value for "${path}" must be an object.`);
+    parent[last] = [...(list as unknown[]), coerced];
+    return;
+  }
+  if ((path === '/team' || path === '/customerProfile/team' || path === '/details/requirements/solutions') && !Array.isArray(coerced)) {
+    throw new HttpError(400, `The value for "${path}" must be a list.`);
+  }
+  parent[last] = coerced;
+}
+
+function encodeSkipToken(token: SkipToken): string {
+  return Buffer.from(JSON.stringify(token)).toString('base64url');
+}
+
+function decodeSkipToken(text: string): SkipToken {
+  try {
+    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as SkipToken;
+    if (typeof token.o !== 'number' || typeof token.t !== 'number') throw new Error('shape');
+    return token;
+  } catch {
+    throw new HttpError(400, 'The $skiptoken is not valid.');
+  }
+}
