@@ -51,6 +51,7 @@ export type ParsedQuery = {
   from: string;
   fromPos: number;
   where?: Condition;
+  groupBy?: Path[];
   orderBy: OrderItem[];
   limit?: number;
   offset?: number;
@@ -236,6 +237,15 @@ class Parser {
     if (this.isKeyword('WHERE')) {
       this.next();
       query.where = this.parseOr();
+    }
+    if (this.isKeyword('GROUP') && this.isKeyword('BY', 1)) {
+      this.next();
+      this.next();
+      query.groupBy = [this.parsePath()];
+      while (this.peek().kind === 'punct' && this.peek().text === ',') {
+        this.next();
+        query.groupBy.push(this.parsePath());
+      }
     }
     if (
       this.isKeyword('GROUP') ||
@@ -514,6 +524,11 @@ export function parseSoql(soql: string): ParsedQuery {
 
 type Resolved = { object: ObjectDef; hops: FieldDef[]; field: FieldDef; name: string[] };
 
+type SelectSpec =
+  | { resolved: Resolved }
+  | { count: true; fn: AggregateFn; arg?: Resolved; alias?: string }
+  | { subquery: ParsedQuery; relationship: string; childObject: ObjectDef; childField: FieldDef };
+
 export type QueryResult = { totalSize: number; records: SfRecord[]; countOnly: boolean };
 
 export class SoqlEngine {
@@ -695,11 +710,7 @@ export class SoqlEngine {
   ): QueryResult {
     const object = this.objectOf(soql, query.from, query.fromPos);
     const seen = new Set<string>();
-    const fields: Array<
-      | { resolved: Resolved }
-      | { count: true; fn: AggregateFn; arg?: Resolved; alias?: string }
-      | { subquery: ParsedQuery; relationship: string; childObject: ObjectDef; childField: FieldDef }
-    > = [];
+    const fields: SelectSpec[] = [];
     for (const item of query.select) {
       if (item.kind === 'field') {
         const resolved = this.resolve(soql, object, item.path);
@@ -736,8 +747,15 @@ export class SoqlEngine {
       }
     }
     const counts = fields.filter((f) => 'count' in f);
-    if (counts.length > 0 && fields.length > counts.length) {
-      throw malformed(soql, query.fromPos, 'Field must be grouped or aggregated');
+    const groups = (query.groupBy ?? []).map((p) => this.resolve(soql, object, p));
+    const grouped = (r: Resolved): boolean =>
+      groups.some((g) => g.name.join('.').toLowerCase() === r.name.join('.').toLowerCase());
+    for (const f of fields) {
+      if ('subquery' in f && (counts.length > 0 || groups.length > 0))
+        throw malformed(soql, query.fromPos, 'Subqueries cannot be combined with aggregates');
+      if ('resolved' in f && (counts.length > 0 || groups.length > 0) && !grouped(f.resolved)) {
+        throw malformed(soql, query.fromPos, `Field must be grouped or aggregated: ${f.resolved.field.name}`);
+      }
     }
     const where = query.where ? this.compile(soql, object, query.where) : undefined;
     let rows = includeDeleted
@@ -745,6 +763,7 @@ export class SoqlEngine {
       : (this.candidates(object, query.where) ?? this.store.all(object));
     if (parentFilter) rows = rows.filter((r) => r[parentFilter.field.name] === parentFilter.id);
     if (where) rows = rows.filter(where);
+    if (groups.length > 0) return this.groupRows(soql, object, query, fields, groups, rows);
     if (query.orderBy.length > 0) {
       const orders = query.orderBy.map((o) => ({
         resolved: this.resolve(soql, object, o.path),
@@ -774,39 +793,7 @@ export class SoqlEngine {
       if (specs.length === 1 && specs[0].fn === 'COUNT' && !specs[0].arg && !specs[0].alias) {
         return { totalSize: rows.length, records: [], countOnly: true };
       }
-      const aggregate: SfRecord = { attributes: { type: 'AggregateResult' } };
-      let expr = 0;
-      for (const spec of specs) {
-        const values = spec.arg
-          ? rows.map((r) => this.valueOf(r, spec.arg as Resolved)).filter((v) => v !== null && v !== undefined)
-          : rows;
-        let value: unknown;
-        switch (spec.fn) {
-          case 'COUNT':
-            value = values.length;
-            break;
-          case 'COUNT_DISTINCT':
-            value = new Set(values.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))).size;
-            break;
-          case 'MAX':
-          case 'MIN':
-            value =
-              values.length === 0
-                ? null
-                : values.reduce((a, b) => (compareValues(a, b) < 0 === (spec.fn === 'MAX') ? b : a));
-            break;
-          case 'SUM':
-          case 'AVG': {
-            if (spec.arg && !['double', 'currency', 'percent', 'int'].includes(spec.arg.field.type)) {
-              throw malformed(soql, query.fromPos, `${spec.fn} on a non-numeric field: ${spec.arg.field.name}`);
-            }
-            const sum = (values as number[]).reduce((a, b) => a + b, 0);
-            value = values.length === 0 ? null : spec.fn === 'SUM' ? sum : sum / values.length;
-            break;
-          }
-        }
-        aggregate[spec.alias ?? `expr${expr++}`] = value;
-      }
+      const aggregate = this.aggregate(soql, query, fields, rows);
       return { totalSize: 1, records: [aggregate], countOnly: false };
     }
     const version = this.apiVersion();
@@ -824,6 +811,104 @@ export class SoqlEngine {
       }
       return out;
     });
+    return { totalSize: records.length, records, countOnly: false };
+  }
+
+  /** One AggregateResult row: grouped fields by name, aggregates by alias or `exprN`. */
+  private aggregate(soql: string, query: ParsedQuery, fields: SelectSpec[], rows: SfRecord[]): SfRecord {
+    const aggregate: SfRecord = { attributes: { type: 'AggregateResult' } };
+    let expr = 0;
+    for (const item of fields) {
+      if ('resolved' in item) {
+        aggregate[item.resolved.field.name] = rows.length > 0 ? this.valueOf(rows[0], item.resolved) : null;
+        continue;
+      }
+      if (!('count' in item)) continue;
+      const spec = item;
+      const values = spec.arg
+        ? rows.map((r) => this.valueOf(r, spec.arg as Resolved)).filter((v) => v !== null && v !== undefined)
+        : rows;
+      let value: unknown;
+      switch (spec.fn) {
+        case 'COUNT':
+          value = values.length;
+          break;
+        case 'COUNT_DISTINCT':
+          value = new Set(values.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))).size;
+          break;
+        case 'MAX':
+        case 'MIN':
+          value =
+            values.length === 0
+              ? null
+              : values.reduce((a, b) => (compareValues(a, b) < 0 === (spec.fn === 'MAX') ? b : a));
+          break;
+        case 'SUM':
+        case 'AVG': {
+          if (spec.arg && !['double', 'currency', 'percent', 'int'].includes(spec.arg.field.type)) {
+            throw malformed(soql, query.fromPos, `${spec.fn} on a non-numeric field: ${spec.arg.field.name}`);
+          }
+          const sum = (values as number[]).reduce((a, b) => a + b, 0);
+          value = values.length === 0 ? null : spec.fn === 'SUM' ? sum : sum / values.length;
+          break;
+        }
+      }
+      aggregate[spec.alias ?? `expr${expr++}`] = value;
+    }
+    return aggregate;
+  }
+
+  /** GROUP BY: one AggregateResult per distinct combination, ordered by grouped fields, then LIMIT/OFFSET. */
+  private groupRows(
+    soql: string,
+    object: ObjectDef,
+    query: ParsedQuery,
+    fields: SelectSpec[],
+    groups: Resolved[],
+    rows: SfRecord[]
+  ): QueryResult {
+    const buckets = new Map<string, SfRecord[]>();
+    for (const row of rows) {
+      const key = JSON.stringify(
+        groups.map((g) => {
+          const v = this.valueOf(row, g);
+          return typeof v === 'string' ? v.toLowerCase() : v;
+        })
+      );
+      const bucket = buckets.get(key);
+      if (bucket) bucket.push(row);
+      else buckets.set(key, [row]);
+    }
+    let results = [...buckets.values()].map((bucket) => ({
+      bucket,
+      record: this.aggregate(soql, query, fields, bucket),
+    }));
+    if (query.orderBy.length > 0) {
+      const orders = query.orderBy.map((o) => ({
+        resolved: this.resolve(soql, object, o.path),
+        desc: o.desc,
+        nullsLast: o.nullsLast,
+      }));
+      results = results.sort((a, b) => {
+        for (const o of orders) {
+          const va = this.valueOf(a.bucket[0], o.resolved);
+          const vb = this.valueOf(b.bucket[0], o.resolved);
+          const aNull = va === null || va === undefined;
+          const bNull = vb === null || vb === undefined;
+          if (aNull || bNull) {
+            if (aNull && bNull) continue;
+            return aNull === o.nullsLast ? 1 : -1;
+          }
+          const c = compareValues(va, vb);
+          if (c !== 0) return o.desc ? -c : c;
+        }
+        return 0;
+      });
+    }
+    const offset = query.offset ?? 0;
+    const records = results
+      .slice(offset, query.limit === undefined ? undefined : offset + query.limit)
+      .map((r) => r.record);
     return { totalSize: records.length, records, countOnly: false };
   }
 

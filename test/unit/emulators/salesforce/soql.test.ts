@@ -202,6 +202,24 @@ describe('Salesforce emulator: SOQL', function () {
     });
   });
 
+  it('groups with GROUP BY, ordered by the grouped field', async () => {
+    const body = await query(
+      'SELECT AccountId, COUNT(Id) n, SUM(Amount) FROM Opportunity GROUP BY AccountId ORDER BY AccountId NULLS LAST'
+    );
+    expect(body.totalSize).to.equal(3);
+    expect(body.records.map((r) => [r.n, r.expr0])).to.deep.equal([
+      [2, 175],
+      [1, 250.5],
+      [1, null],
+    ]);
+    const byStage = await query(
+      "SELECT StageName, COUNT(Id) FROM Opportunity WHERE StageName LIKE 'Closed%' GROUP BY StageName ORDER BY StageName DESC"
+    );
+    expect(byStage.records.map((r) => r.StageName)).to.deep.equal(['Closed Won', 'Closed Lost']);
+    const { error } = await queryError('SELECT Name, COUNT(Id) FROM Opportunity GROUP BY StageName');
+    expect(error.errorCode).to.equal('MALFORMED_QUERY');
+  });
+
   it('filters with semi-joins (Id IN (SELECT …))', async () => {
     const body = await query(
       'SELECT LastName FROM Contact WHERE Id IN (SELECT ContactId FROM OpportunityContactRole WHERE IsPrimary = true)'
