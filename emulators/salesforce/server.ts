@@ -471,6 +471,12 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       req.resume();
       return;
     }
+    const versionNumber = Number(version);
+    if (route && (versionNumber < 31 || versionNumber > Number(apiVersion))) {
+      send(res, json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]), limitHeaders());
+      req.resume();
+      return;
+    }
     if (!route) {
       const reply = methodAllowed
         ? json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }])

@@ -435,6 +435,8 @@ describe('Salesforce emulator: REST resources', function () {
       expect(missing.body[0].errorCode).to.equal('NOT_FOUND');
       const method = await sfRequest<SfErrorBody>(emulator, 'PUT', api('/query'));
       expect(method.status).to.equal(405);
+      const future = await sfRequest<SfErrorBody>(emulator, 'GET', api('/limits', '99.0'));
+      expect(future.status).to.equal(404);
     });
 
     it('reports API usage in Sforce-Limit-Info', async () => {
