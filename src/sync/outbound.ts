@@ -182,7 +182,7 @@ function writeBack(ctx: SyncContext, row: OpportunityRow, referral: Referral, ou
   const snapshot = agreedSnapshot(ctx.rules, referral, rowAfter, keep ?? { snapshot: undefined, keys: new Set() }, {
     [STAGE_KEY]: { pc: statusValue(referral), sf: row.StageName ?? null },
   });
-  const conflicted = (keep?.keys.size ?? 0) > 0;
+  const conflicted = outcome.outcome === 'conflict';
   return {
     ...values,
     [OPP.snapshot]: JSON.stringify(snapshot),
@@ -303,6 +303,8 @@ function planPatch(
   const pairing = pair(ctx.rules.filter((rule) => rule.direction !== 'inbound'), referral, row, snapshot, 'salesforce');
   // A rep who resolved a conflict and asked for a resync has decided: Salesforce's value goes.
   const resolving = row[OPP.state] === 'Conflict' && row[OPP.resync] === true;
+  // A change still owed to Salesforce (the inbound pass writes it) keeps its old base in the snapshot.
+  const owedToSalesforce = pairing.decisions.filter((decision) => decision.action === 'toSalesforce').map((decision) => decision.key);
   pairing.decisions = pairing.decisions.map((decision, index) =>
     decision.action === 'conflict' && resolving
       ? { key: decision.key, action: 'toPartnerCenter', value: pairing.fields[index].sfAsPc, before: pairing.fields[index].pc }
@@ -325,7 +327,7 @@ function planPatch(
     }
   }
   const conflicts = pairing.decisions.filter((decision) => decision.action === 'conflict');
-  const keep = { snapshot, keys: new Set(conflicts.map((c) => c.key)) };
+  const keep = { snapshot, keys: new Set([...conflicts.map((c) => c.key), ...owedToSalesforce]) };
   return {
     operations,
     changes,

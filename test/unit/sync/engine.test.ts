@@ -175,4 +175,92 @@ describe('sync engine against both emulators', function () {
     expect(writes(pc.counters())).to.equal(0);
     expect(opportunities()).to.have.length(0);
   });
+
+  it('20 flagged Opportunities become 20 referrals; the 10 asking for help as co-sell in two steps', async () => {
+    const [account] = await connection.sobject('Account').create([{ Name: 'Litware', BillingCountry: 'DE' }]);
+    const [contact] = await connection.sobject('Contact').create([{ LastName: 'Buyer', Email: 'buyer@litware.example', AccountId: account.id }]);
+    const flagged = Array.from({ length: 20 }, (_, i) => ({
+      Name: `Flagged ${i}`,
+      StageName: 'Qualification',
+      CloseDate: '2027-02-28',
+      Amount: 1000 * (i + 1),
+      AccountId: account.id,
+      [OPP.syncWith]: true,
+      [OPP.solutions]: 'SOL-34104-EBB',
+      ...(i < 10 ? { [OPP.help]: 'Quotes or licensing' } : {}),
+    }));
+    const created = await connection.sobject('Opportunity').create(flagged);
+    await connection.sobject('OpportunityContactRole').create(created.slice(0, 10).map((r) => ({ OpportunityId: r.id, ContactId: contact.id, IsPrimary: true })));
+    pc.resetCounters();
+    const result = await sync({ direction: 'outbound' });
+    expect(result.summary.outbound.created).to.equal(20);
+    expect(pc.counters()['POST /referrals']).to.equal(30);
+    const rows = opportunities();
+    expect(new Set(rows.map((row) => row[OPP.referralId])).size).to.equal(20);
+    const coSell = pc.admin.getReferral(String(rows.find((row) => row.Name === 'Flagged 0')?.[OPP.referralId]));
+    expect(coSell.inviteContext?.assistanceRequestCode).to.equal('QuotesOrLicensing');
+    expect(coSell.customerProfile.team?.[0]?.email).to.equal('buyer@litware.example');
+    // A rerun creates nothing more.
+    pc.resetCounters();
+    const again = await sync({ direction: 'outbound', full: true });
+    expect(again.summary.outbound.created).to.equal(0);
+    expect(pc.counters()['POST /referrals'] ?? 0).to.equal(0);
+  });
+
+  for (const [owner, winner] of [
+    ['salesforce', 'Salesforce'],
+    ['partnerCenter', 'Partner Center'],
+  ] as const) {
+    it(`a same-field edit on both sides with owner ${owner}: ${winner}'s value wins on both sides`, async () => {
+      const referral = pc.admin.createIncoming('cosell');
+      pc.admin.transition(referral.id, 'accept');
+      config = validateConfig({
+        mapping: [
+          { partnerCenter: 'id', salesforce: OPP.referralId, direction: 'inbound' },
+          { partnerCenter: 'eTag', salesforce: OPP.eTag, direction: 'inbound' },
+          { partnerCenter: 'details.dealValue', salesforce: 'Amount', owner },
+        ],
+      });
+      try {
+        await sync({ full: true });
+        const row = byReferral(referral.id) as { Id: string };
+        await connection.sobject('Opportunity').update({ Id: row.Id, Amount: 111 });
+        await clientsFor(pc).referrals.update(referral.id, [{ op: 'replace', path: '/details/dealValue', value: 222 }]);
+        await sync();
+        const expected = owner === 'salesforce' ? 111 : 222;
+        expect(byReferral(referral.id)?.Amount).to.equal(expected);
+        expect(pc.admin.getReferral(referral.id).details.dealValue).to.equal(expected);
+        expect(byReferral(referral.id)?.[OPP.state]).to.equal('Synced');
+      } finally {
+        config = validateConfig({});
+      }
+    });
+  }
+
+  it('a 412 mid-run: re-reads the referral, merges again and retries once', async () => {
+    const referral = pc.admin.createIncoming('cosell');
+    pc.admin.transition(referral.id, 'accept');
+    await sync({ full: true });
+    const row = byReferral(referral.id) as { Id: string };
+    await connection.sobject('Opportunity').update({ Id: row.Id, Amount: 4242 });
+
+    // Someone at Microsoft edits the notes between our read and our patch.
+    const client = clientsFor(pc).referrals;
+    const update = client.update.bind(client);
+    let interfered = false;
+    client.update = async (id, operations, options) => {
+      if (!interfered) {
+        interfered = true;
+        await clientsFor(pc).referrals.update(id, [{ op: 'replace', path: '/details/notes', value: 'edited at Microsoft' }]);
+      }
+      return update(id, operations, options);
+    };
+    pc.resetCounters();
+    const result = await runSync({ connection, client, config }, { direction: 'outbound' });
+    expect(result.summary.outbound.updated).to.equal(1);
+    expect(pc.counters()['PATCH /referrals/{id}']).to.equal(3); // the interfering edit, the 412, the retry
+    const now = pc.admin.getReferral(referral.id);
+    expect(now.details.dealValue).to.equal(4242);
+    expect(now.details.notes).to.equal('edited at Microsoft');
+  });
 });
