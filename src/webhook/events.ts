@@ -1,0 +1,85 @@
+/**
+ * Partner Center's webhook events as pcsync sees them: the names it acts on, the payload shape (which carries no
+ * referral data and no event id — the referral must be read), the dedupe key and the referral id in `ResourceUri`.
+ */
+
+/** The events pcsync registers for and understands; any other name is acknowledged and logged, never failed. */
+export const WEBHOOK_EVENT_NAMES = [
+  'referral-created',
+  'referral-updated',
+  'related-referral-created',
+  'related-referral-updated',
+  'test-created',
+] as const;
+
+export type WebhookEventName = (typeof WEBHOOK_EVENT_NAMES)[number];
+
+/** The four events that name a referral to sync (`test-created` is the self-onboarding validation event). */
+export const REFERRAL_EVENT_NAMES = [
+  'referral-created',
+  'referral-updated',
+  'related-referral-created',
+  'related-referral-updated',
+] as const satisfies readonly WebhookEventName[];
+
+export type ReferralEventName = (typeof REFERRAL_EVENT_NAMES)[number];
+
+/** The body Partner Center posts (PascalCase, as on the wire). */
+export type PartnerCenterEventPayload = {
+  EventName: string;
+  ResourceUri: string;
+  ResourceName?: string | null;
+  AuditUri?: string | null;
+  ResourceChangeUtcDate: string;
+};
+
+export const isKnownEventName = (name: string): name is WebhookEventName =>
+  (WEBHOOK_EVENT_NAMES as readonly string[]).includes(name);
+
+export const isReferralEventName = (name: string): name is ReferralEventName =>
+  (REFERRAL_EVENT_NAMES as readonly string[]).includes(name);
+
+/** Why a parsed body is not an event payload, or undefined when it is one. */
+export function payloadProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'the body is not a JSON object';
+  const record = value as Record<string, unknown>;
+  for (const key of ['EventName', 'ResourceUri', 'ResourceChangeUtcDate'] as const) {
+    const field = record[key];
+    if (typeof field !== 'string' || field.length === 0) return `${key} is missing or not a string`;
+  }
+  if (Number.isNaN(Date.parse(record.ResourceChangeUtcDate as string)))
+    return 'ResourceChangeUtcDate is not a date-time';
+  return undefined;
+}
+
+/** The identity of one delivery: Partner Center sends no event id, and retries the same body. */
+export const dedupeKey = (
+  payload: Pick<PartnerCenterEventPayload, 'EventName' | 'ResourceUri' | 'ResourceChangeUtcDate'>
+): string => JSON.stringify([payload.EventName, payload.ResourceUri, payload.ResourceChangeUtcDate]);
+
+const REFERRAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * The referral id named by a `ResourceUri` such as `https://api.partnercenter.microsoft.com/engagements/v1/referrals/{id}`:
+ * the path segment after the last `referrals` segment, when it is a plain identifier. The URI itself is never called
+ * (it is not a documented endpoint, and it comes from the payload); the engine reads the referral by id.
+ */
+export function referralIdFromResourceUri(resourceUri: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(resourceUri);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  const segments = url.pathname.split('/').filter((segment) => segment.length > 0);
+  const at = segments.lastIndexOf('referrals');
+  if (at < 0 || at !== segments.length - 2) return undefined;
+  let id: string;
+  try {
+    id = decodeURIComponent(segments[at + 1]);
+  } catch {
+    return undefined;
+  }
+  return REFERRAL_ID.test(id) ? id : undefined;
+}
