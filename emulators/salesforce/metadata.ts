@@ -80,6 +80,8 @@ const TYPE_MAP: Record<string, FieldType> = {
   lookup: 'reference',
   masterdetail: 'reference',
   autonumber: 'string',
+  summary: 'double',
+  hierarchy: 'reference',
 };
 
 /** Turns a `<fields>` node into a field definition, or a problem in the words a deploy would use. */
@@ -180,6 +182,18 @@ export function fieldFromMetadata(
       }
       break;
     }
+    case 'summary':
+      // Roll-up summaries are computed by the org; the emulator answers null.
+      options.calculated = true;
+      options.createable = false;
+      options.updateable = false;
+      options.precision = 18;
+      options.scale = 2;
+      break;
+    case 'hierarchy':
+      options.referenceTo = ['User'];
+      options.relationshipName = fullName.replace(/__c$/, '__r');
+      break;
     case 'autonumber':
       options.autoNumber = true;
       options.displayFormat = str(node.displayFormat) ?? '{0}';

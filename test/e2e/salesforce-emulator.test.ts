@@ -16,41 +16,27 @@ type DeployResult = {
   files: Array<{ fullName: string; type: string; state: string; filePath?: string }>;
 };
 
-/** The components `sf project deploy start --source-dir force-app` finds locally (type#fullName). */
-function localComponents(): string[] {
-  const root = path.join(repoRoot, 'force-app', 'main', 'default');
+/** Every file `sf project deploy start --source-dir force-app` deploys: force-app minus what .forceignore keeps out. */
+function localSourceFiles(): string[] {
+  const ignored = (relative: string): boolean =>
+    relative.split('/').some((part) => ['__tests__', 'profiles', 'settings'].includes(part)) ||
+    relative.startsWith('force-app/test/') ||
+    /(^|\/)(jsconfig\.json|\.eslintrc\.json|tsconfig\.json)$/.test(relative) ||
+    relative.endsWith('.ts');
   const found: string[] = [];
-  const objects = path.join(root, 'objects');
-  for (const object of safeList(objects)) {
-    if (safeList(path.join(objects, object)).some((f) => f === `${object}.object-meta.xml`))
-      found.push(`CustomObject#${object}`);
-    for (const file of safeList(path.join(objects, object, 'fields'))) {
-      found.push(`CustomField#${object}.${file.replace(/\.field-meta\.xml$/, '')}`);
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir)) {
+      if (entry.startsWith('.')) continue;
+      const full = path.join(dir, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else {
+        const relative = path.relative(repoRoot, full).split(path.sep).join('/');
+        if (!ignored(relative)) found.push(relative);
+      }
     }
-  }
-  for (const file of safeList(path.join(root, 'permissionsets')))
-    found.push(`PermissionSet#${file.replace(/\.permissionset-meta\.xml$/, '')}`);
-  for (const dir of safeList(path.join(root, 'lwc'))) {
-    if (
-      statSync(path.join(root, 'lwc', dir)).isDirectory() &&
-      safeList(path.join(root, 'lwc', dir)).some((f) => f.endsWith('.js-meta.xml'))
-    ) {
-      found.push(`LightningComponentBundle#${dir}`);
-    }
-  }
-  for (const file of safeList(path.join(root, 'flexipages')))
-    found.push(`FlexiPage#${file.replace(/\.flexipage-meta\.xml$/, '')}`);
-  for (const file of safeList(path.join(root, 'layouts')))
-    found.push(`Layout#${file.replace(/\.layout-meta\.xml$/, '')}`);
+  };
+  walk(path.join(repoRoot, 'force-app'));
   return found.sort();
-}
-
-function safeList(dir: string): string[] {
-  try {
-    return readdirSync(dir).filter((f) => !f.startsWith('.') && f !== '__tests__');
-  } catch {
-    return [];
-  }
 }
 
 describe('Salesforce emulator through the real sf CLI and jsforce', function () {
@@ -102,10 +88,29 @@ describe('Salesforce emulator through the real sf CLI and jsforce', function () 
     );
     expect(deploy.exitCode, deploy.stdout.slice(0, 2000)).to.equal(0);
     expect(deploy.json.result?.status).to.equal('Succeeded');
-    // A bundle is reported once per file it holds, so compare the set of components.
-    const reported = [...new Set((deploy.json.result?.files ?? []).map((f) => `${f.type}#${f.fullName}`))].sort();
-    expect(reported).to.deep.equal(localComponents());
-    expect((deploy.json.result?.files ?? []).every((f) => f.state === 'Created')).to.equal(true);
+    const files = deploy.json.result?.files ?? [];
+    const reportedFiles = [
+      ...new Set(
+        files.map((f) =>
+          path
+            .relative(repoRoot, f.filePath ?? '')
+            .split(path.sep)
+            .join('/')
+        )
+      ),
+    ].sort();
+    expect(reportedFiles).to.deep.equal(localSourceFiles());
+    expect(files.every((f) => f.state === 'Created')).to.equal(true);
+    const components = new Set(files.map((f) => `${f.type}#${f.fullName}`));
+    for (const expected of [
+      'CustomField#Opportunity.Referral_Identifier__c',
+      'CustomField#Opportunity.Sync_With_Partner_Center__c',
+      'CustomObject#Partner_Center_Sync_Run__c',
+      'CustomObject#Partner_Center_Sync_Event__c',
+      'PermissionSet#Partner_Center_Integration',
+    ]) {
+      expect(components.has(expected), expected).to.equal(true);
+    }
     const counters = emulator.counters();
     expect(counters['POST /metadata/deployRequest']).to.equal(1);
     expect(counters['GET /metadata/deployRequest/{id}']).to.be.at.least(1);
