@@ -1,5 +1,6 @@
 /**
- * `npm run emulate:salesforce -- [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata [DIR]]`
+ * `npm run emulate:salesforce -- [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata]`
+ *   (also `--metadata-dir DIR`, `--daily-api-limit N`, `--fault-seed N`)
  * Prints `Salesforce emulator listening on http://127.0.0.1:PORT` once it accepts connections, then
  * `SF_ACCESS_TOKEN=…` for `sf org login access-token`; stops cleanly on SIGINT/SIGTERM.
  */
@@ -8,7 +9,7 @@ import { startSalesforceEmulator } from './server.js';
 
 function usage(message: string): never {
   console.error(
-    `${message}\nusage: emulate:salesforce [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata [DIR]] [--daily-api-limit N]`
+    `${message}\nusage: emulate:salesforce [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata] [--metadata-dir DIR] [--daily-api-limit N] [--fault-seed N]`
   );
   process.exit(2);
 }
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
         'load-metadata': { type: 'boolean' },
         'metadata-dir': { type: 'string' },
         'daily-api-limit': { type: 'string' },
+        'fault-seed': { type: 'string' },
       },
       allowPositionals: false,
     });
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     port: number('port', values.port, 0, 65_535),
     latencyMs: number('latency-ms', values['latency-ms'], 0, 600_000),
     faultRate: number('fault-rate', values['fault-rate'], 0, 1),
+    faultSeed: number('fault-seed', values['fault-seed'], 0, 2 ** 32 - 1),
     seed: values.seed,
     loadMetadata: values['metadata-dir'] ?? values['load-metadata'] ?? false,
     dailyApiLimit: number('daily-api-limit', values['daily-api-limit'], 0, Number.MAX_SAFE_INTEGER),

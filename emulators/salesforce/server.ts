@@ -473,7 +473,11 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     }
     const versionNumber = Number(version);
     if (route && (versionNumber < 31 || versionNumber > Number(apiVersion))) {
-      send(res, json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]), limitHeaders());
+      send(
+        res,
+        json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]),
+        limitHeaders()
+      );
       req.resume();
       return;
     }
