@@ -371,7 +371,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
         : userinfoRoute
           ? `${method} /services/oauth2/userinfo`
           : soapRoute
-            ? `${method} /services/Soap/m`
+            ? `${method} /services/Soap/${path.split('/')[3]}`
             : route
               ? route.key
               : `${method} (unknown)`;
