@@ -562,78 +562,78 @@ export class SoqlEngine {
       textType: isTextual(f),
       updatable: f.updateable,
     });
-    const columns: Array<Record<string, unknown>> = [];
     let counter = 0;
-    for (const item of query.select) {
-      if (item.kind === 'field') {
-        const resolved = this.resolve(soql, object, item.path);
-        let list = columns;
-        for (let i = 0; i < resolved.hops.length; i++) {
-          const name = resolved.hops[i].relationshipName as string;
-          let join = list.find((c) => c.columnName === name);
-          if (!join) {
-            join = {
-              aggregate: false,
-              apexType: null,
-              booleanType: false,
-              columnName: name,
-              custom: resolved.hops[i].custom,
-              displayName: name,
-              foreignKeyName: null,
-              insertable: false,
-              joinColumns: [],
-              numberType: false,
-              textType: false,
-              updatable: false,
-            };
-            list.push(join);
+    const build = (object: ObjectDef, items: SelectItem[]): Array<Record<string, unknown>> => {
+      const columns: Array<Record<string, unknown>> = [];
+      for (const item of items) {
+        if (item.kind === 'field') {
+          const resolved = this.resolve(soql, object, item.path);
+          let list = columns;
+          for (let i = 0; i < resolved.hops.length; i++) {
+            const name = resolved.hops[i].relationshipName as string;
+            let join = list.find((c) => c.columnName === name);
+            if (!join) {
+              join = {
+                aggregate: false,
+                apexType: null,
+                booleanType: false,
+                columnName: name,
+                custom: resolved.hops[i].custom,
+                displayName: name,
+                foreignKeyName: null,
+                insertable: false,
+                joinColumns: [],
+                numberType: false,
+                textType: false,
+                updatable: false,
+              };
+              list.push(join);
+            }
+            list = join.joinColumns as Array<Record<string, unknown>>;
           }
-          list = join.joinColumns as Array<Record<string, unknown>>;
+          list.push(column(resolved.field));
+        } else if (item.kind === 'count') {
+          columns.push({
+            aggregate: true,
+            apexType: 'Integer',
+            booleanType: false,
+            columnName: item.alias ?? `expr${counter++}`,
+            custom: false,
+            displayName: item.alias ?? (item.arg ? `${item.fn}(${item.arg.segments.join('.')})` : `${item.fn}()`),
+            foreignKeyName: null,
+            insertable: false,
+            joinColumns: [],
+            numberType: true,
+            textType: false,
+            updatable: false,
+          });
+        } else {
+          const rel = this.schema.childRelationship(object, item.query.from);
+          const childObject = rel ? this.schema.object(rel.childSObject) : undefined;
+          const joinColumns = childObject ? build(childObject, item.query.select) : [];
+          columns.push({
+            aggregate: true,
+            apexType: null,
+            booleanType: false,
+            columnName: rel?.relationshipName ?? item.query.from,
+            custom: false,
+            displayName: rel?.relationshipName ?? item.query.from,
+            foreignKeyName: null,
+            insertable: false,
+            joinColumns,
+            numberType: false,
+            textType: false,
+            updatable: false,
+          });
         }
-        list.push(column(resolved.field));
-      } else if (item.kind === 'count') {
-        columns.push({
-          aggregate: true,
-          apexType: 'Integer',
-          booleanType: false,
-          columnName: item.alias ?? `expr${counter++}`,
-          custom: false,
-          displayName: item.alias ?? 'COUNT()',
-          foreignKeyName: null,
-          insertable: false,
-          joinColumns: [],
-          numberType: true,
-          textType: false,
-          updatable: false,
-        });
-      } else {
-        const rel = this.schema.childRelationship(object, item.query.from);
-        const childObject = rel ? this.schema.object(rel.childSObject) : undefined;
-        const joinColumns = childObject
-          ? item.query.select
-              .filter((s): s is { kind: 'field'; path: Path } => s.kind === 'field')
-              .map((s) => column(this.resolve(soql, childObject, s.path).field))
-          : [];
-        columns.push({
-          aggregate: true,
-          apexType: null,
-          booleanType: false,
-          columnName: rel?.relationshipName ?? item.query.from,
-          custom: false,
-          displayName: rel?.relationshipName ?? item.query.from,
-          foreignKeyName: null,
-          insertable: false,
-          joinColumns,
-          numberType: false,
-          textType: false,
-          updatable: false,
-        });
       }
-    }
+      return columns;
+    };
+    const columns = build(object, query.select);
     return {
       columnMetadata: columns,
       entityName: object.name,
-      groupBy: false,
+      groupBy: Boolean(query.groupBy),
       idSelected: query.select.some(
         (s) => s.kind === 'field' && s.path.segments.length === 1 && s.path.segments[0].toLowerCase() === 'id'
       ),

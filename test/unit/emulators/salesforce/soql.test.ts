@@ -277,6 +277,23 @@ describe('Salesforce emulator: SOQL', function () {
     expect(response.body.columnMetadata[2].joinColumns.map((c) => c.columnName)).to.deep.equal(['Name']);
   });
 
+  it('nests relationship columns inside subquery columns', async () => {
+    const response = await sfRequest<{
+      columnMetadata: Array<{
+        columnName: string;
+        joinColumns: Array<{ columnName: string; joinColumns: Array<{ columnName: string }> }>;
+      }>;
+    }>(
+      emulator,
+      'GET',
+      `${queryPath('SELECT Name, (SELECT Contact.Email, Role FROM OpportunityContactRoles) FROM Opportunity')}&columns=true`
+    );
+    const roles = response.body.columnMetadata[1];
+    expect(roles.columnName).to.equal('OpportunityContactRoles');
+    expect(roles.joinColumns.map((c) => c.columnName)).to.deep.equal(['Contact', 'Role']);
+    expect(roles.joinColumns[0].joinColumns.map((c) => c.columnName)).to.deep.equal(['Email']);
+  });
+
   describe('bad queries', () => {
     it('malformed SOQL → 400 MALFORMED_QUERY with the row/column marker', async () => {
       for (const soql of [
