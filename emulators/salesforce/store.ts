@@ -2,6 +2,7 @@
  * In-memory records with what a real org enforces on every write: known and writable fields, types and lengths,
  * required fields, restricted picklists, unique external ids, references, and system fields maintained per write.
  */
+import { syncCountries } from './countries.js';
 import { RecordError, type SaveError } from './errors.js';
 import { IdFactory, isValidId, to18 } from './ids.js';
 import { type FieldDef, type ObjectDef, OPPORTUNITY_STAGES, type SchemaRegistry } from './schema.js';
@@ -276,6 +277,7 @@ export class RecordStore {
           (record[f.name] === null || record[f.name] === undefined)
       )
       .map((f) => f.name);
+    syncCountries(object, values, record, errors);
     if (missing.length > 0)
       errors.push({
         statusCode: 'REQUIRED_FIELD_MISSING',
@@ -330,8 +332,9 @@ export class RecordStore {
         message: `Required fields are missing: [${nulled.join(', ')}]`,
         fields: nulled,
       });
-    if (errors.length > 0) throw new RecordError(errors);
     const record: SfRecord = { ...existing, ...values };
+    syncCountries(object, values, record, errors);
+    if (errors.length > 0) throw new RecordError(errors);
     const now = formatDateTime(this.clock.now());
     if (!options.systemMode || !('LastModifiedDate' in values)) record.LastModifiedDate = now;
     if (!options.systemMode || !('SystemModstamp' in values)) record.SystemModstamp = now;

@@ -246,6 +246,18 @@ describe('Salesforce emulator: REST resources', function () {
       expect(after.body.deletedRecords).to.have.length(1);
     });
 
+    it('validates ISO country codes and keeps country names in step (state and country picklists)', async () => {
+      const de = await create('Account', { Name: 'Berlin GmbH', BillingCountryCode: 'DE' });
+      expect(emulator.records('Account').find((r) => r.Id === de)).to.include({ BillingCountry: 'Germany' });
+      const fr = await create('Account', { Name: 'Paris SA', BillingCountry: 'France' });
+      expect(emulator.records('Account').find((r) => r.Id === fr)).to.include({ BillingCountryCode: 'FR' });
+      const bad = await createError('Account', { Name: 'Nowhere', BillingCountryCode: 'XX' });
+      expect(bad.errors[0]).to.deep.include({ errorCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['BillingCountryCode'] });
+      const update = await sfRequest(emulator, 'PATCH', api(`/sobjects/Account/${de}`), { BillingCountryCode: 'AT' });
+      expect(update.status).to.equal(204);
+      expect(emulator.records('Account').find((r) => r.Id === de)).to.include({ BillingCountry: 'Austria' });
+    });
+
     it('answers DUPLICATE_VALUE on a unique external id', async () => {
       const first = await create('Opportunity', { ...OPP, Referral_Identifier__c: 'REF-1' });
       const duplicate = await createError('Opportunity', { ...OPP, Referral_Identifier__c: 'ref-1' });
