@@ -5,8 +5,10 @@
  *
  * Timing: a referral waits until no event arrived for `quietMs`, or `maxWaitMs` after the first waiting event — so a
  * burst of events for the same referrals becomes one read per referral, and a lone event is synced within ~`quietMs`.
- * An event for a referral whose sync is running marks it to run once more afterwards (the running read may predate
- * the change). A failed batch is logged and counted, not retried: the reconcile pass heals it.
+ * An event whose `ResourceChangeUtcDate` is older than the start of the referral's last (or running) sync, by more
+ * than `clockSkewMs`, is already covered by that read and is coalesced into it; any other event for a referral whose
+ * sync is running marks it to run once more afterwards (the running read may predate the change). A failed batch is
+ * logged and counted, not retried (and covers nothing): the reconcile pass heals it.
  */
 import { WebhookMetrics } from './metrics.js';
 import { silentLogger, type WebhookLogger } from './logger.js';
@@ -25,8 +27,13 @@ export type WebhookQueueOptions = {
   quietMs?: number;
   /** …or this long after the first waiting event (default 1000 ms). */
   maxWaitMs?: number;
-  /** Dedupe keys remembered (default 10,000; the least recently seen goes first). */
+  /** Dedupe keys (and per-referral last sync starts) remembered (default 10,000; the least recently used go first). */
   dedupeCapacity?: number;
+  /**
+   * How far Partner Center's clock may run behind ours (default 2000 ms): an event counts as covered by a sync only
+   * when its change date is at least this much older than the sync's start.
+   */
+  clockSkewMs?: number;
   logger?: WebhookLogger;
   metrics?: WebhookMetrics;
   now?: () => number;
@@ -48,7 +55,10 @@ export class WebhookQueue {
   private readonly dedupeCapacity: number;
   private readonly logger: WebhookLogger;
   private readonly now: () => number;
+  private readonly clockSkewMs: number;
   private readonly seen = new Map<string, true>();
+  /** When the last sync of each referral started (bounded like `seen`). */
+  private readonly syncStarted = new Map<string, number>();
   private readonly pending = new Map<string, Waiting>();
   private readonly running = new Map<string, Waiting>();
   /** Ids that received an event while running: they go back to `pending` when their batch ends. */
@@ -67,6 +77,7 @@ export class WebhookQueue {
     this.quietMs = Math.max(0, options.quietMs ?? 100);
     this.maxWaitMs = Math.max(this.quietMs, options.maxWaitMs ?? 1000);
     this.dedupeCapacity = Math.max(1, options.dedupeCapacity ?? 10_000);
+    this.clockSkewMs = Math.max(0, options.clockSkewMs ?? 2000);
     this.logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? new WebhookMetrics();
     this.now = options.now ?? Date.now;
@@ -114,6 +125,12 @@ export class WebhookQueue {
 
     const id = delivery.referralId;
     const changedAt = delivery.changedAt.getTime();
+    const lastStart = this.syncStarted.get(id);
+    if (lastStart !== undefined && changedAt < lastStart - this.clockSkewMs) {
+      this.metrics.coalesced++;
+      this.logger.info('webhook.accepted', { ...fields, outcome: 'covered' });
+      return { outcome: 'coalesced', referralId: id };
+    }
     const target = this.running.has(id) ? this.again : this.pending;
     const existing = target.get(id);
     let outcome: AcceptOutcome = 'queued';
@@ -213,6 +230,12 @@ export class WebhookQueue {
   private async run(batch: Array<[string, Waiting]>): Promise<void> {
     const ids = batch.map(([id]) => id);
     const started = this.now();
+    for (const id of ids) {
+      this.syncStarted.delete(id);
+      this.syncStarted.set(id, started);
+    }
+    while (this.syncStarted.size > this.dedupeCapacity)
+      this.syncStarted.delete(this.syncStarted.keys().next().value as string);
     this.metrics.batches++;
     try {
       await this.processBatch(ids);
@@ -222,6 +245,7 @@ export class WebhookQueue {
       this.logger.info('webhook.batch', { referrals: ids.length, ms: done - started, outcome: 'ok' });
     } catch (error) {
       this.metrics.failed += ids.length;
+      for (const id of ids) if (this.syncStarted.get(id) === started) this.syncStarted.delete(id);
       this.logger.error('webhook.batch', {
         referrals: ids.length,
         ms: this.now() - started,

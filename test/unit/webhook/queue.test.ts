@@ -119,6 +119,35 @@ describe('webhook queue', () => {
     expect(batches).to.deep.equal([['r1'], ['r1']]);
   });
 
+  it('coalesces an event older than the start of the referral’s last sync into that sync', async () => {
+    const queue = make({ clockSkewMs: 1000 });
+    const t = Date.now();
+    queue.accept(delivery('r1', t - 60_000));
+    await queue.whenIdle();
+    expect(queue.accept(delivery('r1', t - 30_000)).outcome).to.equal('coalesced');
+    expect(queue.accept(delivery('r1', t - 500)).outcome).to.equal('queued'); // within the clock-skew allowance
+    await queue.whenIdle();
+    expect(batches).to.deep.equal([['r1'], ['r1']]);
+  });
+
+  it('does not count a failed sync as covering earlier events', async () => {
+    let fail = true;
+    const queue = make({
+      processBatch: async (ids) => {
+        batches.push(ids);
+        await Promise.resolve();
+        if (fail) throw new Error('sync failed');
+      },
+    });
+    const t = Date.now() - 60_000;
+    queue.accept(delivery('r1', t));
+    await queue.whenIdle();
+    fail = false;
+    expect(queue.accept(delivery('r1', t + 1)).outcome).to.equal('queued');
+    await queue.whenIdle();
+    expect(batches).to.deep.equal([['r1'], ['r1']]);
+  });
+
   it('acknowledges unknown and test events without a sync', async () => {
     const lines: string[] = [];
     const queue = make({
