@@ -120,10 +120,11 @@ async function readOpportunities(ctx: SyncContext, referrals: readonly Referral[
      
     for (const row of await queryAll<OpportunityRow>(ctx.connection, `SELECT ${select} FROM Opportunity WHERE ${OPP.referralId} IN ${clause}`)) {
       byReferral.set(String(row[OPP.referralId]), row);
+      if (row.Id) byId.set(row.Id.slice(0, 15), row);
     }
   }
   const references = referrals.map((r) => r.externalReferenceId).filter((id): id is string => Boolean(id && SALESFORCE_ID.test(id)));
-  const unmatched = references.filter((id) => ![...byReferral.values()].some((row) => row.Id?.startsWith(id.slice(0, 15))));
+  const unmatched = references.filter((id) => !byId.has(id.slice(0, 15)));
   for (const clause of inClauses(unmatched)) {
      
     for (const row of await queryAll<OpportunityRow>(ctx.connection, `SELECT ${select} FROM Opportunity WHERE Id IN ${clause}`)) {

@@ -1,12 +1,17 @@
 /**
  * `sf pcsync run` through the real sf CLI (plugin linked, throwaway HOME) against both emulators over real HTTP.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../emulators/partner-center/server.js';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce/index.js';
 import type { RunResult } from '../../src/commands/pcsync/run.js';
 import { OPP } from '../../src/sync/fields.js';
 import { SfSession } from '../helpers/sf-cli.js';
+import { clientsFor } from '../unit/partner-center/helpers.js';
+
 
 const TOKEN = /pcemu-(at|rt|dc)\.[A-Za-z0-9_-]{20,}/;
 
@@ -149,5 +154,107 @@ describe('e2e: sf pcsync run', function () {
     sf.clearFaults();
     expect(converged).to.equal(true);
     expect(new Set(sf.records('Opportunity').map((row) => row[OPP.referralId])).size).to.equal(60);
+  });
+
+  /** Creates records through the REST API, as a rep's edits would arrive. */
+  const rest = async (method: string, resource: string, body?: unknown): Promise<{ id?: string }> => {
+    const response = await fetch(`${sf.url}/services/data/v64.0${resource}`, {
+      method,
+      headers: { Authorization: `Bearer ${sf.accessToken}`, 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    expect(response.status, `${method} ${resource}`).to.be.lessThan(300);
+    return response.status === 204 ? {} : ((await response.json()) as { id?: string });
+  };
+
+  it('a rep flags 20 Opportunities: 20 referrals, the co-sell ones in two steps; edits then flow both ways', async () => {
+    pc.reset();
+    sf.reset({ keepSchema: true });
+    const account = await rest('POST', '/sobjects/Account', { Name: 'Litware', BillingCountry: 'Germany' });
+    const contact = await rest('POST', '/sobjects/Contact', { LastName: 'Buyer', Email: 'buyer@litware.example', AccountId: account.id });
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+       
+      const created = await rest('POST', '/sobjects/Opportunity', {
+        Name: `Flagged ${i}`,
+        StageName: 'Qualification',
+        CloseDate: '2027-02-28',
+        Amount: 1000 + i,
+        AccountId: account.id,
+        [OPP.syncWith]: true,
+        [OPP.solutions]: 'SOL-34104-EBB',
+        ...(i % 2 === 0 ? { [OPP.help]: 'Proof of concept or demo' } : {}),
+      });
+      ids.push(String(created.id));
+       
+      if (i % 2 === 0) await rest('POST', '/sobjects/OpportunityContactRole', { OpportunityId: created.id, ContactId: contact.id, IsPrimary: true });
+    }
+    pc.resetCounters();
+    const flagged = await run();
+    expect(flagged.exitCode, flagged.stderr).to.equal(0);
+    expect((flagged.json.result as RunResult).summary.outbound.created).to.equal(20);
+    expect(pc.counters()['POST /referrals']).to.equal(30);
+    const referralOf = (id: string): string => String(sf.records('Opportunity').find((row) => row.Id === id)?.[OPP.referralId]);
+    expect(pc.admin.getReferral(referralOf(ids[0])).customerProfile.address?.country).to.equal('DE');
+
+    // Salesforce → Partner Center: a rep changes the amount of one deal.
+    await rest('PATCH', `/sobjects/Opportunity/${ids[1]}`, { Amount: 99_000 });
+    // Partner Center → Salesforce: Microsoft changes the notes of another.
+    await clientsFor(pc).referrals.update(referralOf(ids[3]), [{ op: 'replace', path: '/details/notes', value: 'Customer wants a demo in March' }]);
+    pc.resetCounters();
+    const edits = await run();
+    expect(edits.exitCode, edits.stderr).to.equal(0);
+    expect(pc.admin.getReferral(referralOf(ids[1])).details.dealValue).to.equal(99_000);
+    expect(sf.records('Opportunity').find((row) => row.Id === ids[3])?.Description).to.equal('Customer wants a demo in March');
+    expect(pc.counters()['PATCH /referrals/{id}']).to.equal(1);
+  });
+
+  it('a same-field edit on both sides under owner "manual" (from --config) parks the record in Conflict', async () => {
+    pc.reset();
+    sf.reset({ keepSchema: true });
+    const referral = pc.admin.createIncoming('cosell');
+    pc.admin.transition(referral.id, 'accept');
+    const dir = mkdtempSync(path.join(tmpdir(), 'pcsync-e2e-owner-'));
+    const configFile = path.join(dir, 'pcsync.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        mapping: [
+          { partnerCenter: 'id', salesforce: OPP.referralId, direction: 'inbound' },
+          { partnerCenter: 'eTag', salesforce: OPP.eTag, direction: 'inbound' },
+          { partnerCenter: 'details.dealValue', salesforce: 'Amount', owner: 'manual' },
+        ],
+      })
+    );
+    expect((await run('--full', '--config', configFile)).exitCode).to.equal(0);
+    const row = sf.records('Opportunity').find((r) => r[OPP.referralId] === referral.id) as { Id: string };
+    await rest('PATCH', `/sobjects/Opportunity/${row.Id}`, { Amount: 1 });
+    await clientsFor(pc).referrals.update(referral.id, [{ op: 'replace', path: '/details/dealValue', value: 2 }]);
+    const result = await run('--config', configFile);
+    expect(result.exitCode, result.stderr).to.equal(0);
+    const after = sf.records('Opportunity').find((r) => r.Id === row.Id);
+    expect(after?.[OPP.state]).to.equal('Conflict');
+    expect(String(after?.[OPP.error])).to.include('Amount');
+    expect(after?.Amount).to.equal(1);
+    expect(pc.admin.getReferral(referral.id).details.dealValue).to.equal(2);
+    const events = sf.records('Partner_Center_Sync_Event__c').filter((event) => event.Action__c === 'Conflict');
+    expect(events.length).to.be.greaterThan(0);
+  });
+
+  it('a terminal-state referral is never patched', async () => {
+    pc.reset();
+    sf.reset({ keepSchema: true });
+    const referral = pc.admin.createIncoming('cosell');
+    pc.admin.transition(referral.id, 'accept');
+    pc.admin.transition(referral.id, 'win');
+    expect((await run('--full')).exitCode).to.equal(0);
+    const row = sf.records('Opportunity').find((r) => r[OPP.referralId] === referral.id) as { Id: string; StageName: string };
+    expect(row.StageName).to.equal('Closed Won');
+    await rest('PATCH', `/sobjects/Opportunity/${row.Id}`, { Amount: 5 });
+    pc.resetCounters();
+    const result = await run();
+    expect(result.exitCode, result.stderr).to.equal(0);
+    expect((result.json.result as RunResult).summary.outbound.skipped).to.equal(1);
+    expect(pc.counters()['PATCH /referrals/{id}'] ?? 0).to.equal(0);
   });
 });

@@ -202,9 +202,10 @@ describe('sync engine against both emulators', function () {
     expect(coSell.customerProfile.team?.[0]?.email).to.equal('buyer@litware.example');
     // A rerun creates nothing more.
     pc.resetCounters();
-    const again = await sync({ direction: 'outbound', full: true });
+    const again = await sync({ full: true });
     expect(again.summary.outbound.created).to.equal(0);
     expect(pc.counters()['POST /referrals'] ?? 0).to.equal(0);
+    expect(pc.counters()['PATCH /referrals/{id}'] ?? 0, JSON.stringify(again.records.filter((r) => r.outcome !== 'unchanged'))).to.equal(0);
   });
 
   for (const [owner, winner] of [
