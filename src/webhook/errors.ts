@@ -10,6 +10,7 @@ export const REJECTION_STATUS = {
   'unsupported-algorithm': 400,
   'certificate-url-not-allowed': 401,
   'certificate-unavailable': 503,
+  'shutting-down': 503,
   'certificate-invalid': 401,
   'certificate-untrusted': 401,
   'certificate-expired': 401,

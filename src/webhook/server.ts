@@ -113,7 +113,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     if (closing) {
       refuse(
         res,
-        new WebhookRejection('certificate-unavailable', 'The receiver is shutting down; try again later.', {
+        new WebhookRejection('shutting-down', 'The receiver is shutting down; try again later.', {
           retryAfterSeconds: 30,
         }),
         fields,

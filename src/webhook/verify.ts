@@ -128,7 +128,9 @@ async function verifyPrepared(unverified: UnverifiedDelivery, p: Prepared): Prom
     throw new WebhookRejection('body-too-large', `The body is larger than ${p.maxBodyBytes} bytes.`);
   }
 
-  const signatureHeader = header(unverified.headers, 'authorization') ?? header(unverified.headers, 'x-ms-signature');
+  // `x-ms-signature` when the registration asked for it (SignatureTokenToMsSignatureHeader): then `Authorization`
+  // may belong to something else (a proxy), so the dedicated header wins.
+  const signatureHeader = header(unverified.headers, 'x-ms-signature') ?? header(unverified.headers, 'authorization');
   const certificateUrlHeader = header(unverified.headers, 'x-ms-certificate-url');
   const algorithm = header(unverified.headers, 'x-ms-signature-algorithm');
   const missing = [

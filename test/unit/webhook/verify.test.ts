@@ -135,6 +135,18 @@ describe('webhook verifyDelivery', function () {
     expect(delivery.knownEvent).to.equal(true);
   });
 
+  it('prefers x-ms-signature when Authorization carries something else (a proxy’s credential)', async () => {
+    const headers = signedHeaders(body, pki.leaf.keyPem);
+    const delivery = await verifyDelivery(
+      {
+        headers: { ...headers, 'x-ms-signature': headers.Authorization, Authorization: 'Basic cHJveHk6cHJveHk=' },
+        rawBody: Buffer.from(body),
+      },
+      options
+    );
+    expect(delivery.knownEvent).to.equal(true);
+  });
+
   it('checks the body size before anything else', async () => {
     await expectRejected({}, Buffer.alloc(2048, 32), 'body-too-large', 413, { maxBodyBytes: 1024 });
     expect(host.calls).to.have.length(0);
