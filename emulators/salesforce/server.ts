@@ -210,6 +210,18 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     const route = routes.find((r) => r.method === method && r.pattern.test(url.pathname));
     if (!route)
       return { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+    // Only synchronous record and query resources run inside a composite transaction.
+    if (route.upload || /^\/services\/data\/v[\d.]+\/(jobs|metadata)\//.test(url.pathname)) {
+      return {
+        status: 400,
+        body: [
+          {
+            errorCode: 'INVALID_BATCH_REQUEST',
+            message: `${method} ${url.pathname} is not supported in a composite request`,
+          },
+        ],
+      };
+    }
     const m = route.pattern.exec(url.pathname) as RegExpExecArray;
     const ctx: RequestContext = {
       method,
