@@ -111,6 +111,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     metrics.received++;
     const fields = { remote: req.socket.remoteAddress };
     if (closing) {
+      req.resume();
       refuse(
         res,
         new WebhookRejection('shutting-down', 'The receiver is shutting down; try again later.', {
@@ -137,7 +138,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
         fields,
         { Connection: 'close' }
       );
-      req.destroy();
+      res.once('finish', () => req.destroy());
       return;
     }
     const body = await readBody(req, verify.maxBodyBytes);
