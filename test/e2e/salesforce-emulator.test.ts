@@ -3,7 +3,7 @@
  * login, Metadata REST deploy of this project's force-app, data create/query round trip, INVALID_FIELD,
  * a 200-record collection upsert twice, a 5,000-row Bulk API 2.0 upsert with invalid rows, and exact counters.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@jsforce/jsforce-node';
 import { expect } from 'chai';
@@ -16,23 +16,51 @@ type DeployResult = {
   files: Array<{ fullName: string; type: string; state: string; filePath?: string }>;
 };
 
+/** The project's .forceignore as matchers (gitignore-style globs, enough for the patterns it uses). */
+function forceignore(): RegExp[] {
+  let text = '';
+  try {
+    text = readFileSync(path.join(repoRoot, '.forceignore'), 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('!'))
+    .map((glob) => {
+      const anchored = glob.includes('/') && !glob.startsWith('**/');
+      const body = glob
+        .replace(/\/$/, '/**')
+        .split(/(\*\*\/|\*\*|\*|\?)/)
+        .map((part) =>
+          part === '**/'
+            ? '(?:.*/)?'
+            : part === '**'
+              ? '.*'
+              : part === '*'
+                ? '[^/]*'
+                : part === '?'
+                  ? '[^/]'
+                  : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        )
+        .join('');
+      return new RegExp(anchored ? `^${body}(?:/.*)?$` : `(?:^|/)${body}(?:/.*)?$`);
+    });
+}
+
 /** Every file `sf project deploy start --source-dir force-app` deploys: force-app minus what .forceignore keeps out. */
 function localSourceFiles(): string[] {
-  const ignored = (relative: string): boolean =>
-    relative.split('/').some((part) => ['__tests__', 'profiles', 'settings'].includes(part)) ||
-    relative.startsWith('force-app/test/') ||
-    /(^|\/)(jsconfig\.json|\.eslintrc\.json|tsconfig\.json)$/.test(relative) ||
-    relative.endsWith('.ts');
+  const ignore = forceignore();
   const found: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir)) {
       if (entry.startsWith('.')) continue;
       const full = path.join(dir, entry);
+      const relative = path.relative(repoRoot, full).split(path.sep).join('/');
+      if (ignore.some((pattern) => pattern.test(relative))) continue;
       if (statSync(full).isDirectory()) walk(full);
-      else {
-        const relative = path.relative(repoRoot, full).split(path.sep).join('/');
-        if (!ignored(relative)) found.push(relative);
-      }
+      else found.push(relative);
     }
   };
   walk(path.join(repoRoot, 'force-app'));
