@@ -36,11 +36,8 @@ async function keyPem(key: webcrypto.CryptoKey): Promise<string> {
 async function generate(): Promise<Material> {
   const notBefore = new Date(Date.now() - 60 * 60 * 1000);
   const notAfter = new Date(Date.now() + 365 * 24 * 60 * 60 * 1000);
-  const [caKeys, serverKeys, signingKeys] = (await Promise.all([
-    webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']),
-    webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']),
-    webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']),
-  ])) as KeyPair[];
+  const keyPair = (): Promise<KeyPair> => webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
+  const [caKeys, serverKeys, signingKeys] = await Promise.all([keyPair(), keyPair(), keyPair()]);
 
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01',

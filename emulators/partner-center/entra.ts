@@ -45,10 +45,11 @@ export class Entra {
     this.users.set(options.user.oid, options.user);
   }
 
-  public reset(): void {
+  public reset(tokens = true): void {
+    this.deviceCodes.clear();
+    if (!tokens) return;
     this.accessTokens.clear();
     this.refreshTokens.clear();
-    this.deviceCodes.clear();
   }
 
   /** A refresh token for the seeded Referrals Admin user (the emulator prints it for headless runs). */

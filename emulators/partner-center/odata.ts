@@ -222,7 +222,7 @@ export function evaluate(node: FilterNode, item: unknown, scope: Record<string, 
       return !evaluate(node.expr, item, scope);
     case 'any': {
       const collection = resolve(item, node.path, scope);
-      return Array.isArray(collection) && collection.some((element) => evaluate(node.expr, item, { ...scope, [node.variable]: element }));
+      return Array.isArray(collection) && (collection as unknown[]).some((element: unknown) => evaluate(node.expr, item, { ...scope, [node.variable]: element }));
     }
     case 'cmp':
       return compare(resolve(item, node.path, scope), node.op, node.value, node.isDate);

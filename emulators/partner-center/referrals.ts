@@ -121,7 +121,7 @@ export class ReferralStore {
     // As in Microsoft's sample, the partner's own outgoing referral comes back accepted; the connected referral for
     // Microsoft waits for Microsoft (New/Pending) until Microsoft accepts it.
     const status: ReferralStatus = input.status === 'Closed' ? 'Closed' : msftTarget ? 'New' : 'Active';
-    const substatus: ReferralSubstatus = input.status === 'Closed' ? input.substatus! : msftTarget ? 'Pending' : 'Accepted';
+    const substatus: ReferralSubstatus = input.status === 'Closed' ? input.substatus : msftTarget ? 'Pending' : 'Accepted';
     const referral = this.insert({
       ...input,
       id: randomUUID(),
@@ -135,7 +135,7 @@ export class ReferralStore {
       updatedDateTime: now,
       ...(status === 'Active' ? { acceptedDateTime: now } : {}),
       ...(status === 'Closed' ? { closedDateTime: now } : {}),
-    } as Referral);
+    });
     if (requestId) this.byRequestId.set(requestId, referral.id);
     this.onChange(msftTarget ? 'related-referral-created' : 'referral-created', referral);
     return referral;
@@ -222,7 +222,7 @@ export class ReferralStore {
       details: {},
       ...referral,
       eTag: '',
-    } as Referral);
+    });
   }
 
   /** PATCH /referrals/{id} by the partner. */
@@ -308,7 +308,7 @@ export class ReferralStore {
     }
     if (!(REFERRAL_TYPES as readonly unknown[]).includes(body.type)) throw new HttpError(400, `The type "${String(body.type)}" is not valid; use Shared or Independent.`);
     if (body.qualification !== undefined && !(REFERRAL_QUALIFICATIONS as readonly unknown[]).includes(body.qualification)) {
-      throw new HttpError(400, `The qualification "${String(body.qualification)}" is not valid.`);
+      throw new HttpError(400, `The qualification "${JSON.stringify(body.qualification)}" is not valid.`);
     }
     for (const field of ['customerProfile', 'consent', 'details']) {
       if (!isObject(body[field])) throw new HttpError(400, `The ${field} field must be an object.`);
@@ -317,7 +317,7 @@ export class ReferralStore {
     const country = isObject(address) ? address.country : undefined;
     if (country === undefined || country === null || country === '') throw new HttpError(400, 'customerProfile.address.country is required (ISO 3166 two-letter code).');
     if (typeof country !== 'string' || !ISO_COUNTRIES.has(country)) {
-      throw new HttpError(400, `customerProfile.address.country "${String(country)}" is not an ISO 3166 two-letter country code.`);
+      throw new HttpError(400, `customerProfile.address.country ${JSON.stringify(country)} is not an ISO 3166 two-letter country code.`);
     }
     if (body.status !== undefined || body.substatus !== undefined) {
       const status = body.status as ReferralStatus;
@@ -369,7 +369,7 @@ function validateDetails(body: Record<string, unknown>): void {
     throw new HttpError(400, 'details.dealValue must be a non-negative number.');
   }
   if (details.currency !== undefined && (typeof details.currency !== 'string' || !/^[A-Z]{3}$/.test(details.currency))) {
-    throw new HttpError(400, `details.currency "${String(details.currency)}" is not an ISO 4217 code.`);
+    throw new HttpError(400, `details.currency ${JSON.stringify(details.currency)} is not an ISO 4217 code.`);
   }
   if (details.closingDateTime !== undefined && (typeof details.closingDateTime !== 'string' || Number.isNaN(Date.parse(details.closingDateTime)))) {
     throw new HttpError(400, 'details.closingDateTime must be a UTC date-time.');

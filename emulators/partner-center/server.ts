@@ -74,8 +74,11 @@ export type PartnerCenterEmulator = {
   /** Every API request seen (method, endpoint, MS-RequestId, MS-CorrelationId, status). */
   requests(): RequestRecord[];
   setFaults(faults: Partial<Faults> & { faultRate?: number }): void;
-  /** Everything back to the start state (the printed refresh token stays valid). */
-  reset(): void;
+  /**
+   * Data back to the start state: referrals, webhook registrations and deliveries, counters, faults, pending device
+   * codes. Issued tokens stay valid unless `auth: true` (then only the printed refresh token survives).
+   */
+  reset(options?: { auth?: boolean }): void;
   admin: EmulatorAdmin;
   close(): Promise<void>;
 };
@@ -258,7 +261,7 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
       Object.assign(body, text ? (parseJson(text) as Record<string, unknown>) : {});
     }
     let m: RegExpExecArray | null;
-    if (route === 'POST /referrals') sendJson(res, 200, admin.createIncoming(body.kind === 'lead' ? 'lead' : 'cosell', (body.referral ?? {}) as Partial<Referral>));
+    if (route === 'POST /referrals') sendJson(res, 200, admin.createIncoming(body.kind === 'lead' ? 'lead' : 'cosell', (body.referral ?? {})));
     else if (route === 'POST /referrals/seed') {
       admin.seedReferrals(Number(body.count ?? 0), body.kind === 'lead' ? 'lead' : 'cosell');
       sendJson(res, 200, { count: store.size });
@@ -276,10 +279,10 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
       emulator.resetCounters();
       sendJson(res, 200, {});
     } else if (route === 'POST /faults') {
-      emulator.setFaults(body as Partial<Faults> & { faultRate?: number });
+      emulator.setFaults(body);
       sendJson(res, 200, { ...faults });
     } else if (route === 'POST /reset') {
-      emulator.reset();
+      emulator.reset({ auth: body.auth === true });
       sendJson(res, 200, {});
     } else if (route === 'GET /deliveries') sendJson(res, 200, admin.deliveries().map(({ body: b, ...d }) => ({ ...d, body: b })));
     else if (route === 'GET /offline-queue') sendJson(res, 200, admin.offlineQueue());
@@ -374,11 +377,11 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
       faults = { ...faults, ...(next.faultRate === undefined ? {} : splitRate(next.faultRate)), ...stripUndefined(next) };
       delete (faults as Partial<Faults> & { faultRate?: number }).faultRate;
     },
-    reset: () => {
+    reset: (resetOptions = {}) => {
       store.clear();
       webhooks.reset();
-      entra.reset();
-      entra.restoreRefreshToken(refreshToken);
+      entra.reset(resetOptions.auth === true);
+      if (resetOptions.auth) entra.restoreRefreshToken(refreshToken);
       counters = {};
       requestLog = [];
       random = prng(options.randomSeed ?? 1);

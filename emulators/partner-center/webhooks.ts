@@ -149,7 +149,7 @@ export class WebhookService {
   public async idle(timeoutMs = 10_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (this.deliveries.some((d) => d.state === 'pending') && Date.now() < until) {
-      // eslint-disable-next-line no-await-in-loop
+       
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -219,11 +219,11 @@ function validateRegistration(body: unknown): Omit<Registration, 'SubscriberId'>
   if (!Array.isArray(b.WebhookEvents) || b.WebhookEvents.length === 0 || !b.WebhookEvents.every((e) => typeof e === 'string')) {
     throw new HttpError(400, 'WebhookEvents must be a non-empty list of event names.');
   }
-  const unknown = (b.WebhookEvents as string[]).filter((e) => !SUPPORTED_EVENTS.includes(e));
+  const unknown = (b.WebhookEvents).filter((e) => !SUPPORTED_EVENTS.includes(e));
   if (unknown.length) throw new HttpError(400, `Unsupported webhook events: ${unknown.join(', ')}.`);
   return {
     WebhookUrl: b.WebhookUrl,
-    WebhookEvents: [...new Set(b.WebhookEvents as string[])],
+    WebhookEvents: [...new Set(b.WebhookEvents)],
     ...(typeof b.SignatureTokenToMsSignatureHeader === 'boolean' ? { SignatureTokenToMsSignatureHeader: b.SignatureTokenToMsSignatureHeader } : {}),
   };
 }

@@ -58,7 +58,7 @@ export class PartnerCenterClient {
     params.set('$top', String(Math.min(100, query.top ?? this.pageSize)));
     let url: string | undefined = `${this.base}?${params.toString().replace(/\+/g, '%20')}`;
     while (url) {
-      // eslint-disable-next-line no-await-in-loop -- pages are sequential by nature
+       
       const page: HttpResponse<ReferralPage> = await this.fetchJson<ReferralPage>(url);
       yield page.body;
       url = page.body['@odata.nextLink'];

@@ -53,8 +53,9 @@ export function clientsFor(emulator: PartnerCenterEmulator, extra: Partial<HttpO
   const sleeps: number[] = [];
   const options: HttpOptions = {
     tokens,
-    sleep: async (ms) => {
+    sleep: (ms) => {
       sleeps.push(ms);
+      return Promise.resolve();
     },
     ...extra,
   };
@@ -79,5 +80,5 @@ export function newReferralBody(overrides: Record<string, unknown> = {}): import
     team: [{ firstName: 'John', lastName: 'Doe', email: 'john.doe@partner.example' }],
     target: [{ type: 'SolutionProfile', id: 'SOL-34104-EBB' }],
     ...overrides,
-  } as import('../../../src/partner-center/index.js').NewReferral;
+  };
 }
