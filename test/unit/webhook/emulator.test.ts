@@ -49,7 +49,7 @@ describe('webhook receiver with the Partner Center emulator', function () {
     const until = Date.now() + timeoutMs;
     while (!predicate()) {
       if (Date.now() > until) throw new Error('timed out');
-       
+
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   };
