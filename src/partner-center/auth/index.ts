@@ -11,3 +11,4 @@ export {
   type TokenProviderOptions,
 } from './token-provider.js';
 export { AUTH_FILE, TokenStore, type StoredSignIn, type TokenStoreOptions } from './token-store.js';
+export { signInStatus, type SignInStatus } from './status.js';

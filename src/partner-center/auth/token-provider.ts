@@ -57,6 +57,7 @@ export class PartnerCenterTokenProvider implements TokenSource {
   private readonly tokens = new Map<Audience, CachedToken>();
   private readonly pending = new Map<Audience, Promise<CachedToken>>();
   private credentials?: Promise<Credentials>;
+  private account?: { username: string; name?: string };
   private readonly store: TokenStore;
   private readonly now: () => number;
 
@@ -86,6 +87,11 @@ export class PartnerCenterTokenProvider implements TokenSource {
     return rest;
   }
 
+  /** The signed-in user as the last redemption reported it. */
+  public signedInAccount(): { username: string; name?: string } | undefined {
+    return this.account;
+  }
+
   private resolve(): Promise<Credentials> {
     this.credentials ??= resolveCredentials(this.options.settings, this.options.env ?? process.env, this.store);
     return this.credentials;
@@ -106,6 +112,7 @@ export class PartnerCenterTokenProvider implements TokenSource {
       throw toAuthError(error);
     }
     if (!result?.accessToken) throw new SignInRequiredError('expired');
+    if (result.account) this.account = { username: result.account.username, ...(result.account.name ? { name: result.account.name } : {}) };
     const rotated = refreshTokenFromCache(app.getTokenCache().serialize());
     if (rotated && rotated !== credentials.refreshToken) {
       credentials.refreshToken = rotated;
