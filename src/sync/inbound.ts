@@ -171,7 +171,7 @@ function plan(ctx: SyncContext, referral: Referral, row: OpportunityRow | undefi
   // Only what both sides now agree on moves into the snapshot: a conflict, or a change still owed to Partner Center
   // (the outbound pass sends it), keeps its old base.
   const keep = { snapshot, keys: new Set(pairing.decisions.filter((d) => d.action === 'conflict' || d.action === 'toPartnerCenter').map((d) => d.key)) };
-  const nextSnapshot = agreedSnapshot(ctx.rules, referral, rowAfter, keep, { [STAGE_KEY]: { pc: status, sf: rowAfter.StageName ?? null } });
+  const nextSnapshot = agreedSnapshot(ctx.rules, referral, rowAfter, keep, { [STAGE_KEY]: { pc: status, sf: rowAfter.StageName ?? null } }, !row);
   const outcome: RecordOutcome = {
     direction: 'inbound',
     outcome: row ? 'updated' : 'created',

@@ -121,7 +121,10 @@ function salesforceSideChanged(ctx: SyncContext, row: OpportunityRow): boolean {
   const snapshot = parseSnapshot(row[OPP.snapshot] as string | undefined);
   if (!snapshot) return true;
   if (!sameValue(row.StageName, snapshot.fields[STAGE_KEY]?.sf)) return true;
-  return ctx.rules.some((rule) => rule.direction !== 'inbound' && !sameValue(rowValue(row, rule.salesforce), snapshot.fields[ruleKey(rule)]?.sf));
+  // A record's Id never changes: it goes out (as externalReferenceId) with the next real change, never on its own.
+  return ctx.rules.some(
+    (rule) => rule.direction !== 'inbound' && rule.salesforce !== 'Id' && !sameValue(rowValue(row, rule.salesforce), snapshot.fields[ruleKey(rule)]?.sf)
+  );
 }
 
 function refused(ctx: SyncContext, row: OpportunityRow, message: string, at: string): Settled {

@@ -110,12 +110,15 @@ export function agreedSnapshot(
   referral: Referral,
   row: OpportunityRow,
   keep: { snapshot: Snapshot | undefined; keys: ReadonlySet<string> },
-  extra: Record<string, { pc: unknown; sf: unknown }> = {}
+  extra: Record<string, { pc: unknown; sf: unknown }> = {},
+  /** For an Opportunity just created from the referral: its Account was matched or made from the same customer. */
+  relationshipsFromReferral = false
 ): Snapshot {
   const fields: Snapshot['fields'] = {};
   for (const field of mergeFields(rules, referral, row)) {
     const kept = keep.keys.has(field.key) ? keep.snapshot?.fields[field.key] : undefined;
-    fields[field.key] = kept ?? { pc: field.pc ?? null, sf: field.sf ?? null };
+    const sf = relationshipsFromReferral && field.rule.salesforce.includes('.') ? field.pcAsSf : field.sf;
+    fields[field.key] = kept ?? { pc: field.pc ?? null, sf: sf ?? null };
   }
   return { v: 1, fields: { ...fields, ...extra } };
 }

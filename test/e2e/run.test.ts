@@ -69,6 +69,8 @@ describe('e2e: sf pcsync run', function () {
     // The minimum: 5 pages of 100 referrals; 3 collections of ≤ 200 Opportunities.
     expect(pc.counters()['GET /referrals']).to.equal(5);
     expect(sf.counters()['PATCH /composite/sobjects/{type}/{field}']).to.equal(3);
+    // The outbound pass that follows needs no per-referral read: the snapshots already agree.
+    expect(pc.counters()['GET /referrals/{id}'] ?? 0).to.equal(0);
     expect(JSON.stringify(first.json) + first.stderr).not.to.match(TOKEN);
 
     sf.resetCounters();
