@@ -14,7 +14,12 @@ x509.cryptoProvider.set(webcrypto as never);
 
 type KeyPair = webcrypto.CryptoKeyPair;
 
-const ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
+const ALG = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+};
 
 export type EmulatorPki = {
   dir: string;
@@ -52,7 +57,12 @@ async function generate(): Promise<Material> {
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey as never),
     ],
   });
-  const issue = async (serialNumber: string, subject: string, keys: KeyPair, extensions: x509.Extension[]): Promise<x509.X509Certificate> =>
+  const issue = async (
+    serialNumber: string,
+    subject: string,
+    keys: KeyPair,
+    extensions: x509.Extension[]
+  ): Promise<x509.X509Certificate> =>
     x509.X509CertificateGenerator.create({
       serialNumber,
       subject,
@@ -77,9 +87,12 @@ async function generate(): Promise<Material> {
       { type: 'dns', value: 'localhost' },
     ]),
   ]);
-  const signing = await issue('03', 'CN=pcnotifications-dispatch.microsoft.com, O=Microsoft Corporation, L=Redmond, ST=WA, C=US', signingKeys, [
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-  ]);
+  const signing = await issue(
+    '03',
+    'CN=pcnotifications-dispatch.microsoft.com, O=Microsoft Corporation, L=Redmond, ST=WA, C=US',
+    signingKeys,
+    [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)]
+  );
   return {
     caCertPem: ca.toString('pem'),
     serverCertPem: server.toString('pem'),

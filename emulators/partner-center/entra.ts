@@ -14,7 +14,15 @@ export type EmulatorUser = { oid: string; username: string; name: string };
 
 type AccessToken = { audience: EmulatorAudience; oid: string; tenantId: string; expiresAt: number };
 type RefreshToken = { oid: string; clientId: string; tenantId: string; expiresAt: number; revoked: boolean };
-type DeviceCode = { userCode: string; deviceCode: string; clientId: string; scope: string; expiresAt: number; state: 'pending' | 'approved' | 'declined'; oid?: string };
+type DeviceCode = {
+  userCode: string;
+  deviceCode: string;
+  clientId: string;
+  scope: string;
+  expiresAt: number;
+  state: 'pending' | 'approved' | 'declined';
+  oid?: string;
+};
 
 export type EntraOptions = {
   tenantId: string;
@@ -55,13 +63,25 @@ export class Entra {
   /** A refresh token for the seeded Referrals Admin user (the emulator prints it for headless runs). */
   public issueRefreshToken(oid = this.options.user.oid): string {
     const rt = token('rt');
-    this.refreshTokens.set(rt, { oid, clientId: this.options.clientId, tenantId: this.options.tenantId, expiresAt: Date.now() + this.refreshTokenTtlSec * 1000, revoked: false });
+    this.refreshTokens.set(rt, {
+      oid,
+      clientId: this.options.clientId,
+      tenantId: this.options.tenantId,
+      expiresAt: Date.now() + this.refreshTokenTtlSec * 1000,
+      revoked: false,
+    });
     return rt;
   }
 
   /** Makes a previously issued refresh token valid again after a reset (the one printed at start). */
   public restoreRefreshToken(rt: string, oid = this.options.user.oid): void {
-    this.refreshTokens.set(rt, { oid, clientId: this.options.clientId, tenantId: this.options.tenantId, expiresAt: Date.now() + this.refreshTokenTtlSec * 1000, revoked: false });
+    this.refreshTokens.set(rt, {
+      oid,
+      clientId: this.options.clientId,
+      tenantId: this.options.tenantId,
+      expiresAt: Date.now() + this.refreshTokenTtlSec * 1000,
+      revoked: false,
+    });
   }
 
   /** Revokes every refresh token (of one user, or of everyone), as "revoke sessions" in Entra does. */
@@ -84,7 +104,9 @@ export class Entra {
   }
 
   public pendingDeviceCodes(): Array<{ userCode: string; state: string }> {
-    return [...this.deviceCodes.values()].filter((d) => d.state === 'pending' && d.expiresAt > Date.now()).map((d) => ({ userCode: d.userCode, state: d.state }));
+    return [...this.deviceCodes.values()]
+      .filter((d) => d.state === 'pending' && d.expiresAt > Date.now())
+      .map((d) => ({ userCode: d.userCode, state: d.state }));
   }
 
   /** The user's browser step: approve (sign in as the seeded admin) or decline a user code. */
@@ -97,13 +119,20 @@ export class Entra {
   }
 
   /** Checks a bearer token for one API audience; returns an error message or the token's tenant. */
-  public checkAccess(authorization: string | undefined, audience: EmulatorAudience): { ok: true; tenantId: string } | { ok: false; message: string } {
+  public checkAccess(
+    authorization: string | undefined,
+    audience: EmulatorAudience
+  ): { ok: true; tenantId: string } | { ok: false; message: string } {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) return { ok: false, message: 'Authorization header with a Bearer token is required.' };
     const entry = this.accessTokens.get(match[1]);
     if (!entry) return { ok: false, message: 'The access token is not valid.' };
     if (entry.expiresAt <= Date.now()) return { ok: false, message: 'The access token has expired.' };
-    if (entry.audience !== audience) return { ok: false, message: `The access token was issued for a different audience; this API requires ${audience}.` };
+    if (entry.audience !== audience)
+      return {
+        ok: false,
+        message: `The access token was issued for a different audience; this API requires ${audience}.`,
+      };
     return { ok: true, tenantId: entry.tenantId };
   }
 
@@ -130,8 +159,17 @@ export class Entra {
   }
 
   /** Handles `/{tenant}/...`; returns false when the path is not an Entra path. */
-  public handle(req: IncomingMessage, res: ServerResponse, path: string, form: URLSearchParams, origin: string): boolean {
-    const m = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/devicecode|oauth2\/v2\.0\/token|discovery\/v2\.0\/keys)$/.exec(path);
+  public handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    form: URLSearchParams,
+    origin: string
+  ): boolean {
+    const m =
+      /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/devicecode|oauth2\/v2\.0\/token|discovery\/v2\.0\/keys)$/.exec(
+        path
+      );
     if (!m) return false;
     const [, tenant, endpoint] = m;
     if (tenant !== this.options.tenantId && tenant !== 'organizations' && tenant !== 'common') {
@@ -140,7 +178,8 @@ export class Entra {
     }
     if (endpoint.endsWith('openid-configuration')) sendJson(res, 200, this.openIdConfiguration(origin, tenant));
     else if (endpoint.endsWith('keys')) sendJson(res, 200, { keys: [] });
-    else if (req.method !== 'POST') this.oauthError(res, 405, 'invalid_request', 900561, 'The endpoint only accepts POST requests.');
+    else if (req.method !== 'POST')
+      this.oauthError(res, 405, 'invalid_request', 900561, 'The endpoint only accepts POST requests.');
     else if (endpoint.endsWith('devicecode')) this.deviceCode(res, form, origin);
     else this.token(res, form, origin);
     return true;
@@ -148,7 +187,13 @@ export class Entra {
 
   private clientOk(res: ServerResponse, form: URLSearchParams): boolean {
     if (form.get('client_id') !== this.options.clientId) {
-      this.oauthError(res, 400, 'unauthorized_client', 700016, `Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory.`);
+      this.oauthError(
+        res,
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${form.get('client_id') ?? ''}' was not found in the directory.`
+      );
       return false;
     }
     const secret = form.get('client_secret');
@@ -162,7 +207,14 @@ export class Entra {
   private deviceCode(res: ServerResponse, form: URLSearchParams, origin: string): void {
     if (!this.clientOk(res, form)) return;
     const userCode = randomBytes(4).toString('hex').toUpperCase();
-    const entry: DeviceCode = { userCode, deviceCode: token('dc'), clientId: form.get('client_id')!, scope: form.get('scope') ?? '', expiresAt: Date.now() + 900_000, state: 'pending' };
+    const entry: DeviceCode = {
+      userCode,
+      deviceCode: token('dc'),
+      clientId: form.get('client_id')!,
+      scope: form.get('scope') ?? '',
+      expiresAt: Date.now() + 900_000,
+      state: 'pending',
+    };
     this.deviceCodes.set(entry.deviceCode, entry);
     const verificationUri = `${origin}/devicelogin`;
     sendJson(res, 200, {
@@ -178,28 +230,66 @@ export class Entra {
   private token(res: ServerResponse, form: URLSearchParams, origin: string): void {
     if (!this.clientOk(res, form)) return;
     const grant = form.get('grant_type');
-    const audience = AUDIENCES.find((a) => (form.get('scope') ?? '').split(/\s+/).some((s) => s === `${a}/.default` || s.startsWith(`${a}/`)));
+    const audience = AUDIENCES.find((a) =>
+      (form.get('scope') ?? '').split(/\s+/).some((s) => s === `${a}/.default` || s.startsWith(`${a}/`))
+    );
     if (!audience) {
-      this.oauthError(res, 400, 'invalid_scope', 70011, `The provided scope '${form.get('scope') ?? ''}' is not valid for this emulator.`);
+      this.oauthError(
+        res,
+        400,
+        'invalid_scope',
+        70011,
+        `The provided scope '${form.get('scope') ?? ''}' is not valid for this emulator.`
+      );
       return;
     }
     let oid: string;
     if (grant === 'device_code' || grant === 'urn:ietf:params:oauth:grant-type:device_code') {
       const entry = this.deviceCodes.get(form.get('device_code') ?? '');
       if (!entry) return this.oauthError(res, 400, 'invalid_grant', 70000, 'The provided device code is not valid.');
-      if (entry.expiresAt <= Date.now()) return this.oauthError(res, 400, 'expired_token', 70020, 'The device code has expired.');
-      if (entry.state === 'pending') return this.oauthError(res, 400, 'authorization_pending', 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.');
-      if (entry.state === 'declined') return this.oauthError(res, 400, 'authorization_declined', 70019, 'The end user declined the authorization request.');
+      if (entry.expiresAt <= Date.now())
+        return this.oauthError(res, 400, 'expired_token', 70020, 'The device code has expired.');
+      if (entry.state === 'pending')
+        return this.oauthError(
+          res,
+          400,
+          'authorization_pending',
+          70016,
+          'OAuth 2.0 device flow error. Authorization is pending. Continue polling.'
+        );
+      if (entry.state === 'declined')
+        return this.oauthError(
+          res,
+          400,
+          'authorization_declined',
+          70019,
+          'The end user declined the authorization request.'
+        );
       this.deviceCodes.delete(entry.deviceCode);
       oid = entry.oid!;
     } else if (grant === 'refresh_token') {
       const rt = this.refreshTokens.get(form.get('refresh_token') ?? '');
-      if (!rt || rt.revoked) return this.oauthError(res, 400, 'invalid_grant', 50173, 'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.');
-      if (rt.expiresAt <= Date.now()) return this.oauthError(res, 400, 'invalid_grant', 700082, 'The refresh token has expired due to inactivity.');
-      if (rt.clientId !== form.get('client_id')) return this.oauthError(res, 400, 'invalid_grant', 70000, 'The refresh token was issued to a different client.');
+      if (!rt || rt.revoked)
+        return this.oauthError(
+          res,
+          400,
+          'invalid_grant',
+          50173,
+          'The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password.'
+        );
+      if (rt.expiresAt <= Date.now())
+        return this.oauthError(res, 400, 'invalid_grant', 700082, 'The refresh token has expired due to inactivity.');
+      if (rt.clientId !== form.get('client_id'))
+        return this.oauthError(res, 400, 'invalid_grant', 70000, 'The refresh token was issued to a different client.');
       oid = rt.oid;
     } else {
-      return this.oauthError(res, 400, 'unsupported_grant_type', 70003, `The grant type '${grant ?? ''}' is not supported.`);
+      return this.oauthError(
+        res,
+        400,
+        'unsupported_grant_type',
+        70003,
+        `The grant type '${grant ?? ''}' is not supported.`
+      );
     }
     sendJson(res, 200, this.tokenResponse(oid, audience, origin), { 'Cache-Control': 'no-store' });
   }
@@ -208,7 +298,12 @@ export class Entra {
     const user = this.users.get(oid)!;
     const { tenantId, clientId } = this.options;
     const accessToken = token('at');
-    this.accessTokens.set(accessToken, { audience, oid, tenantId, expiresAt: Date.now() + this.accessTokenTtlSec * 1000 });
+    this.accessTokens.set(accessToken, {
+      audience,
+      oid,
+      tenantId,
+      expiresAt: Date.now() + this.accessTokenTtlSec * 1000,
+    });
     const now = Math.floor(Date.now() / 1000);
     const idToken = `${b64url({ typ: 'JWT', alg: 'none' })}.${b64url({
       aud: clientId,

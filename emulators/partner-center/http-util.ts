@@ -14,17 +14,31 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export class HttpError extends Error {
-  public constructor(public readonly status: number, message: string, public readonly headers: Record<string, string> = {}) {
+  public constructor(
+    public readonly status: number,
+    message: string,
+    public readonly headers: Record<string, string> = {}
+  ) {
     super(message);
   }
 }
 
 /** Partner Center's error body shape (as in its 429 sample): `{ statusCode, message }`. */
-export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {}
+): void {
   sendJson(res, status, { statusCode: status, message }, headers);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+): void {
   const payload = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
     ...(payload ? { 'Content-Type': 'application/json; charset=utf-8' } : {}),

@@ -13,7 +13,12 @@ export type FilterNode =
   | { kind: 'not'; expr: FilterNode }
   | { kind: 'any'; path: string[]; variable: string; expr: FilterNode };
 
-type Token = { t: 'punc'; v: '(' | ')' | ':' } | { t: 'str'; v: string } | { t: 'num'; v: number } | { t: 'date'; v: string } | { t: 'word'; v: string };
+type Token =
+  | { t: 'punc'; v: '(' | ')' | ':' }
+  | { t: 'str'; v: string }
+  | { t: 'num'; v: number }
+  | { t: 'date'; v: string }
+  | { t: 'word'; v: string };
 
 const OPS = new Set(['eq', 'ne', 'gt', 'lt', 'ge', 'le']);
 
@@ -115,7 +120,8 @@ export function parseFilter(input: string): FilterNode {
     if (!tok) throw bad('expected a value');
     if (tok.t === 'str' || tok.t === 'num') return { value: tok.v, isDate: false };
     if (tok.t === 'date') return { value: tok.v, isDate: true };
-    if (tok.t === 'word' && ['true', 'false', 'null'].includes(tok.v)) return { value: tok.v === 'null' ? null : tok.v === 'true', isDate: false };
+    if (tok.t === 'word' && ['true', 'false', 'null'].includes(tok.v))
+      return { value: tok.v === 'null' ? null : tok.v === 'true', isDate: false };
     throw bad('expected a value');
   };
 
@@ -222,7 +228,12 @@ export function evaluate(node: FilterNode, item: unknown, scope: Record<string, 
       return !evaluate(node.expr, item, scope);
     case 'any': {
       const collection = resolve(item, node.path, scope);
-      return Array.isArray(collection) && (collection as unknown[]).some((element: unknown) => evaluate(node.expr, item, { ...scope, [node.variable]: element }));
+      return (
+        Array.isArray(collection) &&
+        (collection as unknown[]).some((element: unknown) =>
+          evaluate(node.expr, item, { ...scope, [node.variable]: element })
+        )
+      );
     }
     case 'cmp':
       return compare(resolve(item, node.path, scope), node.op, node.value, node.isDate);
@@ -234,8 +245,10 @@ export type OrderBy = Array<{ field: (typeof ORDERABLE)[number]; desc: boolean }
 export function parseOrderBy(input: string): OrderBy {
   return input.split(',').map((part) => {
     const [field, direction, ...rest] = part.trim().split(/\s+/);
-    if (!(ORDERABLE as readonly string[]).includes(field)) throw bad(`$orderby supports ${ORDERABLE.join(', ')}; got "${field}"`);
-    if (rest.length || (direction && !['asc', 'desc'].includes(direction.toLowerCase()))) throw bad(`bad $orderby "${part.trim()}"`);
+    if (!(ORDERABLE as readonly string[]).includes(field))
+      throw bad(`$orderby supports ${ORDERABLE.join(', ')}; got "${field}"`);
+    if (rest.length || (direction && !['asc', 'desc'].includes(direction.toLowerCase())))
+      throw bad(`bad $orderby "${part.trim()}"`);
     return { field: field as (typeof ORDERABLE)[number], desc: direction?.toLowerCase() === 'desc' };
   });
 }

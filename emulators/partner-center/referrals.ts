@@ -21,9 +21,22 @@ import { evaluate, parseFilter, parseOrderBy, sortBy, type OrderBy } from './oda
 
 export const MAX_TOP = 100;
 export const EXPIRY_DAYS = 14;
-const READ_ONLY = ['id', 'eTag', 'createdDateTime', 'updatedDateTime', 'acceptedDateTime', 'closedDateTime', 'organizationId', 'organizationName', 'direction', 'links', 'expirationDateTime'];
+const READ_ONLY = [
+  'id',
+  'eTag',
+  'createdDateTime',
+  'updatedDateTime',
+  'acceptedDateTime',
+  'closedDateTime',
+  'organizationId',
+  'organizationName',
+  'direction',
+  'links',
+  'expirationDateTime',
+];
 
-export type ReferralEventName = 'referral-created' | 'referral-updated' | 'related-referral-created' | 'related-referral-updated';
+export type ReferralEventName =
+  'referral-created' | 'referral-updated' | 'related-referral-created' | 'related-referral-updated';
 export type ChangeListener = (event: ReferralEventName, referral: Referral) => void;
 
 export type Organization = { id: string; name: string };
@@ -51,9 +64,15 @@ export function isMicrosoftTarget(referral: Pick<Referral, 'target'>): boolean {
   return (referral.target ?? []).some((t) => t.id === 'msft');
 }
 
-export function checkTransition(from: { status: ReferralStatus; substatus: ReferralSubstatus }, to: { status: ReferralStatus; substatus: ReferralSubstatus }): void {
+export function checkTransition(
+  from: { status: ReferralStatus; substatus: ReferralSubstatus },
+  to: { status: ReferralStatus; substatus: ReferralSubstatus }
+): void {
   if (TERMINAL_SUBSTATUSES.includes(from.substatus)) {
-    throw new HttpError(400, `The referral is ${from.status}/${from.substatus}; no action is permitted after a referral reaches a terminal state (Won, Lost, Declined, Expired).`);
+    throw new HttpError(
+      400,
+      `The referral is ${from.status}/${from.substatus}; no action is permitted after a referral reaches a terminal state (Won, Lost, Declined, Expired).`
+    );
   }
   const rule = STATUS_TRANSITIONS[from.status as keyof typeof STATUS_TRANSITIONS];
   if (!rule || !rule.to.includes(to.status)) {
@@ -61,7 +80,10 @@ export function checkTransition(from: { status: ReferralStatus; substatus: Refer
   }
   const target = STATUS_TRANSITIONS[to.status as keyof typeof STATUS_TRANSITIONS];
   if (!target?.substatus.includes(to.substatus)) {
-    throw new HttpError(400, `Substatus ${to.substatus} is not allowed with status ${to.status}; allowed: ${(target?.substatus ?? []).join(', ')}.`);
+    throw new HttpError(
+      400,
+      `Substatus ${to.substatus} is not allowed with status ${to.status}; allowed: ${(target?.substatus ?? []).join(', ')}.`
+    );
   }
 }
 
@@ -112,16 +134,23 @@ export class ReferralStore {
     const input = this.validateNew(body);
     const msftTarget = isMicrosoftTarget(input);
     if (input.engagementId && ![...this.referrals.values()].some((r) => r.engagementId === input.engagementId)) {
-      throw new HttpError(400, `No engagement ${String(input.engagementId)} exists; create the Shared referral first and use its engagementId.`);
+      throw new HttpError(
+        400,
+        `No engagement ${String(input.engagementId)} exists; create the Shared referral first and use its engagementId.`
+      );
     }
     if (msftTarget && (!input.engagementId || input.type !== 'Shared')) {
-      throw new HttpError(400, 'A referral for Microsoft (target msft) must be Shared and carry the engagementId of the partner\'s Shared referral.');
+      throw new HttpError(
+        400,
+        "A referral for Microsoft (target msft) must be Shared and carry the engagementId of the partner's Shared referral."
+      );
     }
     const now = this.timestamp();
     // As in Microsoft's sample, the partner's own outgoing referral comes back accepted; the connected referral for
     // Microsoft waits for Microsoft (New/Pending) until Microsoft accepts it.
     const status: ReferralStatus = input.status === 'Closed' ? 'Closed' : msftTarget ? 'New' : 'Active';
-    const substatus: ReferralSubstatus = input.status === 'Closed' ? input.substatus : msftTarget ? 'Pending' : 'Accepted';
+    const substatus: ReferralSubstatus =
+      input.status === 'Closed' ? input.substatus : msftTarget ? 'Pending' : 'Accepted';
     const referral = this.insert({
       ...input,
       id: randomUUID(),
@@ -164,11 +193,18 @@ export class ReferralStore {
         name: `Fabrikam ${n}`,
         address: { addressLine1: '1 Main St', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' },
         size: '51to500employees',
-        team: [{ firstName: 'Ada', lastName: `Customer${n}`, email: `ada${n}@fabrikam.example`, phoneNumber: '5550100' }],
+        team: [
+          { firstName: 'Ada', lastName: `Customer${n}`, email: `ada${n}@fabrikam.example`, phoneNumber: '5550100' },
+        ],
         ids: [],
       },
       consent: { consentToContact: true, consentToToShareInfoWithOthers: true },
-      details: { notes: 'From Microsoft', dealValue: 10000 + n, currency: 'USD', closingDateTime: new Date(Date.parse(now) + 90 * 86400000).toISOString() },
+      details: {
+        notes: 'From Microsoft',
+        dealValue: 10000 + n,
+        currency: 'USD',
+        closingDateTime: new Date(Date.parse(now) + 90 * 86400000).toISOString(),
+      },
       team: [{ firstName: 'Mo', lastName: 'Seller', email: 'mo.seller@microsoft.example' }],
       inviteContext: {
         notes: kind === 'lead' ? 'A customer asked for a partner.' : 'Microsoft invites you to co-sell.',
@@ -230,14 +266,22 @@ export class ReferralStore {
     const current = this.referrals.get(id);
     if (!current) throw new HttpError(404, `Referral ${id} was not found.`);
     if (ifMatch !== undefined && ifMatch !== '*' && stripETagQuotes(ifMatch) !== stripETagQuotes(current.eTag)) {
-      throw new HttpError(412, 'A precondition provided in the request (such as an if-match header) doesn\'t match the resource\'s current state.');
+      throw new HttpError(
+        412,
+        "A precondition provided in the request (such as an if-match header) doesn't match the resource's current state."
+      );
     }
-    if (!Array.isArray(body) || body.length === 0) throw new HttpError(400, 'The request body must be a non-empty JSON Patch array.');
+    if (!Array.isArray(body) || body.length === 0)
+      throw new HttpError(400, 'The request body must be a non-empty JSON Patch array.');
     const next = clone(current) as unknown as Record<string, unknown>;
     for (const raw of body as unknown[]) {
       if (!isObject(raw)) throw new HttpError(400, 'Each JSON Patch operation must be an object.');
       const { op, path, value } = raw;
-      if (op !== 'add' && op !== 'replace') throw new HttpError(400, `The operation "${String(op)}" is not supported; the API only supports the replace and add operations.`);
+      if (op !== 'add' && op !== 'replace')
+        throw new HttpError(
+          400,
+          `The operation "${String(op)}" is not supported; the API only supports the replace and add operations.`
+        );
       if (typeof path !== 'string' || !(PATCHABLE_PATHS as readonly string[]).includes(path)) {
         throw new HttpError(400, `The path "${String(path)}" cannot be updated.`);
       }
@@ -245,16 +289,25 @@ export class ReferralStore {
     }
     const status = next.status as ReferralStatus;
     const substatus = next.substatus as ReferralSubstatus;
-    if (status !== current.status || substatus !== current.substatus || TERMINAL_SUBSTATUSES.includes(current.substatus)) {
+    if (
+      status !== current.status ||
+      substatus !== current.substatus ||
+      TERMINAL_SUBSTATUSES.includes(current.substatus)
+    ) {
       checkTransition(current, { status, substatus });
-      if (substatus === 'Expired') throw new HttpError(400, 'Expired is set by Partner Center when a referral is not answered in time.');
+      if (substatus === 'Expired')
+        throw new HttpError(400, 'Expired is set by Partner Center when a referral is not answered in time.');
     }
     validateDetails(next);
     return this.commit(current, next as unknown as Stored);
   }
 
   /** Microsoft's side of the transition table (admin endpoint). */
-  public transition(id: string, action: 'accept' | 'win' | 'lose' | 'decline' | 'expire', statusReason?: string): Referral {
+  public transition(
+    id: string,
+    action: 'accept' | 'win' | 'lose' | 'decline' | 'expire',
+    statusReason?: string
+  ): Referral {
     const current = this.referrals.get(id);
     if (!current) throw new HttpError(404, `Referral ${id} was not found.`);
     const to: Record<typeof action, { status: ReferralStatus; substatus: ReferralSubstatus }> = {
@@ -272,22 +325,28 @@ export class ReferralStore {
   public list(query: ListQuery): ReferralPage {
     const allowed = new Set(['$filter', '$orderby', '$top', '$skiptoken', '$count', '$skip']);
     for (const key of Object.keys(query)) {
-      if (key.startsWith('$') && !allowed.has(key)) throw new HttpError(400, `The query option ${key} is not supported.`);
+      if (key.startsWith('$') && !allowed.has(key))
+        throw new HttpError(400, `The query option ${key} is not supported.`);
     }
     let token: SkipToken;
     if (query.$skiptoken) {
       token = decodeSkipToken(query.$skiptoken);
     } else {
       const top = query.$top === undefined ? MAX_TOP : Number(query.$top);
-      if (!Number.isInteger(top) || top < 1) throw new HttpError(400, `$top must be a positive integer; got "${query.$top}".`);
+      if (!Number.isInteger(top) || top < 1)
+        throw new HttpError(400, `$top must be a positive integer; got "${query.$top}".`);
       const skip = query.$skip === undefined ? 0 : Number(query.$skip);
-      if (!Number.isInteger(skip) || skip < 0) throw new HttpError(400, `$skip must be a non-negative integer; got "${query.$skip}".`);
+      if (!Number.isInteger(skip) || skip < 0)
+        throw new HttpError(400, `$skip must be a non-negative integer; got "${query.$skip}".`);
       token = { o: skip, f: query.$filter, ob: query.$orderby, t: Math.min(MAX_TOP, top) };
     }
     const filter = token.f ? parseFilter(token.f) : undefined;
     const order: OrderBy = token.ob ? parseOrderBy(token.ob) : [{ field: 'createdDateTime', desc: false }];
     const all = [...this.referrals.values()].filter((r) => !filter || evaluate(filter, r));
-    const sorted = sortBy(all as unknown as Array<Record<string, unknown> & { id: string }>, order) as unknown as Stored[];
+    const sorted = sortBy(
+      all as unknown as Array<Record<string, unknown> & { id: string }>,
+      order
+    ) as unknown as Stored[];
     const page = sorted.slice(token.o, token.o + token.t);
     const result: ReferralPage = {
       '@odata.context': `${this.links.origin()}/v1.0/$metadata#Referrals`,
@@ -296,7 +355,8 @@ export class ReferralStore {
     };
     if (token.o + token.t < sorted.length) {
       // Like Microsoft's sample, the nextLink does not repeat the /engagements path: clients must treat it as opaque.
-      result['@odata.nextLink'] = `${this.links.origin()}/v1.0/referrals?$skiptoken=${encodeSkipToken({ ...token, o: token.o + token.t })}`;
+      result['@odata.nextLink'] =
+        `${this.links.origin()}/v1.0/referrals?$skiptoken=${encodeSkipToken({ ...token, o: token.o + token.t })}`;
     }
     return result;
   }
@@ -304,10 +364,15 @@ export class ReferralStore {
   private validateNew(body: unknown): Referral {
     if (!isObject(body)) throw new HttpError(400, 'The request body must be a referral object.');
     for (const field of ['type', 'customerProfile', 'consent', 'details']) {
-      if (body[field] === undefined || body[field] === null) throw new HttpError(400, `The ${field} field is required.`);
+      if (body[field] === undefined || body[field] === null)
+        throw new HttpError(400, `The ${field} field is required.`);
     }
-    if (!(REFERRAL_TYPES as readonly unknown[]).includes(body.type)) throw new HttpError(400, `The type "${String(body.type)}" is not valid; use Shared or Independent.`);
-    if (body.qualification !== undefined && !(REFERRAL_QUALIFICATIONS as readonly unknown[]).includes(body.qualification)) {
+    if (!(REFERRAL_TYPES as readonly unknown[]).includes(body.type))
+      throw new HttpError(400, `The type "${String(body.type)}" is not valid; use Shared or Independent.`);
+    if (
+      body.qualification !== undefined &&
+      !(REFERRAL_QUALIFICATIONS as readonly unknown[]).includes(body.qualification)
+    ) {
       throw new HttpError(400, `The qualification "${JSON.stringify(body.qualification)}" is not valid.`);
     }
     for (const field of ['customerProfile', 'consent', 'details']) {
@@ -315,15 +380,23 @@ export class ReferralStore {
     }
     const address = (body.customerProfile as Record<string, unknown>).address;
     const country = isObject(address) ? address.country : undefined;
-    if (country === undefined || country === null || country === '') throw new HttpError(400, 'customerProfile.address.country is required (ISO 3166 two-letter code).');
+    if (country === undefined || country === null || country === '')
+      throw new HttpError(400, 'customerProfile.address.country is required (ISO 3166 two-letter code).');
     if (typeof country !== 'string' || !ISO_COUNTRIES.has(country)) {
-      throw new HttpError(400, `customerProfile.address.country ${JSON.stringify(country)} is not an ISO 3166 two-letter country code.`);
+      throw new HttpError(
+        400,
+        `customerProfile.address.country ${JSON.stringify(country)} is not an ISO 3166 two-letter country code.`
+      );
     }
     if (body.status !== undefined || body.substatus !== undefined) {
       const status = body.status as ReferralStatus;
       const substatus = body.substatus as ReferralSubstatus;
       const rule = STATUS_TRANSITIONS[status as keyof typeof STATUS_TRANSITIONS];
-      if (!rule?.substatus.includes(substatus)) throw new HttpError(400, `Status ${String(status)} with substatus ${String(substatus)} is not a valid combination.`);
+      if (!rule?.substatus.includes(substatus))
+        throw new HttpError(
+          400,
+          `Status ${String(status)} with substatus ${String(substatus)} is not a valid combination.`
+        );
     }
     validateDetails(body);
     const input = clone(body);
@@ -365,13 +438,22 @@ export class ReferralStore {
 function validateDetails(body: Record<string, unknown>): void {
   const details = body.details as Record<string, unknown> | undefined;
   if (!details) return;
-  if (details.dealValue !== undefined && (typeof details.dealValue !== 'number' || !Number.isFinite(details.dealValue) || details.dealValue < 0)) {
+  if (
+    details.dealValue !== undefined &&
+    (typeof details.dealValue !== 'number' || !Number.isFinite(details.dealValue) || details.dealValue < 0)
+  ) {
     throw new HttpError(400, 'details.dealValue must be a non-negative number.');
   }
-  if (details.currency !== undefined && (typeof details.currency !== 'string' || !/^[A-Z]{3}$/.test(details.currency))) {
+  if (
+    details.currency !== undefined &&
+    (typeof details.currency !== 'string' || !/^[A-Z]{3}$/.test(details.currency))
+  ) {
     throw new HttpError(400, `details.currency ${JSON.stringify(details.currency)} is not an ISO 4217 code.`);
   }
-  if (details.closingDateTime !== undefined && (typeof details.closingDateTime !== 'string' || Number.isNaN(Date.parse(details.closingDateTime)))) {
+  if (
+    details.closingDateTime !== undefined &&
+    (typeof details.closingDateTime !== 'string' || Number.isNaN(Date.parse(details.closingDateTime)))
+  ) {
     throw new HttpError(400, 'details.closingDateTime must be a UTC date-time.');
   }
 }
@@ -390,7 +472,13 @@ function applyOperation(target: Record<string, unknown>, op: 'add' | 'replace', 
   }
   const last = keys[keys.length - 1];
   let coerced = value;
-  if (path === '/details/dealValue' && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) coerced = Number(value);
+  if (
+    path === '/details/dealValue' &&
+    typeof value === 'string' &&
+    value.trim() !== '' &&
+    Number.isFinite(Number(value))
+  )
+    coerced = Number(value);
   if (append) {
     if (op !== 'add') throw new HttpError(400, `"${path}" needs the add operation.`);
     const list = parent[last] ?? [];
@@ -399,7 +487,10 @@ function applyOperation(target: Record<string, unknown>, op: 'add' | 'replace', 
     parent[last] = [...(list as unknown[]), coerced];
     return;
   }
-  if ((path === '/team' || path === '/customerProfile/team' || path === '/details/requirements/solutions') && !Array.isArray(coerced)) {
+  if (
+    (path === '/team' || path === '/customerProfile/team' || path === '/details/requirements/solutions') &&
+    !Array.isArray(coerced)
+  ) {
     throw new HttpError(400, `The value for "${path}" must be a list.`);
   }
   parent[last] = coerced;

@@ -15,7 +15,11 @@ import { WebhookService, type Delivery, type Registration } from './webhooks.js'
 
 export const DEFAULT_TENANT_ID = '4d3c2b1a-0f9e-4d8c-b7a6-123456789abc';
 export const DEFAULT_CLIENT_ID = '0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
-export const DEFAULT_USER = { oid: '6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d', username: 'referrals.admin@contoso-partner.example', name: 'Referrals Admin' };
+export const DEFAULT_USER = {
+  oid: '6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d',
+  username: 'referrals.admin@contoso-partner.example',
+  name: 'Referrals Admin',
+};
 export const PARTNER_ORG = { id: 'b1e2f3a4-5c6d-4e7f-8a9b-0c1d2e3f4a5b', name: 'Contoso Partner' };
 
 export type Faults = {
@@ -49,7 +53,14 @@ export type PartnerCenterEmulatorOptions = {
   validationEventsPerMinute?: number;
 };
 
-export type RequestRecord = { method: string; endpoint: string; path: string; requestId?: string; correlationId?: string; status: number };
+export type RequestRecord = {
+  method: string;
+  endpoint: string;
+  path: string;
+  requestId?: string;
+  correlationId?: string;
+  status: number;
+};
 
 export type TransitionAction = 'accept' | 'win' | 'lose' | 'decline' | 'expire';
 
@@ -115,7 +126,9 @@ function loadSeed(seed: string | SeedData | undefined): SeedData {
   return Array.isArray(data) ? { referrals: data } : data;
 }
 
-export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorOptions = {}): Promise<PartnerCenterEmulator> {
+export async function startPartnerCenterEmulator(
+  options: PartnerCenterEmulatorOptions = {}
+): Promise<PartnerCenterEmulator> {
   const pki = await createPki();
   const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
@@ -186,12 +199,18 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
     const roll = random();
     if (roll < faults.rate429) {
-      sendError(res, 429, `Rate limit is exceeded. Try again in ${faults.retryAfterSeconds} seconds.`, { 'Retry-After': String(faults.retryAfterSeconds) });
+      sendError(res, 429, `Rate limit is exceeded. Try again in ${faults.retryAfterSeconds} seconds.`, {
+        'Retry-After': String(faults.retryAfterSeconds),
+      });
       return true;
     }
     if (roll < faults.rate429 + faults.rate5xx) {
       const status = roll < faults.rate429 + faults.rate5xx / 2 ? 500 : 503;
-      sendError(res, status, 'The partner API service or one of its dependencies failed to fulfill the request. Callers may retry this.');
+      sendError(
+        res,
+        status,
+        'The partner API service or one of its dependencies failed to fulfill the request. Callers may retry this.'
+      );
       return true;
     }
     return false;
@@ -199,11 +218,20 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
 
   const authorize = (req: IncomingMessage, audience: EmulatorAudience): string => {
     const check = entra.checkAccess(header(req, 'authorization'), audience);
-    if (!check.ok) throw new HttpError(401, check.message, { 'WWW-Authenticate': `Bearer realm="${audience}", error="invalid_token"` });
+    if (!check.ok)
+      throw new HttpError(401, check.message, {
+        'WWW-Authenticate': `Bearer realm="${audience}", error="invalid_token"`,
+      });
     return check.tenantId;
   };
 
-  const referralsApi = async (req: IncomingMessage, res: ServerResponse, path: string, query: Record<string, string>, endpoint: (e: string) => void): Promise<boolean> => {
+  const referralsApi = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: Record<string, string>,
+    endpoint: (e: string) => void
+  ): Promise<boolean> => {
     const list = path === '/v1.0/engagements/referrals' || path === '/v1.0/engagements/referrals/';
     const nextLink = path === '/v1.0/referrals';
     const one = /^\/v1\.0\/engagements\/referrals\/([^/]+)$/.exec(path);
@@ -221,10 +249,12 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
       sendJson(res, 200, store.get(decodeURIComponent(one[1])));
     } else if (one && req.method === 'PATCH') {
       const contentType = header(req, 'content-type') ?? '';
-      if (!/application\/(json|json-patch\+json)/.test(contentType)) throw new HttpError(415, 'Content-Type must be application/json.');
+      if (!/application\/(json|json-patch\+json)/.test(contentType))
+        throw new HttpError(415, 'Content-Type must be application/json.');
       const body = parseJson(await readBody(req));
       const updated = store.patch(decodeURIComponent(one[1]), body, header(req, 'if-match'));
-      if (/return=representation/i.test(header(req, 'prefer') ?? '')) sendJson(res, 200, updated, { ETag: updated.eTag });
+      if (/return=representation/i.test(header(req, 'prefer') ?? ''))
+        sendJson(res, 200, updated, { ETag: updated.eTag });
       else sendJson(res, 204, undefined, { ETag: updated.eTag });
     } else if (one && req.method === 'PUT') {
       throw new HttpError(405, 'PUT is obsolete in this emulator; use PATCH with JSON Patch.');
@@ -234,7 +264,12 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
     return true;
   };
 
-  const webhooksApi = async (req: IncomingMessage, res: ServerResponse, path: string, endpoint: (e: string) => void): Promise<boolean> => {
+  const webhooksApi = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    endpoint: (e: string) => void
+  ): Promise<boolean> => {
     const m = /^\/webhooks\/v1\/registration(\/events|\/validationEvents(?:\/([^/]+))?)?\/?$/.exec(path);
     if (!m) return false;
     const sub = m[1] === '/events' ? '/events' : m[2] ? '/validationEvents/{id}' : m[1] ? '/validationEvents' : '';
@@ -247,7 +282,8 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
     else if (route === 'POST ') sendJson(res, 200, webhooks.register(tenant, parseJson(await readBody(req)), false));
     else if (route === 'PUT ') sendJson(res, 200, webhooks.register(tenant, parseJson(await readBody(req)), true));
     else if (route === 'POST /validationEvents') sendJson(res, 200, webhooks.sendValidationEvent(tenant, origin));
-    else if (route === 'GET /validationEvents/{id}') sendJson(res, 200, webhooks.validationStatus(tenant, decodeURIComponent(m[2])));
+    else if (route === 'GET /validationEvents/{id}')
+      sendJson(res, 200, webhooks.validationStatus(tenant, decodeURIComponent(m[2])));
     else throw new HttpError(405, 'Method Not Allowed');
     return true;
   };
@@ -261,18 +297,33 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
       Object.assign(body, text ? (parseJson(text) as Record<string, unknown>) : {});
     }
     let m: RegExpExecArray | null;
-    if (route === 'POST /referrals') sendJson(res, 200, admin.createIncoming(body.kind === 'lead' ? 'lead' : 'cosell', (body.referral ?? {})));
+    if (route === 'POST /referrals')
+      sendJson(res, 200, admin.createIncoming(body.kind === 'lead' ? 'lead' : 'cosell', body.referral ?? {}));
     else if (route === 'POST /referrals/seed') {
       admin.seedReferrals(Number(body.count ?? 0), body.kind === 'lead' ? 'lead' : 'cosell');
       sendJson(res, 200, { count: store.size });
     } else if ((m = /^POST \/referrals\/([^/]+)\/(accept|win|lose|decline|expire)$/.exec(route))) {
-      sendJson(res, 200, admin.transition(decodeURIComponent(m[1]), m[2] as TransitionAction, typeof body.statusReason === 'string' ? body.statusReason : undefined));
+      sendJson(
+        res,
+        200,
+        admin.transition(
+          decodeURIComponent(m[1]),
+          m[2] as TransitionAction,
+          typeof body.statusReason === 'string' ? body.statusReason : undefined
+        )
+      );
     } else if (route === 'GET /device-codes') sendJson(res, 200, admin.pendingDeviceCodes());
     else if ((m = /^POST \/device-codes\/([^/]+)\/(approve|decline)$/.exec(route))) {
-      const ok = m[2] === 'approve' ? admin.approveDeviceCode(decodeURIComponent(m[1])) : admin.declineDeviceCode(decodeURIComponent(m[1]));
+      const ok =
+        m[2] === 'approve'
+          ? admin.approveDeviceCode(decodeURIComponent(m[1]))
+          : admin.declineDeviceCode(decodeURIComponent(m[1]));
       if (!ok) throw new HttpError(404, 'No pending device code with that user code.');
       sendJson(res, 200, { userCode: m[1], state: m[2] === 'approve' ? 'approved' : 'declined' });
-    } else if (route === 'POST /refresh-tokens/revoke') sendJson(res, 200, { revoked: admin.revokeRefreshTokens(typeof body.username === 'string' ? body.username : undefined) });
+    } else if (route === 'POST /refresh-tokens/revoke')
+      sendJson(res, 200, {
+        revoked: admin.revokeRefreshTokens(typeof body.username === 'string' ? body.username : undefined),
+      });
     else if (route === 'POST /refresh-tokens/expire') sendJson(res, 200, { expired: admin.expireRefreshTokens() });
     else if (route === 'GET /counters') sendJson(res, 200, { ...counters });
     else if (route === 'POST /counters/reset') {
@@ -284,7 +335,12 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
     } else if (route === 'POST /reset') {
       emulator.reset({ auth: body.auth === true });
       sendJson(res, 200, {});
-    } else if (route === 'GET /deliveries') sendJson(res, 200, admin.deliveries().map(({ body: b, ...d }) => ({ ...d, body: b })));
+    } else if (route === 'GET /deliveries')
+      sendJson(
+        res,
+        200,
+        admin.deliveries().map(({ body: b, ...d }) => ({ ...d, body: b }))
+      );
     else if (route === 'GET /offline-queue') sendJson(res, 200, admin.offlineQueue());
     else if (route === 'GET /requests') sendJson(res, 200, requestLog);
     else throw new HttpError(404, 'Not Found');
@@ -302,23 +358,33 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
     try {
       if (path.startsWith('/certs/')) {
         record(`GET ${path}`);
-        if (path === '/certs/pcnotifications-dispatch.microsoft.com.cer') res.writeHead(200, { 'Content-Type': 'application/pkix-cert' }).end(pki.signingCertDer);
-        else if (path === '/certs/pcnotifications-dispatch.microsoft.com.pem') res.writeHead(200, { 'Content-Type': 'application/x-pem-file' }).end(pki.signingCertPem);
-        else if (path === '/certs/root.pem') res.writeHead(200, { 'Content-Type': 'application/x-pem-file' }).end(pki.caCertPem);
+        if (path === '/certs/pcnotifications-dispatch.microsoft.com.cer')
+          res.writeHead(200, { 'Content-Type': 'application/pkix-cert' }).end(pki.signingCertDer);
+        else if (path === '/certs/pcnotifications-dispatch.microsoft.com.pem')
+          res.writeHead(200, { 'Content-Type': 'application/x-pem-file' }).end(pki.signingCertPem);
+        else if (path === '/certs/root.pem')
+          res.writeHead(200, { 'Content-Type': 'application/x-pem-file' }).end(pki.caCertPem);
         else throw new HttpError(404, 'Not Found');
         return;
       }
       if (path === '/devicelogin') {
         record('GET /devicelogin');
-        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Partner Center emulator: approve a user code with POST /admin/device-codes/{code}/approve.\n');
+        res
+          .writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' })
+          .end('Partner Center emulator: approve a user code with POST /admin/device-codes/{code}/approve.\n');
         return;
       }
       if (await adminApi(req, res, path)) return;
       if (await referralsApi(req, res, path, query, record)) return;
       if (await webhooksApi(req, res, path, record)) return;
-      const entraMatch = /^\/[^/]+\/(oauth2\/v2\.0\/(devicecode|token)|v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)$/.exec(path);
+      const entraMatch =
+        /^\/[^/]+\/(oauth2\/v2\.0\/(devicecode|token)|v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)$/.exec(
+          path
+        );
       if (entraMatch) {
-        record(`${req.method ?? ''} /${entraMatch[2] ?? (entraMatch[1].startsWith('v2.0') ? 'openid-configuration' : 'keys')}`);
+        record(
+          `${req.method ?? ''} /${entraMatch[2] ?? (entraMatch[1].startsWith('v2.0') ? 'openid-configuration' : 'keys')}`
+        );
         const form = req.method === 'POST' ? new URLSearchParams(await readBody(req)) : new URLSearchParams();
         entra.handle(req, res, path, form, origin);
         return;
@@ -331,7 +397,14 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
     } finally {
       if (!path.startsWith('/admin/')) {
         count(endpoint);
-        requestLog.push({ method: req.method ?? '', endpoint, path, requestId: header(req, 'ms-requestid'), correlationId: header(req, 'ms-correlationid'), status: res.statusCode });
+        requestLog.push({
+          method: req.method ?? '',
+          endpoint,
+          path,
+          requestId: header(req, 'ms-requestid'),
+          correlationId: header(req, 'ms-correlationid'),
+          status: res.statusCode,
+        });
         if (requestLog.length > 100_000) requestLog = requestLog.slice(-50_000);
       }
     }
@@ -374,7 +447,11 @@ export async function startPartnerCenterEmulator(options: PartnerCenterEmulatorO
     },
     requests: () => [...requestLog],
     setFaults: (next) => {
-      faults = { ...faults, ...(next.faultRate === undefined ? {} : splitRate(next.faultRate)), ...stripUndefined(next) };
+      faults = {
+        ...faults,
+        ...(next.faultRate === undefined ? {} : splitRate(next.faultRate)),
+        ...stripUndefined(next),
+      };
       delete (faults as Partial<Faults> & { faultRate?: number }).faultRate;
     },
     reset: (resetOptions = {}) => {

@@ -19,9 +19,19 @@ export const SUPPORTED_EVENTS = [
 
 export const MAX_ATTEMPTS = 10;
 
-export type Registration = { SubscriberId: string; WebhookUrl: string; WebhookEvents: string[]; SignatureTokenToMsSignatureHeader?: boolean };
+export type Registration = {
+  SubscriberId: string;
+  WebhookUrl: string;
+  WebhookEvents: string[];
+  SignatureTokenToMsSignatureHeader?: boolean;
+};
 
-export type DeliveryResult = { responseCode: string; responseMessage: string; systemError: boolean; dateTimeUtc: string };
+export type DeliveryResult = {
+  responseCode: string;
+  responseMessage: string;
+  systemError: boolean;
+  dateTimeUtc: string;
+};
 
 export type Delivery = {
   id: string;
@@ -43,7 +53,18 @@ export type WebhookOptions = {
   validationEventsPerMinute?: number;
 };
 
-const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'NoContent', 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 500: 'InternalServerError', 503: 'ServiceUnavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  204: 'NoContent',
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  500: 'InternalServerError',
+  503: 'ServiceUnavailable',
+};
 
 export class WebhookService {
   public retryDelayMs: number;
@@ -88,8 +109,13 @@ export class WebhookService {
   public register(tenantId: string, body: unknown, replace: boolean): Registration {
     const input = validateRegistration(body);
     const existing = this.registrations.get(tenantId);
-    if (!replace && existing) throw new HttpError(409, `A webhook URL is already registered for this tenant (${existing.WebhookUrl}); update it with PUT.`);
-    if (replace && !existing) throw new HttpError(404, 'No webhook registration exists for this tenant; register first with POST.');
+    if (!replace && existing)
+      throw new HttpError(
+        409,
+        `A webhook URL is already registered for this tenant (${existing.WebhookUrl}); update it with PUT.`
+      );
+    if (replace && !existing)
+      throw new HttpError(404, 'No webhook registration exists for this tenant; register first with POST.');
     const registration: Registration = { SubscriberId: existing?.SubscriberId ?? randomUUID(), ...input };
     this.registrations.set(tenantId, registration);
     return registration;
@@ -97,23 +123,31 @@ export class WebhookService {
 
   public sendValidationEvent(tenantId: string, origin: string): { correlationId: string } {
     const registration = this.get(tenantId);
-    if (!registration.WebhookEvents.includes('test-created')) throw new HttpError(400, 'Register for the test-created event before sending a validation event.');
+    if (!registration.WebhookEvents.includes('test-created'))
+      throw new HttpError(400, 'Register for the test-created event before sending a validation event.');
     const now = Date.now();
     const recent = (this.validationSent.get(tenantId) ?? []).filter((t) => now - t < 60_000);
     if (recent.length >= this.validationEventsPerMinute) {
       const retryAfter = Math.ceil((60_000 - (now - recent[0])) / 1000);
-      throw new HttpError(429, `Rate limit is exceeded. Try again in ${retryAfter} seconds.`, { 'Retry-After': String(retryAfter) });
+      throw new HttpError(429, `Rate limit is exceeded. Try again in ${retryAfter} seconds.`, {
+        'Retry-After': String(retryAfter),
+      });
     }
     recent.push(now);
     this.validationSent.set(tenantId, recent);
     const correlationId = randomUUID();
-    this.enqueue(registration, 'test-created', {
-      EventName: 'test-created',
-      ResourceUri: `${origin}/webhooks/v1/registration/validationEvents/${correlationId}`,
-      ResourceName: 'test',
-      AuditUri: null,
-      ResourceChangeUtcDate: new Date().toISOString(),
-    }, correlationId);
+    this.enqueue(
+      registration,
+      'test-created',
+      {
+        EventName: 'test-created',
+        ResourceUri: `${origin}/webhooks/v1/registration/validationEvents/${correlationId}`,
+        ResourceName: 'test',
+        AuditUri: null,
+        ResourceChangeUtcDate: new Date().toISOString(),
+      },
+      correlationId
+    );
     return { correlationId };
   }
 
@@ -134,7 +168,13 @@ export class WebhookService {
   public notify(tenantId: string, eventName: string, resourceUri: string): void {
     const registration = this.registrations.get(tenantId);
     if (!registration?.WebhookEvents.includes(eventName)) return;
-    this.enqueue(registration, eventName, { EventName: eventName, ResourceUri: resourceUri, ResourceName: 'referral', AuditUri: null, ResourceChangeUtcDate: new Date().toISOString() });
+    this.enqueue(registration, eventName, {
+      EventName: eventName,
+      ResourceUri: resourceUri,
+      ResourceName: 'referral',
+      AuditUri: null,
+      ResourceChangeUtcDate: new Date().toISOString(),
+    });
   }
 
   public list(): Delivery[] {
@@ -149,7 +189,6 @@ export class WebhookService {
   public async idle(timeoutMs = 10_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (this.deliveries.some((d) => d.state === 'pending') && Date.now() < until) {
-       
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -158,8 +197,22 @@ export class WebhookService {
     return createSign('RSA-SHA256').update(Buffer.from(body, 'utf8')).sign(this.options.signingKeyPem, 'base64');
   }
 
-  private enqueue(registration: Registration, eventName: string, event: Record<string, unknown>, correlationId?: string): void {
-    const delivery: Delivery = { id: randomUUID(), eventName, url: registration.WebhookUrl, body: JSON.stringify(event), attempts: 0, state: 'pending', results: [], correlationId };
+  private enqueue(
+    registration: Registration,
+    eventName: string,
+    event: Record<string, unknown>,
+    correlationId?: string
+  ): void {
+    const delivery: Delivery = {
+      id: randomUUID(),
+      eventName,
+      url: registration.WebhookUrl,
+      body: JSON.stringify(event),
+      attempts: 0,
+      state: 'pending',
+      results: [],
+      correlationId,
+    };
     this.deliveries.push(delivery);
     this.attempt(delivery, registration.SignatureTokenToMsSignatureHeader === true);
   }
@@ -189,9 +242,19 @@ export class WebhookService {
       });
       const text = await response.text().catch(() => '');
       ok = response.ok;
-      result = { responseCode: STATUS_TEXT[response.status] ?? String(response.status), responseMessage: text.slice(0, 200), systemError: false, dateTimeUtc: new Date().toISOString() };
+      result = {
+        responseCode: STATUS_TEXT[response.status] ?? String(response.status),
+        responseMessage: text.slice(0, 200),
+        systemError: false,
+        dateTimeUtc: new Date().toISOString(),
+      };
     } catch (error) {
-      result = { responseCode: 'None', responseMessage: error instanceof Error ? error.message : String(error), systemError: true, dateTimeUtc: new Date().toISOString() };
+      result = {
+        responseCode: 'None',
+        responseMessage: error instanceof Error ? error.message : String(error),
+        systemError: true,
+        dateTimeUtc: new Date().toISOString(),
+      };
     }
     delivery.results.push(result);
     if (ok) {
@@ -213,17 +276,25 @@ export class WebhookService {
 }
 
 function validateRegistration(body: unknown): Omit<Registration, 'SubscriberId'> {
-  if (!body || typeof body !== 'object') throw new HttpError(400, 'The registration body must be an object with WebhookUrl and WebhookEvents.');
+  if (!body || typeof body !== 'object')
+    throw new HttpError(400, 'The registration body must be an object with WebhookUrl and WebhookEvents.');
   const b = body as Record<string, unknown>;
-  if (typeof b.WebhookUrl !== 'string' || !/^https?:\/\//.test(b.WebhookUrl)) throw new HttpError(400, 'WebhookUrl must be an absolute http(s) URL.');
-  if (!Array.isArray(b.WebhookEvents) || b.WebhookEvents.length === 0 || !b.WebhookEvents.every((e) => typeof e === 'string')) {
+  if (typeof b.WebhookUrl !== 'string' || !/^https?:\/\//.test(b.WebhookUrl))
+    throw new HttpError(400, 'WebhookUrl must be an absolute http(s) URL.');
+  if (
+    !Array.isArray(b.WebhookEvents) ||
+    b.WebhookEvents.length === 0 ||
+    !b.WebhookEvents.every((e) => typeof e === 'string')
+  ) {
     throw new HttpError(400, 'WebhookEvents must be a non-empty list of event names.');
   }
-  const unknown = (b.WebhookEvents).filter((e) => !SUPPORTED_EVENTS.includes(e));
+  const unknown = b.WebhookEvents.filter((e) => !SUPPORTED_EVENTS.includes(e));
   if (unknown.length) throw new HttpError(400, `Unsupported webhook events: ${unknown.join(', ')}.`);
   return {
     WebhookUrl: b.WebhookUrl,
     WebhookEvents: [...new Set(b.WebhookEvents)],
-    ...(typeof b.SignatureTokenToMsSignatureHeader === 'boolean' ? { SignatureTokenToMsSignatureHeader: b.SignatureTokenToMsSignatureHeader } : {}),
+    ...(typeof b.SignatureTokenToMsSignatureHeader === 'boolean'
+      ? { SignatureTokenToMsSignatureHeader: b.SignatureTokenToMsSignatureHeader }
+      : {}),
   };
 }

@@ -34,7 +34,8 @@ const patchable = new Set<string>(PATCHABLE_PATHS);
 /** Throws before any call when an operation is one Partner Center would refuse. */
 export function assertValidPatch(operations: readonly ReferralPatchOperation[]): void {
   for (const op of operations as ReadonlyArray<{ op: string; path: string }>) {
-    if ((op.op !== 'add' && op.op !== 'replace') || !patchable.has(op.path)) throw new InvalidPatchError(op.op, op.path);
+    if ((op.op !== 'add' && op.op !== 'replace') || !patchable.has(op.path))
+      throw new InvalidPatchError(op.op, op.path);
   }
 }
 
@@ -58,7 +59,6 @@ export class PartnerCenterClient {
     params.set('$top', String(Math.min(100, query.top ?? this.pageSize)));
     let url: string | undefined = `${this.base}?${params.toString().replace(/\+/g, '%20')}`;
     while (url) {
-       
       const page: HttpResponse<ReferralPage> = await this.fetchJson<ReferralPage>(url);
       yield page.body;
       url = page.body['@odata.nextLink'];
@@ -76,7 +76,12 @@ export class PartnerCenterClient {
 
   /** Creates an independent or shared referral. */
   public async create(referral: NewReferral): Promise<Referral> {
-    const response = await this.http.request<Referral>({ method: 'POST', url: this.base, audience: REFERRALS_AUDIENCE, body: referral });
+    const response = await this.http.request<Referral>({
+      method: 'POST',
+      url: this.base,
+      audience: REFERRALS_AUDIENCE,
+      body: referral,
+    });
     return response.body;
   }
 
@@ -96,7 +101,11 @@ export class PartnerCenterClient {
   }
 
   /** JSON Patch (add/replace only) with If-Match; 412 becomes ReferralConflictError. */
-  public async update(id: string, operations: ReferralPatchOperation[], options: UpdateReferralOptions = {}): Promise<Referral | undefined> {
+  public async update(
+    id: string,
+    operations: ReferralPatchOperation[],
+    options: UpdateReferralOptions = {}
+  ): Promise<Referral | undefined> {
     assertValidPatch(operations);
     const returnRepresentation = options.returnRepresentation ?? true;
     const headers: Record<string, string> = {};

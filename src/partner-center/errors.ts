@@ -7,7 +7,10 @@ const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'partner-center'
 export function redact(text: string): string {
   return text
     .replace(/(bearer|signature)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]')
-    .replace(/((?:access|refresh|id)_?token|device_code|client_secret|code)(["'=:\s]+)[A-Za-z0-9._~+/-]{8,}/gi, '$1$2[redacted]')
+    .replace(
+      /((?:access|refresh|id)_?token|device_code|client_secret|code)(["'=:\s]+)[A-Za-z0-9._~+/-]{8,}/gi,
+      '$1$2[redacted]'
+    )
     .replace(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g, '[redacted-jwt]');
 }
 
@@ -39,8 +42,20 @@ export class PartnerCenterError extends SfError {
     super(
       message ??
         (details.status === 0
-          ? messages.getMessage('error.network', [details.method, details.url, details.attempts, pcMessage, details.correlationId])
-          : messages.getMessage('error.request', [details.status, details.method, details.url, pcMessage, details.correlationId])),
+          ? messages.getMessage('error.network', [
+              details.method,
+              details.url,
+              details.attempts,
+              pcMessage,
+              details.correlationId,
+            ])
+          : messages.getMessage('error.request', [
+              details.status,
+              details.method,
+              details.url,
+              pcMessage,
+              details.correlationId,
+            ])),
       name,
       undefined,
       1
@@ -95,5 +110,8 @@ export class InvalidPatchError extends SfError {
 }
 
 export function missingSettingError(which: 'clientId' | 'tenantId'): SfError {
-  return new SfError(messages.getMessage(which === 'clientId' ? 'error.missingClientId' : 'error.missingTenantId'), 'PcsyncMissingSetting');
+  return new SfError(
+    messages.getMessage(which === 'clientId' ? 'error.missingClientId' : 'error.missingTenantId'),
+    'PcsyncMissingSetting'
+  );
 }

@@ -197,11 +197,24 @@ export class PartnerCenterHttp {
           body = text;
         }
       }
-      const info: AttemptInfo = { method: req.method, url: req.url, attempt, requestId, correlationId, status: response.status };
+      const info: AttemptInfo = {
+        method: req.method,
+        url: req.url,
+        attempt,
+        requestId,
+        correlationId,
+        status: response.status,
+      };
 
       if (response.ok) {
         this.options.onAttempt?.(info);
-        return { status: response.status, headers: response.headers, body: (text ? body : undefined) as T, correlationId, requestId };
+        return {
+          status: response.status,
+          headers: response.headers,
+          body: (text ? body : undefined) as T,
+          correlationId,
+          requestId,
+        };
       }
       if (response.status === 401 && !reauthorized && this.options.tokens.invalidate) {
         // A token the server no longer honours: fetch a new one once, then give up.
@@ -212,7 +225,8 @@ export class PartnerCenterHttp {
         continue;
       }
       if (RETRYABLE_STATUS.has(response.status) && attempt <= this.retry.maxRetries) {
-        const retryAfter = response.status === 429 ? parseRetryAfter(response.headers.get('retry-after'), this.now()) : undefined;
+        const retryAfter =
+          response.status === 429 ? parseRetryAfter(response.headers.get('retry-after'), this.now()) : undefined;
         const delayMs = retryAfter !== undefined ? this.backoff(attempt, retryAfter, saw429) : this.backoff(attempt);
         if (response.status === 429) saw429 = true;
         this.options.onAttempt?.({ ...info, delayMs });

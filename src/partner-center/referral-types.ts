@@ -7,11 +7,22 @@
 export const REFERRAL_STATUSES = ['None', 'New', 'Active', 'Closed'] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
-export const REFERRAL_SUBSTATUSES = ['None', 'Pending', 'Received', 'Accepted', 'Won', 'Lost', 'Declined', 'Expired'] as const;
+export const REFERRAL_SUBSTATUSES = [
+  'None',
+  'Pending',
+  'Received',
+  'Accepted',
+  'Won',
+  'Lost',
+  'Declined',
+  'Expired',
+] as const;
 export type ReferralSubstatus = (typeof REFERRAL_SUBSTATUSES)[number];
 
 /** Microsoft's status/substatus transition table (referral resources, "Status & Substatus transition states"). */
-export const STATUS_TRANSITIONS: Readonly<Record<'New' | 'Active' | 'Closed', { to: readonly ReferralStatus[]; substatus: readonly ReferralSubstatus[] }>> = {
+export const STATUS_TRANSITIONS: Readonly<
+  Record<'New' | 'Active' | 'Closed', { to: readonly ReferralStatus[]; substatus: readonly ReferralSubstatus[] }>
+> = {
   New: { to: ['New', 'Active', 'Closed'], substatus: ['Pending', 'Received'] },
   Active: { to: ['Active', 'Closed'], substatus: ['Accepted'] },
   Closed: { to: ['Closed'], substatus: ['Won', 'Lost', 'Declined', 'Expired'] },

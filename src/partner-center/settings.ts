@@ -26,7 +26,10 @@ export const DEFAULT_SETTINGS: PartnerCenterSettings = {
 };
 
 /** SPEC.md's defaults with the PCSYNC_* overrides applied (used where no pcsync config is loaded). */
-export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, base: Partial<PartnerCenterSettings> = {}): PartnerCenterSettings {
+export function settingsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  base: Partial<PartnerCenterSettings> = {}
+): PartnerCenterSettings {
   const merged = { ...DEFAULT_SETTINGS, ...base };
   return {
     ...merged,

@@ -2,7 +2,12 @@ import { PartnerCenterHttp, type HttpOptions, type HttpResponse } from './http.j
 import type { ValidationEventStatus, WebhookRegistration } from './referral-types.js';
 import { WEBHOOKS_AUDIENCE, type PartnerCenterSettings } from './settings.js';
 
-export const REFERRAL_WEBHOOK_EVENTS = ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'] as const;
+export const REFERRAL_WEBHOOK_EVENTS = [
+  'referral-created',
+  'referral-updated',
+  'related-referral-created',
+  'related-referral-updated',
+] as const;
 
 export type WebhookRegistrationInput = {
   url: string;
@@ -51,7 +56,8 @@ export class WebhookRegistrationClient {
   }
 
   public async validationStatus(correlationId: string): Promise<ValidationEventStatus> {
-    return (await this.call<ValidationEventStatus>('GET', `/validationEvents/${encodeURIComponent(correlationId)}`)).body;
+    return (await this.call<ValidationEventStatus>('GET', `/validationEvents/${encodeURIComponent(correlationId)}`))
+      .body;
   }
 
   private call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<HttpResponse<T>> {
@@ -63,6 +69,8 @@ function toBody(input: WebhookRegistrationInput): WebhookRegistration {
   return {
     WebhookUrl: input.url,
     WebhookEvents: input.events,
-    ...(input.signatureInMsSignatureHeader === undefined ? {} : { SignatureTokenToMsSignatureHeader: input.signatureInMsSignatureHeader }),
+    ...(input.signatureInMsSignatureHeader === undefined
+      ? {}
+      : { SignatureTokenToMsSignatureHeader: input.signatureInMsSignatureHeader }),
   };
 }

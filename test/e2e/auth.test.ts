@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../emulators/partner-center/server.js';
-import type { AuthLoginResult } from '../../src/commands/pcsync/auth/login.js';
 import type { AuthLogoutResult } from '../../src/commands/pcsync/auth/logout.js';
 import type { AuthShowResult } from '../../src/commands/pcsync/auth/show.js';
 import { SfSession, repoRoot, type SfResult } from '../helpers/sf-cli.js';
@@ -46,7 +45,11 @@ describe('sf pcsync auth (e2e, real sf CLI)', function () {
   });
 
   it('auth login completes a device-code sign-in and stores the refresh token encrypted', async () => {
-    const child = spawn(sfBin, ['pcsync', 'auth', 'login'], { cwd: repoRoot, env: session.environment(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(sfBin, ['pcsync', 'auth', 'login'], {
+      cwd: repoRoot,
+      env: session.environment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -57,14 +60,12 @@ describe('sf pcsync auth (e2e, real sf CLI)', function () {
     const deadline = Date.now() + 60_000;
     let userCode: string | undefined;
     while (!userCode && Date.now() < deadline) {
-      // eslint-disable-next-line no-await-in-loop
       await new Promise((resolve) => setTimeout(resolve, 200));
       userCode = emulator.admin.pendingDeviceCodes()[0]?.userCode;
     }
     expect(userCode, `no device code was requested; stderr: ${stderr}`).to.be.a('string');
     const printed = Date.now() + 20_000;
     while (!stdout.includes(userCode!) && Date.now() < printed) {
-      // eslint-disable-next-line no-await-in-loop
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(stdout).to.include(`${emulator.url}/devicelogin`);
@@ -80,7 +81,9 @@ describe('sf pcsync auth (e2e, real sf CLI)', function () {
     expect(TOKEN_SHAPE.test(stored), 'the stored refresh token is encrypted').to.equal(false);
     const parsed = JSON.parse(stored) as Record<string, string>;
     expect(parsed.username).to.equal(emulator.username);
-    expect(parsed.refreshToken).to.be.a('string').and.not.match(/^pcemu-/);
+    expect(parsed.refreshToken)
+      .to.be.a('string')
+      .and.not.match(/^pcemu-/);
   });
 
   it('auth show reports the user, the tenant and the age of the refresh token', async () => {
@@ -88,7 +91,13 @@ describe('sf pcsync auth (e2e, real sf CLI)', function () {
     expectNoToken(result);
     expect(result.exitCode, result.stderr).to.equal(0);
     const status = result.json.result!;
-    expect(status).to.include({ source: 'stored', username: emulator.username, tenantId: emulator.tenantId, clientId: emulator.clientId, verified: true });
+    expect(status).to.include({
+      source: 'stored',
+      username: emulator.username,
+      tenantId: emulator.tenantId,
+      clientId: emulator.clientId,
+      verified: true,
+    });
     expect(status.refreshTokenAgeSeconds).to.be.a('number').and.at.most(120);
 
     const human = await session.run(['pcsync', 'auth', 'show', '--offline']);
@@ -117,7 +126,12 @@ describe('sf pcsync auth (e2e, real sf CLI)', function () {
     const result = await session.runJson<AuthShowResult>(['pcsync', 'auth', 'show'], { env });
     expectNoToken(result);
     expect(result.exitCode, result.stderr).to.equal(0);
-    expect(result.json.result).to.include({ source: 'environment', username: emulator.username, tenantId: emulator.tenantId, verified: true });
+    expect(result.json.result).to.include({
+      source: 'environment',
+      username: emulator.username,
+      tenantId: emulator.tenantId,
+      verified: true,
+    });
   });
 
   it('auth logout removes the stored sign-in', async () => {

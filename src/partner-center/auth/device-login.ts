@@ -40,13 +40,19 @@ export async function signInWithDeviceCode(options: DeviceLoginOptions): Promise
       scopes: [`${REFERRALS_AUDIENCE}/.default`],
       timeout: options.timeoutSeconds,
       deviceCodeCallback: (response) =>
-        options.onPrompt({ verificationUri: response.verificationUri, userCode: response.userCode, message: response.message, expiresInSeconds: response.expiresIn }),
+        options.onPrompt({
+          verificationUri: response.verificationUri,
+          userCode: response.userCode,
+          message: response.message,
+          expiresInSeconds: response.expiresIn,
+        }),
     });
   } catch (error) {
     throw toAuthError(error);
   }
   const refreshToken = refreshTokenFromCache(app.getTokenCache().serialize());
-  if (!result?.account || !refreshToken) throw new PartnerCenterAuthError('the sign-in returned no account or refresh token');
+  if (!result?.account || !refreshToken)
+    throw new PartnerCenterAuthError('the sign-in returned no account or refresh token');
   const now = (options.now?.() ?? new Date()).toISOString();
   const signIn: StoredSignIn = {
     refreshToken,

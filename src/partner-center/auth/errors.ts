@@ -5,7 +5,9 @@ import { PartnerCenterAuthError, SignInRequiredError } from '../errors.js';
 export function needsNewSignIn(error: unknown): boolean {
   return (
     error instanceof AuthError &&
-    (error instanceof InteractionRequiredAuthError || error.errorCode === 'invalid_grant' || error.errorCode === 'no_tokens_found')
+    (error instanceof InteractionRequiredAuthError ||
+      error.errorCode === 'invalid_grant' ||
+      error.errorCode === 'no_tokens_found')
   );
 }
 

@@ -1,4 +1,9 @@
-export { signInWithDeviceCode, type DeviceCodePrompt, type DeviceLoginOptions, type SignInSummary } from './device-login.js';
+export {
+  signInWithDeviceCode,
+  type DeviceCodePrompt,
+  type DeviceLoginOptions,
+  type SignInSummary,
+} from './device-login.js';
 export { needsNewSignIn, toAuthError } from './errors.js';
 export { msalConfiguration, refreshTokenFromCache, type MsalSettings } from './msal-config.js';
 export {

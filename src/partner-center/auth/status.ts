@@ -1,5 +1,10 @@
 import { REFERRALS_AUDIENCE } from '../settings.js';
-import { PartnerCenterTokenProvider, resolveCredentials, type AuthSettings, type CredentialSource } from './token-provider.js';
+import {
+  PartnerCenterTokenProvider,
+  resolveCredentials,
+  type AuthSettings,
+  type CredentialSource,
+} from './token-provider.js';
 import { TokenStore } from './token-store.js';
 
 export type SignInStatus = {
@@ -17,7 +22,13 @@ export type SignInStatus = {
 };
 
 /** Who is signed in (never the token). With `verify`, redeems the refresh token once, which also renews it. */
-export async function signInStatus(options: { settings: AuthSettings; env?: NodeJS.ProcessEnv; store?: TokenStore; verify: boolean; now?: () => number }): Promise<SignInStatus> {
+export async function signInStatus(options: {
+  settings: AuthSettings;
+  env?: NodeJS.ProcessEnv;
+  store?: TokenStore;
+  verify: boolean;
+  now?: () => number;
+}): Promise<SignInStatus> {
   const store = options.store ?? new TokenStore();
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
@@ -32,12 +43,14 @@ export async function signInStatus(options: { settings: AuthSettings; env?: Node
   const renewedAt = signIn?.renewedAt;
   return {
     source: credentials.source,
-    ...(signIn?.username ?? account?.username ? { username: signIn?.username ?? account?.username } : {}),
-    ...(signIn?.name ?? account?.name ? { name: signIn?.name ?? account?.name } : {}),
+    ...((signIn?.username ?? account?.username) ? { username: signIn?.username ?? account?.username } : {}),
+    ...((signIn?.name ?? account?.name) ? { name: signIn?.name ?? account?.name } : {}),
     tenantId: credentials.tenantId,
     clientId: credentials.clientId,
     ...(signIn ? { signedInAt: signIn.signedInAt } : {}),
-    ...(renewedAt ? { renewedAt, refreshTokenAgeSeconds: Math.max(0, Math.round((now() - Date.parse(renewedAt)) / 1000)) } : {}),
+    ...(renewedAt
+      ? { renewedAt, refreshTokenAgeSeconds: Math.max(0, Math.round((now() - Date.parse(renewedAt)) / 1000)) }
+      : {}),
     verified: options.verify,
   };
 }

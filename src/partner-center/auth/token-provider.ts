@@ -34,17 +34,34 @@ export type TokenProviderOptions = {
  * The credentials to use: headless `PCSYNC_REFRESH_TOKEN` (+ `PCSYNC_TENANT_ID`, `PCSYNC_CLIENT_ID`, optional
  * `PCSYNC_CLIENT_SECRET`) when set, else the sign-in stored by `sf pcsync auth login`.
  */
-export async function resolveCredentials(settings: AuthSettings, env: NodeJS.ProcessEnv = process.env, store = new TokenStore()): Promise<Credentials> {
+export async function resolveCredentials(
+  settings: AuthSettings,
+  env: NodeJS.ProcessEnv = process.env,
+  store = new TokenStore()
+): Promise<Credentials> {
   if (env.PCSYNC_REFRESH_TOKEN) {
     const clientId = env.PCSYNC_CLIENT_ID ?? settings.clientId;
     const tenantId = env.PCSYNC_TENANT_ID ?? settings.tenantId;
     if (!clientId) throw missingSettingError('clientId');
     if (!tenantId) throw missingSettingError('tenantId');
-    return { source: 'environment', tenantId, clientId, clientSecret: env.PCSYNC_CLIENT_SECRET || undefined, refreshToken: env.PCSYNC_REFRESH_TOKEN };
+    return {
+      source: 'environment',
+      tenantId,
+      clientId,
+      clientSecret: env.PCSYNC_CLIENT_SECRET || undefined,
+      refreshToken: env.PCSYNC_REFRESH_TOKEN,
+    };
   }
   const signIn = await store.read();
   if (!signIn) throw new SignInRequiredError('missing');
-  return { source: 'stored', tenantId: signIn.tenantId, clientId: signIn.clientId, clientSecret: env.PCSYNC_CLIENT_SECRET || undefined, refreshToken: signIn.refreshToken, signIn };
+  return {
+    source: 'stored',
+    tenantId: signIn.tenantId,
+    clientId: signIn.clientId,
+    clientSecret: env.PCSYNC_CLIENT_SECRET || undefined,
+    refreshToken: signIn.refreshToken,
+    signIn,
+  };
 }
 
 type CachedToken = { accessToken: string; expiresAt: number };
@@ -104,15 +121,25 @@ export class PartnerCenterTokenProvider implements TokenSource {
       clientId: credentials.clientId,
       clientSecret: credentials.clientSecret,
     });
-    const app = credentials.clientSecret ? new ConfidentialClientApplication(config) : new PublicClientApplication(config);
+    const app = credentials.clientSecret
+      ? new ConfidentialClientApplication(config)
+      : new PublicClientApplication(config);
     let result;
     try {
-      result = await app.acquireTokenByRefreshToken({ refreshToken: credentials.refreshToken, scopes: [`${audience}/.default`], forceCache: true });
+      result = await app.acquireTokenByRefreshToken({
+        refreshToken: credentials.refreshToken,
+        scopes: [`${audience}/.default`],
+        forceCache: true,
+      });
     } catch (error) {
       throw toAuthError(error);
     }
     if (!result?.accessToken) throw new SignInRequiredError('expired');
-    if (result.account) this.account = { username: result.account.username, ...(result.account.name ? { name: result.account.name } : {}) };
+    if (result.account)
+      this.account = {
+        username: result.account.username,
+        ...(result.account.name ? { name: result.account.name } : {}),
+      };
     const rotated = refreshTokenFromCache(app.getTokenCache().serialize());
     if (rotated && rotated !== credentials.refreshToken) {
       credentials.refreshToken = rotated;

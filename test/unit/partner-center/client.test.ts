@@ -15,12 +15,20 @@ type Sent = { method: string; url: string; body?: string; headers: Record<string
 /** A fetch that records what the client sends, so bodies can be checked against the swagger. */
 function recordingFetch(sent: Sent[]): typeof fetch {
   return async (input, init) => {
-    sent.push({ method: init?.method ?? 'GET', url: typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, body: init?.body as string | undefined, headers: { ...(init?.headers as Record<string, string>) } });
+    sent.push({
+      method: init?.method ?? 'GET',
+      url: typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+      body: init?.body as string | undefined,
+      headers: { ...(init?.headers as Record<string, string>) },
+    });
     return fetch(input, init);
   };
 }
 
-async function expectRejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
+async function expectRejection<T extends Error>(
+  promise: Promise<unknown>,
+  type: new (...args: never[]) => T
+): Promise<T> {
   try {
     await promise;
   } catch (error) {
@@ -75,7 +83,8 @@ describe('Partner Center client against the emulator', () => {
     const c = emulator.admin.createIncoming('cosell', { team: [{ email: 'r2d2@contoso.example' }] });
     const found: Referral[] = [];
     for await (const referral of clients.referrals.list({
-      filter: "status eq 'New' and (type eq 'Shared' and direction eq 'Incoming') and team/any(t:t/email eq 'r2d2@contoso.example')",
+      filter:
+        "status eq 'New' and (type eq 'Shared' and direction eq 'Incoming') and team/any(t:t/email eq 'r2d2@contoso.example')",
       orderBy: 'updatedDateTime desc',
       top: 1,
     })) {
@@ -87,9 +96,17 @@ describe('Partner Center client against the emulator', () => {
   it('creates an independent referral and a two-step co-sell referral; bodies and answers fit the swagger', async () => {
     const independent = await clients.referrals.create(newReferralBody());
     assertValid('createResponse', independent);
-    expect(independent).to.include({ type: 'Independent', direction: 'Outgoing', status: 'Active', substatus: 'Accepted' });
+    expect(independent).to.include({
+      type: 'Independent',
+      direction: 'Outgoing',
+      status: 'Active',
+      substatus: 'Accepted',
+    });
 
-    const { shared, microsoft } = await clients.referrals.createCoSell({ ...newReferralBody(), inviteContext: { assistanceRequestCode: 'ProofOfConceptOrDemo', notes: 'Please help' } });
+    const { shared, microsoft } = await clients.referrals.createCoSell({
+      ...newReferralBody(),
+      inviteContext: { assistanceRequestCode: 'ProofOfConceptOrDemo', notes: 'Please help' },
+    });
     assertValid('createResponse', shared);
     assertValid('createResponse', microsoft);
     expect(shared.type).to.equal('Shared');
@@ -121,30 +138,49 @@ describe('Partner Center client against the emulator', () => {
     assertValid('patchBody', JSON.parse(patch.body!));
     expect(patch.headers['If-Match']).to.equal(created.eTag);
 
-    const conflict = await expectRejection(clients.referrals.update(created.id, [{ op: 'replace', path: '/details/notes', value: 'late' }], { eTag: created.eTag }), ReferralConflictError);
+    const conflict = await expectRejection(
+      clients.referrals.update(created.id, [{ op: 'replace', path: '/details/notes', value: 'late' }], {
+        eTag: created.eTag,
+      }),
+      ReferralConflictError
+    );
     expect(conflict.status).to.equal(412);
     expect(conflict.referralId).to.equal(created.id);
     expect(conflict.correlationId).to.match(/^[0-9a-f-]{36}$/);
 
-    expect(await clients.referrals.update(created.id, [{ op: 'replace', path: '/details/notes', value: 'quiet' }], { returnRepresentation: false })).to.equal(undefined);
+    expect(
+      await clients.referrals.update(created.id, [{ op: 'replace', path: '/details/notes', value: 'quiet' }], {
+        returnRepresentation: false,
+      })
+    ).to.equal(undefined);
   });
 
   it("is refused with Microsoft's status code for an illegal transition, a patch after Won, a remove op and a missing country", async () => {
     const incoming = emulator.admin.createIncoming('cosell');
     const illegal = await expectRejection(
-      clients.referrals.update(incoming.id, [{ op: 'replace', path: '/substatus', value: 'Won' }], { eTag: incoming.eTag }),
+      clients.referrals.update(incoming.id, [{ op: 'replace', path: '/substatus', value: 'Won' }], {
+        eTag: incoming.eTag,
+      }),
       PartnerCenterError
     );
     expect(illegal.status).to.equal(400);
     expect(illegal.partnerCenterMessage).to.match(/Substatus Won is not allowed with status New/);
 
     const won = emulator.admin.transition(emulator.admin.transition(incoming.id, 'accept').id, 'win');
-    const afterWon = await expectRejection(clients.referrals.update(won.id, [{ op: 'replace', path: '/details/notes', value: 'x' }], { eTag: won.eTag }), PartnerCenterError);
+    const afterWon = await expectRejection(
+      clients.referrals.update(won.id, [{ op: 'replace', path: '/details/notes', value: 'x' }], { eTag: won.eTag }),
+      PartnerCenterError
+    );
     expect(afterWon.status).to.equal(400);
     expect(afterWon.partnerCenterMessage).to.match(/terminal state/);
 
     // The client refuses a remove before sending it; sent raw, the emulator answers 400.
-    await expectRejection(clients.referrals.update(incoming.id, [{ op: 'remove', path: '/details/notes' } as unknown as ReferralPatchOperation]), InvalidPatchError);
+    await expectRejection(
+      clients.referrals.update(incoming.id, [
+        { op: 'remove', path: '/details/notes' } as unknown as ReferralPatchOperation,
+      ]),
+      InvalidPatchError
+    );
     const token = await clients.tokens.getAccessToken('https://api.partner.microsoft.com');
     const raw = await fetch(`${emulator.referralsBaseUrl}/referrals/${incoming.id}`, {
       method: 'PATCH',
@@ -159,19 +195,39 @@ describe('Partner Center client against the emulator', () => {
     expect(missing.status).to.equal(400);
     expect(missing.partnerCenterMessage).to.match(/country is required/);
 
-    const notIso = await expectRejection(clients.referrals.create(newReferralBody({ customerProfile: { ...body.customerProfile, address: { country: 'USA' } } })), PartnerCenterError);
+    const notIso = await expectRejection(
+      clients.referrals.create(
+        newReferralBody({ customerProfile: { ...body.customerProfile, address: { country: 'USA' } } })
+      ),
+      PartnerCenterError
+    );
     expect(notIso.status).to.equal(400);
   });
 
   it('drives webhook registration on its own base URL and audience', async () => {
     const events = await clients.webhooks.supportedEvents();
-    expect(events).to.include.members(['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated', 'test-created']);
+    expect(events).to.include.members([
+      'referral-created',
+      'referral-updated',
+      'related-referral-created',
+      'related-referral-updated',
+      'test-created',
+    ]);
     expect(await clients.webhooks.show()).to.equal(undefined);
-    const registered = await clients.webhooks.register({ url: 'http://127.0.0.1:9/hook', events: ['referral-created', 'test-created'] });
+    const registered = await clients.webhooks.register({
+      url: 'http://127.0.0.1:9/hook',
+      events: ['referral-created', 'test-created'],
+    });
     expect(registered.SubscriberId).to.match(/^[0-9a-f-]{36}$/);
-    const second = await expectRejection(clients.webhooks.register({ url: 'http://127.0.0.1:9/other', events: ['test-created'] }), PartnerCenterError);
+    const second = await expectRejection(
+      clients.webhooks.register({ url: 'http://127.0.0.1:9/other', events: ['test-created'] }),
+      PartnerCenterError
+    );
     expect(second.status).to.equal(409);
-    const updated = await clients.webhooks.update({ url: 'http://127.0.0.1:9/other', events: ['test-created', 'referral-updated'] });
+    const updated = await clients.webhooks.update({
+      url: 'http://127.0.0.1:9/other',
+      events: ['test-created', 'referral-updated'],
+    });
     expect((await clients.webhooks.show())?.WebhookUrl).to.equal(updated.WebhookUrl);
     const correlationId = await clients.webhooks.sendValidationEvent();
     const status = await clients.webhooks.validationStatus(correlationId);
@@ -196,11 +252,14 @@ describe('Partner Center client under injected faults', () => {
     const { referrals, sleeps } = clientsFor(emulator, {}, 4);
     emulator.admin.seedReferrals(250);
     const work: Array<Promise<unknown>> = [];
-    for (let i = 0; i < 40; i++) work.push(referrals.create(newReferralBody({ externalReferenceId: `006${String(i).padStart(15, '0')}` })));
+    for (let i = 0; i < 40; i++)
+      work.push(referrals.create(newReferralBody({ externalReferenceId: `006${String(i).padStart(15, '0')}` })));
     const listed: Referral[] = [];
-    work.push((async () => {
-      for await (const r of referrals.list({ top: 50 })) listed.push(r);
-    })());
+    work.push(
+      (async () => {
+        for await (const r of referrals.list({ top: 50 })) listed.push(r);
+      })()
+    );
     await Promise.all(work);
     expect(listed.length).to.be.at.least(250);
     expect(emulator.admin.referralCount()).to.equal(290);

@@ -1,5 +1,11 @@
 import tls from 'node:tls';
-import { PartnerCenterClient, PartnerCenterTokenProvider, TokenStore, WebhookRegistrationClient, type HttpOptions } from '../../../src/partner-center/index.js';
+import {
+  PartnerCenterClient,
+  PartnerCenterTokenProvider,
+  TokenStore,
+  WebhookRegistrationClient,
+  type HttpOptions,
+} from '../../../src/partner-center/index.js';
 import type { PartnerCenterEmulator } from '../../../emulators/partner-center/server.js';
 
 /** Tokens the emulator issues (and the ones pcsync must never print). */
@@ -23,7 +29,10 @@ export function headlessEnv(emulator: PartnerCenterEmulator): NodeJS.ProcessEnv 
   };
 }
 
-export function emulatorSettings(emulator: PartnerCenterEmulator, concurrency = 4): {
+export function emulatorSettings(
+  emulator: PartnerCenterEmulator,
+  concurrency = 4
+): {
   referralsBaseUrl: string;
   webhooksBaseUrl: string;
   authority: string;
@@ -43,13 +52,26 @@ export function emulatorSettings(emulator: PartnerCenterEmulator, concurrency = 
   };
 }
 
-export type Clients = { referrals: PartnerCenterClient; webhooks: WebhookRegistrationClient; tokens: PartnerCenterTokenProvider; sleeps: number[] };
+export type Clients = {
+  referrals: PartnerCenterClient;
+  webhooks: WebhookRegistrationClient;
+  tokens: PartnerCenterTokenProvider;
+  sleeps: number[];
+};
 
 /** Clients wired to an emulator with headless credentials and recorded (not slept) backoff delays. */
-export function clientsFor(emulator: PartnerCenterEmulator, extra: Partial<HttpOptions> = {}, concurrency = 4): Clients {
+export function clientsFor(
+  emulator: PartnerCenterEmulator,
+  extra: Partial<HttpOptions> = {},
+  concurrency = 4
+): Clients {
   trustEmulator(emulator);
   const settings = emulatorSettings(emulator, concurrency);
-  const tokens = new PartnerCenterTokenProvider({ settings, env: headlessEnv(emulator), store: new TokenStore({ rootFolder: '/nonexistent-pcsync-test' }) });
+  const tokens = new PartnerCenterTokenProvider({
+    settings,
+    env: headlessEnv(emulator),
+    store: new TokenStore({ rootFolder: '/nonexistent-pcsync-test' }),
+  });
   const sleeps: number[] = [];
   const options: HttpOptions = {
     tokens,
@@ -59,10 +81,17 @@ export function clientsFor(emulator: PartnerCenterEmulator, extra: Partial<HttpO
     },
     ...extra,
   };
-  return { referrals: new PartnerCenterClient(settings, options), webhooks: new WebhookRegistrationClient(settings, options), tokens, sleeps };
+  return {
+    referrals: new PartnerCenterClient(settings, options),
+    webhooks: new WebhookRegistrationClient(settings, options),
+    tokens,
+    sleeps,
+  };
 }
 
-export function newReferralBody(overrides: Record<string, unknown> = {}): import('../../../src/partner-center/index.js').NewReferral {
+export function newReferralBody(
+  overrides: Record<string, unknown> = {}
+): import('../../../src/partner-center/index.js').NewReferral {
   return {
     name: 'Contoso migration',
     externalReferenceId: '006000000000001AAA',
@@ -76,7 +105,13 @@ export function newReferralBody(overrides: Record<string, unknown> = {}): import
       ids: [],
     },
     consent: { consentToToShareInfoWithOthers: true, consentToContact: true },
-    details: { notes: 'Migration', dealValue: 50000, currency: 'USD', closingDateTime: '2027-01-31T00:00:00Z', requirements: { solutions: [{ id: 'SOL-34104-EBB' }] } },
+    details: {
+      notes: 'Migration',
+      dealValue: 50000,
+      currency: 'USD',
+      closingDateTime: '2027-01-31T00:00:00Z',
+      requirements: { solutions: [{ id: 'SOL-34104-EBB' }] },
+    },
     team: [{ firstName: 'John', lastName: 'Doe', email: 'john.doe@partner.example' }],
     target: [{ type: 'SolutionProfile', id: 'SOL-34104-EBB' }],
     ...overrides,

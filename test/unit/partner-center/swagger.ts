@@ -9,10 +9,18 @@ import addFormatsModule from 'ajv-formats';
 type Schema = Record<string, unknown>;
 type Swagger = {
   definitions: Record<string, Schema>;
-  paths: Record<string, Record<string, { parameters?: Array<{ in: string; schema?: Schema }>; responses: Record<string, { schema?: Schema }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { parameters?: Array<{ in: string; schema?: Schema }>; responses: Record<string, { schema?: Schema }> }
+    >
+  >;
 };
 
-const swagger = JSON.parse(readFileSync(new URL('./fixtures/partner-center-referrals.swagger.json', import.meta.url), 'utf8')) as Swagger;
+const swagger = JSON.parse(
+  readFileSync(new URL('./fixtures/partner-center-referrals.swagger.json', import.meta.url), 'utf8')
+) as Swagger;
 const REFERRAL = 'Microsoft.Partner.Service.PartnerReferrals.Contracts.V3.Referral';
 
 function close(schema: unknown): unknown {
@@ -20,9 +28,13 @@ function close(schema: unknown): unknown {
   if (!schema || typeof schema !== 'object') return schema;
   const out: Schema = {};
   for (const [key, value] of Object.entries(schema as Schema)) {
-    out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, close(v)])) : close(value);
+    out[key] =
+      key === 'properties'
+        ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, close(v)]))
+        : close(value);
   }
-  if (out.properties && out.type === 'object' && out.additionalProperties === undefined) out.additionalProperties = false;
+  if (out.properties && out.type === 'object' && out.additionalProperties === undefined)
+    out.additionalProperties = false;
   return out;
 }
 
@@ -41,7 +53,10 @@ const op = (path: string, method: string): Swagger['paths'][string][string] => s
 
 // The connector's list schema omits @odata.nextLink, which the referral list docs (§2.3) show and paging needs.
 const listSchema = op('/referrals', 'get').responses['200'].schema!;
-const listWithNextLink = { ...listSchema, properties: { ...(listSchema.properties as Schema), '@odata.nextLink': { type: 'string' } } };
+const listWithNextLink = {
+  ...listSchema,
+  properties: { ...(listSchema.properties as Schema), '@odata.nextLink': { type: 'string' } },
+};
 
 export const validators = {
   referral: compile({ $ref: `#/definitions/${REFERRAL}` }),

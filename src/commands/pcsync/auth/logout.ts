@@ -20,7 +20,9 @@ export default class AuthLogout extends SfCommand<AuthLogoutResult> {
     const store = new TokenStore();
     const signIn = await store.read().catch(() => undefined);
     const removed = await store.remove();
-    this.log(removed ? messages.getMessage('info.removed', [signIn?.username ?? '?']) : messages.getMessage('info.nothing'));
+    this.log(
+      removed ? messages.getMessage('info.removed', [signIn?.username ?? '?']) : messages.getMessage('info.nothing')
+    );
     if (process.env.PCSYNC_REFRESH_TOKEN) this.warn(messages.getMessage('warning.environment'));
     return { removed, ...(signIn?.username ? { username: signIn.username } : {}) };
   }

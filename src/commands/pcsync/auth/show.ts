@@ -34,13 +34,19 @@ export default class AuthShow extends SfCommand<AuthShowResult> {
     this.styledHeader(messages.getMessage('info.header'));
     this.table({
       data: [
-        { key: 'User', value: status.name ? `${status.username ?? unknown} (${status.name})` : status.username ?? unknown },
+        {
+          key: 'User',
+          value: status.name ? `${status.username ?? unknown} (${status.name})` : (status.username ?? unknown),
+        },
         { key: 'Tenant', value: status.tenantId },
         { key: 'Client id', value: status.clientId },
         { key: 'Source', value: messages.getMessage(`info.source.${status.source}`) },
         { key: 'Signed in', value: status.signedInAt ?? unknown },
         { key: 'Refresh token renewed', value: status.renewedAt ?? unknown },
-        { key: 'Refresh token age', value: status.refreshTokenAgeSeconds === undefined ? unknown : age(status.refreshTokenAgeSeconds) },
+        {
+          key: 'Refresh token age',
+          value: status.refreshTokenAgeSeconds === undefined ? unknown : age(status.refreshTokenAgeSeconds),
+        },
         { key: 'Verified', value: messages.getMessage(status.verified ? 'info.verified' : 'info.notVerified') },
       ],
     });
