@@ -52,6 +52,14 @@ export function sfEnv(home: string, extra: Record<string, string> = {}): NodeJS.
   };
 }
 
+export type BackgroundSf = {
+  child: import('node:child_process').ChildProcess;
+  stdout: string;
+  stderr: string;
+  exited: Promise<number | null>;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+};
+
 /** A throwaway HOME with this plugin linked into the repository's sf CLI. */
 export class SfSession {
   public readonly home: string;
@@ -125,6 +133,35 @@ export class SfSession {
       throw new Error(`sf ${args.join(' ')} --json printed no JSON (exit ${String(result.exitCode)}).\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
     }
     return { ...result, json };
+  }
+
+  /** Starts `sf ARGS` in the background (a server such as `pcsync serve`); its output accumulates on the handle. */
+  public start(args: string[], options: { env?: Record<string, string> } = {}): BackgroundSf {
+    const child = spawn(sfBin, args, { cwd: this.cwd, env: this.environment(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.running.add(child);
+    const handle: BackgroundSf = {
+      child,
+      stdout: '',
+      stderr: '',
+      exited: new Promise((resolve) => child.on('close', (code) => {
+        this.running.delete(child);
+        resolve(code);
+      })),
+      waitFor: async (pattern: RegExp, timeoutMs = 60_000): Promise<string> => {
+        const deadline = Date.now() + timeoutMs;
+        while (Date.now() < deadline) {
+          const match = pattern.exec(handle.stdout) ?? pattern.exec(handle.stderr);
+          if (match) return match[0];
+          if (child.exitCode !== null) break;
+           
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        throw new Error(`sf ${args.join(' ')} printed nothing matching ${String(pattern)}.\nstdout: ${handle.stdout}\nstderr: ${handle.stderr}`);
+      },
+    };
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (handle.stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (handle.stderr += chunk));
+    return handle;
   }
 
   /** Kills every command still running (SIGKILL: a crash, not a clean stop). */

@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { loadConfig } from '../../config/index.js';
+import { REFERRALS_AUDIENCE } from '../../partner-center/settings.js';
+import { startService } from '../../serve/service.js';
+import { configFlag } from '../../shared/flags.js';
+import { partnerCenterClients } from '../../shared/partner-center.js';
+import { createLogger, DEFAULT_CERTIFICATE_URL_ALLOW_LIST } from '../../webhook/index.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.serve');
+
+export type ServeResult = { url: string; drained: boolean };
+
+export default class Serve extends SfCommand<ServeResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    config: configFlag,
+    // No default on purpose: without the flag the configuration's serve.* value applies.
+    // eslint-disable-next-line sf-plugin/flag-min-max-default
+    port: Flags.integer({ summary: messages.getMessage('flags.port.summary'), min: 0, max: 65_535 }),
+    host: Flags.string({ summary: messages.getMessage('flags.host.summary'), default: '127.0.0.1' }),
+    path: Flags.string({ summary: messages.getMessage('flags.path.summary') }),
+    'tls-key': Flags.file({ summary: messages.getMessage('flags.tls-key.summary'), exists: true, dependsOn: ['tls-cert'] }),
+    'tls-cert': Flags.file({ summary: messages.getMessage('flags.tls-cert.summary'), exists: true, dependsOn: ['tls-key'] }),
+    reconcile: Flags.boolean({ summary: messages.getMessage('flags.reconcile.summary'), default: true, allowNo: true }),
+    // eslint-disable-next-line sf-plugin/flag-min-max-default -- falls back to serve.reconcileIntervalSeconds
+    'reconcile-interval': Flags.duration({ unit: 'seconds', summary: messages.getMessage('flags.reconcile-interval.summary'), min: 1 }),
+    // eslint-disable-next-line sf-plugin/flag-min-max-default -- falls back to serve.outboundPollIntervalSeconds
+    'poll-interval': Flags.duration({ unit: 'seconds', summary: messages.getMessage('flags.poll-interval.summary'), min: 1 }),
+    'allow-certificate-url': Flags.string({ summary: messages.getMessage('flags.allow-certificate-url.summary'), multiple: true }),
+    'json-logs': Flags.boolean({ summary: messages.getMessage('flags.json-logs.summary') }),
+  };
+
+  public async run(): Promise<ServeResult> {
+    const { flags } = await this.parse(Serve);
+    const config = await loadConfig({ configFile: flags.config });
+    const clients = partnerCenterClients(config);
+    const connection = flags['target-org'].getConnection(flags['api-version']);
+    const allowList = [...new Set([...(config.serve.certificateUrlAllowList ?? DEFAULT_CERTIFICATE_URL_ALLOW_LIST), ...(flags['allow-certificate-url'] ?? [])])];
+    for (const entry of allowList) {
+      if (!entry.startsWith('https://')) throw messages.createError('error.allowList', [entry]);
+    }
+    const logger = createLogger({ json: flags['json-logs'] });
+
+    const service = await startService({
+      deps: { connection, client: clients.referrals, config },
+      host: flags.host,
+      port: flags.port ?? config.serve.port,
+      path: flags.path ?? config.serve.path,
+      ...(flags['tls-key'] && flags['tls-cert'] ? { tls: { key: await readFile(flags['tls-key']), cert: await readFile(flags['tls-cert']) } } : {}),
+      allowList,
+      reconcile: flags.reconcile,
+      reconcileIntervalMs: (flags['reconcile-interval']?.seconds ?? config.serve.reconcileIntervalSeconds) * 1000,
+      outboundPollIntervalMs: (flags['poll-interval']?.seconds ?? config.serve.outboundPollIntervalSeconds) * 1000,
+      logger,
+      checkAuth: async () => {
+        await clients.tokens.getAccessToken(REFERRALS_AUDIENCE);
+      },
+    });
+    if (!this.jsonEnabled()) this.log(messages.getMessage('info.listening', [service.webhookUrl]));
+
+    // The CLI's own handlers end the process with exit code 130 mid-drain; serve stops on its own terms.
+    process.removeAllListeners('SIGTERM');
+    process.removeAllListeners('SIGINT');
+    const signal = await new Promise<string>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    });
+    logger.info('stopping', { signal });
+    const { drained } = await service.close(10_000);
+    logger.info('stopped', { drained });
+    return { url: service.webhookUrl, drained };
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * `sf pcsync serve` as a library: the verified webhook receiver in front of the sync engine, plus the periodic
+ * passes that catch what a webhook misses — an incremental inbound reconcile and an outbound poll — each leaving
+ * its run record. Extra replicas behind a load balancer run with `reconcile: false`.
+ */
+import tls from 'node:tls';
+import { runSync, type SyncDependencies } from '../sync/engine.js';
+import type { SyncResult } from '../sync/types.js';
+import {
+  createVerifier,
+  httpsCertificateFetcher,
+  startWebhookServer,
+  WebhookQueue,
+  type WebhookLogger,
+} from '../webhook/index.js';
+
+export type ServiceOptions = {
+  deps: SyncDependencies;
+  host: string;
+  port: number;
+  path: string;
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  allowList: string[];
+  /** PEM roots a certificate must chain to; default: Node's roots plus NODE_EXTRA_CA_CERTS. */
+  trustedRoots?: string[];
+  reconcile: boolean;
+  reconcileIntervalMs: number;
+  outboundPollIntervalMs: number;
+  logger: WebhookLogger;
+  /** Checks that Partner Center sign-in still works (an access token can be had). */
+  checkAuth: () => Promise<void>;
+};
+
+export type RunningService = {
+  url: string;
+  webhookUrl: string;
+  close(drainMs?: number): Promise<{ drained: boolean }>;
+};
+
+type PassName = 'webhook' | 'reconcile' | 'outbound-poll';
+
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { deps, logger } = options;
+  const state = { lastPassSucceededAt: undefined as string | undefined, lastPassFailedAt: undefined as string | undefined, auth: 'unknown' as 'valid' | 'invalid' | 'unknown' };
+  const timers: NodeJS.Timeout[] = [];
+  let stopping = false;
+
+  const logPass = (pass: PassName, result: SyncResult, ms: number): void => {
+    const { inbound, outbound } = result.summary;
+    logger.info('pass', {
+      pass,
+      status: result.status,
+      ms,
+      inboundCreated: inbound.created,
+      inboundUpdated: inbound.updated,
+      outboundCreated: outbound.created,
+      outboundUpdated: outbound.updated,
+      errors: inbound.error + outbound.error,
+      conflicts: inbound.conflict + outbound.conflict,
+      runId: result.runId,
+    });
+  };
+
+  const running = new Set<Promise<void>>();
+  const pass = (name: PassName, sync: Parameters<typeof runSync>[1]): Promise<void> => {
+    const promise = runPass(name, sync).finally(() => running.delete(promise));
+    running.add(promise);
+    return promise;
+  };
+  const runPass = async (name: PassName, sync: Parameters<typeof runSync>[1]): Promise<void> => {
+    const started = Date.now();
+    try {
+      const result = await runSync(deps, sync);
+      logPass(name, result, Date.now() - started);
+      if (result.status !== 'Failed') state.lastPassSucceededAt = new Date().toISOString();
+      state.auth = 'valid';
+    } catch (error) {
+      state.lastPassFailedAt = new Date().toISOString();
+      const message = error instanceof Error ? error.message : 'pass failed';
+      if (/sign in again|sign-in/i.test(message)) state.auth = 'invalid';
+      logger.error('pass-failed', { pass: name, message });
+      if (name === 'webhook') throw error instanceof Error ? error : new Error(message);
+    }
+  };
+
+  const queue = new WebhookQueue({
+    processBatch: (referralIds) => pass('webhook', { referralIds, direction: 'inbound', trigger: 'Webhook' }),
+    logger,
+  });
+
+  const verifier = createVerifier({
+    allowList: options.allowList,
+    trustedRoots: options.trustedRoots ?? [...tls.getCACertificates('default')],
+    fetchCertificate: httpsCertificateFetcher(),
+  });
+
+  const server = await startWebhookServer({
+    host: options.host,
+    port: options.port,
+    path: options.path,
+    ...(options.tls ? { tls: options.tls } : {}),
+    verifier,
+    queue,
+    logger,
+    health: () => ({
+      ok: state.auth !== 'invalid',
+      partnerCenterAuth: state.auth,
+      reconcile: options.reconcile,
+      lastPassSucceededAt: state.lastPassSucceededAt ?? null,
+      lastPassFailedAt: state.lastPassFailedAt ?? null,
+    }),
+    apiRequests: () => ({}),
+  });
+
+  try {
+    await options.checkAuth();
+    state.auth = 'valid';
+  } catch (error) {
+    state.auth = 'invalid';
+    await server.close(0);
+    throw error;
+  }
+
+  /** A periodic pass that never overlaps itself: the next one is scheduled when this one ends. */
+  const every = (name: PassName, intervalMs: number, sync: Parameters<typeof runSync>[1]): void => {
+    const tick = async (): Promise<void> => {
+      if (stopping) return;
+      await pass(name, sync);
+      if (!stopping) timers.push(setTimeout(() => void tick(), intervalMs));
+    };
+    timers.push(setTimeout(() => void tick(), intervalMs));
+  };
+  if (options.reconcile) {
+    every('reconcile', options.reconcileIntervalMs, { direction: 'inbound', trigger: 'Reconcile' });
+    every('outbound-poll', options.outboundPollIntervalMs, { direction: 'outbound', trigger: 'Reconcile' });
+  }
+  logger.info('listening', { url: server.webhookUrl, reconcile: options.reconcile });
+
+  return {
+    url: server.url,
+    webhookUrl: server.webhookUrl,
+    close: async (drainMs = 10_000) => {
+      stopping = true;
+      for (const timer of timers) clearTimeout(timer);
+      const started = Date.now();
+      const result = await server.close(drainMs);
+      // A periodic pass in flight gets what is left of the bound to finish.
+      const left = Math.max(0, drainMs - (Date.now() - started));
+      const passes = await Promise.race([
+        Promise.allSettled([...running]).then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), left).unref()),
+      ]);
+      return { drained: result.drained && passes };
+    },
+  };
+}
