@@ -27,7 +27,7 @@ async function eventually<T>(check: () => T | undefined | false, timeoutMs: numb
     const value = check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    // eslint-disable-next-line no-await-in-loop -- polling, bounded by the deadline
+     
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
