@@ -86,6 +86,23 @@ describe('sf pcsync auth (e2e, real sf CLI)', function () {
       .and.not.match(/^pcemu-/);
   });
 
+  it('auth login --json keeps stdout to the JSON result and shows the prompt on stderr', async () => {
+    const approver = setInterval(() => {
+      const pending = emulator.admin.pendingDeviceCodes()[0];
+      if (pending) emulator.admin.approveDeviceCode(pending.userCode);
+    }, 200);
+    let result;
+    try {
+      result = await session.runJson<AuthShowResult>(['pcsync', 'auth', 'login']);
+    } finally {
+      clearInterval(approver);
+    }
+    expectNoToken(result);
+    expect(result.exitCode, result.stderr).to.equal(0);
+    expect(result.json.result).to.include({ username: emulator.username, tenantId: emulator.tenantId });
+    expect(result.stderr).to.include(`${emulator.url}/devicelogin`);
+  });
+
   it('auth show reports the user, the tenant and the age of the refresh token', async () => {
     const result = await session.runJson<AuthShowResult>(['pcsync', 'auth', 'show']);
     expectNoToken(result);

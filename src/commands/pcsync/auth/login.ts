@@ -36,7 +36,8 @@ export default class AuthLogin extends SfCommand<AuthLoginResult> {
         onPrompt: (prompt) => {
           // The user must see this even under --json (stdout then holds only the JSON result).
           const text = messages.getMessage('info.prompt', [prompt.verificationUri, prompt.userCode]);
-          if (this.jsonEnabled()) this.logToStderr(text);
+          // oclif silences its own log methods under --json, so the prompt goes straight to stderr.
+          if (this.jsonEnabled()) process.stderr.write(`${text}\n`);
           else {
             this.log(text);
             this.spinner.start(messages.getMessage('info.waiting'));

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { X509Certificate, createVerify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../../../emulators/partner-center/server.js';
@@ -390,6 +392,29 @@ describe('Partner Center emulator', () => {
       expect(status.body).to.include({ correlationId, status: 'failed', callbackUrl: hook.url });
       expect((status.body.results as Array<{ responseCode: string }>)[0].responseCode).to.equal('InternalServerError');
     });
+  });
+});
+
+describe('Partner Center emulator seeding', () => {
+  it('loads referrals from seed data and generates more', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pc-seed-'));
+    const file = path.join(dir, 'seed.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        referrals: [{ name: 'Seeded deal', status: 'Active', substatus: 'Accepted' }],
+        generate: { count: 3, kind: 'lead' },
+      })
+    );
+    const seeded = await startPartnerCenterEmulator({ port: 0, seed: file });
+    try {
+      expect(seeded.admin.referralCount()).to.equal(4);
+      seeded.reset();
+      expect(seeded.admin.referralCount(), 'reset returns to the seed').to.equal(4);
+    } finally {
+      await seeded.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
