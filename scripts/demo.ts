@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { PartnerCenterClient } from '../src/partner-center/client.js';
 import { PartnerCenterTokenProvider } from '../src/partner-center/auth/token-provider.js';
 import { TokenStore } from '../src/partner-center/auth/token-store.js';
-import { repoRoot, say, sf, startService, step, stopAll } from './demo/processes.js';
+import { freePort, repoRoot, say, sf, startService, startSf, step, stopAll } from './demo/processes.js';
 
 const home = mkdtempSync(path.join(tmpdir(), 'pcsync-demo-home-'));
 const ORG = 'pcsync-demo';
@@ -84,31 +84,56 @@ async function main(): Promise<void> {
 
   step('5. The sync, both ways');
   await sf(['pcsync', 'run', '--target-org', ORG], env, { allowFailure: true });
-  say('  (Exit code 1: one Opportunity failed its readiness check; its error is on the record, see step 7.)');
+  say('  (Exit code 1: one Opportunity failed its readiness check; its error is on the record, see step 8.)');
 
-  step('6. Microsoft\'s side changes: accept a referral, change a deal value, win a deal');
+  step('6. Register the webhook and start the receiver: Partner Center\'s changes now arrive on their own');
+  const port = await freePort();
+  const hook = `http://127.0.0.1:${port}/webhooks/partner-center`;
+  const certificates = String(partnerCenter.values.PCSYNC_AUTHORITY).replace(/\/[^/]+$/, '/certs/');
+  const serve = startSf(['pcsync', 'serve', '--target-org', ORG, '--port', String(port), '--allow-certificate-url', certificates], env);
+  await serve.ready(/Receiving Partner Center webhooks/);
+  await sf(['pcsync', 'webhook', 'register', '--url', hook], env);
+
   const tokens = new PartnerCenterTokenProvider({
     settings: { authority: String(pcEnv.PCSYNC_AUTHORITY), tenantId: String(pcEnv.PCSYNC_TENANT_ID), clientId: String(pcEnv.PCSYNC_CLIENT_ID) },
     env: pcEnv,
     store: new TokenStore({ rootFolder: home }),
   });
   const client = new PartnerCenterClient({ referralsBaseUrl: String(pcEnv.PCSYNC_REFERRALS_BASE_URL), concurrency: 2, pageSize: 100 }, { tokens });
-  await admin(`/referrals/${incoming[11]}/accept`);
-  say(`  Microsoft accepted referral ${incoming[11]}.`);
-  await client.update(incoming[1], [{ op: 'replace', path: '/details/dealValue', value: 480000 }], { eTag: (await client.get(incoming[1])).eTag });
-  say(`  The deal value of referral ${incoming[1]} is now 480,000.`);
-  await admin(`/referrals/${incoming[2]}/win`);
-  say(`  Referral ${incoming[2]} is won.`);
-  const started = Date.now();
-  await sf(['pcsync', 'run', '--target-org', ORG], env, { allowFailure: true });
-  say(`  Arrived in Salesforce ${((Date.now() - started) / 1000).toFixed(1)} s after the changes (one incremental run).`);
+  const opportunity = async (referralId: string): Promise<Json | undefined> => {
+    const { records } = (await (await fetch(`${sfUrl}/__emulator/records/Opportunity`)).json()) as { records: Json[] };
+    return records.find((row) => row.Referral_Identifier__c === referralId);
+  };
+  const arrival = async (what: string, referralId: string, change: () => Promise<unknown>, arrived: (row: Json) => boolean): Promise<void> => {
+    const started = Date.now();
+    await change();
+    for (;;) {
+      const row = await opportunity(referralId);
+      if (row && arrived(row)) break;
+      if (Date.now() - started > 30_000) throw new Error(`${what} did not arrive within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    say(`  ${what}: in Salesforce ${((Date.now() - started) / 1000).toFixed(2)} s later, through the webhook.`);
+  };
+
+  step('7. Microsoft\'s side changes: accept a referral, change a deal value, win a deal');
+  await arrival(`Microsoft accepts referral ${incoming[11]}`, incoming[11], () => admin(`/referrals/${incoming[11]}/accept`), (row) => row.StageName === 'Qualification');
+  await arrival(
+    `The deal value of referral ${incoming[1]} becomes 480,000`,
+    incoming[1],
+    async () => client.update(incoming[1], [{ op: 'replace', path: '/details/dealValue', value: 480000 }], { eTag: (await client.get(incoming[1])).eTag }),
+    (row) => row.Amount === 480000
+  );
+  await arrival(`Referral ${incoming[2]} is won`, incoming[2], () => admin(`/referrals/${incoming[2]}/win`), (row) => row.StageName === 'Closed Won');
   const ids = [incoming[11], incoming[1], incoming[2]].map((id) => `'${id}'`).join(', ');
   await sf(['data', 'query', '--target-org', ORG, '--query', `SELECT Name, StageName, Amount, Partner_Center_Status__c, Partner_Center_Substatus__c FROM Opportunity WHERE Referral_Identifier__c IN (${ids})`], env);
+  say('$ kill -TERM <sf pcsync serve>');
+  await serve.stop();
 
-  step('7. The record that failed Partner Center\'s readiness check, with its message');
+  step('8. The record that failed Partner Center\'s readiness check, with its message');
   await sf(['data', 'query', '--target-org', ORG, '--query', "SELECT Name, Partner_Center_Sync_State__c, Partner_Center_Sync_Error__c FROM Opportunity WHERE Partner_Center_Sync_State__c = 'Error'"], env);
 
-  step('8. Where the run records are');
+  step('9. Where the run records are');
   await sf(['data', 'query', '--target-org', ORG, '--query', 'SELECT Name, Trigger__c, Status__c, Inbound_Created__c, Inbound_Updated__c, Outbound_Created__c, Outbound_Errors__c FROM Partner_Center_Sync_Run__c ORDER BY Started_At__c'], env);
   say('  Each run is a Partner_Center_Sync_Run__c record; every record change is a Partner_Center_Sync_Event__c (the timeline in the Opportunity panel).');
 }

@@ -3,6 +3,7 @@
  * the sf CLI under a throwaway HOME. Every command is printed before it runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +76,44 @@ export async function sf(args: string[], env: NodeJS.ProcessEnv, options: { quie
   if (warnings.length && !options.quiet) say(dim(warnings.join('\n')));
   if (code !== 0 && !options.allowFailure) throw new Error(`sf ${args.slice(0, 3).join(' ')} failed (exit ${code}):\n${stderr}`);
   return { code, stdout };
+}
+
+/** A free port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Starts `sf ARGS` in the background (a server), printing the command. */
+export function startSf(args: string[], env: NodeJS.ProcessEnv): { ready(pattern: RegExp): Promise<void>; stop(): Promise<void> } {
+  say(dim(`$ sf ${shown(args)} &`));
+  const child = spawn(path.join(bin, 'sf'), args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  return {
+    ready: async (pattern) => {
+      const deadline = Date.now() + 60_000;
+      while (!pattern.test(output)) {
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sf ${args.slice(0, 2).join(' ')} did not start:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      say(`  ${output.split('\n').find((line) => pattern.test(line)) ?? ''}`);
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve)));
+      children.delete(child);
+      say(`  The receiver drained its work and stopped (exit code ${String(code)}).`);
+    },
+  };
 }
 
 /** Stops every child (the emulators run detached in their own process group, npm and all). */

@@ -34,7 +34,9 @@ export default class WebhookRegister extends SfCommand<WebhookRegisterResult> {
 
   public async run(): Promise<WebhookRegisterResult> {
     const { flags } = await this.parse(WebhookRegister);
-    if (flags.url.protocol !== 'https:') throw messages.createError('error.notHttps', [flags.url.href]);
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(flags.url.hostname);
+    if (flags.url.protocol !== 'https:' && !loopback) throw messages.createError('error.notHttps', [flags.url.href]);
+    if (loopback) this.warn(messages.getMessage('warning.loopback', [flags.url.href]));
     const url = flags.url.href;
     const events = flags.events?.length ? [...new Set(flags.events)] : [...REFERRAL_WEBHOOK_EVENTS];
     const { webhooks } = partnerCenterClients(await loadConfig({ configFile: flags.config }));
