@@ -41,7 +41,7 @@ describe('e2e: sf pcsync serve', function () {
   let base: string;
 
   before(async () => {
-    pc = await startPartnerCenterEmulator({ port: 0 });
+    pc = await startPartnerCenterEmulator({ port: 0, webhookRetryDelayMs: 5 });
     sf = await startSalesforceEmulator({ port: 0, loadMetadata: true });
     session = SfSession.create({
       env: {
@@ -98,6 +98,41 @@ describe('e2e: sf pcsync serve', function () {
     const row = await eventually(() => sf.records('Opportunity').find((r) => r.Name === 'Tailspin rollout' && r[OPP.referralId]), 30_000, 'the referral id written back');
     const referral = pc.admin.getReferral(String(row[OPP.referralId]));
     expect(referral.externalReferenceId).to.equal(row.Id);
+  });
+
+  it('an event dropped during downtime (past its 10 retries) is healed by the next reconcile', async () => {
+    const webhooks = clientsFor(pc).webhooks;
+    const down = `http://127.0.0.1:${await freePort()}/webhooks/partner-center`;
+    await webhooks.update({ url: down, events: ['referral-created', 'referral-updated'] });
+    const missed = pc.admin.createIncoming('cosell');
+    await eventually(() => pc.admin.offlineQueue().length > 0, 30_000, 'the delivery parked in the offline queue');
+    expect(pc.admin.offlineQueue().some((delivery) => JSON.stringify(delivery).includes(missed.id))).to.equal(true);
+    await webhooks.update({ url: `${base}/webhooks/partner-center`, events: ['referral-created', 'referral-updated'] });
+    await eventually(() => byReferral(missed.id), 30_000, 'the reconcile pass to bring the missed referral');
+    expect(serve.stdout).to.match(/"pass":"reconcile"/);
+  });
+
+  it('a burst of 1,000 events for 100 referrals makes about 100 referral reads, not 1,000', async () => {
+    const client = clientsFor(pc).referrals;
+    const referrals = Array.from({ length: 100 }, () => pc.admin.createIncoming('cosell'));
+    await eventually(() => referrals.every((r) => byReferral(r.id)), 60_000, 'the 100 new referrals');
+    pc.resetCounters();
+    const before = serve.stdout.split('"event":"webhook.accepted"').length;
+    // Nine updates each, in parallel waves of 50: 900 referral-updated events (plus the 100 created ones above).
+    const updates = referrals.flatMap((r) => Array.from({ length: 9 }, (_, i) => ({ id: r.id, value: 1000 + i })));
+    for (let i = 0; i < updates.length; i += 50) {
+      await Promise.all(updates.slice(i, i + 50).map((u) => client.update(u.id, [{ op: 'replace', path: '/details/notes', value: `note ${u.value}` }])));
+    }
+    await pc.admin.deliveriesIdle(60_000);
+    await eventually(
+      () => referrals.every((r) => byReferral(r.id)?.Description === pc.admin.getReferral(r.id).details.notes),
+      60_000,
+      'the last update of every referral'
+    );
+    const accepted = serve.stdout.split('"event":"webhook.accepted"').length - before;
+    expect(accepted).to.be.at.least(900);
+    const reads = pc.counters()['GET /referrals/{id}'] ?? 0;
+    expect(reads, `referral reads for ${accepted} events`).to.be.at.most(300);
   });
 
   it('serves /healthz and Prometheus /metrics, and logs no token', async () => {
