@@ -9,6 +9,7 @@ import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../em
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce/index.js';
 import type { RunResult } from '../../src/commands/pcsync/run.js';
 import { OPP } from '../../src/sync/fields.js';
+import { partnerCenterEnv } from '../helpers/partner-center-env.js';
 import { SfSession } from '../helpers/sf-cli.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 
@@ -31,15 +32,7 @@ describe('e2e: sf pcsync run', function () {
     pc = await startPartnerCenterEmulator({ port: 0 });
     sf = await startSalesforceEmulator({ port: 0, loadMetadata: true });
     session = SfSession.create({
-      env: {
-        NODE_EXTRA_CA_CERTS: pc.caCertPath,
-        PCSYNC_TENANT_ID: pc.tenantId,
-        PCSYNC_CLIENT_ID: pc.clientId,
-        PCSYNC_REFRESH_TOKEN: pc.refreshToken,
-        PCSYNC_AUTHORITY: pc.authority,
-        PCSYNC_REFERRALS_BASE_URL: pc.referralsBaseUrl,
-        PCSYNC_WEBHOOKS_BASE_URL: pc.webhooksBaseUrl,
-      },
+      env: partnerCenterEnv(pc),
     });
     const login = await session.run(['org', 'login', 'access-token', '--instance-url', sf.url, '--no-prompt', '--alias', 'emu'], {
       env: { SF_ACCESS_TOKEN: sf.accessToken },

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../emulators/partner-center/server.js';
 import type { WebhookRegisterResult } from '../../src/commands/pcsync/webhook/register.js';
 import type { WebhookShowResult } from '../../src/commands/pcsync/webhook/show.js';
+import { partnerCenterEnv } from '../helpers/partner-center-env.js';
 import { SfSession } from '../helpers/sf-cli.js';
 
 describe('e2e: sf pcsync webhook', function () {
@@ -13,15 +14,7 @@ describe('e2e: sf pcsync webhook', function () {
   before(async () => {
     pc = await startPartnerCenterEmulator({ port: 0 });
     session = SfSession.create({
-      env: {
-        NODE_EXTRA_CA_CERTS: pc.caCertPath,
-        PCSYNC_TENANT_ID: pc.tenantId,
-        PCSYNC_CLIENT_ID: pc.clientId,
-        PCSYNC_REFRESH_TOKEN: pc.refreshToken,
-        PCSYNC_AUTHORITY: pc.authority,
-        PCSYNC_REFERRALS_BASE_URL: pc.referralsBaseUrl,
-        PCSYNC_WEBHOOKS_BASE_URL: pc.webhooksBaseUrl,
-      },
+      env: partnerCenterEnv(pc),
     });
   });
   after(async () => {
