@@ -74,7 +74,7 @@ try {
     },
     {
       measure: `backfill ${fill.referrals.toLocaleString('en-US')}`,
-      result: `${ms(fill.wallMs)}${fill.finished ? '' : ' (NOT FINISHED: stopped at its bound)'}, ${fill.opportunitiesCreated} Opportunities, peak RSS ${fill.peakRssMb} MB (emulators in process)`,
+      result: `${ms(fill.wallMs)}${fill.finished ? '' : ' (NOT FINISHED: stopped at its bound)'}, ${fill.opportunitiesCreated} Opportunities (run ${fill.status}, ${fill.errors} errors), peak RSS ${fill.peakRssMb} MB (emulators in process)`,
       reference: `PC: ${endpoints(fill.partnerCenter)} | SF: ${endpoints(fill.salesforce)}`,
       ratio: `${Math.round(fill.referrals / (fill.wallMs / 1000))} referrals/s`,
     },
@@ -104,7 +104,7 @@ try {
     },
     {
       measure: 'memory (100,000-referral backfill)',
-      result: typeof mem === 'string' ? mem : `peak RSS ${mem.peakRssMb} MB (${mem.created} created in ${ms(mem.wallMs)}${mem.finished ? '' : ', NOT FINISHED: stopped at its 15 min bound'})`,
+      result: typeof mem === 'string' ? mem : `peak RSS ${mem.peakRssMb} MB (${mem.created} created in ${ms(mem.wallMs)}${mem.finished ? '' : ', NOT FINISHED: stopped at its 15 min bound'}; run ${mem.status}, ${mem.errors} record errors)`,
       reference: typeof mem === 'string' ? '' : 'whole process: both emulators hold the 100,000 records too',
       ratio: typeof mem === 'string' ? '' : `${round((mem.peakRssMb * 1024) / mem.referrals, 1)} KB/referral`,
     },

@@ -12,6 +12,10 @@ export type BackfillResult = {
   referrals: number;
   /** False when the run outlived its time bound (the figures are then up to the bound). */
   finished: boolean;
+  /** The run's status and its first record error, if any (a figure from a failed run is not a backfill). */
+  status: string;
+  errors: number;
+  firstError?: string;
   opportunitiesCreated: number;
   wallMs: number;
   peakRssMb: number;
@@ -63,6 +67,8 @@ export async function backfill(bench: Bench, n: number, timeoutMs = 15 * 60_000)
   if (!result) sync.catch(() => undefined);
   const wallMs = performance.now() - started;
   const peak = rss.stop();
+  const failed = result?.records.find((record) => record.outcome === 'error');
+  const firstError = failed ? JSON.stringify(failed).slice(0, 300) : undefined;
   const sfCounters = sf.counters();
   const bulk = sum(sfCounters, (key) => /jobs\/ingest/.test(key));
   const opportunityCollections = sfCounters['PATCH /composite/sobjects/{type}/{field}'] ?? 0;
@@ -71,6 +77,9 @@ export async function backfill(bench: Bench, n: number, timeoutMs = 15 * 60_000)
   return {
     referrals: n,
     finished: result !== undefined,
+    status: result?.status ?? 'Unfinished',
+    errors: result ? result.summary.inbound.error + result.summary.outbound.error : 0,
+    ...(firstError ? { firstError } : {}),
     opportunitiesCreated: result ? result.summary.inbound.created : sf.records('Opportunity').length,
     wallMs,
     peakRssMb: round(peak / 2 ** 20),
@@ -166,7 +175,16 @@ export async function memory(
   bench: Bench,
   n: number,
   timeoutMs: number
-): Promise<{ referrals: number; peakRssMb: number; wallMs: number; created: number; finished: boolean }> {
+): Promise<{ referrals: number; peakRssMb: number; wallMs: number; created: number; finished: boolean; status: string; errors: number; firstError?: string }> {
   const result = await backfill(bench, n, timeoutMs);
-  return { referrals: n, peakRssMb: result.peakRssMb, wallMs: result.wallMs, created: result.opportunitiesCreated, finished: result.finished };
+  return {
+    referrals: n,
+    peakRssMb: result.peakRssMb,
+    wallMs: result.wallMs,
+    created: result.opportunitiesCreated,
+    finished: result.finished,
+    status: result.status,
+    errors: result.errors,
+    ...(result.firstError ? { firstError: result.firstError } : {}),
+  };
 }

@@ -14,7 +14,7 @@ type BenchJson = {
   measures: {
     inboundLatency: { changes: number; p50Ms: number };
     outboundLatency: { samples: number; p50Ms: number };
-    backfill: { referrals: number; opportunitiesCreated: number; pcListRequests: number; opportunityWriteRequests: number; opportunityWriteApi: string; salesforce: Counters; records: Counters; peakRssMb: number };
+    backfill: { referrals: number; status: string; errors: number; opportunitiesCreated: number; pcListRequests: number; opportunityWriteRequests: number; opportunityWriteApi: string; salesforce: Counters; records: Counters; peakRssMb: number };
     apiEconomy: { made: number; minimum: number; ratio: number };
     noopRun: { dataWritesExcludingJournal: number; runRecordWrites: number };
     naiveBaseline: { sample: number; requests: number; extrapolatedRequests: number };
@@ -78,6 +78,8 @@ describe('e2e: npm run bench --quick (harness counts)', function () {
     const { backfill } = result.measures;
     const n = backfill.referrals;
     expect(n).to.equal(500);
+    expect(backfill.status).to.equal('Succeeded');
+    expect(backfill.errors).to.equal(0);
     expect(backfill.opportunitiesCreated).to.equal(n);
     expect(backfill.records.Opportunity).to.equal(n);
     expect(backfill.pcListRequests).to.equal(Math.ceil(n / 100));
