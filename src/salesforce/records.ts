@@ -76,8 +76,10 @@ export function updateRecords(connection: Connection, sobject: string, records: 
 }
 
 export type UpsertOptions = {
-  /** Above this many records, one Bulk API 2.0 job instead of collections. */
+  /** Above this many records, Bulk API 2.0 jobs instead of collections. */
   bulkThreshold: number;
+  /** Rows per Bulk API 2.0 job, so no upload nears the API's 150 MB limit (default 10,000). */
+  bulkJobRows?: number;
 };
 
 /** Upserts by an External ID field, through collections or, for large sets, Bulk API 2.0. Results keep input order. */
@@ -89,7 +91,12 @@ export async function upsertRecords(
   options: UpsertOptions
 ): Promise<{ results: WriteResult[]; api: 'collections' | 'bulk' }> {
   if (records.length > options.bulkThreshold) {
-    return { results: await bulkUpsert(connection, sobject, externalIdField, records), api: 'bulk' };
+    const results: WriteResult[] = [];
+    for (const job of chunks(records, options.bulkJobRows ?? 10_000)) {
+       
+      results.push(...(await bulkUpsert(connection, sobject, externalIdField, job)));
+    }
+    return { results, api: 'bulk' };
   }
   const url = path(connection, `/composite/sobjects/${sobject}/${externalIdField}`);
   return { results: await collection(connection, 'PATCH', url, typed(sobject, records)), api: 'collections' };

@@ -56,6 +56,15 @@ describe('salesforce: batched reads and writes against the org emulator', functi
     expect(org.counters()['PATCH /composite/sobjects/{type}/{field}'] ?? 0).to.equal(0);
   });
 
+  it('splits a large bulk upsert into jobs of bulkJobRows rows', async () => {
+    const records = Array.from({ length: 250 }, (_, i) => opportunity(i));
+    const { api, results } = await upsertRecords(connection, 'Opportunity', 'Referral_Identifier__c', records, { bulkThreshold: 10, bulkJobRows: 100 });
+    expect(api).to.equal('bulk');
+    expect(results.filter((result) => result.success)).to.have.length(250);
+    expect(org.counters()['POST /jobs/ingest']).to.equal(3);
+    expect(org.records('Opportunity')).to.have.length(250);
+  });
+
   it('creates and updates through collections, 200 a request', async () => {
     const accounts = Array.from({ length: 201 }, (_, i) => ({ Name: `Account ${i}` }));
     const created = await createRecords(connection, 'Account', accounts);
