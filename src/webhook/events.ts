@@ -3,26 +3,17 @@
  * referral data and no event id — the referral must be read), the dedupe key and the referral id in `ResourceUri`.
  */
 
-/** The events pcsync registers for and understands; any other name is acknowledged and logged, never failed. */
-export const WEBHOOK_EVENT_NAMES = [
-  'referral-created',
-  'referral-updated',
-  'related-referral-created',
-  'related-referral-updated',
-  'test-created',
-] as const;
+import { WEBHOOK_EVENTS, type WebhookEventName } from '../partner-center/referral-types.js';
+import { REFERRAL_WEBHOOK_EVENTS } from '../partner-center/webhooks.js';
 
-export type WebhookEventName = (typeof WEBHOOK_EVENT_NAMES)[number];
+/** The events pcsync registers for and understands (one list, the Partner Center layer's); others are logged, never failed. */
+export const WEBHOOK_EVENT_NAMES = WEBHOOK_EVENTS;
+export type { WebhookEventName };
 
 /** The four events that name a referral to sync (`test-created` is the self-onboarding validation event). */
-export const REFERRAL_EVENT_NAMES = [
-  'referral-created',
-  'referral-updated',
-  'related-referral-created',
-  'related-referral-updated',
-] as const satisfies readonly WebhookEventName[];
+export const REFERRAL_EVENT_NAMES = REFERRAL_WEBHOOK_EVENTS;
 
-export type ReferralEventName = (typeof REFERRAL_EVENT_NAMES)[number];
+export type ReferralEventName = (typeof REFERRAL_WEBHOOK_EVENTS)[number];
 
 /** The body Partner Center posts (PascalCase, as on the wire). */
 export type PartnerCenterEventPayload = {

@@ -6,7 +6,7 @@ import { REFERRALS_AUDIENCE } from '../../partner-center/settings.js';
 import { startService } from '../../serve/service.js';
 import { configFlag } from '../../shared/flags.js';
 import { partnerCenterClients } from '../../shared/partner-center.js';
-import { createLogger, DEFAULT_CERTIFICATE_URL_ALLOW_LIST } from '../../webhook/index.js';
+import { createLogger } from '../../webhook/index.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.serve');
@@ -43,7 +43,7 @@ export default class Serve extends SfCommand<ServeResult> {
     const config = await loadConfig({ configFile: flags.config });
     const clients = partnerCenterClients(config);
     const connection = flags['target-org'].getConnection(flags['api-version']);
-    const allowList = [...new Set([...(config.serve.certificateUrlAllowList ?? DEFAULT_CERTIFICATE_URL_ALLOW_LIST), ...(flags['allow-certificate-url'] ?? [])])];
+    const allowList = [...new Set([...config.serve.certificateUrlAllowList, ...(flags['allow-certificate-url'] ?? [])])];
     for (const entry of allowList) {
       if (!entry.startsWith('https://')) throw messages.createError('error.allowList', [entry]);
     }
