@@ -64,7 +64,10 @@ try {
       measure: `inbound latency (${inb.changes} changes)`,
       result: `p50 ${ms(inb.p50Ms)} / p95 ${ms(inb.p95Ms)} / max ${ms(inb.maxMs)}`,
       reference: `floor ${ms(inb.floorMs)} = ${latencyMs} ms × ${round(inb.sequentialPerChange, 1)} sequential requests per change (of ${round(inb.requestsPerChange, 1)}); + ${inb.queueQuietMs} ms queue quiet window`,
-      ratio: inb.floorMs > 0 ? `p50 = ${round(inb.p50Ms / (inb.floorMs + inb.queueQuietMs), 2)}× (floor + quiet window)` : 'n/a (no latency)',
+      ratio:
+        inb.floorMs > 0
+          ? `p50 = ${round(inb.p50Ms / (inb.floorMs + inb.queueQuietMs), 2)}× (floor + quiet window)`
+          : 'n/a (no latency)',
     },
     {
       measure: `outbound latency (${outb.samples} flags)`,
@@ -81,7 +84,9 @@ try {
     {
       measure: 'API economy (backfill)',
       result: `${api.made} requests (PC list ${fill.pcListRequests}, Opportunity writes ${fill.opportunityWriteRequests} via ${fill.opportunityWriteApi})`,
-      reference: `minimum ${api.minimum}: ${Object.entries(api.minimumParts).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+      reference: `minimum ${api.minimum}: ${Object.entries(api.minimumParts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
       ratio: `${api.ratio}× minimum`,
     },
     {
@@ -104,14 +109,17 @@ try {
     },
     {
       measure: 'memory (100,000-referral backfill)',
-      result: typeof mem === 'string' ? mem : `peak RSS ${mem.peakRssMb} MB (${mem.created} created in ${ms(mem.wallMs)}${mem.finished ? '' : ', NOT FINISHED: stopped at its 15 min bound'}; run ${mem.status}, ${mem.errors} record errors)`,
+      result:
+        typeof mem === 'string'
+          ? mem
+          : `peak RSS ${mem.peakRssMb} MB (${mem.created} created in ${ms(mem.wallMs)}${mem.finished ? '' : ', NOT FINISHED: stopped at its 15 min bound'}; run ${mem.status}, ${mem.errors} record errors)`,
       reference: typeof mem === 'string' ? '' : 'whole process: both emulators hold the 100,000 records too',
       ratio: typeof mem === 'string' ? '' : `${round((mem.peakRssMb * 1024) / mem.referrals, 1)} KB/referral`,
     },
   ];
   const notes = [
     `Latency injected: ${latencyMs} ms per request on both emulators; ${quick ? 'quick mode (small sizes; a harness check, not a measurement)' : 'full mode'}.`,
-    'Inbound floor: injected latency × the sequential requests per change — the Salesforce requests between each change and its Opportunity update, merged where they overlap in time (emulator request log: start, duration), plus the Partner Center referral reads — averaged over the changes; the run record\'s close comes after the update and is not on the path. The webhook queue also waits for a 100 ms quiet window before a batch; the ratio is against floor + that window.',
+    "Inbound floor: injected latency × the sequential requests per change — the Salesforce requests between each change and its Opportunity update, merged where they overlap in time (emulator request log: start, duration), plus the Partner Center referral reads — averaged over the changes; the run record's close comes after the update and is not on the path. The webhook queue also waits for a 100 ms quiet window before a batch; the ratio is against floor + that window.",
     `API economy minimum: ceil(N/100) list pages; per object written ceil(rows/200) collections, or one Bulk API 2.0 job (7 requests: create, upload, close, one status poll, three result reads) above sync.bulkThreshold ${bench.config.sync.bulkThreshold}; + 2 run-record writes. Sign-in requests are not counted.`,
     `Naive baseline: measured on ${base.sample} referrals (GET referral, SOQL by Referral_Identifier__c, single upsert PATCH, sequential) and extrapolated linearly to ${fill.referrals}.`,
     'Peak RSS: process.memoryUsage.rss sampled every 20 ms; the emulators run in the same process.',
@@ -136,7 +144,9 @@ try {
   };
   const md = markdown(`pcsync bench (${quick ? 'quick' : 'full'}, ${latencyMs} ms latency)`, rows, notes);
   const files = write(values.out, new Date().toISOString().replace(/[:.]/g, '-'), json, md);
-  process.stdout.write(`${table(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nWrote ${files.json} and ${files.markdown}\n`);
+  process.stdout.write(
+    `${table(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\nWrote ${files.json} and ${files.markdown}\n`
+  );
 } catch (error) {
   exitCode = 1;
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

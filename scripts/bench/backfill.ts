@@ -34,7 +34,13 @@ export type EconomyResult = {
   minimumParts: Record<string, number>;
 };
 
-export type NoopResult = { requests: number; writes: number; runRecordWrites: number; dataWritesExcludingJournal: number; byEndpoint: Record<string, number> };
+export type NoopResult = {
+  requests: number;
+  writes: number;
+  runRecordWrites: number;
+  dataWritesExcludingJournal: number;
+  byEndpoint: Record<string, number>;
+};
 
 export type NaiveResult = {
   sample: number;
@@ -73,7 +79,8 @@ export async function backfill(bench: Bench, n: number, timeoutMs = 15 * 60_000)
   const bulk = sum(sfCounters, (key) => /jobs\/ingest/.test(key));
   const opportunityCollections = sfCounters['PATCH /composite/sobjects/{type}/{field}'] ?? 0;
   const records: Record<string, number> = {};
-  for (const object of ['Opportunity', 'Account', 'Contact', 'OpportunityContactRole', RUN_OBJECT]) records[object] = sf.records(object).length;
+  for (const object of ['Opportunity', 'Account', 'Contact', 'OpportunityContactRole', RUN_OBJECT])
+    records[object] = sf.records(object).length;
   return {
     referrals: n,
     finished: result !== undefined,
@@ -156,7 +163,10 @@ export async function naive(bench: Bench, sample: number, n: number): Promise<Na
   for (const id of ids) {
     const referral = await bench.referrals.get(id);
     await bench.connection.query(`SELECT Id, Name, Amount FROM Opportunity WHERE ${OPP.referralId} = '${id}'`);
-    await opportunity.upsert({ [OPP.referralId]: id, Name: referral.name, Description: referral.details?.notes ?? null }, OPP.referralId);
+    await opportunity.upsert(
+      { [OPP.referralId]: id, Name: referral.name, Description: referral.details?.notes ?? null },
+      OPP.referralId
+    );
   }
   const sampleMs = performance.now() - started;
   const requests = dataRequests(bench.pc.counters()) + dataRequests(bench.sf.counters());
@@ -175,7 +185,16 @@ export async function memory(
   bench: Bench,
   n: number,
   timeoutMs: number
-): Promise<{ referrals: number; peakRssMb: number; wallMs: number; created: number; finished: boolean; status: string; errors: number; firstError?: string }> {
+): Promise<{
+  referrals: number;
+  peakRssMb: number;
+  wallMs: number;
+  created: number;
+  finished: boolean;
+  status: string;
+  errors: number;
+  firstError?: string;
+}> {
   const result = await backfill(bench, n, timeoutMs);
   return {
     referrals: n,

@@ -98,7 +98,12 @@ export function rssSampler(everyMs = 20): { stop(): number } {
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` every `everyMs` until it is truthy or `timeoutMs` passed (then throws). */
-export async function until<T>(check: () => T | undefined | false, timeoutMs: number, what: string, everyMs = 2): Promise<T> {
+export async function until<T>(
+  check: () => T | undefined | false,
+  timeoutMs: number,
+  what: string,
+  everyMs = 2
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

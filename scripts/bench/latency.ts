@@ -71,9 +71,11 @@ export async function inbound(bench: Bench, changes: number): Promise<InboundRes
   const service = await serve(bench);
   try {
     await bench.webhooks.register({ url: service.webhookUrl, events: ['referral-updated'] });
-    const stage = (id: string): unknown => sf.records('Opportunity').find((row) => row[OPP.referralId] === id)?.StageName;
+    const stage = (id: string): unknown =>
+      sf.records('Opportunity').find((row) => row[OPP.referralId] === id)?.StageName;
     const windows: Array<{ from: number; to: number }> = [];
-    const webhookRuns = (): Array<Record<string, unknown>> => sf.records(RUN.object).filter((run) => run[RUN.trigger] === 'Webhook');
+    const webhookRuns = (): Array<Record<string, unknown>> =>
+      sf.records(RUN.object).filter((run) => run[RUN.trigger] === 'Webhook');
     let passes = 0;
     const change = async (id: string): Promise<number> => {
       const from = Date.now();
@@ -84,7 +86,11 @@ export async function inbound(bench: Bench, changes: number): Promise<InboundRes
       const elapsed = performance.now() - started;
       // The pass goes on to close its run record: let it finish so that the next change starts on a quiet service.
       passes++;
-      await until(() => webhookRuns().length >= passes && webhookRuns().every((run) => run[RUN.status] !== 'Running'), 30_000, 'the webhook pass to close its run record');
+      await until(
+        () => webhookRuns().length >= passes && webhookRuns().every((run) => run[RUN.status] !== 'Running'),
+        30_000,
+        'the webhook pass to close its run record'
+      );
       return elapsed;
     };
     await change(referrals[0].id);
@@ -132,15 +138,32 @@ export async function outbound(bench: Bench, samples: number, pollIntervalMs = 1
       const started = performance.now();
       sf.seed({
         Opportunity: [
-          { Name: name, StageName: 'Qualification', CloseDate: '2027-05-31', AccountId: account.Id, [OPP.syncWith]: true, [OPP.solutions]: 'SOL-34104-EBB' },
+          {
+            Name: name,
+            StageName: 'Qualification',
+            CloseDate: '2027-05-31',
+            AccountId: account.Id,
+            [OPP.syncWith]: true,
+            [OPP.solutions]: 'SOL-34104-EBB',
+          },
         ],
       });
-      const row = await until(() => sf.records('Opportunity').find((r) => r.Name === name && r[OPP.referralId]), 30_000, `the referral of ${name}`);
+      const row = await until(
+        () => sf.records('Opportunity').find((r) => r.Name === name && r[OPP.referralId]),
+        30_000,
+        `the referral of ${name}`
+      );
       const referral = pc.admin.getReferral(String(row[OPP.referralId]));
       if (referral.externalReferenceId !== row.Id) throw new Error(`the referral of ${name} does not point back to it`);
       times.push(performance.now() - started);
     }
-    return { samples, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95), maxMs: Math.max(...times), pollIntervalMs };
+    return {
+      samples,
+      p50Ms: percentile(times, 50),
+      p95Ms: percentile(times, 95),
+      maxMs: Math.max(...times),
+      pollIntervalMs,
+    };
   } finally {
     await service.close(10_000);
   }

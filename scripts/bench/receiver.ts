@@ -26,7 +26,11 @@ export type ReceiverResult = {
 export async function receiver(bench: Bench, deliveries: number, concurrency = 8): Promise<ReceiverResult> {
   const { pc } = bench;
   const certificatePrefix = pc.certificateUrl.slice(0, pc.certificateUrl.lastIndexOf('/') + 1);
-  const verifier = createVerifier({ allowList: [certificatePrefix], trustedRoots: [pc.caCertPem], fetchCertificate: httpsCertificateFetcher() });
+  const verifier = createVerifier({
+    allowList: [certificatePrefix],
+    trustedRoots: [pc.caCertPem],
+    fetchCertificate: httpsCertificateFetcher(),
+  });
   const queue = new WebhookQueue({ processBatch: () => Promise.resolve(), logger: silentLogger });
   const server = await startWebhookServer({ host: '127.0.0.1', port: 0, verifier, queue, logger: silentLogger });
   // Signed ahead of time so that the timing is the receiver's, not the signer's.

@@ -11,7 +11,9 @@ export function markdown(title: string, rows: Row[], notes: string[]): string {
     '',
     '| measure | result | reference | ratio |',
     '| --- | --- | --- | --- |',
-    ...rows.map((row) => `| ${escape(row.measure)} | ${escape(row.result)} | ${escape(row.reference)} | ${escape(row.ratio)} |`),
+    ...rows.map(
+      (row) => `| ${escape(row.measure)} | ${escape(row.result)} | ${escape(row.reference)} | ${escape(row.ratio)} |`
+    ),
     '',
     ...notes.map((note) => `- ${note}`),
     '',

@@ -23,14 +23,24 @@ export function say(text: string): void {
 }
 
 /** Hides what must never be printed: tokens in a command line. */
-const shown = (args: string[]): string => args.map((arg) => (/^(pcemu-|00D)/.test(arg) ? '***' : /\s/.test(arg) ? JSON.stringify(arg) : arg)).join(' ');
+const shown = (args: string[]): string =>
+  args.map((arg) => (/^(pcemu-|00D)/.test(arg) ? '***' : /\s/.test(arg) ? JSON.stringify(arg) : arg)).join(' ');
 
 const children = new Set<ChildProcess>();
 
 /** Starts a long-running npm script and waits for `ready` in its output; returns its NAME=value lines. */
-export async function startService(args: string[], ready: RegExp, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; values: Record<string, string>; firstLine: string }> {
+export async function startService(
+  args: string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv
+): Promise<{ child: ChildProcess; values: Record<string, string>; firstLine: string }> {
   say(dim(`$ npm ${shown(args)} &`));
-  const child = spawn(path.join(bin, 'npm'), args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const child = spawn(path.join(bin, 'npm'), args, {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
   children.add(child);
   const values: Record<string, string> = {};
   let firstLine = '';
@@ -57,7 +67,11 @@ export async function startService(args: string[], ready: RegExp, env: NodeJS.Pr
 }
 
 /** Runs `sf ARGS`, printing the command and its output. */
-export async function sf(args: string[], env: NodeJS.ProcessEnv, options: { quiet?: boolean; allowFailure?: boolean } = {}): Promise<{ code: number; stdout: string }> {
+export async function sf(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { quiet?: boolean; allowFailure?: boolean } = {}
+): Promise<{ code: number; stdout: string }> {
   say(dim(`$ sf ${shown(args)}`));
   const child = spawn(path.join(bin, 'sf'), args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
@@ -72,9 +86,16 @@ export async function sf(args: string[], env: NodeJS.ProcessEnv, options: { quie
   children.delete(child);
   const warnings = stderr
     .split('\n')
-    .filter((line) => line.trim() && !/insecure protocol|Secrets are now hidden|linked ESM module|Existing compiled source|\.\.\. |^Querying Data/i.test(line));
+    .filter(
+      (line) =>
+        line.trim() &&
+        !/insecure protocol|Secrets are now hidden|linked ESM module|Existing compiled source|\.\.\. |^Querying Data/i.test(
+          line
+        )
+    );
   if (warnings.length && !options.quiet) say(dim(warnings.join('\n')));
-  if (code !== 0 && !options.allowFailure) throw new Error(`sf ${args.slice(0, 3).join(' ')} failed (exit ${code}):\n${stderr}`);
+  if (code !== 0 && !options.allowFailure)
+    throw new Error(`sf ${args.slice(0, 3).join(' ')} failed (exit ${code}):\n${stderr}`);
   return { code, stdout };
 }
 
@@ -91,7 +112,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts `sf ARGS` in the background (a server), printing the command. */
-export function startSf(args: string[], env: NodeJS.ProcessEnv): { ready(pattern: RegExp): Promise<void>; stop(): Promise<void> } {
+export function startSf(
+  args: string[],
+  env: NodeJS.ProcessEnv
+): { ready(pattern: RegExp): Promise<void>; stop(): Promise<void> } {
   say(dim(`$ sf ${shown(args)} &`));
   const child = spawn(path.join(bin, 'sf'), args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
@@ -102,14 +126,17 @@ export function startSf(args: string[], env: NodeJS.ProcessEnv): { ready(pattern
     ready: async (pattern) => {
       const deadline = Date.now() + 60_000;
       while (!pattern.test(output)) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sf ${args.slice(0, 2).join(' ')} did not start:\n${output}`);
+        if (child.exitCode !== null || Date.now() > deadline)
+          throw new Error(`sf ${args.slice(0, 2).join(' ')} did not start:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       say(`  ${output.split('\n').find((line) => pattern.test(line)) ?? ''}`);
     },
     stop: async () => {
       child.kill('SIGTERM');
-      const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve)));
+      const code = await new Promise<number | null>((resolve) =>
+        child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve)
+      );
       children.delete(child);
       say(`  The receiver drained its work and stopped (exit code ${String(code)}).`);
     },

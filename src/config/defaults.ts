@@ -15,13 +15,23 @@ const ASSISTANCE_CODES: Array<[code: string, label: string]> = [
 
 type RuleInput = Partial<FieldRule> & Pick<FieldRule, 'partnerCenter' | 'salesforce'>;
 
-const rule = (input: RuleInput): FieldRule => ({ direction: 'both', owner: 'partnerCenter', optional: false, ...input });
+const rule = (input: RuleInput): FieldRule => ({
+  direction: 'both',
+  owner: 'partnerCenter',
+  optional: false,
+  ...input,
+});
 
 export const DEFAULT_MAPPING: readonly FieldRule[] = [
   rule({ partnerCenter: 'name', salesforce: 'Name', owner: 'salesforce' }),
   rule({ partnerCenter: 'details.dealValue', salesforce: 'Amount', owner: 'salesforce' }),
   rule({ partnerCenter: 'details.currency', salesforce: 'CurrencyIsoCode', owner: 'salesforce', optional: true }),
-  rule({ partnerCenter: 'details.closingDateTime', salesforce: 'CloseDate', owner: 'salesforce', transform: { type: 'date' } }),
+  rule({
+    partnerCenter: 'details.closingDateTime',
+    salesforce: 'CloseDate',
+    owner: 'salesforce',
+    transform: { type: 'date' },
+  }),
   rule({ partnerCenter: 'details.notes', salesforce: 'Description', owner: 'salesforce' }),
   rule({ partnerCenter: 'externalReferenceId', salesforce: 'Id', direction: 'outbound', owner: 'salesforce' }),
   rule({ partnerCenter: 'id', salesforce: 'Referral_Identifier__c', direction: 'inbound' }),
@@ -47,11 +57,36 @@ export const DEFAULT_MAPPING: readonly FieldRule[] = [
     owner: 'salesforce',
     transform: { type: 'list', separator: ';' },
   }),
-  rule({ partnerCenter: 'customerProfile.name', salesforce: 'Account.Name', direction: 'outbound', owner: 'salesforce' }),
-  rule({ partnerCenter: 'customerProfile.address.addressLine1', salesforce: 'Account.BillingStreet', direction: 'outbound', owner: 'salesforce' }),
-  rule({ partnerCenter: 'customerProfile.address.city', salesforce: 'Account.BillingCity', direction: 'outbound', owner: 'salesforce' }),
-  rule({ partnerCenter: 'customerProfile.address.state', salesforce: 'Account.BillingState', direction: 'outbound', owner: 'salesforce' }),
-  rule({ partnerCenter: 'customerProfile.address.postalCode', salesforce: 'Account.BillingPostalCode', direction: 'outbound', owner: 'salesforce' }),
+  rule({
+    partnerCenter: 'customerProfile.name',
+    salesforce: 'Account.Name',
+    direction: 'outbound',
+    owner: 'salesforce',
+  }),
+  rule({
+    partnerCenter: 'customerProfile.address.addressLine1',
+    salesforce: 'Account.BillingStreet',
+    direction: 'outbound',
+    owner: 'salesforce',
+  }),
+  rule({
+    partnerCenter: 'customerProfile.address.city',
+    salesforce: 'Account.BillingCity',
+    direction: 'outbound',
+    owner: 'salesforce',
+  }),
+  rule({
+    partnerCenter: 'customerProfile.address.state',
+    salesforce: 'Account.BillingState',
+    direction: 'outbound',
+    owner: 'salesforce',
+  }),
+  rule({
+    partnerCenter: 'customerProfile.address.postalCode',
+    salesforce: 'Account.BillingPostalCode',
+    direction: 'outbound',
+    owner: 'salesforce',
+  }),
   rule({
     partnerCenter: 'customerProfile.address.country',
     salesforce: 'Account.BillingCountry',

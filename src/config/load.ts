@@ -19,9 +19,7 @@ export const PROJECT_FILE = 'sfdx-project.json';
 const PROJECT_PREFIX = 'plugins.pcsync';
 
 export type ConfigSource =
-  | { kind: 'project'; file: string }
-  | { kind: 'file'; file: string }
-  | { kind: 'defaults'; file?: string };
+  { kind: 'project'; file: string } | { kind: 'file'; file: string } | { kind: 'defaults'; file?: string };
 
 export type LoadedConfig = {
   config: PcsyncConfig;
@@ -51,15 +49,24 @@ export async function loadConfigWithSource(options: LoadConfigOptions = {}): Pro
   const { raw, source, prefix } = await readRaw(options);
   const config = validateConfig(raw, prefix, source.file);
   const projectFile = findProjectFile(options.projectDir ?? process.cwd());
-  const project = projectFile ? { file: projectFile, packageDirectories: await readPackageDirectories(projectFile) } : undefined;
+  const project = projectFile
+    ? { file: projectFile, packageDirectories: await readPackageDirectories(projectFile) }
+    : undefined;
   return { config: applyEnvironment(config, env), source, ...(project ? { project } : {}) };
 }
 
 /** Validates an already-parsed pcsync section; `prefix` is how its keys are named in errors. */
 export function validateConfig(raw: unknown, prefix = PROJECT_PREFIX, file?: string): PcsyncConfig {
   const parsed = pcsyncConfigSchema.safeParse(raw ?? {}, { reportInput: true });
-  if (!parsed.success) throw configError(file, parsed.error.issues.map((issue) => fromZodIssue(issue, prefix)));
-  const config: PcsyncConfig = { ...parsed.data, mapping: parsed.data.mapping ?? DEFAULT_MAPPING.map((rule) => ({ ...rule })) };
+  if (!parsed.success)
+    throw configError(
+      file,
+      parsed.error.issues.map((issue) => fromZodIssue(issue, prefix))
+    );
+  const config: PcsyncConfig = {
+    ...parsed.data,
+    mapping: parsed.data.mapping ?? DEFAULT_MAPPING.map((rule) => ({ ...rule })),
+  };
   const problems = errorsOf(checkRules(config, prefix));
   if (problems.length > 0) throw configError(file, problems);
   return config;
@@ -93,7 +100,9 @@ async function readRaw(options: LoadConfigOptions): Promise<{ raw: unknown; sour
   }
   const plugins = (project as Record<string, unknown>).plugins;
   if (plugins !== undefined && (typeof plugins !== 'object' || plugins === null || Array.isArray(plugins))) {
-    throw configError(file, [{ path: 'plugins', message: `must be an object, not ${describeType(plugins)}`, severity: 'error' }]);
+    throw configError(file, [
+      { path: 'plugins', message: `must be an object, not ${describeType(plugins)}`, severity: 'error' },
+    ]);
   }
   const section = (plugins as Record<string, unknown> | undefined)?.pcsync;
   if (section === undefined) return { raw: {}, source: { kind: 'defaults', file }, prefix: PROJECT_PREFIX };
@@ -162,7 +171,8 @@ function describeType(value: unknown): string {
 
 /** PCSYNC_AUTHORITY, PCSYNC_REFERRALS_BASE_URL, PCSYNC_WEBHOOKS_BASE_URL (and tenant/client ids) win over the file. */
 function applyEnvironment(config: PcsyncConfig, env: NodeJS.ProcessEnv): PcsyncConfig {
-  const pick = (name: string): string | undefined => (env[name] && env[name].trim() !== '' ? env[name].trim() : undefined);
+  const pick = (name: string): string | undefined =>
+    env[name] && env[name].trim() !== '' ? env[name].trim() : undefined;
   return {
     ...config,
     partnerCenter: {

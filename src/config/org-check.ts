@@ -32,7 +32,8 @@ export function connectionDescriber(connection: Connection): Describer {
         .sobject(objectName)
         .describe()
         .catch((error: { errorCode?: string; name?: string }) => {
-          if (error.errorCode === 'NOT_FOUND' || error.name === 'NOT_FOUND' || error.errorCode === 'INVALID_TYPE') return undefined;
+          if (error.errorCode === 'NOT_FOUND' || error.name === 'NOT_FOUND' || error.errorCode === 'INVALID_TYPE')
+            return undefined;
           throw error;
         });
       cache.set(objectName, pending);
@@ -41,7 +42,11 @@ export function connectionDescriber(connection: Connection): Describer {
   };
 }
 
-export async function checkAgainstOrg(config: PcsyncConfig, describe: Describer, prefix = 'plugins.pcsync'): Promise<ConfigProblem[]> {
+export async function checkAgainstOrg(
+  config: PcsyncConfig,
+  describe: Describer,
+  prefix = 'plugins.pcsync'
+): Promise<ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
   const root = await describe(MAPPED_OBJECT);
   if (!root) {
@@ -55,13 +60,21 @@ export async function checkAgainstOrg(config: PcsyncConfig, describe: Describer,
   return problems;
 }
 
-async function checkRule(rule: FieldRule, root: DescribeSObjectResult, describe: Describer): Promise<string | undefined> {
+async function checkRule(
+  rule: FieldRule,
+  root: DescribeSObjectResult,
+  describe: Describer
+): Promise<string | undefined> {
   const resolved = await resolveField(rule.salesforce, root, describe);
   if (typeof resolved === 'string') return rule.optional ? `${resolved} (optional rule: it will be skipped)` : resolved;
   const { field, objectName } = resolved;
 
-  const valueType: ReferralValueType | 'list' = rule.transform?.type === 'list' ? 'list' : REFERRAL_FIELDS[rule.partnerCenter] ?? 'string';
-  const allowed = rule.valueMap || rule.transform?.type === 'urlTemplate' || rule.transform?.type === 'countryCode' ? COMPATIBLE.string : COMPATIBLE[valueType];
+  const valueType: ReferralValueType | 'list' =
+    rule.transform?.type === 'list' ? 'list' : (REFERRAL_FIELDS[rule.partnerCenter] ?? 'string');
+  const allowed =
+    rule.valueMap || rule.transform?.type === 'urlTemplate' || rule.transform?.type === 'countryCode'
+      ? COMPATIBLE.string
+      : COMPATIBLE[valueType];
   const type = String(field.type);
   if (!allowed.includes(type) && !(rule.valueMap && COMPATIBLE.number.includes(type))) {
     return `${objectName}.${field.name} is of type ${type}, which cannot hold the ${valueType} value of ${JSON.stringify(rule.partnerCenter)}; map it to a field of type ${allowed.join(', ')}`;
@@ -89,6 +102,7 @@ async function resolveField(
   }
   const name = parts[parts.length - 1];
   const field = current.fields.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
-  if (!field) return `${current.name} has no field ${JSON.stringify(name)}; deploy force-app (sf project deploy start) or fix the field name`;
+  if (!field)
+    return `${current.name} has no field ${JSON.stringify(name)}; deploy force-app (sf project deploy start) or fix the field name`;
   return { field, objectName: current.name };
 }

@@ -35,7 +35,10 @@ const DESCRIBE_TYPE: Record<string, string> = {
 type FieldXml = { CustomField?: { type?: string; formula?: string; referenceTo?: string; relationshipName?: string } };
 
 /** Reads every `objects/<Object>/fields/<Field>.field-meta.xml` under the package directories. */
-export async function readProjectFields(projectDir: string, packageDirs: readonly string[]): Promise<Map<string, LocalField[]>> {
+export async function readProjectFields(
+  projectDir: string,
+  packageDirs: readonly string[]
+): Promise<Map<string, LocalField[]>> {
   const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
   const byObject = new Map<string, LocalField[]>();
   for (const dir of packageDirs) {
@@ -48,7 +51,9 @@ export async function readProjectFields(projectDir: string, packageDirs: readonl
         name,
         type: DESCRIBE_TYPE[xml.type ?? ''] ?? String(xml.type ?? 'string').toLowerCase(),
         updateable: !formula,
-        ...(xml.referenceTo ? { referenceTo: [xml.referenceTo], relationshipName: xml.relationshipName ?? name.replace(/__c$/, '__r') } : {}),
+        ...(xml.referenceTo
+          ? { referenceTo: [xml.referenceTo], relationshipName: xml.relationshipName ?? name.replace(/__c$/, '__r') }
+          : {}),
       };
       byObject.set(objectName, [...(byObject.get(objectName) ?? []), local]);
     }
@@ -60,7 +65,10 @@ async function findFieldFiles(root: string): Promise<string[]> {
   if (!existsSync(root)) return [];
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.field-meta.xml') && path.basename(entry.parentPath) === 'fields')
+    .filter(
+      (entry) =>
+        entry.isFile() && entry.name.endsWith('.field-meta.xml') && path.basename(entry.parentPath) === 'fields'
+    )
     .map((entry) => path.join(entry.parentPath, entry.name));
 }
 

@@ -10,7 +10,10 @@ const writesSalesforce = (rule: FieldRule): boolean => rule.direction !== 'outbo
 const writesPartnerCenter = (rule: FieldRule): boolean => rule.direction !== 'inbound';
 const show = (value: unknown): string => JSON.stringify(value);
 
-export function checkRules(config: Omit<PcsyncConfig, 'mapping'> & { mapping: FieldRule[] }, prefix: string): ConfigProblem[] {
+export function checkRules(
+  config: Omit<PcsyncConfig, 'mapping'> & { mapping: FieldRule[] },
+  prefix: string
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const error = (segments: PropertyKey[], message: string): void => {
     problems.push({ path: formatPath(prefix, segments), message, severity: 'error' });
@@ -26,33 +29,51 @@ export function checkRules(config: Omit<PcsyncConfig, 'mapping'> & { mapping: Fi
       const key = rule.salesforce.toLowerCase();
       const first = salesforceTargets.get(key);
       if (first !== undefined) {
-        error(at('salesforce'), `${show(rule.salesforce)} is already written by mapping[${first}]; each Salesforce field can be the target of one inbound rule only`);
+        error(
+          at('salesforce'),
+          `${show(rule.salesforce)} is already written by mapping[${first}]; each Salesforce field can be the target of one inbound rule only`
+        );
       } else {
         salesforceTargets.set(key, index);
       }
       if (rule.salesforce.includes('.')) {
-        error(at('direction'), `${show(rule.direction)} would write through the relationship path ${show(rule.salesforce)}, which can only be read; use "outbound"`);
+        error(
+          at('direction'),
+          `${show(rule.direction)} would write through the relationship path ${show(rule.salesforce)}, which can only be read; use "outbound"`
+        );
       }
     }
 
     if (writesPartnerCenter(rule)) {
       const first = partnerCenterTargets.get(rule.partnerCenter);
       if (first !== undefined) {
-        error(at('partnerCenter'), `${show(rule.partnerCenter)} is already written by mapping[${first}]; each Partner Center field can be the target of one outbound rule only`);
+        error(
+          at('partnerCenter'),
+          `${show(rule.partnerCenter)} is already written by mapping[${first}]; each Partner Center field can be the target of one outbound rule only`
+        );
       } else {
         partnerCenterTargets.set(rule.partnerCenter, index);
       }
       if (READ_ONLY_REFERRAL_PATHS.has(rule.partnerCenter)) {
-        error(at('direction'), `${show(rule.direction)} would write ${show(rule.partnerCenter)}, which Partner Center sets itself; use "inbound"`);
+        error(
+          at('direction'),
+          `${show(rule.direction)} would write ${show(rule.partnerCenter)}, which Partner Center sets itself; use "inbound"`
+        );
       }
     }
 
     const list = isListPath(rule.partnerCenter);
     if (list && rule.transform?.type !== 'list') {
-      error(at('transform'), `${show(rule.partnerCenter)} is a list; add "transform": { "type": "list", "separator": ";" } to join it into one Salesforce field`);
+      error(
+        at('transform'),
+        `${show(rule.partnerCenter)} is a list; add "transform": { "type": "list", "separator": ";" } to join it into one Salesforce field`
+      );
     }
     if (!list && rule.transform?.type === 'list') {
-      error(at('transform'), `"list" needs a list path such as "details.requirements.solutions[].id", not ${show(rule.partnerCenter)}`);
+      error(
+        at('transform'),
+        `"list" needs a list path such as "details.requirements.solutions[].id", not ${show(rule.partnerCenter)}`
+      );
     }
 
     if (rule.valueMap) problems.push(...checkValueMap(rule, formatPath(prefix, at('valueMap'))));
@@ -131,7 +152,11 @@ function checkStages(stages: StageSettings, path: string): ConfigProblem[] {
     }
   }
   if (stages.won === stages.lost) {
-    problems.push({ path: `${path}.won`, message: `${show(stages.won)} is also the lost stage; won and lost must differ`, severity: 'error' });
+    problems.push({
+      path: `${path}.won`,
+      message: `${show(stages.won)} is also the lost stage; won and lost must differ`,
+      severity: 'error',
+    });
   }
   return problems;
 }

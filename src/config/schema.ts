@@ -48,14 +48,14 @@ export const transformSchema = z.discriminatedUnion(
       template: z.string().includes('{value}', { error: 'must contain {value}' }),
     }),
   ],
-  { error: (issue) => `unknown transform ${JSON.stringify((issue.input as { type?: unknown })?.type ?? issue.input)}; use one of: ${TRANSFORMS.join(', ')}` }
+  {
+    error: (issue) =>
+      `unknown transform ${JSON.stringify((issue.input as { type?: unknown })?.type ?? issue.input)}; use one of: ${TRANSFORMS.join(', ')}`,
+  }
 );
 
 /** `"date"` is shorthand for `{ "type": "date" }`. */
-const transformInput = z.preprocess(
-  (value) => (typeof value === 'string' ? { type: value } : value),
-  transformSchema
-);
+const transformInput = z.preprocess((value) => (typeof value === 'string' ? { type: value } : value), transformSchema);
 
 export const valueMapEntrySchema = z.strictObject({
   partnerCenter: scalar,
@@ -68,7 +68,9 @@ export const fieldRuleSchema = z.strictObject({
   partnerCenter: z.string().refine(isPartnerCenterPath, {
     error: (issue) => `${JSON.stringify(issue.input)} is not a field of a Partner Center referral`,
   }),
-  salesforce: z.string().regex(SALESFORCE_FIELD, { error: (issue) => `${JSON.stringify(issue.input)} is not a Salesforce field API name` }),
+  salesforce: z
+    .string()
+    .regex(SALESFORCE_FIELD, { error: (issue) => `${JSON.stringify(issue.input)} is not a Salesforce field API name` }),
   direction: z.enum(DIRECTIONS, { error: enumError(DIRECTIONS) }).default('both'),
   owner: z.enum(OWNERS, { error: enumError(OWNERS) }).default('partnerCenter'),
   valueMap: z.array(valueMapEntrySchema).min(1).optional(),
@@ -93,7 +95,18 @@ export const stagesSchema = z.strictObject({
   /** New/Pending and Received: an incoming referral not yet accepted. */
   onHold: nonEmpty.default('Prospecting'),
   /** Active/Accepted. The first is where an accepted referral lands; any of them means "active" outbound. */
-  active: z.array(nonEmpty).min(1).default(['Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers', 'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review']),
+  active: z
+    .array(nonEmpty)
+    .min(1)
+    .default([
+      'Qualification',
+      'Needs Analysis',
+      'Value Proposition',
+      'Id. Decision Makers',
+      'Perception Analysis',
+      'Proposal/Price Quote',
+      'Negotiation/Review',
+    ]),
   won: nonEmpty.default('Closed Won'),
   lost: nonEmpty.default('Closed Lost'),
   declined: nonEmpty.default('Closed Lost'),

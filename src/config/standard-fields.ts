@@ -2,7 +2,13 @@
  * The standard fields a mapping may name on the objects pcsync touches, with the describe type a real org reports.
  * Used to check a mapping without an org; with --target-org the org's own describe is used instead.
  */
-export type LocalField = { name: string; type: string; updateable: boolean; relationshipName?: string; referenceTo?: string[] };
+export type LocalField = {
+  name: string;
+  type: string;
+  updateable: boolean;
+  relationshipName?: string;
+  referenceTo?: string[];
+};
 
 const field = (name: string, type: string, updateable = true): LocalField => ({ name, type, updateable });
 const lookup = (name: string, relationshipName: string, target: string): LocalField => ({

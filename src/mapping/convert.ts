@@ -8,7 +8,8 @@ import type { Json } from './paths.js';
 
 export type SalesforceValue = string | number | boolean | null;
 
-const blank = (value: unknown): boolean => value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+const blank = (value: unknown): boolean =>
+  value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
 
 /** A Partner Center value as the rule's Salesforce field should hold it. */
 export function toSalesforceValue(rule: FieldRule, value: Json | undefined): SalesforceValue {

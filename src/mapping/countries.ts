@@ -15,7 +15,34 @@ function build(): void {
       const name = names.of(code);
       if (!name || name === code) continue;
       // Reserved and private-use codes have names too; keep the officially assigned ones only.
-      if (['AA', 'QM', 'QN', 'QO', 'QP', 'QQ', 'QR', 'QS', 'QT', 'QU', 'QV', 'QW', 'QX', 'QY', 'QZ', 'XA', 'XB', 'XK', 'ZZ', 'EU', 'EZ', 'UN', 'UK'].includes(code)) continue;
+      if (
+        [
+          'AA',
+          'QM',
+          'QN',
+          'QO',
+          'QP',
+          'QQ',
+          'QR',
+          'QS',
+          'QT',
+          'QU',
+          'QV',
+          'QW',
+          'QX',
+          'QY',
+          'QZ',
+          'XA',
+          'XB',
+          'XK',
+          'ZZ',
+          'EU',
+          'EZ',
+          'UN',
+          'UK',
+        ].includes(code)
+      )
+        continue;
       codes.add(code);
       byName.set(normalise(name), code);
     }

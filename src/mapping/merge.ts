@@ -36,11 +36,19 @@ export type MergeOptions = {
 const inbound = (direction: Direction): boolean => direction !== 'outbound';
 const outbound = (direction: Direction): boolean => direction !== 'inbound';
 
-export function decideField(field: MergeField, base: { pc: unknown; sf: unknown } | undefined, options: MergeOptions): FieldDecision {
+export function decideField(
+  field: MergeField,
+  base: { pc: unknown; sf: unknown } | undefined,
+  options: MergeOptions
+): FieldDecision {
   const toSalesforce = (): FieldDecision =>
-    sameValue(field.pcAsSf, field.sf) ? { key: field.key, action: 'unchanged' } : { key: field.key, action: 'toSalesforce', value: field.pcAsSf, before: field.sf };
+    sameValue(field.pcAsSf, field.sf)
+      ? { key: field.key, action: 'unchanged' }
+      : { key: field.key, action: 'toSalesforce', value: field.pcAsSf, before: field.sf };
   const toPartnerCenter = (): FieldDecision =>
-    sameValue(field.sfAsPc, field.pc) ? { key: field.key, action: 'unchanged' } : { key: field.key, action: 'toPartnerCenter', value: field.sfAsPc, before: field.pc };
+    sameValue(field.sfAsPc, field.pc)
+      ? { key: field.key, action: 'unchanged' }
+      : { key: field.key, action: 'toPartnerCenter', value: field.sfAsPc, before: field.pc };
 
   if (!base) {
     if (field.direction === 'inbound') return toSalesforce();
@@ -51,8 +59,10 @@ export function decideField(field: MergeField, base: { pc: unknown; sf: unknown 
   const pcChanged = !sameValue(field.pc, base.pc);
   const sfChanged = !sameValue(field.sf, base.sf);
   if (!pcChanged && !sfChanged) return { key: field.key, action: 'unchanged' };
-  if (pcChanged && !sfChanged) return inbound(field.direction) ? toSalesforce() : { key: field.key, action: 'unchanged' };
-  if (sfChanged && !pcChanged) return outbound(field.direction) ? toPartnerCenter() : { key: field.key, action: 'unchanged' };
+  if (pcChanged && !sfChanged)
+    return inbound(field.direction) ? toSalesforce() : { key: field.key, action: 'unchanged' };
+  if (sfChanged && !pcChanged)
+    return outbound(field.direction) ? toPartnerCenter() : { key: field.key, action: 'unchanged' };
 
   // Both changed. The same new value on both sides is agreement, not a conflict.
   if (sameValue(field.pcAsSf, field.sf)) return { key: field.key, action: 'unchanged' };
@@ -68,7 +78,11 @@ export function decideField(field: MergeField, base: { pc: unknown; sf: unknown 
   }
 }
 
-export function decideRecord(fields: readonly MergeField[], snapshot: Snapshot | undefined, options: MergeOptions): FieldDecision[] {
+export function decideRecord(
+  fields: readonly MergeField[],
+  snapshot: Snapshot | undefined,
+  options: MergeOptions
+): FieldDecision[] {
   return fields.map((field) => decideField(field, snapshot?.fields[field.key], options));
 }
 
@@ -84,7 +98,9 @@ export function parseSnapshot(text: string | null | undefined): Snapshot | undef
   if (!text) return undefined;
   try {
     const parsed = JSON.parse(text) as Partial<Snapshot>;
-    return parsed.v === 1 && typeof parsed.fields === 'object' && parsed.fields !== null ? (parsed as Snapshot) : undefined;
+    return parsed.v === 1 && typeof parsed.fields === 'object' && parsed.fields !== null
+      ? (parsed as Snapshot)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -5,7 +5,8 @@
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The value at `path`, or undefined; a `[]` path gives the list of plucked values (empty when absent). */
 export function getPath(source: unknown, path: string): Json | undefined {
@@ -14,7 +15,9 @@ export function getPath(source: unknown, path: string): Json | undefined {
     const list = getPath(source, path.slice(0, arrayAt));
     const rest = path.slice(arrayAt + 3);
     if (!Array.isArray(list)) return [];
-    return list.map((item) => (rest ? getPath(item, rest) : item)).filter((value): value is Json => value !== undefined && value !== null);
+    return list
+      .map((item) => (rest ? getPath(item, rest) : item))
+      .filter((value): value is Json => value !== undefined && value !== null);
   }
   let current: unknown = source;
   for (const key of path.split('.')) {
@@ -51,5 +54,12 @@ function nest(path: string, value: Json): JsonObject {
 
 /** The JSON Pointer (RFC 6901) of a dotted path's top-level object for a JSON Patch: `details.notes` → `/details/notes`. */
 export function toJsonPointer(path: string): string {
-  return '/' + path.replace(/\[\].*$/, '').split('.').map((key) => key.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+  return (
+    '/' +
+    path
+      .replace(/\[\].*$/, '')
+      .split('.')
+      .map((key) => key.replace(/~/g, '~0').replace(/\//g, '~1'))
+      .join('/')
+  );
 }

@@ -8,8 +8,7 @@ export const COLLECTION_SIZE = 200;
 
 export type SaveError = { errorCode: string; message: string; fields?: string[] };
 export type WriteResult =
-  | { success: true; id: string; created?: boolean; errors: [] }
-  | { success: false; id?: string; errors: SaveError[] };
+  { success: true; id: string; created?: boolean; errors: [] } | { success: false; id?: string; errors: SaveError[] };
 
 export type SObjectRecord = Record<string, unknown>;
 
@@ -32,7 +31,11 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
 const toResult = (reply: CollectionReply[number]): WriteResult =>
   reply.success && reply.id
     ? { success: true, id: reply.id, ...(reply.created === undefined ? {} : { created: reply.created }), errors: [] }
-    : { success: false, ...(reply.id ? { id: reply.id } : {}), errors: reply.errors?.length ? reply.errors.map(saveError) : [{ errorCode: 'UNKNOWN', message: 'no result' }] };
+    : {
+        success: false,
+        ...(reply.id ? { id: reply.id } : {}),
+        errors: reply.errors?.length ? reply.errors.map(saveError) : [{ errorCode: 'UNKNOWN', message: 'no result' }],
+      };
 
 /** The request failed as a whole (network, limit, auth): every record of the batch fails with that error. */
 const batchFailure = (count: number, error: unknown): WriteResult[] => {
@@ -43,11 +46,15 @@ const batchFailure = (count: number, error: unknown): WriteResult[] => {
 
 const path = (connection: Connection, rest: string): string => `/services/data/v${connection.version}${rest}`;
 
-async function collection(connection: Connection, method: 'POST' | 'PATCH', url: string, records: SObjectRecord[]): Promise<WriteResult[]> {
+async function collection(
+  connection: Connection,
+  method: 'POST' | 'PATCH',
+  url: string,
+  records: SObjectRecord[]
+): Promise<WriteResult[]> {
   const results: WriteResult[] = [];
   for (const batch of chunks(records, COLLECTION_SIZE)) {
     try {
-       
       const reply = await connection.request<CollectionReply>({
         method,
         url,
@@ -65,12 +72,20 @@ async function collection(connection: Connection, method: 'POST' | 'PATCH', url:
 const typed = (sobject: string, records: readonly SObjectRecord[]): SObjectRecord[] =>
   records.map((record) => ({ attributes: { type: sobject }, ...record }));
 
-export function createRecords(connection: Connection, sobject: string, records: readonly SObjectRecord[]): Promise<WriteResult[]> {
+export function createRecords(
+  connection: Connection,
+  sobject: string,
+  records: readonly SObjectRecord[]
+): Promise<WriteResult[]> {
   return collection(connection, 'POST', path(connection, '/composite/sobjects'), typed(sobject, records));
 }
 
 /** Each record carries its `Id`. */
-export function updateRecords(connection: Connection, sobject: string, records: readonly SObjectRecord[]): Promise<WriteResult[]> {
+export function updateRecords(
+  connection: Connection,
+  sobject: string,
+  records: readonly SObjectRecord[]
+): Promise<WriteResult[]> {
   const body = records.map(({ Id, ...fields }) => ({ attributes: { type: sobject }, id: Id, ...fields }));
   return collection(connection, 'PATCH', path(connection, '/composite/sobjects'), body);
 }
@@ -93,7 +108,6 @@ export async function upsertRecords(
   if (records.length > options.bulkThreshold) {
     const results: WriteResult[] = [];
     for (const job of chunks(records, options.bulkJobRows ?? 10_000)) {
-       
       results.push(...(await bulkUpsert(connection, sobject, externalIdField, job)));
     }
     return { results, api: 'bulk' };
@@ -104,8 +118,15 @@ export async function upsertRecords(
 
 type BulkRow = Record<string, unknown> & { sf__Id?: string; sf__Created?: string; sf__Error?: string };
 
-async function bulkUpsert(connection: Connection, sobject: string, externalIdField: string, records: readonly SObjectRecord[]): Promise<WriteResult[]> {
-  const input = records.map((record) => Object.fromEntries(Object.entries(record).map(([key, value]) => [key, value ?? '#N/A'])));
+async function bulkUpsert(
+  connection: Connection,
+  sobject: string,
+  externalIdField: string,
+  records: readonly SObjectRecord[]
+): Promise<WriteResult[]> {
+  const input = records.map((record) =>
+    Object.fromEntries(Object.entries(record).map(([key, value]) => [key, value ?? '#N/A']))
+  );
   let outcome: { successfulResults: BulkRow[]; failedResults: BulkRow[]; unprocessedRecords: BulkRow[] };
   try {
     outcome = (await connection.bulk2.loadAndWaitForResults({
@@ -120,15 +141,26 @@ async function bulkUpsert(connection: Connection, sobject: string, externalIdFie
   }
   const byKey = new Map<string, WriteResult>();
   for (const row of outcome.successfulResults) {
-    byKey.set(String(row[externalIdField]), { success: true, id: String(row.sf__Id), created: String(row.sf__Created) === 'true', errors: [] });
+    byKey.set(String(row[externalIdField]), {
+      success: true,
+      id: String(row.sf__Id),
+      created: String(row.sf__Created) === 'true',
+      errors: [],
+    });
   }
   for (const row of outcome.failedResults) {
     const [errorCode, ...rest] = String(row.sf__Error ?? 'UNKNOWN').split(':');
-    byKey.set(String(row[externalIdField]), { success: false, errors: [{ errorCode, message: rest.join(':').trim() || errorCode }] });
+    byKey.set(String(row[externalIdField]), {
+      success: false,
+      errors: [{ errorCode, message: rest.join(':').trim() || errorCode }],
+    });
   }
   return records.map(
     (record) =>
-      byKey.get(String(record[externalIdField])) ?? { success: false, errors: [{ errorCode: 'UNPROCESSED', message: 'Bulk API left the row unprocessed' }] }
+      byKey.get(String(record[externalIdField])) ?? {
+        success: false,
+        errors: [{ errorCode: 'UNPROCESSED', message: 'Bulk API left the row unprocessed' }],
+      }
   );
 }
 
@@ -138,7 +170,6 @@ export async function queryAll<T extends SObjectRecord>(connection: Connection, 
   let page = await connection.query<T>(soql, { autoFetch: false });
   records.push(...page.records);
   while (!page.done && page.nextRecordsUrl) {
-     
     page = await connection.queryMore<T>(page.nextRecordsUrl);
     records.push(...page.records);
   }

@@ -41,7 +41,11 @@ type PassName = 'webhook' | 'reconcile' | 'outbound-poll';
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { deps, logger } = options;
-  const state = { lastPassSucceededAt: undefined as string | undefined, lastPassFailedAt: undefined as string | undefined, auth: 'unknown' as 'valid' | 'invalid' | 'unknown' };
+  const state = {
+    lastPassSucceededAt: undefined as string | undefined,
+    lastPassFailedAt: undefined as string | undefined,
+    auth: 'unknown' as 'valid' | 'invalid' | 'unknown',
+  };
   const timers: NodeJS.Timeout[] = [];
   let stopping = false;
 

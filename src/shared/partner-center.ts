@@ -4,7 +4,10 @@ import { PartnerCenterClient } from '../partner-center/client.js';
 import { PartnerCenterTokenProvider } from '../partner-center/auth/token-provider.js';
 import { WebhookRegistrationClient } from '../partner-center/webhooks.js';
 
-export function partnerCenterClients(config: PcsyncConfig, env: NodeJS.ProcessEnv = process.env): {
+export function partnerCenterClients(
+  config: PcsyncConfig,
+  env: NodeJS.ProcessEnv = process.env
+): {
   referrals: PartnerCenterClient;
   webhooks: WebhookRegistrationClient;
   tokens: PartnerCenterTokenProvider;

@@ -14,9 +14,20 @@ type ContactRow = { Id: string; Email: string | null };
 
 const norm = (value: string | null | undefined): string => (value ?? '').trim().toLowerCase();
 
-function matchKey(settings: AccountSettings, name: string | undefined, country: string | null | undefined, postalCode: string | null | undefined): string {
+function matchKey(
+  settings: AccountSettings,
+  name: string | undefined,
+  country: string | null | undefined,
+  postalCode: string | null | undefined
+): string {
   return settings.match
-    .map((key) => (key === 'name' ? norm(name) : key === 'country' ? (toCountryCode(country ?? '') ?? norm(country)).toLowerCase() : norm(postalCode)))
+    .map((key) =>
+      key === 'name'
+        ? norm(name)
+        : key === 'country'
+          ? (toCountryCode(country ?? '') ?? norm(country)).toLowerCase()
+          : norm(postalCode)
+    )
     .join('|');
 }
 
@@ -26,7 +37,12 @@ export type AccountResolution = {
   failures: Map<string, string>;
 };
 
-export async function resolveAccounts(connection: Connection, referrals: readonly Referral[], settings: AccountSettings, dryRun: boolean): Promise<AccountResolution> {
+export async function resolveAccounts(
+  connection: Connection,
+  referrals: readonly Referral[],
+  settings: AccountSettings,
+  dryRun: boolean
+): Promise<AccountResolution> {
   const accountByReferral = new Map<string, string>();
   const failures = new Map<string, string>();
   const named = referrals.filter((referral) => referral.customerProfile?.name);
@@ -34,9 +50,12 @@ export async function resolveAccounts(connection: Connection, referrals: readonl
 
   const existing = new Map<string, string>();
   for (const clause of inClauses(named.map((referral) => referral.customerProfile.name as string))) {
-     
-    const rows = await queryAll<AccountRow>(connection, `SELECT Id, Name, BillingCountry, BillingPostalCode FROM Account WHERE Name IN ${clause}`);
-    for (const row of rows) existing.set(matchKey(settings, row.Name, row.BillingCountry, row.BillingPostalCode), row.Id);
+    const rows = await queryAll<AccountRow>(
+      connection,
+      `SELECT Id, Name, BillingCountry, BillingPostalCode FROM Account WHERE Name IN ${clause}`
+    );
+    for (const row of rows)
+      existing.set(matchKey(settings, row.Name, row.BillingCountry, row.BillingPostalCode), row.Id);
   }
 
   const toCreate = new Map<string, Referral[]>();
@@ -84,12 +103,12 @@ export async function resolveContacts(
   const members = new Map<string, { member: Member; referralId: string }>();
   for (const referral of referrals) {
     for (const member of referral.customerProfile?.team ?? []) {
-      if (member.email && !members.has(norm(member.email))) members.set(norm(member.email), { member, referralId: referral.id });
+      if (member.email && !members.has(norm(member.email)))
+        members.set(norm(member.email), { member, referralId: referral.id });
     }
   }
   const idByEmail = new Map<string, string>();
   for (const clause of inClauses([...members.keys()])) {
-     
     const rows = await queryAll<ContactRow>(connection, `SELECT Id, Email FROM Contact WHERE Email IN ${clause}`);
     for (const row of rows) if (row.Email) idByEmail.set(norm(row.Email), row.Id);
   }
@@ -112,16 +131,27 @@ export async function resolveContacts(
   }
   const byReferral = new Map<string, string[]>();
   for (const referral of referrals) {
-    const ids = (referral.customerProfile?.team ?? []).map((member) => idByEmail.get(norm(member.email))).filter((id): id is string => Boolean(id));
+    const ids = (referral.customerProfile?.team ?? [])
+      .map((member) => idByEmail.get(norm(member.email)))
+      .filter((id): id is string => Boolean(id));
     if (ids.length > 0) byReferral.set(referral.id, [...new Set(ids)]);
   }
   return byReferral;
 }
 
 /** Opportunity Contact Roles for newly created Opportunities; the first contact is primary. */
-export async function createContactRoles(connection: Connection, roles: Array<{ opportunityId: string; contactIds: string[] }>, role: string): Promise<void> {
+export async function createContactRoles(
+  connection: Connection,
+  roles: Array<{ opportunityId: string; contactIds: string[] }>,
+  role: string
+): Promise<void> {
   const records = roles.flatMap(({ opportunityId, contactIds }) =>
-    contactIds.map((contactId, index) => ({ OpportunityId: opportunityId, ContactId: contactId, Role: role, IsPrimary: index === 0 }))
+    contactIds.map((contactId, index) => ({
+      OpportunityId: opportunityId,
+      ContactId: contactId,
+      Role: role,
+      IsPrimary: index === 0,
+    }))
   );
   if (records.length > 0) await createRecords(connection, 'OpportunityContactRole', records);
 }

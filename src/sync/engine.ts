@@ -55,17 +55,27 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
 
   const runId = dryRun ? undefined : await openRun(deps.connection, trigger, startedAt);
   const outcomes: RecordOutcome[] = [];
-  const watermarks: SyncResult['watermarks'] = { ...(previous.inbound ? { inbound: previous.inbound } : {}), ...(previous.outbound ? { outbound: previous.outbound } : {}) };
+  const watermarks: SyncResult['watermarks'] = {
+    ...(previous.inbound ? { inbound: previous.inbound } : {}),
+    ...(previous.outbound ? { outbound: previous.outbound } : {}),
+  };
   let failure: unknown;
   try {
     if (runInbound) {
-      const inbound = await inboundPass(ctx, { ...(since.inbound ? { since: since.inbound } : {}), ...(options.referralIds ? { referralIds: options.referralIds } : {}) });
+      const inbound = await inboundPass(ctx, {
+        ...(since.inbound ? { since: since.inbound } : {}),
+        ...(options.referralIds ? { referralIds: options.referralIds } : {}),
+      });
       outcomes.push(...inbound.outcomes);
       // A failed record holds the watermark back, so the next run retries it.
-      if (!targeted && inbound.watermark && !inbound.outcomes.some((o) => o.outcome === 'error')) watermarks.inbound = inbound.watermark;
+      if (!targeted && inbound.watermark && !inbound.outcomes.some((o) => o.outcome === 'error'))
+        watermarks.inbound = inbound.watermark;
     }
     if (runOutbound) {
-      const outbound = await outboundPass(ctx, { ...(since.outbound ? { since: since.outbound } : {}), ...(options.recordIds ? { recordIds: options.recordIds } : {}) });
+      const outbound = await outboundPass(ctx, {
+        ...(since.outbound ? { since: since.outbound } : {}),
+        ...(options.recordIds ? { recordIds: options.recordIds } : {}),
+      });
       outcomes.push(...outbound.outcomes);
       const writeFailed = outbound.outcomes.some((o) => o.outcome === 'error' && o.httpStatus !== undefined);
       if (!targeted && !writeFailed) watermarks.outbound = outbound.watermark;
@@ -85,12 +95,27 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
     finishedAt: now().toISOString(),
     status: failure ? 'Failed' : errors > 0 ? 'Partially Succeeded' : 'Succeeded',
     summary,
-    watermarks: failure ? { ...(previous.inbound ? { inbound: previous.inbound } : {}), ...(previous.outbound ? { outbound: previous.outbound } : {}) } : watermarks,
+    watermarks: failure
+      ? {
+          ...(previous.inbound ? { inbound: previous.inbound } : {}),
+          ...(previous.outbound ? { outbound: previous.outbound } : {}),
+        }
+      : watermarks,
     records: outcomes,
   };
   if (runId) {
     await writeEvents(deps.connection, runId, outcomes, result.finishedAt);
-    await closeRun(deps.connection, runId, result, 0, failure ? (failure instanceof Error ? failure.message : 'sync failed') : messages.getMessage('run.summary', [outcomes.length, errors]));
+    await closeRun(
+      deps.connection,
+      runId,
+      result,
+      0,
+      failure
+        ? failure instanceof Error
+          ? failure.message
+          : 'sync failed'
+        : messages.getMessage('run.summary', [outcomes.length, errors])
+    );
   }
   if (failure) throw failure instanceof Error ? failure : new Error('sync failed', { cause: failure });
   return result;
@@ -102,5 +127,7 @@ async function applicableRules(deps: SyncDependencies): Promise<SyncContext['rul
   const fields = new Set(describe.fields.map((field) => field.name.toLowerCase()));
   const missing = Object.values(OPP).filter((name) => !fields.has(name.toLowerCase()));
   if (missing.length > 0) throw messages.createError('error.notDeployed', [missing.join(', ')]);
-  return deps.config.mapping.filter((rule) => !rule.optional || rule.salesforce.includes('.') || fields.has(rule.salesforce.toLowerCase()));
+  return deps.config.mapping.filter(
+    (rule) => !rule.optional || rule.salesforce.includes('.') || fields.has(rule.salesforce.toLowerCase())
+  );
 }

@@ -32,8 +32,14 @@ export function toWatermark(value: string | null | undefined): string | undefine
   return Number.isNaN(time) ? undefined : new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export async function openRun(connection: Connection, trigger: SyncTrigger, startedAt: string): Promise<string | undefined> {
-  const [result] = await createRecords(connection, RUN.object, [{ [RUN.startedAt]: startedAt, [RUN.trigger]: trigger, [RUN.status]: 'Running' }]);
+export async function openRun(
+  connection: Connection,
+  trigger: SyncTrigger,
+  startedAt: string
+): Promise<string | undefined> {
+  const [result] = await createRecords(connection, RUN.object, [
+    { [RUN.startedAt]: startedAt, [RUN.trigger]: trigger, [RUN.status]: 'Running' },
+  ]);
   return result?.success ? result.id : undefined;
 }
 
@@ -46,7 +52,13 @@ const COUNT_FIELDS: Record<string, string> = {
   error: 'Errors',
 };
 
-export async function closeRun(connection: Connection, runId: string, result: SyncResult, requestCount: number, message: string): Promise<void> {
+export async function closeRun(
+  connection: Connection,
+  runId: string,
+  result: SyncResult,
+  requestCount: number,
+  message: string
+): Promise<void> {
   const counts: Record<string, number> = {};
   for (const [direction, prefix] of [
     ['inbound', 'Inbound'],
@@ -80,7 +92,12 @@ const ACTION: Record<RecordOutcome['outcome'], string> = {
 };
 
 /** One event per record change, conflict or error (unchanged records leave none). */
-export async function writeEvents(connection: Connection, runId: string | undefined, outcomes: readonly RecordOutcome[], at: string): Promise<void> {
+export async function writeEvents(
+  connection: Connection,
+  runId: string | undefined,
+  outcomes: readonly RecordOutcome[],
+  at: string
+): Promise<void> {
   const events = outcomes
     .filter((outcome) => outcome.outcome !== 'unchanged')
     .map((outcome) => ({
@@ -89,7 +106,8 @@ export async function writeEvents(connection: Connection, runId: string | undefi
       [EVENT.direction]: outcome.direction === 'inbound' ? 'Inbound' : 'Outbound',
       [EVENT.action]: ACTION[outcome.outcome],
       [EVENT.referralId]: outcome.referralId ?? null,
-      [EVENT.changedFields]: outcome.changes.length > 0 ? clip(JSON.stringify(outcome.changes.map(boundChange)), 32_000) : null,
+      [EVENT.changedFields]:
+        outcome.changes.length > 0 ? clip(JSON.stringify(outcome.changes.map(boundChange)), 32_000) : null,
       [EVENT.httpStatus]: outcome.httpStatus ?? null,
       [EVENT.correlationId]: outcome.correlationId ?? null,
       [EVENT.message]: outcome.message ? clip(outcome.message) : null,
@@ -98,12 +116,17 @@ export async function writeEvents(connection: Connection, runId: string | undefi
   if (events.length > 0) await createRecords(connection, EVENT.object, events);
 }
 
-const boundChange = (change: { field: string; before: unknown; after: unknown }): { field: string; before: unknown; after: unknown } => ({
+const boundChange = (change: {
+  field: string;
+  before: unknown;
+  after: unknown;
+}): { field: string; before: unknown; after: unknown } => ({
   field: change.field,
   before: bound(change.before),
   after: bound(change.after),
 });
-const bound = (value: unknown): unknown => (typeof value === 'string' && value.length > 500 ? `${value.slice(0, 499)}…` : value);
+const bound = (value: unknown): unknown =>
+  typeof value === 'string' && value.length > 500 ? `${value.slice(0, 499)}…` : value;
 
 /** The Audit field with a new line on top, cut to `max` characters at a line boundary. */
 export function prependAudit(current: string | null | undefined, line: string, max: number): string {

@@ -15,7 +15,16 @@ import { inClauses, queryAll, updateRecords, type SObjectRecord } from '../sales
 import { opportunitySelect, type SyncContext } from './context.js';
 import { clip, OPP } from './fields.js';
 import { auditLine, prependAudit, toWatermark } from './journal.js';
-import { agreedSnapshot, pair, patchFor, referralBodyFor, ruleKey, rowValue, textOf, type OpportunityRow } from './pairing.js';
+import {
+  agreedSnapshot,
+  pair,
+  patchFor,
+  referralBodyFor,
+  ruleKey,
+  rowValue,
+  textOf,
+  type OpportunityRow,
+} from './pairing.js';
 import { readinessProblems } from './readiness.js';
 import { isTerminal, STAGE_KEY, statusValue, transitionForStage } from './stages.js';
 import type { FieldChange, RecordOutcome } from './types.js';
@@ -25,12 +34,19 @@ const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'sync');
 
 export type OutboundSelection = { since?: string; recordIds?: string[] };
 
-type ContactRoleRow = { OpportunityId: string; IsPrimary: boolean; Contact?: { FirstName?: string; LastName?: string; Email?: string; Phone?: string } };
+type ContactRoleRow = {
+  OpportunityId: string;
+  IsPrimary: boolean;
+  Contact?: { FirstName?: string; LastName?: string; Email?: string; Phone?: string };
+};
 
 /** Work done for one Opportunity: what to write back to it and the outcome to report. */
 type Settled = { row: OpportunityRow; values?: SObjectRecord; outcome: RecordOutcome };
 
-export async function outboundPass(ctx: SyncContext, selection: OutboundSelection): Promise<{ outcomes: RecordOutcome[]; watermark: string }> {
+export async function outboundPass(
+  ctx: SyncContext,
+  selection: OutboundSelection
+): Promise<{ outcomes: RecordOutcome[]; watermark: string }> {
   const watermark = toWatermark(ctx.now().toISOString()) as string;
   const rows = await readCandidates(ctx, selection);
   ctx.progress({ phase: 'outbound: reading Opportunities', done: rows.length, total: rows.length });
@@ -39,7 +55,10 @@ export async function outboundPass(ctx: SyncContext, selection: OutboundSelectio
   const toCreate: OpportunityRow[] = [];
   const toUpdate: OpportunityRow[] = [];
 
-  const contactsByOpp = await readContacts(ctx, rows.filter((row) => !row[OPP.referralId]));
+  const contactsByOpp = await readContacts(
+    ctx,
+    rows.filter((row) => !row[OPP.referralId])
+  );
   for (const row of rows) {
     if (!row[OPP.referralId]) {
       const problems = readinessProblems({
@@ -54,7 +73,16 @@ export async function outboundPass(ctx: SyncContext, selection: OutboundSelectio
     } else if (salesforceSideChanged(ctx, row)) {
       toUpdate.push(row);
     } else {
-      settled.push({ row, outcome: { direction: 'outbound', outcome: 'unchanged', opportunityId: row.Id, referralId: String(row[OPP.referralId]), changes: [] } });
+      settled.push({
+        row,
+        outcome: {
+          direction: 'outbound',
+          outcome: 'unchanged',
+          opportunityId: row.Id,
+          referralId: String(row[OPP.referralId]),
+          changes: [],
+        },
+      });
     }
   }
 
@@ -63,12 +91,20 @@ export async function outboundPass(ctx: SyncContext, selection: OutboundSelectio
   ctx.progress({ phase: 'outbound: sent to Partner Center', done: settled.length, total: rows.length });
 
   const writes = settled.filter((entry) => entry.values && !ctx.dryRun);
-  const results = writes.length ? await updateRecords(ctx.connection, 'Opportunity', writes.map((entry) => ({ Id: entry.row.Id, ...entry.values }))) : [];
+  const results = writes.length
+    ? await updateRecords(
+        ctx.connection,
+        'Opportunity',
+        writes.map((entry) => ({ Id: entry.row.Id, ...entry.values }))
+      )
+    : [];
   results.forEach((result, index) => {
     if (!result.success) {
       const outcome = writes[index].outcome;
       outcome.outcome = 'error';
-      outcome.message = messages.getMessage('outcome.writeFailed', [result.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ')]);
+      outcome.message = messages.getMessage('outcome.writeFailed', [
+        result.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; '),
+      ]);
     }
   });
   return { outcomes: settled.map((entry) => entry.outcome), watermark };
@@ -79,26 +115,34 @@ async function readCandidates(ctx: SyncContext, selection: OutboundSelection): P
   if (selection.recordIds?.length) {
     const rows: OpportunityRow[] = [];
     for (const clause of inClauses(selection.recordIds)) {
-       
-      rows.push(...(await queryAll<OpportunityRow>(ctx.connection, `SELECT ${select} FROM Opportunity WHERE Id IN ${clause}`)));
+      rows.push(
+        ...(await queryAll<OpportunityRow>(ctx.connection, `SELECT ${select} FROM Opportunity WHERE Id IN ${clause}`))
+      );
     }
     return rows;
   }
   const changed = selection.since ? ` AND (SystemModstamp > ${selection.since} OR ${OPP.resync} = true)` : '';
-  return queryAll<OpportunityRow>(ctx.connection, `SELECT ${select} FROM Opportunity WHERE ${OPP.syncWith} = true${changed} ORDER BY SystemModstamp`);
+  return queryAll<OpportunityRow>(
+    ctx.connection,
+    `SELECT ${select} FROM Opportunity WHERE ${OPP.syncWith} = true${changed} ORDER BY SystemModstamp`
+  );
 }
 
 async function readContacts(ctx: SyncContext, rows: readonly OpportunityRow[]): Promise<Map<string, Member[]>> {
   const byOpp = new Map<string, Member[]>();
   for (const clause of inClauses(rows.map((row) => String(row.Id)))) {
-     
     const roles = await queryAll<ContactRoleRow>(
       ctx.connection,
       `SELECT OpportunityId, IsPrimary, Contact.FirstName, Contact.LastName, Contact.Email, Contact.Phone FROM OpportunityContactRole WHERE OpportunityId IN ${clause}`
     );
     for (const role of roles.sort((a, b) => Number(b.IsPrimary) - Number(a.IsPrimary))) {
       if (!role.Contact?.Email) continue;
-      const member: Member = { firstName: role.Contact.FirstName, lastName: role.Contact.LastName, email: role.Contact.Email, ...(role.Contact.Phone ? { phoneNumber: role.Contact.Phone } : {}) };
+      const member: Member = {
+        firstName: role.Contact.FirstName,
+        lastName: role.Contact.LastName,
+        email: role.Contact.Email,
+        ...(role.Contact.Phone ? { phoneNumber: role.Contact.Phone } : {}),
+      };
       const key = role.OpportunityId.slice(0, 15);
       byOpp.set(key, [...(byOpp.get(key) ?? []), member]);
     }
@@ -123,14 +167,25 @@ function salesforceSideChanged(ctx: SyncContext, row: OpportunityRow): boolean {
   if (!sameValue(row.StageName, snapshot.fields[STAGE_KEY]?.sf)) return true;
   // A record's Id never changes: it goes out (as externalReferenceId) with the next real change, never on its own.
   return ctx.rules.some(
-    (rule) => rule.direction !== 'inbound' && rule.salesforce !== 'Id' && !sameValue(rowValue(row, rule.salesforce), snapshot.fields[ruleKey(rule)]?.sf)
+    (rule) =>
+      rule.direction !== 'inbound' &&
+      rule.salesforce !== 'Id' &&
+      !sameValue(rowValue(row, rule.salesforce), snapshot.fields[ruleKey(rule)]?.sf)
   );
 }
 
 function refused(ctx: SyncContext, row: OpportunityRow, message: string, at: string): Settled {
-  const outcome: RecordOutcome = { direction: 'outbound', outcome: 'error', opportunityId: row.Id, name: textOf(row.Name), changes: [], message };
+  const outcome: RecordOutcome = {
+    direction: 'outbound',
+    outcome: 'error',
+    opportunityId: row.Id,
+    name: textOf(row.Name),
+    changes: [],
+    message,
+  };
   // The same refusal as last time is not written again.
-  if (row[OPP.state] === 'Error' && row[OPP.error] === clip(message) && row[OPP.resync] !== true) return { row, outcome };
+  if (row[OPP.state] === 'Error' && row[OPP.error] === clip(message) && row[OPP.resync] !== true)
+    return { row, outcome };
   return {
     row,
     outcome,
@@ -138,14 +193,20 @@ function refused(ctx: SyncContext, row: OpportunityRow, message: string, at: str
       [OPP.state]: 'Error',
       [OPP.error]: clip(message),
       [OPP.resync]: false,
-      [OPP.audit]: prependAudit(row[OPP.audit] as string | undefined, auditLine(at, outcome), ctx.config.sync.auditMaxLength),
+      [OPP.audit]: prependAudit(
+        row[OPP.audit] as string | undefined,
+        auditLine(at, outcome),
+        ctx.config.sync.auditMaxLength
+      ),
     },
   };
 }
 
 function failed(ctx: SyncContext, row: OpportunityRow, error: unknown, at: string, referralId?: string): Settled {
   const pc = error instanceof PartnerCenterError ? error : undefined;
-  const message = pc ? messages.getMessage('outcome.partnerCenterFailed', [pc.status, pc.partnerCenterMessage || pc.message]) : (error as Error).message;
+  const message = pc
+    ? messages.getMessage('outcome.partnerCenterFailed', [pc.status, pc.partnerCenterMessage || pc.message])
+    : (error as Error).message;
   const outcome: RecordOutcome = {
     direction: 'outbound',
     outcome: 'error',
@@ -162,13 +223,24 @@ function failed(ctx: SyncContext, row: OpportunityRow, error: unknown, at: strin
     values: {
       [OPP.state]: 'Error',
       [OPP.error]: clip(message),
-      [OPP.audit]: prependAudit(row[OPP.audit] as string | undefined, auditLine(at, outcome), ctx.config.sync.auditMaxLength),
+      [OPP.audit]: prependAudit(
+        row[OPP.audit] as string | undefined,
+        auditLine(at, outcome),
+        ctx.config.sync.auditMaxLength
+      ),
     },
   };
 }
 
 /** The Opportunity's values once it holds `referral`. */
-function writeBack(ctx: SyncContext, row: OpportunityRow, referral: Referral, outcome: RecordOutcome, at: string, keep?: { snapshot: Snapshot | undefined; keys: Set<string> }): SObjectRecord {
+function writeBack(
+  ctx: SyncContext,
+  row: OpportunityRow,
+  referral: Referral,
+  outcome: RecordOutcome,
+  at: string,
+  keep?: { snapshot: Snapshot | undefined; keys: Set<string> }
+): SObjectRecord {
   const values: SObjectRecord = {
     [OPP.referralId]: referral.id,
     [OPP.engagementId]: referral.engagementId ?? null,
@@ -178,7 +250,10 @@ function writeBack(ctx: SyncContext, row: OpportunityRow, referral: Referral, ou
   };
   for (const rule of ctx.rules) {
     if (rule.direction === 'inbound' && !rule.salesforce.includes('.') && rule.salesforce === OPP.link) {
-      values[OPP.link] = rule.transform?.type === 'urlTemplate' ? rule.transform.template.replace('{value}', encodeURIComponent(referral.id)) : null;
+      values[OPP.link] =
+        rule.transform?.type === 'urlTemplate'
+          ? rule.transform.template.replace('{value}', encodeURIComponent(referral.id))
+          : null;
     }
   }
   const rowAfter: OpportunityRow = { ...row, ...values };
@@ -193,11 +268,20 @@ function writeBack(ctx: SyncContext, row: OpportunityRow, referral: Referral, ou
     [OPP.error]: conflicted ? clip(outcome.message ?? '') : null,
     [OPP.lastSynced]: at,
     [OPP.resync]: false,
-    [OPP.audit]: prependAudit(row[OPP.audit] as string | undefined, auditLine(at, outcome), ctx.config.sync.auditMaxLength),
+    [OPP.audit]: prependAudit(
+      row[OPP.audit] as string | undefined,
+      auditLine(at, outcome),
+      ctx.config.sync.auditMaxLength
+    ),
   };
 }
 
-async function createReferrals(ctx: SyncContext, rows: readonly OpportunityRow[], contacts: ReadonlyMap<string, Member[]>, at: string): Promise<Settled[]> {
+async function createReferrals(
+  ctx: SyncContext,
+  rows: readonly OpportunityRow[],
+  contacts: ReadonlyMap<string, Member[]>,
+  at: string
+): Promise<Settled[]> {
   if (rows.length === 0) return [];
   // Heal a crash between create and write-back: a referral already carrying this Opportunity's Id is adopted.
   const existing = new Map<string, Referral>();
@@ -207,9 +291,12 @@ async function createReferrals(ctx: SyncContext, rows: readonly OpportunityRow[]
         .slice(i, i + 10)
         .map((row) => `externalReferenceId eq '${String(row.Id)}'`)
         .join(' or ');
-       
+
       for await (const referral of ctx.client.list({ filter })) {
-        if (referral.externalReferenceId && (!referral.target?.some((t) => t.id === 'msft') || !existing.has(referral.externalReferenceId))) {
+        if (
+          referral.externalReferenceId &&
+          (!referral.target?.some((t) => t.id === 'msft') || !existing.has(referral.externalReferenceId))
+        ) {
           existing.set(referral.externalReferenceId, referral);
         }
       }
@@ -219,8 +306,18 @@ async function createReferrals(ctx: SyncContext, rows: readonly OpportunityRow[]
     rows.map(async (row): Promise<Settled> => {
       const id = String(row.Id);
       const coSell = Boolean(row[OPP.help]);
-      const planned: RecordOutcome = { direction: 'outbound', outcome: 'created', opportunityId: id, name: textOf(row.Name), changes: [] };
-      if (ctx.dryRun) return { row, outcome: { ...planned, message: coSell ? 'would create a co-sell referral' : 'would create a referral' } };
+      const planned: RecordOutcome = {
+        direction: 'outbound',
+        outcome: 'created',
+        opportunityId: id,
+        name: textOf(row.Name),
+        changes: [],
+      };
+      if (ctx.dryRun)
+        return {
+          row,
+          outcome: { ...planned, message: coSell ? 'would create a co-sell referral' : 'would create a referral' },
+        };
       try {
         const adopted = existing.get(id);
         const referral = adopted ?? (await createOne(ctx, row, contacts.get(id) ?? [], coSell));
@@ -266,7 +363,9 @@ async function updateReferral(ctx: SyncContext, row: OpportunityRow, at: string)
           opportunityId: row.Id,
           referralId,
           changes: [],
-          ...(plan.notPatchable.length ? { message: messages.getMessage('outcome.notPatchable', [plan.notPatchable.join(', ')]) } : {}),
+          ...(plan.notPatchable.length
+            ? { message: messages.getMessage('outcome.notPatchable', [plan.notPatchable.join(', ')]) }
+            : {}),
           ...(closed ? { message: messages.getMessage('outcome.terminal', [referral.substatus]) } : {}),
           ...(plan.conflictMessage ? { message: plan.conflictMessage } : {}),
         };
@@ -279,16 +378,18 @@ async function updateReferral(ctx: SyncContext, row: OpportunityRow, at: string)
         referralId,
         name: textOf(row.Name),
         changes: plan.changes,
-        message: plan.conflictMessage ?? messages.getMessage('outcome.updated', [plan.changes.map((c) => c.field).join(', ')]),
+        message:
+          plan.conflictMessage ?? messages.getMessage('outcome.updated', [plan.changes.map((c) => c.field).join(', ')]),
       };
       if (ctx.dryRun) return { row, outcome };
       try {
-         
-        const updated = (await ctx.client.update(referralId, plan.operations, { eTag: referral.eTag })) ?? (await ctx.client.get(referralId));
+        const updated =
+          (await ctx.client.update(referralId, plan.operations, { eTag: referral.eTag })) ??
+          (await ctx.client.get(referralId));
         return { row, outcome, values: writeBack(ctx, row, updated, outcome, at, plan.keep) };
       } catch (error) {
         if (!(error instanceof ReferralConflictError) || attempt > 0) throw error;
-         
+
         referral = await ctx.client.get(referralId);
       }
     }
@@ -301,32 +402,66 @@ function planPatch(
   ctx: SyncContext,
   row: OpportunityRow,
   referral: Referral
-): { operations: ReferralPatchOperation[]; changes: FieldChange[]; notPatchable: string[]; conflictMessage?: string; keep: { snapshot: Snapshot | undefined; keys: Set<string> } } {
+): {
+  operations: ReferralPatchOperation[];
+  changes: FieldChange[];
+  notPatchable: string[];
+  conflictMessage?: string;
+  keep: { snapshot: Snapshot | undefined; keys: Set<string> };
+} {
   const snapshot = parseSnapshot(row[OPP.snapshot] as string | undefined);
-  const pairing = pair(ctx.rules.filter((rule) => rule.direction !== 'inbound'), referral, row, snapshot, 'salesforce');
+  const pairing = pair(
+    ctx.rules.filter((rule) => rule.direction !== 'inbound'),
+    referral,
+    row,
+    snapshot,
+    'salesforce'
+  );
   // A rep who resolved a conflict and asked for a resync has decided: Salesforce's value goes.
   const resolving = row[OPP.state] === 'Conflict' && row[OPP.resync] === true;
   // A change still owed to Salesforce (the inbound pass writes it) keeps its old base in the snapshot.
-  const owedToSalesforce = pairing.decisions.filter((decision) => decision.action === 'toSalesforce').map((decision) => decision.key);
+  const owedToSalesforce = pairing.decisions
+    .filter((decision) => decision.action === 'toSalesforce')
+    .map((decision) => decision.key);
   pairing.decisions = pairing.decisions.map((decision, index) =>
     decision.action === 'conflict' && resolving
-      ? { key: decision.key, action: 'toPartnerCenter', value: pairing.fields[index].sfAsPc, before: pairing.fields[index].pc }
+      ? {
+          key: decision.key,
+          action: 'toPartnerCenter',
+          value: pairing.fields[index].sfAsPc,
+          before: pairing.fields[index].pc,
+        }
       : decision.action === 'toSalesforce'
         ? { key: decision.key, action: 'unchanged' }
         : decision
   );
   const { operations, notPatchable } = patchFor(pairing);
   const changes: FieldChange[] = pairing.decisions.flatMap((decision) =>
-    decision.action === 'toPartnerCenter' ? [{ field: decision.key.split('|')[0], before: decision.before, after: decision.value }] : []
+    decision.action === 'toPartnerCenter'
+      ? [{ field: decision.key.split('|')[0], before: decision.before, after: decision.value }]
+      : []
   );
 
   const stageBase = snapshot?.fields[STAGE_KEY];
   if (!stageBase || !sameValue(row.StageName, stageBase.sf)) {
-    const transition = transitionForStage(row.StageName as string | undefined, row[OPP.declineReason] as string | undefined, referral, ctx.config.stages);
+    const transition = transitionForStage(
+      row.StageName as string | undefined,
+      row[OPP.declineReason] as string | undefined,
+      referral,
+      ctx.config.stages
+    );
     if (transition) {
-      operations.push({ op: 'replace', path: '/status', value: transition.status }, { op: 'replace', path: '/substatus', value: transition.substatus });
-      if (transition.statusReason) operations.push({ op: 'replace', path: '/statusReason', value: transition.statusReason });
-      changes.push({ field: 'status', before: statusValue(referral), after: `${transition.status}/${transition.substatus}` });
+      operations.push(
+        { op: 'replace', path: '/status', value: transition.status },
+        { op: 'replace', path: '/substatus', value: transition.substatus }
+      );
+      if (transition.statusReason)
+        operations.push({ op: 'replace', path: '/statusReason', value: transition.statusReason });
+      changes.push({
+        field: 'status',
+        before: statusValue(referral),
+        after: `${transition.status}/${transition.substatus}`,
+      });
     }
   }
   const conflicts = pairing.decisions.filter((decision) => decision.action === 'conflict');
@@ -336,6 +471,12 @@ function planPatch(
     changes,
     notPatchable,
     keep,
-    ...(conflicts.length ? { conflictMessage: messages.getMessage('outcome.conflict', [conflicts.map((c) => c.key.split('|')[1]).join(', ')]) } : {}),
+    ...(conflicts.length
+      ? {
+          conflictMessage: messages.getMessage('outcome.conflict', [
+            conflicts.map((c) => c.key.split('|')[1]).join(', '),
+          ]),
+        }
+      : {}),
   };
 }

@@ -12,7 +12,8 @@ import { PATCHABLE_PATHS, type Referral, type ReferralPatchOperation } from '../
 export type OpportunityRow = Record<string, unknown> & { Id?: string };
 
 /** A row's text field as a string ('' when blank). */
-export const textOf = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+export const textOf = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 
 export const ruleKey = (rule: FieldRule): string => `${rule.partnerCenter}|${rule.salesforce}`;
 
@@ -28,7 +29,11 @@ export function rowValue(row: OpportunityRow | undefined, field: string): Salesf
   return (current ?? null) as SalesforceValue;
 }
 
-export function mergeFields(rules: readonly FieldRule[], referral: Referral | undefined, row: OpportunityRow | undefined): Array<MergeField & { rule: FieldRule }> {
+export function mergeFields(
+  rules: readonly FieldRule[],
+  referral: Referral | undefined,
+  row: OpportunityRow | undefined
+): Array<MergeField & { rule: FieldRule }> {
   return rules.map((rule) => {
     const pc = referral ? (getPath(referral, rule.partnerCenter) ?? null) : null;
     const sf = rowValue(row, rule.salesforce);
@@ -88,7 +93,8 @@ export function salesforceWritesFor(pairing: Pairing): Record<string, Salesforce
   const writes: Record<string, SalesforceValue> = {};
   pairing.decisions.forEach((decision, index) => {
     const { rule } = pairing.fields[index];
-    if (decision.action === 'toSalesforce' && !rule.salesforce.includes('.')) writes[rule.salesforce] = decision.value as SalesforceValue;
+    if (decision.action === 'toSalesforce' && !rule.salesforce.includes('.'))
+      writes[rule.salesforce] = decision.value as SalesforceValue;
   });
   return writes;
 }

@@ -25,7 +25,8 @@ export function readinessProblems(input: ReadinessInput): string[] {
   const problems: string[] = [];
   if (!input.accountName) problems.push(messages.getMessage('readiness.noAccount'));
   else if (!input.billingCountry) problems.push(messages.getMessage('readiness.noCountry', [input.accountName]));
-  else if (!toCountryCode(input.billingCountry)) problems.push(messages.getMessage('readiness.badCountry', [input.billingCountry, input.accountName]));
+  else if (!toCountryCode(input.billingCountry))
+    problems.push(messages.getMessage('readiness.badCountry', [input.billingCountry, input.accountName]));
   if (input.solutionIds.length === 0) problems.push(messages.getMessage('readiness.noSolution'));
   const bad = input.solutionIds.filter((id) => !SOLUTION_ID.test(id));
   if (bad.length > 0) problems.push(messages.getMessage('readiness.badSolution', [bad.join(', ')]));

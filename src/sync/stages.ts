@@ -4,15 +4,22 @@
  * out of on-hold accepts, the won stage wins, the declined stage with a reason declines a new referral, the lost stage loses.
  */
 import type { StageSettings } from '../config/schema.js';
-import { TERMINAL_SUBSTATUSES, type Referral, type ReferralStatus, type ReferralSubstatus } from '../partner-center/referral-types.js';
+import {
+  TERMINAL_SUBSTATUSES,
+  type Referral,
+  type ReferralStatus,
+  type ReferralSubstatus,
+} from '../partner-center/referral-types.js';
 
 export type Transition = { status: ReferralStatus; substatus: ReferralSubstatus; statusReason?: string };
 
-export const isTerminal = (referral: Pick<Referral, 'substatus'>): boolean => TERMINAL_SUBSTATUSES.includes(referral.substatus);
+export const isTerminal = (referral: Pick<Referral, 'substatus'>): boolean =>
+  TERMINAL_SUBSTATUSES.includes(referral.substatus);
 
 /** The key and value the snapshot tracks for the stage pair. */
 export const STAGE_KEY = 'status|StageName';
-export const statusValue = (referral: Pick<Referral, 'status' | 'substatus'>): string => `${referral.status}/${referral.substatus}`;
+export const statusValue = (referral: Pick<Referral, 'status' | 'substatus'>): string =>
+  `${referral.status}/${referral.substatus}`;
 
 export function stageForReferral(referral: Pick<Referral, 'status' | 'substatus'>, stages: StageSettings): string {
   switch (referral.substatus) {
@@ -44,7 +51,8 @@ export function transitionForStage(
     return { status: 'Closed', substatus: 'Declined', statusReason: reason };
   }
   if (stage === stages.won) return { status: 'Closed', substatus: 'Won' };
-  if (stage === stages.lost) return { status: 'Closed', substatus: 'Lost', ...(reason ? { statusReason: reason } : {}) };
+  if (stage === stages.lost)
+    return { status: 'Closed', substatus: 'Lost', ...(reason ? { statusReason: reason } : {}) };
   if (stage === stages.onHold) return undefined;
   if (current.status === 'New' && stages.active.includes(stage)) return { status: 'Active', substatus: 'Accepted' };
   return undefined;

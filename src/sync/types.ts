@@ -33,7 +33,14 @@ export type SyncResult = {
   records: RecordOutcome[];
 };
 
-export const emptySummary = (): DirectionSummary => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, conflict: 0, error: 0 });
+export const emptySummary = (): DirectionSummary => ({
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  skipped: 0,
+  conflict: 0,
+  error: 0,
+});
 
 export type ProgressEvent = { phase: string; done: number; total?: number };
 export type Progress = (event: ProgressEvent) => void;

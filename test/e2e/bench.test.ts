@@ -14,7 +14,18 @@ type BenchJson = {
   measures: {
     inboundLatency: { changes: number; p50Ms: number };
     outboundLatency: { samples: number; p50Ms: number };
-    backfill: { referrals: number; status: string; errors: number; opportunitiesCreated: number; pcListRequests: number; opportunityWriteRequests: number; opportunityWriteApi: string; salesforce: Counters; records: Counters; peakRssMb: number };
+    backfill: {
+      referrals: number;
+      status: string;
+      errors: number;
+      opportunitiesCreated: number;
+      pcListRequests: number;
+      opportunityWriteRequests: number;
+      opportunityWriteApi: string;
+      salesforce: Counters;
+      records: Counters;
+      peakRssMb: number;
+    };
     apiEconomy: { made: number; minimum: number; ratio: number };
     noopRun: { dataWritesExcludingJournal: number; runRecordWrites: number };
     naiveBaseline: { sample: number; requests: number; extrapolatedRequests: number };
@@ -27,11 +38,18 @@ const root = process.cwd();
 
 function runBench(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/bench.ts', '--quick', '--latency-ms', '0', '--out', out], {
-      cwd: root,
-      env: { ...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      path.join(root, 'node_modules', '.bin', 'tsx'),
+      ['scripts/bench.ts', '--quick', '--latency-ms', '0', '--out', out],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -58,7 +76,10 @@ describe('e2e: npm run bench --quick (harness counts)', function () {
     stdout = run.stdout;
     const file = readdirSync(out).find((name) => /^bench-.*\.json$/.test(name));
     expect(file, 'the JSON result file').to.be.a('string');
-    expect(readdirSync(out).some((name) => /^bench-.*\.md$/.test(name)), 'the Markdown result file').to.equal(true);
+    expect(
+      readdirSync(out).some((name) => /^bench-.*\.md$/.test(name)),
+      'the Markdown result file'
+    ).to.equal(true);
     result = JSON.parse(readFileSync(path.join(out, file as string), 'utf8')) as BenchJson;
   });
   after(() => {
@@ -67,7 +88,16 @@ describe('e2e: npm run bench --quick (harness counts)', function () {
 
   it('writes every measure, and prints the table', () => {
     expect(result.mode).to.equal('quick');
-    expect(result.measures).to.have.all.keys('inboundLatency', 'outboundLatency', 'backfill', 'apiEconomy', 'noopRun', 'naiveBaseline', 'receiver', 'memory');
+    expect(result.measures).to.have.all.keys(
+      'inboundLatency',
+      'outboundLatency',
+      'backfill',
+      'apiEconomy',
+      'noopRun',
+      'naiveBaseline',
+      'receiver',
+      'memory'
+    );
     expect(result.measures.memory).to.equal('skipped in --quick');
     expect(stdout).to.include('skipped in --quick').and.include('inbound latency').and.include('naive baseline');
     expect(result.measures.inboundLatency.changes).to.equal(10);

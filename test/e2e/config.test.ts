@@ -30,12 +30,21 @@ describe('e2e: sf pcsync config', function () {
   const project = (name: string, pcsync: unknown, raw?: string): string => {
     const projectDir = path.join(dir, name);
     mkdirSync(projectDir, { recursive: true });
-    cpSync(path.join(repoRoot, 'force-app', 'main', 'default', 'objects'), path.join(projectDir, 'force-app', 'main', 'default', 'objects'), {
-      recursive: true,
-    });
+    cpSync(
+      path.join(repoRoot, 'force-app', 'main', 'default', 'objects'),
+      path.join(projectDir, 'force-app', 'main', 'default', 'objects'),
+      {
+        recursive: true,
+      }
+    );
     writeFileSync(
       path.join(projectDir, 'sfdx-project.json'),
-      raw ?? JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '64.0', plugins: { pcsync } }, null, 2)
+      raw ??
+        JSON.stringify(
+          { packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '64.0', plugins: { pcsync } },
+          null,
+          2
+        )
     );
     return projectDir;
   };
@@ -59,7 +68,9 @@ describe('e2e: sf pcsync config', function () {
   });
 
   it('config validate accepts this project', async () => {
-    const { json, exitCode } = await session.runJson<ConfigValidateResult>(['pcsync', 'config', 'validate'], { cwd: repoRoot });
+    const { json, exitCode } = await session.runJson<ConfigValidateResult>(['pcsync', 'config', 'validate'], {
+      cwd: repoRoot,
+    });
     expect(exitCode).to.equal(0);
     expect(json.result).to.deep.include({ valid: true, rules: DEFAULT_MAPPING.length, orgChecked: false });
   });
@@ -68,7 +79,8 @@ describe('e2e: sf pcsync config', function () {
     {
       name: 'an unknown direction',
       pcsync: { mapping: [{ partnerCenter: 'name', salesforce: 'Name', direction: 'sideways' }] },
-      expected: /plugins\.pcsync\.mapping\[0\]\.direction: "sideways" is not allowed; use one of: inbound, outbound, both/,
+      expected:
+        /plugins\.pcsync\.mapping\[0\]\.direction: "sideways" is not allowed; use one of: inbound, outbound, both/,
     },
     {
       name: 'a mapping to a nonexistent field',

@@ -13,7 +13,6 @@ import { partnerCenterEnv } from '../helpers/partner-center-env.js';
 import { SfSession } from '../helpers/sf-cli.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 
-
 const TOKEN = /pcemu-(at|rt|dc)\.[A-Za-z0-9_-]{20,}/;
 
 /** Data writes (token requests excluded). */
@@ -34,9 +33,12 @@ describe('e2e: sf pcsync run', function () {
     session = SfSession.create({
       env: partnerCenterEnv(pc),
     });
-    const login = await session.run(['org', 'login', 'access-token', '--instance-url', sf.url, '--no-prompt', '--alias', 'emu'], {
-      env: { SF_ACCESS_TOKEN: sf.accessToken },
-    });
+    const login = await session.run(
+      ['org', 'login', 'access-token', '--instance-url', sf.url, '--no-prompt', '--alias', 'emu'],
+      {
+        env: { SF_ACCESS_TOKEN: sf.accessToken },
+      }
+    );
     expect(login.exitCode, login.stderr).to.equal(0);
   });
   after(async () => {
@@ -45,7 +47,8 @@ describe('e2e: sf pcsync run', function () {
     await sf?.close();
   });
 
-  const run = (...args: string[]): ReturnType<SfSession['runJson']> => session.runJson<RunResult>(['pcsync', 'run', '--target-org', 'emu', ...args]);
+  const run = (...args: string[]): ReturnType<SfSession['runJson']> =>
+    session.runJson<RunResult>(['pcsync', 'run', '--target-org', 'emu', ...args]);
 
   it('a first full sync of 500 incoming referrals, then a second run that writes nothing', async () => {
     pc.admin.seedReferrals(500, 'cosell');
@@ -82,7 +85,10 @@ describe('e2e: sf pcsync run', function () {
     pc.resetCounters();
     const human = await session.run(['pcsync', 'run', '--target-org', 'emu', '--dry-run']);
     expect(human.exitCode, human.stderr).to.equal(0);
-    expect(human.stdout).to.include('Planned changes').and.include(referral.id).and.include('StageName: (blank) → "Qualification"');
+    expect(human.stdout)
+      .to.include('Planned changes')
+      .and.include(referral.id)
+      .and.include('StageName: (blank) → "Qualification"');
     expect(human.stdout).to.include('Summary (dry run: nothing was written)');
     expect(writes(sf.counters())).to.equal(0);
     expect(writes(pc.counters())).to.equal(0);
@@ -95,7 +101,16 @@ describe('e2e: sf pcsync run', function () {
       body: JSON.stringify({ Name: 'No Country Ltd' }),
     }).then((response) => response.json() as Promise<{ id: string }>);
     sf.seed({
-      Opportunity: [{ Name: 'Flagged deal', StageName: 'Qualification', CloseDate: '2027-03-31', AccountId: account.id, [OPP.syncWith]: true, [OPP.solutions]: 'SOL-1-AB' }],
+      Opportunity: [
+        {
+          Name: 'Flagged deal',
+          StageName: 'Qualification',
+          CloseDate: '2027-03-31',
+          AccountId: account.id,
+          [OPP.syncWith]: true,
+          [OPP.solutions]: 'SOL-1-AB',
+        },
+      ],
     });
     pc.resetCounters();
     const result = await run('--direction', 'outbound');
@@ -117,7 +132,6 @@ describe('e2e: sf pcsync run', function () {
     // Kill it once the first batch of Opportunities has been written.
     const deadline = Date.now() + 120_000;
     while ((sf.counters()['PATCH /composite/sobjects/{type}/{field}'] ?? 0) < 1 && Date.now() < deadline) {
-       
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     session.killRunning();
@@ -141,7 +155,6 @@ describe('e2e: sf pcsync run', function () {
     sf.setFaults({ rate: 0.3, kinds: ['unavailable'], match: 'composite', seed: 7 });
     let converged = false;
     for (let attempt = 0; attempt < 3 && !converged; attempt++) {
-       
       const result = await run('--full');
       converged = result.exitCode === 0 && sf.records('Opportunity').length === 60;
     }
@@ -166,10 +179,13 @@ describe('e2e: sf pcsync run', function () {
     pc.reset();
     sf.reset({ keepSchema: true });
     const account = await rest('POST', '/sobjects/Account', { Name: 'Litware', BillingCountry: 'Germany' });
-    const contact = await rest('POST', '/sobjects/Contact', { LastName: 'Buyer', Email: 'buyer@litware.example', AccountId: account.id });
+    const contact = await rest('POST', '/sobjects/Contact', {
+      LastName: 'Buyer',
+      Email: 'buyer@litware.example',
+      AccountId: account.id,
+    });
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
-       
       const created = await rest('POST', '/sobjects/Opportunity', {
         Name: `Flagged ${i}`,
         StageName: 'Qualification',
@@ -181,26 +197,36 @@ describe('e2e: sf pcsync run', function () {
         ...(i % 2 === 0 ? { [OPP.help]: 'Proof of concept or demo' } : {}),
       });
       ids.push(String(created.id));
-       
-      if (i % 2 === 0) await rest('POST', '/sobjects/OpportunityContactRole', { OpportunityId: created.id, ContactId: contact.id, IsPrimary: true });
+
+      if (i % 2 === 0)
+        await rest('POST', '/sobjects/OpportunityContactRole', {
+          OpportunityId: created.id,
+          ContactId: contact.id,
+          IsPrimary: true,
+        });
     }
     pc.resetCounters();
     const flagged = await run();
     expect(flagged.exitCode, flagged.stderr).to.equal(0);
     expect((flagged.json.result as RunResult).summary.outbound.created).to.equal(20);
     expect(pc.counters()['POST /referrals']).to.equal(30);
-    const referralOf = (id: string): string => String(sf.records('Opportunity').find((row) => row.Id === id)?.[OPP.referralId]);
+    const referralOf = (id: string): string =>
+      String(sf.records('Opportunity').find((row) => row.Id === id)?.[OPP.referralId]);
     expect(pc.admin.getReferral(referralOf(ids[0])).customerProfile.address?.country).to.equal('DE');
 
     // Salesforce → Partner Center: a rep changes the amount of one deal.
     await rest('PATCH', `/sobjects/Opportunity/${ids[1]}`, { Amount: 99_000 });
     // Partner Center → Salesforce: Microsoft changes the notes of another.
-    await clientsFor(pc).referrals.update(referralOf(ids[3]), [{ op: 'replace', path: '/details/notes', value: 'Customer wants a demo in March' }]);
+    await clientsFor(pc).referrals.update(referralOf(ids[3]), [
+      { op: 'replace', path: '/details/notes', value: 'Customer wants a demo in March' },
+    ]);
     pc.resetCounters();
     const edits = await run();
     expect(edits.exitCode, edits.stderr).to.equal(0);
     expect(pc.admin.getReferral(referralOf(ids[1])).details.dealValue).to.equal(99_000);
-    expect(sf.records('Opportunity').find((row) => row.Id === ids[3])?.Description).to.equal('Customer wants a demo in March');
+    expect(sf.records('Opportunity').find((row) => row.Id === ids[3])?.Description).to.equal(
+      'Customer wants a demo in March'
+    );
     expect(pc.counters()['PATCH /referrals/{id}']).to.equal(1);
   });
 
@@ -243,7 +269,10 @@ describe('e2e: sf pcsync run', function () {
     pc.admin.transition(referral.id, 'accept');
     pc.admin.transition(referral.id, 'win');
     expect((await run('--full')).exitCode).to.equal(0);
-    const row = sf.records('Opportunity').find((r) => r[OPP.referralId] === referral.id) as { Id: string; StageName: string };
+    const row = sf.records('Opportunity').find((r) => r[OPP.referralId] === referral.id) as {
+      Id: string;
+      StageName: string;
+    };
     expect(row.StageName).to.equal('Closed Won');
     await rest('PATCH', `/sobjects/Opportunity/${row.Id}`, { Amount: 5 });
     pc.resetCounters();

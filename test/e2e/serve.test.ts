@@ -28,7 +28,7 @@ async function eventually<T>(check: () => T | undefined | false, timeoutMs: numb
     const value = check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-     
+
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -47,18 +47,35 @@ describe('e2e: sf pcsync serve', function () {
     session = SfSession.create({
       env: partnerCenterEnv(pc),
     });
-    const login = await session.run(['org', 'login', 'access-token', '--instance-url', sf.url, '--no-prompt', '--alias', 'emu'], { env: { SF_ACCESS_TOKEN: sf.accessToken } });
+    const login = await session.run(
+      ['org', 'login', 'access-token', '--instance-url', sf.url, '--no-prompt', '--alias', 'emu'],
+      { env: { SF_ACCESS_TOKEN: sf.accessToken } }
+    );
     expect(login.exitCode, login.stderr).to.equal(0);
 
     const port = await freePort();
     const certificatePrefix = pc.certificateUrl.slice(0, pc.certificateUrl.lastIndexOf('/') + 1);
     serve = session.start([
-      'pcsync', 'serve', '--target-org', 'emu', '--port', String(port),
-      '--reconcile-interval', '3', '--poll-interval', '2', '--allow-certificate-url', certificatePrefix, '--json-logs',
+      'pcsync',
+      'serve',
+      '--target-org',
+      'emu',
+      '--port',
+      String(port),
+      '--reconcile-interval',
+      '3',
+      '--poll-interval',
+      '2',
+      '--allow-certificate-url',
+      certificatePrefix,
+      '--json-logs',
     ]);
     await serve.waitFor(/Receiving Partner Center webhooks at \S+/);
     base = `http://127.0.0.1:${port}`;
-    await clientsFor(pc).webhooks.register({ url: `${base}/webhooks/partner-center`, events: ['referral-created', 'referral-updated'] });
+    await clientsFor(pc).webhooks.register({
+      url: `${base}/webhooks/partner-center`,
+      events: ['referral-created', 'referral-updated'],
+    });
   });
 
   after(async () => {
@@ -68,7 +85,8 @@ describe('e2e: sf pcsync serve', function () {
     await sf?.close();
   });
 
-  const byReferral = (id: string): Record<string, unknown> | undefined => sf.records('Opportunity').find((row) => row[OPP.referralId] === id);
+  const byReferral = (id: string): Record<string, unknown> | undefined =>
+    sf.records('Opportunity').find((row) => row[OPP.referralId] === id);
 
   it('a referral created at Microsoft appears as an Opportunity, and its update follows, through signed webhooks', async () => {
     const referral = pc.admin.createIncoming('cosell');
@@ -87,8 +105,23 @@ describe('e2e: sf pcsync serve', function () {
       body: JSON.stringify({ Name: 'Tailspin', BillingCountry: 'US' }),
     });
     const account = (await response.json()) as { id: string };
-    sf.seed({ Opportunity: [{ Name: 'Tailspin rollout', StageName: 'Qualification', CloseDate: '2027-05-31', AccountId: account.id, [OPP.syncWith]: true, [OPP.solutions]: 'SOL-34104-EBB' }] });
-    const row = await eventually(() => sf.records('Opportunity').find((r) => r.Name === 'Tailspin rollout' && r[OPP.referralId]), 30_000, 'the referral id written back');
+    sf.seed({
+      Opportunity: [
+        {
+          Name: 'Tailspin rollout',
+          StageName: 'Qualification',
+          CloseDate: '2027-05-31',
+          AccountId: account.id,
+          [OPP.syncWith]: true,
+          [OPP.solutions]: 'SOL-34104-EBB',
+        },
+      ],
+    });
+    const row = await eventually(
+      () => sf.records('Opportunity').find((r) => r.Name === 'Tailspin rollout' && r[OPP.referralId]),
+      30_000,
+      'the referral id written back'
+    );
     const referral = pc.admin.getReferral(String(row[OPP.referralId]));
     expect(referral.externalReferenceId).to.equal(row.Id);
   });
@@ -114,7 +147,11 @@ describe('e2e: sf pcsync serve', function () {
     // Nine updates each, in parallel waves of 50: 900 referral-updated events (plus the 100 created ones above).
     const updates = referrals.flatMap((r) => Array.from({ length: 9 }, (_, i) => ({ id: r.id, value: 1000 + i })));
     for (let i = 0; i < updates.length; i += 50) {
-      await Promise.all(updates.slice(i, i + 50).map((u) => client.update(u.id, [{ op: 'replace', path: '/details/notes', value: `note ${u.value}` }])));
+      await Promise.all(
+        updates
+          .slice(i, i + 50)
+          .map((u) => client.update(u.id, [{ op: 'replace', path: '/details/notes', value: `note ${u.value}` }]))
+      );
     }
     await pc.admin.deliveriesIdle(60_000);
     await eventually(
@@ -129,7 +166,11 @@ describe('e2e: sf pcsync serve', function () {
   });
 
   it('serves /healthz and Prometheus /metrics, and logs no token', async () => {
-    const health = (await (await fetch(`${base}/healthz`)).json()) as { ok: boolean; partnerCenterAuth: string; lastPassSucceededAt: string | null };
+    const health = (await (await fetch(`${base}/healthz`)).json()) as {
+      ok: boolean;
+      partnerCenterAuth: string;
+      lastPassSucceededAt: string | null;
+    };
     expect(health.ok).to.equal(true);
     expect(health.partnerCenterAuth).to.equal('valid');
     expect(health.lastPassSucceededAt).to.be.a('string');

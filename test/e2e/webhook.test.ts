@@ -26,7 +26,13 @@ describe('e2e: sf pcsync webhook', function () {
     const none = await session.runJson<WebhookShowResult>(['pcsync', 'webhook', 'show']);
     expect(none.json.result).to.deep.equal({ registered: false, events: [] });
 
-    const first = await session.runJson<WebhookRegisterResult>(['pcsync', 'webhook', 'register', '--url', 'https://first.example/hooks']);
+    const first = await session.runJson<WebhookRegisterResult>([
+      'pcsync',
+      'webhook',
+      'register',
+      '--url',
+      'https://first.example/hooks',
+    ]);
     expect(first.exitCode, first.stderr).to.equal(0);
     expect(first.json.result).to.deep.equal({
       url: 'https://first.example/hooks',
@@ -40,7 +46,14 @@ describe('e2e: sf pcsync webhook', function () {
     expect(refused.stderr).to.include('https://first.example/hooks').and.include('--overwrite');
     expect(pc.admin.registration()?.WebhookUrl).to.equal('https://first.example/hooks');
 
-    const replaced = await session.runJson<WebhookRegisterResult>(['pcsync', 'webhook', 'register', '--url', 'https://second.example/hooks', '--overwrite']);
+    const replaced = await session.runJson<WebhookRegisterResult>([
+      'pcsync',
+      'webhook',
+      'register',
+      '--url',
+      'https://second.example/hooks',
+      '--overwrite',
+    ]);
     expect(replaced.json.result).to.deep.include({ action: 'updated', replacedUrl: 'https://first.example/hooks' });
 
     const shown = await session.run(['pcsync', 'webhook', 'show']);

@@ -90,7 +90,10 @@ export class SfSession {
   }
 
   /** Runs `sf ARGS` to completion. */
-  public runSync(args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string } = {}): SfResult {
+  public runSync(
+    args: string[],
+    options: { env?: Record<string, string>; cwd?: string; input?: string } = {}
+  ): SfResult {
     const child = spawnSync(sfBin, args, {
       cwd: options.cwd ?? this.cwd,
       env: this.environment(options.env),
@@ -124,39 +127,52 @@ export class SfSession {
   }
 
   /** Runs `sf ARGS --json` and parses the JSON envelope. */
-  public async runJson<T>(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<SfJsonResult<T>> {
+  public async runJson<T>(
+    args: string[],
+    options: { env?: Record<string, string>; cwd?: string } = {}
+  ): Promise<SfJsonResult<T>> {
     const result = await this.run([...args, '--json'], options);
     let json: SfJsonResult<T>['json'];
     try {
       json = JSON.parse(result.stdout) as SfJsonResult<T>['json'];
     } catch {
-      throw new Error(`sf ${args.join(' ')} --json printed no JSON (exit ${String(result.exitCode)}).\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+      throw new Error(
+        `sf ${args.join(' ')} --json printed no JSON (exit ${String(result.exitCode)}).\nstdout: ${result.stdout}\nstderr: ${result.stderr}`
+      );
     }
     return { ...result, json };
   }
 
   /** Starts `sf ARGS` in the background (a server such as `pcsync serve`); its output accumulates on the handle. */
   public start(args: string[], options: { env?: Record<string, string> } = {}): BackgroundSf {
-    const child = spawn(sfBin, args, { cwd: this.cwd, env: this.environment(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(sfBin, args, {
+      cwd: this.cwd,
+      env: this.environment(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.running.add(child);
     const handle: BackgroundSf = {
       child,
       stdout: '',
       stderr: '',
-      exited: new Promise((resolve) => child.on('close', (code) => {
-        this.running.delete(child);
-        resolve(code);
-      })),
+      exited: new Promise((resolve) =>
+        child.on('close', (code) => {
+          this.running.delete(child);
+          resolve(code);
+        })
+      ),
       waitFor: async (pattern: RegExp, timeoutMs = 60_000): Promise<string> => {
         const deadline = Date.now() + timeoutMs;
         while (Date.now() < deadline) {
           const match = pattern.exec(handle.stdout) ?? pattern.exec(handle.stderr);
           if (match) return match[0];
           if (child.exitCode !== null) break;
-           
+
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
-        throw new Error(`sf ${args.join(' ')} printed nothing matching ${String(pattern)}.\nstdout: ${handle.stdout}\nstderr: ${handle.stderr}`);
+        throw new Error(
+          `sf ${args.join(' ')} printed nothing matching ${String(pattern)}.\nstdout: ${handle.stdout}\nstderr: ${handle.stderr}`
+        );
       },
     };
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (handle.stdout += chunk));

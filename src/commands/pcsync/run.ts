@@ -29,7 +29,12 @@ export default class Run extends SfCommand<RunResult> {
     full: Flags.boolean({ summary: messages.getMessage('flags.full.summary'), exclusive: ['since'] }),
     since: Flags.string({ summary: messages.getMessage('flags.since.summary'), exclusive: ['full'] }),
     'referral-id': Flags.string({ summary: messages.getMessage('flags.referral-id.summary'), multiple: true }),
-    'record-id': Flags.salesforceId({ summary: messages.getMessage('flags.record-id.summary'), multiple: true, length: 'both', startsWith: '006' }),
+    'record-id': Flags.salesforceId({
+      summary: messages.getMessage('flags.record-id.summary'),
+      multiple: true,
+      length: 'both',
+      startsWith: '006',
+    }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
     trigger: Flags.option({
       summary: messages.getMessage('flags.trigger.summary'),
@@ -40,7 +45,8 @@ export default class Run extends SfCommand<RunResult> {
 
   public async run(): Promise<RunResult> {
     const { flags } = await this.parse(Run);
-    if (flags.since && Number.isNaN(Date.parse(flags.since))) throw messages.createError('error.badSince', [flags.since]);
+    if (flags.since && Number.isNaN(Date.parse(flags.since)))
+      throw messages.createError('error.badSince', [flags.since]);
     const config = await loadConfig({ configFile: flags.config });
     const connection = flags['target-org'].getConnection(flags['api-version']);
     const clients = partnerCenterClients(config);
@@ -76,7 +82,11 @@ export default class Run extends SfCommand<RunResult> {
   private render(result: SyncResult): void {
     if (result.dryRun) {
       const lines = planLines(result.records);
-      this.styledHeader(messages.getMessage('info.planHeader', [lines.length === 0 ? 0 : result.records.filter((r) => r.outcome !== 'unchanged').length]));
+      this.styledHeader(
+        messages.getMessage('info.planHeader', [
+          lines.length === 0 ? 0 : result.records.filter((r) => r.outcome !== 'unchanged').length,
+        ])
+      );
       if (lines.length === 0) this.log(messages.getMessage('info.nothingToDo'));
       for (const line of lines) this.log(line);
     }
@@ -85,7 +95,9 @@ export default class Run extends SfCommand<RunResult> {
     const errors = topErrors(result.records);
     if (errors.length > 0) {
       this.styledHeader(messages.getMessage('info.errorsHeader'));
-      this.table({ data: errors.map((error) => ({ Records: error.count, Message: error.message, Example: error.example ?? '' })) });
+      this.table({
+        data: errors.map((error) => ({ Records: error.count, Message: error.message, Example: error.example ?? '' })),
+      });
     }
     if (result.runId) this.log(messages.getMessage('info.runRecord', [result.runId]));
   }

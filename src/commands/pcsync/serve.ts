@@ -27,14 +27,33 @@ export default class Serve extends SfCommand<ServeResult> {
     port: Flags.integer({ summary: messages.getMessage('flags.port.summary'), min: 0, max: 65_535 }),
     host: Flags.string({ summary: messages.getMessage('flags.host.summary'), default: '127.0.0.1' }),
     path: Flags.string({ summary: messages.getMessage('flags.path.summary') }),
-    'tls-key': Flags.file({ summary: messages.getMessage('flags.tls-key.summary'), exists: true, dependsOn: ['tls-cert'] }),
-    'tls-cert': Flags.file({ summary: messages.getMessage('flags.tls-cert.summary'), exists: true, dependsOn: ['tls-key'] }),
+    'tls-key': Flags.file({
+      summary: messages.getMessage('flags.tls-key.summary'),
+      exists: true,
+      dependsOn: ['tls-cert'],
+    }),
+    'tls-cert': Flags.file({
+      summary: messages.getMessage('flags.tls-cert.summary'),
+      exists: true,
+      dependsOn: ['tls-key'],
+    }),
     reconcile: Flags.boolean({ summary: messages.getMessage('flags.reconcile.summary'), default: true, allowNo: true }),
     // eslint-disable-next-line sf-plugin/flag-min-max-default -- falls back to serve.reconcileIntervalSeconds
-    'reconcile-interval': Flags.duration({ unit: 'seconds', summary: messages.getMessage('flags.reconcile-interval.summary'), min: 1 }),
+    'reconcile-interval': Flags.duration({
+      unit: 'seconds',
+      summary: messages.getMessage('flags.reconcile-interval.summary'),
+      min: 1,
+    }),
     // eslint-disable-next-line sf-plugin/flag-min-max-default -- falls back to serve.outboundPollIntervalSeconds
-    'poll-interval': Flags.duration({ unit: 'seconds', summary: messages.getMessage('flags.poll-interval.summary'), min: 1 }),
-    'allow-certificate-url': Flags.string({ summary: messages.getMessage('flags.allow-certificate-url.summary'), multiple: true }),
+    'poll-interval': Flags.duration({
+      unit: 'seconds',
+      summary: messages.getMessage('flags.poll-interval.summary'),
+      min: 1,
+    }),
+    'allow-certificate-url': Flags.string({
+      summary: messages.getMessage('flags.allow-certificate-url.summary'),
+      multiple: true,
+    }),
     'json-logs': Flags.boolean({ summary: messages.getMessage('flags.json-logs.summary') }),
   };
 
@@ -43,7 +62,9 @@ export default class Serve extends SfCommand<ServeResult> {
     const config = await loadConfig({ configFile: flags.config });
     const clients = partnerCenterClients(config);
     const connection = flags['target-org'].getConnection(flags['api-version']);
-    const allowList = [...new Set([...config.serve.certificateUrlAllowList, ...(flags['allow-certificate-url'] ?? [])])];
+    const allowList = [
+      ...new Set([...config.serve.certificateUrlAllowList, ...(flags['allow-certificate-url'] ?? [])]),
+    ];
     for (const entry of allowList) {
       if (!entry.startsWith('https://')) throw messages.createError('error.allowList', [entry]);
     }
@@ -54,7 +75,9 @@ export default class Serve extends SfCommand<ServeResult> {
       host: flags.host,
       port: flags.port ?? config.serve.port,
       path: flags.path ?? config.serve.path,
-      ...(flags['tls-key'] && flags['tls-cert'] ? { tls: { key: await readFile(flags['tls-key']), cert: await readFile(flags['tls-cert']) } } : {}),
+      ...(flags['tls-key'] && flags['tls-cert']
+        ? { tls: { key: await readFile(flags['tls-key']), cert: await readFile(flags['tls-cert']) } }
+        : {}),
       allowList,
       reconcile: flags.reconcile,
       reconcileIntervalMs: (flags['reconcile-interval']?.seconds ?? config.serve.reconcileIntervalSeconds) * 1000,

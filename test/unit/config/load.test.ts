@@ -33,7 +33,10 @@ describe('config: loading and validation', () => {
 
   const writeProject = (pcsync: unknown, extra: Record<string, unknown> = {}): string => {
     const file = path.join(dir, 'sfdx-project.json');
-    writeFileSync(file, JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], ...extra, plugins: { pcsync } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], ...extra, plugins: { pcsync } })
+    );
     return file;
   };
 
@@ -73,12 +76,20 @@ describe('config: loading and validation', () => {
     it('keeps a mapping given in the file instead of the default one', () => {
       const config = validateConfig({ mapping: [rule({})] });
       expect(config.mapping).to.deep.equal([
-        { partnerCenter: 'details.notes', salesforce: 'Description', direction: 'both', owner: 'partnerCenter', optional: false },
+        {
+          partnerCenter: 'details.notes',
+          salesforce: 'Description',
+          direction: 'both',
+          owner: 'partnerCenter',
+          optional: false,
+        },
       ]);
     });
 
     it('expands the transform shorthand "date"', () => {
-      const config = validateConfig({ mapping: [rule({ partnerCenter: 'details.closingDateTime', salesforce: 'CloseDate', transform: 'date' })] });
+      const config = validateConfig({
+        mapping: [rule({ partnerCenter: 'details.closingDateTime', salesforce: 'CloseDate', transform: 'date' })],
+      });
       expect(config.mapping[0].transform).to.deep.equal({ type: 'date' });
     });
   });
@@ -88,12 +99,16 @@ describe('config: loading and validation', () => {
       const file = path.join(dir, 'pcsync.json');
       writeFileSync(file, JSON.stringify({ serve: { port: 'eighty' } }));
       const error = await configErrorOf(() => loadConfigWithSource({ configFile: file, env: {} }));
-      expect(problemsOf(error)).to.deep.equal([{ path: 'serve.port', message: 'expected number, got the string "eighty"', severity: 'error' }]);
+      expect(problemsOf(error)).to.deep.equal([
+        { path: 'serve.port', message: 'expected number, got the string "eighty"', severity: 'error' },
+      ]);
       expect(error.message).to.include(file);
     });
 
     it('says which file is missing', async () => {
-      const error = await configErrorOf(() => loadConfigWithSource({ configFile: path.join(dir, 'nope.json'), env: {} }));
+      const error = await configErrorOf(() =>
+        loadConfigWithSource({ configFile: path.join(dir, 'nope.json'), env: {} })
+      );
       expect(error.name).to.equal('PcsyncConfigNotFound');
       expect(error.message).to.include('nope.json').and.include('ENOENT');
     });
@@ -102,10 +117,15 @@ describe('config: loading and validation', () => {
   describe('bad input', () => {
     it('malformed sfdx-project.json: names the file and the position', async () => {
       const file = path.join(dir, 'sfdx-project.json');
-      writeFileSync(file, '{\n  "packageDirectories": [],\n  "plugins": { "pcsync": { "sync": { "bulkThreshold": 10, } } }\n}\n');
+      writeFileSync(
+        file,
+        '{\n  "packageDirectories": [],\n  "plugins": { "pcsync": { "sync": { "bulkThreshold": 10, } } }\n}\n'
+      );
       const error = await configErrorOf(() => loadConfigWithSource({ projectDir: dir, env: {} }));
       expect(error.name).to.equal('PcsyncConfigMalformed');
-      expect(error.message).to.include(file).and.match(/line 3 column/);
+      expect(error.message)
+        .to.include(file)
+        .and.match(/line 3 column/);
       expect(error.exitCode).to.equal(1);
     });
 
@@ -113,14 +133,20 @@ describe('config: loading and validation', () => {
       const file = path.join(dir, 'sfdx-project.json');
       writeFileSync(file, JSON.stringify({ plugins: [1] }));
       const error = await configErrorOf(() => loadConfigWithSource({ projectDir: dir, env: {} }));
-      expect(problemsOf(error)).to.deep.equal([{ path: 'plugins', message: 'must be an object, not an array', severity: 'error' }]);
+      expect(problemsOf(error)).to.deep.equal([
+        { path: 'plugins', message: 'must be an object, not an array', severity: 'error' },
+      ]);
     });
 
     it('a key of the wrong type', async () => {
       writeProject({ partnerCenter: { pageSize: '100' } });
       const error = await configErrorOf(() => loadConfigWithSource({ projectDir: dir, env: {} }));
       expect(problemsOf(error)).to.deep.equal([
-        { path: 'plugins.pcsync.partnerCenter.pageSize', message: 'expected number, got the string "100"', severity: 'error' },
+        {
+          path: 'plugins.pcsync.partnerCenter.pageSize',
+          message: 'expected number, got the string "100"',
+          severity: 'error',
+        },
       ]);
       expect(error.message).to.include('plugins.pcsync.partnerCenter.pageSize: expected number');
     });
@@ -134,11 +160,17 @@ describe('config: loading and validation', () => {
         }
         return expect.fail('expected an error');
       })();
-      expect(problemsOf(error)).to.deep.equal([{ path: 'plugins.pcsync.mapping[0]', message: 'unknown key "directon"', severity: 'error' }]);
+      expect(problemsOf(error)).to.deep.equal([
+        { path: 'plugins.pcsync.mapping[0]', message: 'unknown key "directon"', severity: 'error' },
+      ]);
     });
 
     it('an unknown direction names the value and what is allowed', async () => {
-      const error = await configErrorOf(() => validateConfig({ mapping: [rule({}), rule({ partnerCenter: 'name', salesforce: 'Name', direction: 'sideways' })] }));
+      const error = await configErrorOf(() =>
+        validateConfig({
+          mapping: [rule({}), rule({ partnerCenter: 'name', salesforce: 'Name', direction: 'sideways' })],
+        })
+      );
       expect(problemsOf(error)).to.deep.equal([
         {
           path: 'plugins.pcsync.mapping[1].direction',
@@ -158,24 +190,35 @@ describe('config: loading and validation', () => {
       const error = await configErrorOf(() => validateConfig({ mapping: [rule({ transform: 'uppercase' })] }));
       expect(problemsOf(error)).to.have.length(1);
       expect(problemsOf(error)[0].path).to.equal('plugins.pcsync.mapping[0].transform.type');
-      expect(problemsOf(error)[0].message).to.equal('unknown transform "uppercase"; use one of: date, scale, list, countryCode, urlTemplate');
+      expect(problemsOf(error)[0].message).to.equal(
+        'unknown transform "uppercase"; use one of: date, scale, list, countryCode, urlTemplate'
+      );
     });
 
     it('a field that is not part of a Partner Center referral', async () => {
-      const error = await configErrorOf(() => validateConfig({ mapping: [rule({ partnerCenter: 'details.dealvalue' })] }));
+      const error = await configErrorOf(() =>
+        validateConfig({ mapping: [rule({ partnerCenter: 'details.dealvalue' })] })
+      );
       expect(problemsOf(error)).to.deep.equal([
-        { path: 'plugins.pcsync.mapping[0].partnerCenter', message: '"details.dealvalue" is not a field of a Partner Center referral', severity: 'error' },
+        {
+          path: 'plugins.pcsync.mapping[0].partnerCenter',
+          message: '"details.dealvalue" is not a field of a Partner Center referral',
+          severity: 'error',
+        },
       ]);
     });
 
     it('a duplicate mapping target', async () => {
       const error = await configErrorOf(() =>
-        validateConfig({ mapping: [rule({}), rule({ partnerCenter: 'inviteContext.notes', salesforce: 'description' })] })
+        validateConfig({
+          mapping: [rule({}), rule({ partnerCenter: 'inviteContext.notes', salesforce: 'description' })],
+        })
       );
       expect(problemsOf(error)).to.deep.equal([
         {
           path: 'plugins.pcsync.mapping[1].salesforce',
-          message: '"description" is already written by mapping[0]; each Salesforce field can be the target of one inbound rule only',
+          message:
+            '"description" is already written by mapping[0]; each Salesforce field can be the target of one inbound rule only',
           severity: 'error',
         },
       ]);
@@ -183,7 +226,10 @@ describe('config: loading and validation', () => {
 
     it('the same Salesforce field read by two outbound rules is fine', () => {
       const config = validateConfig({
-        mapping: [rule({ direction: 'outbound' }), rule({ partnerCenter: 'inviteContext.notes', direction: 'outbound' })],
+        mapping: [
+          rule({ direction: 'outbound' }),
+          rule({ partnerCenter: 'inviteContext.notes', direction: 'outbound' }),
+        ],
       });
       expect(config.mapping).to.have.length(2);
     });
@@ -194,17 +240,26 @@ describe('config: loading and validation', () => {
         { partnerCenter: 'Declined', salesforce: 'Closed Lost' },
         { partnerCenter: 'Won', salesforce: 'Closed Won' },
       ];
-      const error = await configErrorOf(() => validateConfig({ mapping: [rule({ partnerCenter: 'substatus', salesforce: 'NextStep', direction: 'both', valueMap })] }));
+      const error = await configErrorOf(() =>
+        validateConfig({
+          mapping: [rule({ partnerCenter: 'substatus', salesforce: 'NextStep', direction: 'both', valueMap })],
+        })
+      );
       expect(problemsOf(error)).to.deep.equal([
         {
           path: 'plugins.pcsync.mapping[0].valueMap[0]',
-          message: '"Lost" and "Declined" both map to the Salesforce value "Closed Lost"; mark the one to send back to Partner Center with "outbound": true',
+          message:
+            '"Lost" and "Declined" both map to the Salesforce value "Closed Lost"; mark the one to send back to Partner Center with "outbound": true',
           severity: 'error',
         },
       ]);
       // Saying which one goes back makes it valid; an inbound-only map never needs to.
       valueMap[0] = { ...valueMap[0], outbound: true } as (typeof valueMap)[0];
-      expect(validateConfig({ mapping: [rule({ partnerCenter: 'details.customerAction', salesforce: 'NextStep', valueMap })] }).mapping[0].valueMap).to.have.length(3);
+      expect(
+        validateConfig({
+          mapping: [rule({ partnerCenter: 'details.customerAction', salesforce: 'NextStep', valueMap })],
+        }).mapping[0].valueMap
+      ).to.have.length(3);
     });
 
     it('an inbound value map that sends one Partner Center value two ways', async () => {
@@ -217,16 +272,21 @@ describe('config: loading and validation', () => {
     });
 
     it('writing through a relationship path', async () => {
-      const error = await configErrorOf(() => validateConfig({ mapping: [rule({ partnerCenter: 'customerProfile.name', salesforce: 'Account.Name' })] }));
+      const error = await configErrorOf(() =>
+        validateConfig({ mapping: [rule({ partnerCenter: 'customerProfile.name', salesforce: 'Account.Name' })] })
+      );
       expect(problemsOf(error)[0]).to.deep.equal({
         path: 'plugins.pcsync.mapping[0].direction',
-        message: '"both" would write through the relationship path "Account.Name", which can only be read; use "outbound"',
+        message:
+          '"both" would write through the relationship path "Account.Name", which can only be read; use "outbound"',
         severity: 'error',
       });
     });
 
     it('writing a field Partner Center sets itself', async () => {
-      const error = await configErrorOf(() => validateConfig({ mapping: [rule({ partnerCenter: 'eTag', salesforce: 'Partner_Center_ETag__c' })] }));
+      const error = await configErrorOf(() =>
+        validateConfig({ mapping: [rule({ partnerCenter: 'eTag', salesforce: 'Partner_Center_ETag__c' })] })
+      );
       expect(problemsOf(error)[0].message).to.include('which Partner Center sets itself; use "inbound"');
     });
 
@@ -246,13 +306,24 @@ describe('config: loading and validation', () => {
     });
 
     it('stages that overlap', async () => {
-      const error = await configErrorOf(() => validateConfig({ stages: { onHold: 'Qualification', won: 'Closed Lost' } }));
-      expect(problemsOf(error).map((problem) => problem.path)).to.deep.equal(['plugins.pcsync.stages.onHold', 'plugins.pcsync.stages.won']);
+      const error = await configErrorOf(() =>
+        validateConfig({ stages: { onHold: 'Qualification', won: 'Closed Lost' } })
+      );
+      expect(problemsOf(error).map((problem) => problem.path)).to.deep.equal([
+        'plugins.pcsync.stages.onHold',
+        'plugins.pcsync.stages.won',
+      ]);
     });
 
     it('lists every problem at once', async () => {
-      const error = await configErrorOf(() => validateConfig({ partnerCenter: { concurrency: 0, referralsBaseUrl: 'not a url' }, serve: { path: 'hooks' } }));
-      expect(problemsOf(error).map((problem) => problem.path).sort()).to.deep.equal([
+      const error = await configErrorOf(() =>
+        validateConfig({ partnerCenter: { concurrency: 0, referralsBaseUrl: 'not a url' }, serve: { path: 'hooks' } })
+      );
+      expect(
+        problemsOf(error)
+          .map((problem) => problem.path)
+          .sort()
+      ).to.deep.equal([
         'plugins.pcsync.partnerCenter.concurrency',
         'plugins.pcsync.partnerCenter.referralsBaseUrl',
         'plugins.pcsync.serve.path',

@@ -8,7 +8,13 @@ import { STANDARD_FIELDS } from '../../../src/config/standard-fields.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-type FakeField = { name: string; type: string; updateable?: boolean; relationshipName?: string; referenceTo?: string[] };
+type FakeField = {
+  name: string;
+  type: string;
+  updateable?: boolean;
+  relationshipName?: string;
+  referenceTo?: string[];
+};
 
 /** A describer over hand-written objects, counting calls so the per-object cache can be checked. */
 function fakeOrg(objects: Record<string, FakeField[]>): Describer {
@@ -49,18 +55,24 @@ describe('config: checking the mapping against an org schema', () => {
 
   it('names a field the org does not have, with what to do', async () => {
     const config = validateConfig({ mapping: [{ partnerCenter: 'details.notes', salesforce: 'Partner_Notes__c' }] });
-    const problems = await checkAgainstOrg(config, fakeOrg({ Opportunity: STANDARD_FIELDS.Opportunity.map((f) => ({ ...f })) }));
+    const problems = await checkAgainstOrg(
+      config,
+      fakeOrg({ Opportunity: STANDARD_FIELDS.Opportunity.map((f) => ({ ...f })) })
+    );
     expect(problems).to.deep.equal([
       {
         path: 'plugins.pcsync.mapping[0].salesforce',
-        message: 'Opportunity has no field "Partner_Notes__c"; deploy force-app (sf project deploy start) or fix the field name',
+        message:
+          'Opportunity has no field "Partner_Notes__c"; deploy force-app (sf project deploy start) or fix the field name',
         severity: 'error',
       },
     ]);
   });
 
   it('reports a missing optional field as a warning', async () => {
-    const config = validateConfig({ mapping: [{ partnerCenter: 'details.currency', salesforce: 'CurrencyIsoCode', optional: true }] });
+    const config = validateConfig({
+      mapping: [{ partnerCenter: 'details.currency', salesforce: 'CurrencyIsoCode', optional: true }],
+    });
     const problems = await checkAgainstOrg(config, fakeOrg({ Opportunity: [{ name: 'Id', type: 'id' }] }));
     expect(problems).to.have.length(1);
     expect(problems[0].severity).to.equal('warning');
@@ -68,14 +80,19 @@ describe('config: checking the mapping against an org schema', () => {
 
   it('refuses a type that cannot hold the value', async () => {
     const config = validateConfig({ mapping: [{ partnerCenter: 'details.dealValue', salesforce: 'Description' }] });
-    const problems = await checkAgainstOrg(config, fakeOrg({ Opportunity: [{ name: 'Description', type: 'textarea' }] }));
+    const problems = await checkAgainstOrg(
+      config,
+      fakeOrg({ Opportunity: [{ name: 'Description', type: 'textarea' }] })
+    );
     expect(problems[0].message).to.equal(
       'Opportunity.Description is of type textarea, which cannot hold the number value of "details.dealValue"; map it to a field of type double, currency, int, long, percent'
     );
   });
 
   it('refuses an inbound rule onto a field nobody can write', async () => {
-    const config = validateConfig({ mapping: [{ partnerCenter: 'status', salesforce: 'Partner_Center_Sync_Icon__c', direction: 'inbound' }] });
+    const config = validateConfig({
+      mapping: [{ partnerCenter: 'status', salesforce: 'Partner_Center_Sync_Icon__c', direction: 'inbound' }],
+    });
     const describe = await projectDescriber(repoRoot, ['force-app']);
     const problems = await checkAgainstOrg(config, describe);
     expect(problems).to.have.length(1);
@@ -87,9 +104,19 @@ describe('config: checking the mapping against an org schema', () => {
       Opportunity: [{ name: 'AccountId', type: 'reference', relationshipName: 'Account', referenceTo: ['Account'] }],
       Account: [{ name: 'BillingCountryCode', type: 'picklist' }],
     });
-    const good = validateConfig({ mapping: [{ partnerCenter: 'customerProfile.address.country', salesforce: 'Account.BillingCountryCode', direction: 'outbound' }] });
+    const good = validateConfig({
+      mapping: [
+        {
+          partnerCenter: 'customerProfile.address.country',
+          salesforce: 'Account.BillingCountryCode',
+          direction: 'outbound',
+        },
+      ],
+    });
     expect(await checkAgainstOrg(good, org)).to.deep.equal([]);
-    const bad = validateConfig({ mapping: [{ partnerCenter: 'customerProfile.name', salesforce: 'Customer.Name', direction: 'outbound' }] });
+    const bad = validateConfig({
+      mapping: [{ partnerCenter: 'customerProfile.name', salesforce: 'Customer.Name', direction: 'outbound' }],
+    });
     expect((await checkAgainstOrg(bad, org))[0].message).to.equal('Opportunity has no relationship "Customer"');
   });
 });

@@ -81,14 +81,22 @@ describe('mapping: converting values', () => {
   });
 
   it('urlTemplate and scale', () => {
-    expect(toSalesforceValue(ruleFor('Referral_Link__c'), 'abc 1')).to.equal('https://partner.microsoft.com/dashboard/referrals/v2/abc%201');
-    const [scale] = validateConfig({ mapping: [{ partnerCenter: 'details.dealValue', salesforce: 'Amount', transform: { type: 'scale', factor: 1000 } }] }).mapping;
+    expect(toSalesforceValue(ruleFor('Referral_Link__c'), 'abc 1')).to.equal(
+      'https://partner.microsoft.com/dashboard/referrals/v2/abc%201'
+    );
+    const [scale] = validateConfig({
+      mapping: [
+        { partnerCenter: 'details.dealValue', salesforce: 'Amount', transform: { type: 'scale', factor: 1000 } },
+      ],
+    }).mapping;
     expect(toSalesforceValue(scale, 5000)).to.equal(5);
     expect(toPartnerCenterValue(scale, 5)).to.equal(5000);
   });
 
   it('default fills a blank', () => {
-    const [rule] = validateConfig({ mapping: [{ partnerCenter: 'details.notes', salesforce: 'Description', default: 'n/a' }] }).mapping;
+    const [rule] = validateConfig({
+      mapping: [{ partnerCenter: 'details.notes', salesforce: 'Description', default: 'n/a' }],
+    }).mapping;
     expect(toSalesforceValue(rule, '')).to.equal('n/a');
     expect(toPartnerCenterValue(rule, null)).to.equal('n/a');
   });
@@ -126,32 +134,54 @@ describe('mapping: three-way merge', () => {
       value: 150,
       before: 100,
     });
-    expect(decideField(field({ sf: 90, sfAsPc: 90 }), base, origin)).to.deep.include({ action: 'toPartnerCenter', value: 90, before: 100 });
+    expect(decideField(field({ sf: 90, sfAsPc: 90 }), base, origin)).to.deep.include({
+      action: 'toPartnerCenter',
+      value: 90,
+      before: 100,
+    });
   });
 
   it('a change on the side a one-way rule does not read is ignored', () => {
     expect(decideField(field({ direction: 'inbound', sf: 90, sfAsPc: 90 }), base, origin).action).to.equal('unchanged');
-    expect(decideField(field({ direction: 'outbound', pc: 90, pcAsSf: 90 }), base, origin).action).to.equal('unchanged');
+    expect(decideField(field({ direction: 'outbound', pc: 90, pcAsSf: 90 }), base, origin).action).to.equal(
+      'unchanged'
+    );
   });
 
   it('changed on both sides: the owner decides; manual is a conflict; the same new value is agreement', () => {
     const both = { pc: 150, pcAsSf: 150, sf: 90, sfAsPc: 90 };
-    expect(decideField(field({ ...both, owner: 'salesforce' }), base, origin)).to.deep.include({ action: 'toPartnerCenter', value: 90 });
-    expect(decideField(field({ ...both, owner: 'partnerCenter' }), base, origin)).to.deep.include({ action: 'toSalesforce', value: 150 });
+    expect(decideField(field({ ...both, owner: 'salesforce' }), base, origin)).to.deep.include({
+      action: 'toPartnerCenter',
+      value: 90,
+    });
+    expect(decideField(field({ ...both, owner: 'partnerCenter' }), base, origin)).to.deep.include({
+      action: 'toSalesforce',
+      value: 150,
+    });
     expect(decideField(field({ ...both, owner: 'manual' }), base, origin)).to.deep.equal({
       key: 'details.dealValue|Amount',
       action: 'conflict',
       partnerCenter: 150,
       salesforce: 90,
     });
-    expect(decideField(field({ pc: 120, pcAsSf: 120, sf: 120, sfAsPc: 120, owner: 'manual' }), base, origin).action).to.equal('unchanged');
+    expect(
+      decideField(field({ pc: 120, pcAsSf: 120, sf: 120, sfAsPc: 120, owner: 'manual' }), base, origin).action
+    ).to.equal('unchanged');
   });
 
   it('no snapshot: the side the record came from wins, one-way rules follow their direction', () => {
     const differing = field({ pc: 1, pcAsSf: 1, sf: 2, sfAsPc: 2 });
-    expect(decideField(differing, undefined, { origin: 'partnerCenter' })).to.deep.include({ action: 'toSalesforce', value: 1 });
-    expect(decideField(differing, undefined, { origin: 'salesforce' })).to.deep.include({ action: 'toPartnerCenter', value: 2 });
-    expect(decideField({ ...differing, direction: 'inbound' }, undefined, { origin: 'salesforce' })).to.deep.include({ action: 'toSalesforce' });
+    expect(decideField(differing, undefined, { origin: 'partnerCenter' })).to.deep.include({
+      action: 'toSalesforce',
+      value: 1,
+    });
+    expect(decideField(differing, undefined, { origin: 'salesforce' })).to.deep.include({
+      action: 'toPartnerCenter',
+      value: 2,
+    });
+    expect(decideField({ ...differing, direction: 'inbound' }, undefined, { origin: 'salesforce' })).to.deep.include({
+      action: 'toSalesforce',
+    });
   });
 
   it('snapshots round-trip, and an unreadable one counts as none', () => {

@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { Connection } from '@jsforce/jsforce-node';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../../emulators/salesforce/index.js';
-import { createRecords, inClauses, queryAll, soqlString, updateRecords, upsertRecords } from '../../../src/salesforce/records.js';
+import {
+  createRecords,
+  inClauses,
+  queryAll,
+  soqlString,
+  updateRecords,
+  upsertRecords,
+} from '../../../src/salesforce/records.js';
 
 describe('salesforce: batched reads and writes against the org emulator', function () {
   this.timeout(120_000);
@@ -26,12 +33,20 @@ describe('salesforce: batched reads and writes against the org emulator', functi
 
   it('upserts 450 Opportunities by Referral_Identifier__c in 3 collection requests, then updates them', async () => {
     const records = Array.from({ length: 450 }, (_, i) => opportunity(i));
-    const first = await upsertRecords(connection, 'Opportunity', 'Referral_Identifier__c', records, { bulkThreshold: 2000 });
+    const first = await upsertRecords(connection, 'Opportunity', 'Referral_Identifier__c', records, {
+      bulkThreshold: 2000,
+    });
     expect(first.api).to.equal('collections');
     expect(first.results.every((result) => result.success && result.created === true)).to.equal(true);
     expect(org.counters()['PATCH /composite/sobjects/{type}/{field}']).to.equal(3);
 
-    const second = await upsertRecords(connection, 'Opportunity', 'Referral_Identifier__c', records.map((r) => ({ ...r, Amount: 10 })), { bulkThreshold: 2000 });
+    const second = await upsertRecords(
+      connection,
+      'Opportunity',
+      'Referral_Identifier__c',
+      records.map((r) => ({ ...r, Amount: 10 })),
+      { bulkThreshold: 2000 }
+    );
     expect(second.results.every((result) => result.success && result.created === false)).to.equal(true);
     expect(org.records('Opportunity')).to.have.length(450);
     expect(org.records('Opportunity').every((row) => row.Amount === 10)).to.equal(true);
@@ -39,14 +54,22 @@ describe('salesforce: batched reads and writes against the org emulator', functi
 
   it('reports each failing record in place, without failing the batch', async () => {
     const records = [opportunity(1), { ...opportunity(2), StageName: undefined, Name: undefined }, opportunity(3)];
-    const { results } = await upsertRecords(connection, 'Opportunity', 'Referral_Identifier__c', records, { bulkThreshold: 2000 });
+    const { results } = await upsertRecords(connection, 'Opportunity', 'Referral_Identifier__c', records, {
+      bulkThreshold: 2000,
+    });
     expect(results.map((result) => result.success)).to.deep.equal([true, false, true]);
-    expect(results[1].success ? [] : results[1].errors.map((error) => error.errorCode)).to.include('REQUIRED_FIELD_MISSING');
+    expect(results[1].success ? [] : results[1].errors.map((error) => error.errorCode)).to.include(
+      'REQUIRED_FIELD_MISSING'
+    );
   });
 
   it('switches to one Bulk API 2.0 job above the threshold, keeping per-record results in order', async () => {
-    const records = Array.from({ length: 300 }, (_, i) => (i % 100 === 7 ? { ...opportunity(i), StageName: 'Not A Stage ' + 'x'.repeat(300) } : opportunity(i)));
-    const { api, results } = await upsertRecords(connection, 'Opportunity', 'Referral_Identifier__c', records, { bulkThreshold: 100 });
+    const records = Array.from({ length: 300 }, (_, i) =>
+      i % 100 === 7 ? { ...opportunity(i), StageName: 'Not A Stage ' + 'x'.repeat(300) } : opportunity(i)
+    );
+    const { api, results } = await upsertRecords(connection, 'Opportunity', 'Referral_Identifier__c', records, {
+      bulkThreshold: 100,
+    });
     expect(api).to.equal('bulk');
     expect(results).to.have.length(300);
     expect(results.filter((result) => !result.success).length).to.equal(3);
@@ -58,7 +81,10 @@ describe('salesforce: batched reads and writes against the org emulator', functi
 
   it('splits a large bulk upsert into jobs of bulkJobRows rows', async () => {
     const records = Array.from({ length: 250 }, (_, i) => opportunity(i));
-    const { api, results } = await upsertRecords(connection, 'Opportunity', 'Referral_Identifier__c', records, { bulkThreshold: 10, bulkJobRows: 100 });
+    const { api, results } = await upsertRecords(connection, 'Opportunity', 'Referral_Identifier__c', records, {
+      bulkThreshold: 10,
+      bulkJobRows: 100,
+    });
     expect(api).to.equal('bulk');
     expect(results.filter((result) => result.success)).to.have.length(250);
     expect(org.counters()['POST /jobs/ingest']).to.equal(3);
@@ -71,23 +97,44 @@ describe('salesforce: batched reads and writes against the org emulator', functi
     expect(created.every((result) => result.success)).to.equal(true);
     expect(org.counters()['POST /composite/sobjects']).to.equal(2);
     const ids = created.map((result) => (result.success ? result.id : ''));
-    const updated = await updateRecords(connection, 'Account', ids.map((Id) => ({ Id, BillingCountryCode: 'US' })));
+    const updated = await updateRecords(
+      connection,
+      'Account',
+      ids.map((Id) => ({ Id, BillingCountryCode: 'US' }))
+    );
     expect(updated.every((result) => result.success)).to.equal(true);
     expect(org.counters()['PATCH /composite/sobjects']).to.equal(2);
   });
 
   it('a request that fails as a whole fails each of its records with the reason', async () => {
     org.setDailyApiLimit(0);
-    const { results } = await upsertRecords(connection, 'Opportunity', 'Referral_Identifier__c', [opportunity(1), opportunity(2)], { bulkThreshold: 2000 });
+    const { results } = await upsertRecords(
+      connection,
+      'Opportunity',
+      'Referral_Identifier__c',
+      [opportunity(1), opportunity(2)],
+      { bulkThreshold: 2000 }
+    );
     expect(results).to.have.length(2);
-    expect(results.every((result) => !result.success && result.errors[0].errorCode === 'REQUEST_LIMIT_EXCEEDED')).to.equal(true);
+    expect(
+      results.every((result) => !result.success && result.errors[0].errorCode === 'REQUEST_LIMIT_EXCEEDED')
+    ).to.equal(true);
     org.setDailyApiLimit(1_000_000);
   });
 
   it('queryAll follows nextRecordsUrl', async () => {
-    await upsertRecords(connection, 'Opportunity', 'Referral_Identifier__c', Array.from({ length: 2500 }, (_, i) => opportunity(i)), { bulkThreshold: 100_000 });
+    await upsertRecords(
+      connection,
+      'Opportunity',
+      'Referral_Identifier__c',
+      Array.from({ length: 2500 }, (_, i) => opportunity(i)),
+      { bulkThreshold: 100_000 }
+    );
     org.resetCounters();
-    const rows = await queryAll<{ Referral_Identifier__c: string }>(connection, 'SELECT Id, Referral_Identifier__c FROM Opportunity');
+    const rows = await queryAll<{ Referral_Identifier__c: string }>(
+      connection,
+      'SELECT Id, Referral_Identifier__c FROM Opportunity'
+    );
     expect(rows).to.have.length(2500);
     expect(org.counters()['GET /query']).to.equal(1);
     expect(Object.values(org.counters()).reduce((a, b) => a + b, 0)).to.equal(2);

@@ -43,7 +43,8 @@ describe('sync engine against both emulators', function () {
     runSync({ connection, client: clientsFor(pc).referrals, config }, options);
 
   const opportunities = (): Array<Record<string, unknown>> => sf.records('Opportunity');
-  const byReferral = (id: string): Record<string, unknown> | undefined => opportunities().find((row) => row[OPP.referralId] === id);
+  const byReferral = (id: string): Record<string, unknown> | undefined =>
+    opportunities().find((row) => row[OPP.referralId] === id);
 
   it('imports incoming referrals as on-hold Opportunities with Accounts, Contacts and roles, in batches', async () => {
     pc.admin.seedReferrals(30, 'cosell');
@@ -52,7 +53,9 @@ describe('sync engine against both emulators', function () {
     expect(result.summary.inbound.error).to.equal(0);
     const rows = opportunities();
     expect(rows).to.have.length(30);
-    expect(rows.every((row) => row.StageName === 'Prospecting' && row[OPP.state] === 'Synced' && row.AccountId)).to.equal(true);
+    expect(
+      rows.every((row) => row.StageName === 'Prospecting' && row[OPP.state] === 'Synced' && row.AccountId)
+    ).to.equal(true);
     expect(sf.records('Contact').length).to.be.greaterThan(0);
     expect(sf.records('OpportunityContactRole').length).to.equal(sf.records('Contact').length);
     expect(sf.counters()['PATCH /composite/sobjects/{type}/{field}']).to.equal(1);
@@ -98,16 +101,28 @@ describe('sync engine against both emulators', function () {
   });
 
   it('a rep flags Opportunities: a referral each, co-sell in two steps; a readiness failure makes no call', async () => {
-    const [account] = await connection.sobject('Account').create([{ Name: 'Fabrikam', BillingCountry: 'United States' }]);
+    const [account] = await connection
+      .sobject('Account')
+      .create([{ Name: 'Fabrikam', BillingCountry: 'United States' }]);
     const [noCountry] = await connection.sobject('Account').create([{ Name: 'Nowhere Inc' }]);
-    const [contact] = await connection.sobject('Contact').create([{ LastName: 'Buyer', Email: 'buyer@fabrikam.example', AccountId: account.id }]);
-    const base = { StageName: 'Qualification', CloseDate: '2027-01-31', Amount: 5000, [OPP.syncWith]: true, [OPP.solutions]: 'SOL-34104-EBB' };
+    const [contact] = await connection
+      .sobject('Contact')
+      .create([{ LastName: 'Buyer', Email: 'buyer@fabrikam.example', AccountId: account.id }]);
+    const base = {
+      StageName: 'Qualification',
+      CloseDate: '2027-01-31',
+      Amount: 5000,
+      [OPP.syncWith]: true,
+      [OPP.solutions]: 'SOL-34104-EBB',
+    };
     const created = await connection.sobject('Opportunity').create([
       { ...base, Name: 'Plain deal', AccountId: account.id },
       { ...base, Name: 'Co-sell deal', AccountId: account.id, [OPP.help]: 'Proof of concept or demo' },
       { ...base, Name: 'No country', AccountId: noCountry.id },
     ]);
-    await connection.sobject('OpportunityContactRole').create({ OpportunityId: created[1].id, ContactId: contact.id, IsPrimary: true });
+    await connection
+      .sobject('OpportunityContactRole')
+      .create({ OpportunityId: created[1].id, ContactId: contact.id, IsPrimary: true });
     pc.resetCounters();
 
     const result = await sync({ direction: 'outbound' });
@@ -178,7 +193,9 @@ describe('sync engine against both emulators', function () {
 
   it('20 flagged Opportunities become 20 referrals; the 10 asking for help as co-sell in two steps', async () => {
     const [account] = await connection.sobject('Account').create([{ Name: 'Litware', BillingCountry: 'DE' }]);
-    const [contact] = await connection.sobject('Contact').create([{ LastName: 'Buyer', Email: 'buyer@litware.example', AccountId: account.id }]);
+    const [contact] = await connection
+      .sobject('Contact')
+      .create([{ LastName: 'Buyer', Email: 'buyer@litware.example', AccountId: account.id }]);
     const flagged = Array.from({ length: 20 }, (_, i) => ({
       Name: `Flagged ${i}`,
       StageName: 'Qualification',
@@ -190,7 +207,9 @@ describe('sync engine against both emulators', function () {
       ...(i < 10 ? { [OPP.help]: 'Quotes or licensing' } : {}),
     }));
     const created = await connection.sobject('Opportunity').create(flagged);
-    await connection.sobject('OpportunityContactRole').create(created.slice(0, 10).map((r) => ({ OpportunityId: r.id, ContactId: contact.id, IsPrimary: true })));
+    await connection
+      .sobject('OpportunityContactRole')
+      .create(created.slice(0, 10).map((r) => ({ OpportunityId: r.id, ContactId: contact.id, IsPrimary: true })));
     pc.resetCounters();
     const result = await sync({ direction: 'outbound' });
     expect(result.summary.outbound.created).to.equal(20);
@@ -205,7 +224,10 @@ describe('sync engine against both emulators', function () {
     const again = await sync({ full: true });
     expect(again.summary.outbound.created).to.equal(0);
     expect(pc.counters()['POST /referrals'] ?? 0).to.equal(0);
-    expect(pc.counters()['PATCH /referrals/{id}'] ?? 0, JSON.stringify(again.records.filter((r) => r.outcome !== 'unchanged'))).to.equal(0);
+    expect(
+      pc.counters()['PATCH /referrals/{id}'] ?? 0,
+      JSON.stringify(again.records.filter((r) => r.outcome !== 'unchanged'))
+    ).to.equal(0);
   });
 
   for (const [owner, winner] of [
@@ -252,7 +274,9 @@ describe('sync engine against both emulators', function () {
     client.update = async (id, operations, options) => {
       if (!interfered) {
         interfered = true;
-        await clientsFor(pc).referrals.update(id, [{ op: 'replace', path: '/details/notes', value: 'edited at Microsoft' }]);
+        await clientsFor(pc).referrals.update(id, [
+          { op: 'replace', path: '/details/notes', value: 'edited at Microsoft' },
+        ]);
       }
       return update(id, operations, options);
     };

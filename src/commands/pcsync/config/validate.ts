@@ -42,7 +42,7 @@ export default class ConfigValidate extends SfCommand<ConfigValidateResult> {
     this.log(messages.getMessage('info.fileValid', [where, config.mapping.length]));
 
     const org = flags['target-org'];
-    const orgName = org ? org.getUsername() ?? org.getOrgId() : undefined;
+    const orgName = org ? (org.getUsername() ?? org.getOrgId()) : undefined;
     let problems: ConfigProblem[];
     if (org) {
       this.spinner.start(messages.getMessage('info.checkingOrg', [orgName]));
@@ -62,12 +62,29 @@ export default class ConfigValidate extends SfCommand<ConfigValidateResult> {
     if (errors.length > 0) {
       const list = errors.map((problem) => `  - ${problem.path}: ${problem.message}`).join('\n');
       const error = org
-        ? new ConfigError(messages.getMessage('error.orgMismatch', [orgName, list]), 'PcsyncConfigOrgMismatch', messages.getMessages('error.orgMismatch.actions'), 1)
-        : new ConfigError(messages.getMessage('error.projectMismatch', [list]), 'PcsyncConfigProjectMismatch', messages.getMessages('error.projectMismatch.actions'), 1);
+        ? new ConfigError(
+            messages.getMessage('error.orgMismatch', [orgName, list]),
+            'PcsyncConfigOrgMismatch',
+            messages.getMessages('error.orgMismatch.actions'),
+            1
+          )
+        : new ConfigError(
+            messages.getMessage('error.projectMismatch', [list]),
+            'PcsyncConfigProjectMismatch',
+            messages.getMessages('error.projectMismatch.actions'),
+            1
+          );
       error.setData({ file: source.file, problems: errors });
       throw error;
     }
     this.log(org ? messages.getMessage('info.orgValid', [orgName]) : messages.getMessage('info.projectValid'));
-    return { valid: true, source, rules: config.mapping.length, orgChecked: Boolean(org), ...(orgName ? { username: orgName } : {}), warnings };
+    return {
+      valid: true,
+      source,
+      rules: config.mapping.length,
+      orgChecked: Boolean(org),
+      ...(orgName ? { username: orgName } : {}),
+      warnings,
+    };
   }
 }

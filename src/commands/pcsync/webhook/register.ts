@@ -57,6 +57,11 @@ export default class WebhookRegister extends SfCommand<WebhookRegisterResult> {
     }
     await webhooks.update({ url, events });
     this.log(messages.getMessage('info.updated', [url, events.join(', ')]));
-    return { url, events, action: 'updated', ...(current.WebhookUrl !== url ? { replacedUrl: current.WebhookUrl } : {}) };
+    return {
+      url,
+      events,
+      action: 'updated',
+      ...(current.WebhookUrl !== url ? { replacedUrl: current.WebhookUrl } : {}),
+    };
   }
 }

@@ -9,7 +9,12 @@ import { partnerCenterClients } from '../../../shared/partner-center.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.webhook.test');
 
-export type WebhookTestResult = { correlationId: string; delivered: boolean; status: string; results: ValidationEventStatus['results'] };
+export type WebhookTestResult = {
+  correlationId: string;
+  delivered: boolean;
+  status: string;
+  results: ValidationEventStatus['results'];
+};
 
 /** Partner Center reports the receiver's answer by status name (OK, Accepted…) or code. */
 const DELIVERED = /^(2\d\d|ok|created|accepted|nocontent)$/i;
@@ -22,7 +27,13 @@ export default class WebhookTest extends SfCommand<WebhookTestResult> {
   public static readonly examples = messages.getMessages('examples');
 
   public static readonly flags = {
-    wait: Flags.duration({ unit: 'seconds', defaultValue: 60, min: 1, max: 600, summary: messages.getMessage('flags.wait.summary') }),
+    wait: Flags.duration({
+      unit: 'seconds',
+      defaultValue: 60,
+      min: 1,
+      max: 600,
+      summary: messages.getMessage('flags.wait.summary'),
+    }),
     config: configFlag,
   };
 
@@ -35,11 +46,10 @@ export default class WebhookTest extends SfCommand<WebhookTestResult> {
     let status: ValidationEventStatus | undefined;
     try {
       for (;;) {
-         
         status = await webhooks.validationStatus(correlationId).catch(() => undefined);
         if (isDelivered(status) || (status && status.status !== 'pending' && status.results.length > 0)) break;
         if (Date.now() >= deadline) break;
-         
+
         await sleep(1000);
       }
     } finally {
@@ -48,10 +58,15 @@ export default class WebhookTest extends SfCommand<WebhookTestResult> {
     const results = status?.results ?? [];
     const delivered = isDelivered(status);
     if (results.length > 0) {
-      this.table({ data: results.map((r) => ({ When: r.dateTimeUtc, Response: r.responseCode, Message: r.responseMessage })) });
+      this.table({
+        data: results.map((r) => ({ When: r.dateTimeUtc, Response: r.responseCode, Message: r.responseMessage })),
+      });
     }
     if (!delivered) {
-      throw messages.createError(results.length > 0 ? 'error.rejected' : 'error.noDelivery', [status?.callbackUrl ?? '', flags.wait.seconds]);
+      throw messages.createError(results.length > 0 ? 'error.rejected' : 'error.noDelivery', [
+        status?.callbackUrl ?? '',
+        flags.wait.seconds,
+      ]);
     }
     this.log(messages.getMessage('info.delivered', [status?.callbackUrl ?? '']));
     return { correlationId, delivered, status: status?.status ?? 'unknown', results };
