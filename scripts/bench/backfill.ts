@@ -3,7 +3,7 @@
  * baseline on a sample, and peak RSS for a large backfill.
  */
 import { runSync } from '../../src/sync/engine.js';
-import { OPP } from '../../src/sync/fields.js';
+import { OPP } from '../../src/salesforce/fields.js';
 import { dataRequests, isToken, isWrite, rssSampler, round, sum, type Bench } from './env.js';
 
 const RUN_OBJECT = 'Partner_Center_Sync_Run__c';

@@ -2,9 +2,9 @@
  * Inbound latency (Partner Center change → Opportunity updated, through the signed webhook and the serve service)
  * and outbound latency (rep flags an Opportunity → referral exists, through the serve service's outbound poll).
  */
-import { startService, type RunningService } from '../../src/serve/service.js';
+import { startService, type RunningService } from '../../src/webhook/service.js';
 import { runSync } from '../../src/sync/engine.js';
-import { OPP, RUN } from '../../src/sync/fields.js';
+import { OPP, RUN } from '../../src/salesforce/fields.js';
 import { silentLogger } from '../../src/webhook/index.js';
 import { dataRequests, percentile, until, type Bench } from './env.js';
 

@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import type { z } from 'zod';
-import { DEFAULT_MAPPING } from './defaults.js';
+import { DEFAULT_MAPPING } from '../mapping/defaults.js';
 import { errorsOf, formatPath, type ConfigProblem } from './problems.js';
-import { checkRules } from './rules.js';
+import { checkRules } from '../mapping/validate.js';
 import { pcsyncConfigSchema, type PcsyncConfig } from './schema.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -3,7 +3,7 @@
  * Every object is strict, so a misspelt key is an error that names it rather than a setting silently ignored.
  */
 import { z } from 'zod';
-import { isPartnerCenterPath } from './referral-paths.js';
+import { isPartnerCenterPath } from '../mapping/referral-paths.js';
 
 export const DIRECTIONS = ['inbound', 'outbound', 'both'] as const;
 export const OWNERS = ['salesforce', 'partnerCenter', 'manual'] as const;

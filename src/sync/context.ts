@@ -2,7 +2,7 @@
 import type { Connection } from '@jsforce/jsforce-node';
 import type { FieldRule, PcsyncConfig } from '../config/schema.js';
 import type { PartnerCenterClient } from '../partner-center/client.js';
-import { OPP } from './fields.js';
+import { OPP } from '../salesforce/fields.js';
 import type { Progress } from './types.js';
 
 export type SyncContext = {

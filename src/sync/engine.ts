@@ -7,7 +7,7 @@ import type { Connection } from '@jsforce/jsforce-node';
 import type { PcsyncConfig } from '../config/schema.js';
 import type { PartnerCenterClient } from '../partner-center/client.js';
 import type { SyncContext } from './context.js';
-import { OPP } from './fields.js';
+import { OPP } from '../salesforce/fields.js';
 import { inboundPass } from './inbound.js';
 import { closeRun, lastWatermarks, openRun, toWatermark, writeEvents } from './journal.js';
 import { outboundPass } from './outbound.js';

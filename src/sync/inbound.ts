@@ -17,9 +17,9 @@ import {
 } from '../salesforce/records.js';
 import { createContactRoles, resolveAccounts, resolveContacts } from './accounts.js';
 import { opportunitySelect, type SyncContext } from './context.js';
-import { clip, OPP } from './fields.js';
+import { clip, OPP } from '../salesforce/fields.js';
 import { auditLine, prependAudit, toWatermark } from './journal.js';
-import { agreedSnapshot, pair, salesforceWritesFor, textOf, type OpportunityRow } from './pairing.js';
+import { agreedSnapshot, pair, salesforceWritesFor, textOf, type OpportunityRow } from '../mapping/pairing.js';
 import { STAGE_KEY, stageForReferral, statusValue } from './stages.js';
 import type { FieldChange, RecordOutcome } from './types.js';
 

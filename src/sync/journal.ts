@@ -5,7 +5,7 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { createRecords, queryAll, updateRecords } from '../salesforce/records.js';
-import { clip, EVENT, RUN } from './fields.js';
+import { clip, EVENT, RUN } from '../salesforce/fields.js';
 import type { RecordOutcome, SyncResult, SyncTrigger } from './types.js';
 
 export type Watermarks = { inbound?: string; outbound?: string };

@@ -13,7 +13,7 @@ import { PartnerCenterError, ReferralConflictError } from '../partner-center/err
 import type { Member, NewReferral, Referral, ReferralPatchOperation } from '../partner-center/referral-types.js';
 import { inClauses, queryAll, updateRecords, type SObjectRecord } from '../salesforce/records.js';
 import { opportunitySelect, type SyncContext } from './context.js';
-import { clip, OPP } from './fields.js';
+import { clip, OPP } from '../salesforce/fields.js';
 import { auditLine, prependAudit, toWatermark } from './journal.js';
 import {
   agreedSnapshot,
@@ -24,7 +24,7 @@ import {
   rowValue,
   textOf,
   type OpportunityRow,
-} from './pairing.js';
+} from '../mapping/pairing.js';
 import { readinessProblems } from './readiness.js';
 import { isTerminal, STAGE_KEY, statusValue, transitionForStage } from './stages.js';
 import type { FieldChange, RecordOutcome } from './types.js';

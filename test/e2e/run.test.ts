@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../emulators/partner-center/server.js';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce/index.js';
 import type { RunResult } from '../../src/commands/pcsync/run.js';
-import { OPP } from '../../src/sync/fields.js';
+import { OPP } from '../../src/salesforce/fields.js';
 import { partnerCenterEnv } from '../helpers/partner-center-env.js';
 import { SfSession } from '../helpers/sf-cli.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';

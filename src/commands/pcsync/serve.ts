@@ -3,7 +3,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { loadConfig } from '../../config/index.js';
 import { REFERRALS_AUDIENCE } from '../../partner-center/settings.js';
-import { startService } from '../../serve/service.js';
+import { startService } from '../../webhook/service.js';
 import { configFlag } from '../../shared/flags.js';
 import { partnerCenterClients } from '../../shared/partner-center.js';
 import { createLogger } from '../../webhook/index.js';

@@ -8,7 +8,7 @@ import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../..
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../../emulators/salesforce/index.js';
 import { validateConfig, type PcsyncConfig } from '../../../src/config/index.js';
 import { runSync, type SyncOptions } from '../../../src/sync/engine.js';
-import { OPP } from '../../../src/sync/fields.js';
+import { OPP } from '../../../src/salesforce/fields.js';
 import { clientsFor } from '../partner-center/helpers.js';
 
 /** Data writes: token requests to the sign-in endpoints are not writes. */

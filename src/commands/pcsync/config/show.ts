@@ -1,7 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { loadConfigWithSource, type ConfigSource, type PcsyncConfig } from '../../../config/index.js';
-import { describeRuleExtras, directionWords } from '../../../config/describe.js';
+import { describeRuleExtras, directionWords } from '../../../mapping/describe.js';
 import { configFlag } from '../../../shared/flags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -9,7 +9,7 @@ import {
   type ConfigProblem,
   type ConfigSource,
 } from '../../../config/index.js';
-import { projectDescriber } from '../../../config/project-schema.js';
+import { projectDescriber } from '../../../salesforce/project-metadata.js';
 import { configFlag } from '../../../shared/flags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

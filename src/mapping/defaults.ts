@@ -2,7 +2,7 @@
  * The shipped default mapping (SPEC.md, "Configuration"). Status/substatus ↔ StageName goes through `stages`;
  * the customer's Account and Contacts through `accounts`; neither is a field rule.
  */
-import type { FieldRule } from './schema.js';
+import type { FieldRule } from '../config/schema.js';
 
 const ASSISTANCE_CODES: Array<[code: string, label: string]> = [
   ['WorkloadSpecificValueProposition', 'Workload specific value proposition'],

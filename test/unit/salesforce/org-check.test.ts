@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { DescribeSObjectResult } from '@jsforce/jsforce-node';
 import { checkAgainstOrg, DEFAULT_MAPPING, validateConfig, type Describer } from '../../../src/config/index.js';
-import { projectDescriber } from '../../../src/config/project-schema.js';
-import { STANDARD_FIELDS } from '../../../src/config/standard-fields.js';
+import { projectDescriber } from '../../../src/salesforce/project-metadata.js';
+import { STANDARD_FIELDS } from '../../../src/salesforce/standard-fields.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 

@@ -1,5 +1,5 @@
 /** Words for a configuration, as `config show` prints it. */
-import type { FieldRule, Transform } from './schema.js';
+import type { FieldRule, Transform } from '../config/schema.js';
 
 export const directionWords = (rule: FieldRule): string =>
   rule.direction === 'both' ? 'both ways' : rule.direction === 'inbound' ? 'to Salesforce' : 'to Partner Center';

@@ -12,7 +12,7 @@ import {
   startWebhookServer,
   WebhookQueue,
   type WebhookLogger,
-} from '../webhook/index.js';
+} from './index.js';
 
 export type ServiceOptions = {
   deps: SyncDependencies;

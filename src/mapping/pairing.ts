@@ -3,10 +3,10 @@
  * the merge decisions against the record's snapshot, and what each decision writes where.
  */
 import type { FieldRule } from '../config/schema.js';
-import { READ_ONLY_REFERRAL_PATHS } from '../config/referral-paths.js';
-import { toPartnerCenterValue, toSalesforceValue, type SalesforceValue } from '../mapping/convert.js';
-import { decideRecord, type FieldDecision, type MergeField, type Snapshot } from '../mapping/merge.js';
-import { getPath, setPath, toJsonPointer, type Json, type JsonObject } from '../mapping/paths.js';
+import { READ_ONLY_REFERRAL_PATHS } from './referral-paths.js';
+import { toPartnerCenterValue, toSalesforceValue, type SalesforceValue } from './convert.js';
+import { decideRecord, type FieldDecision, type MergeField, type Snapshot } from './merge.js';
+import { getPath, setPath, toJsonPointer, type Json, type JsonObject } from './paths.js';
 import { PATCHABLE_PATHS, type Referral, type ReferralPatchOperation } from '../partner-center/referral-types.js';
 
 export type OpportunityRow = Record<string, unknown> & { Id?: string };

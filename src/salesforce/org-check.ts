@@ -4,9 +4,9 @@
  */
 import type { Connection } from '@salesforce/core';
 import type { DescribeSObjectResult, Field } from '@jsforce/jsforce-node';
-import { formatPath, type ConfigProblem } from './problems.js';
-import { REFERRAL_FIELDS, type ReferralValueType } from './referral-paths.js';
-import type { FieldRule, PcsyncConfig } from './schema.js';
+import { formatPath, type ConfigProblem } from '../config/problems.js';
+import { REFERRAL_FIELDS, type ReferralValueType } from '../mapping/referral-paths.js';
+import type { FieldRule, PcsyncConfig } from '../config/schema.js';
 
 /** The object every mapping rule starts from. */
 export const MAPPED_OBJECT = 'Opportunity';

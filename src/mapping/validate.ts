@@ -2,9 +2,9 @@
  * Checks that a schema-valid configuration also makes sense as a whole: no two rules write one field, no rule
  * writes what its side cannot write, and every two-way value map can be read both ways.
  */
-import { formatPath, type ConfigProblem } from './problems.js';
+import { formatPath, type ConfigProblem } from '../config/problems.js';
 import { isListPath, READ_ONLY_REFERRAL_PATHS } from './referral-paths.js';
-import type { FieldRule, PcsyncConfig, StageSettings } from './schema.js';
+import type { FieldRule, PcsyncConfig, StageSettings } from '../config/schema.js';
 
 const writesSalesforce = (rule: FieldRule): boolean => rule.direction !== 'outbound';
 const writesPartnerCenter = (rule: FieldRule): boolean => rule.direction !== 'inbound';
