@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Messages, SfError } from '@salesforce/core';
 import type { z } from 'zod';
 import { DEFAULT_MAPPING } from '../mapping/defaults.js';
+import { readEnvironment } from './env.js';
 import { errorsOf, formatPath, type ConfigProblem } from './problems.js';
 import { checkRules } from '../mapping/validate.js';
 import { pcsyncConfigSchema, type PcsyncConfig } from './schema.js';
@@ -169,19 +170,7 @@ function describeType(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-/** PCSYNC_AUTHORITY, PCSYNC_REFERRALS_BASE_URL, PCSYNC_WEBHOOKS_BASE_URL (and tenant/client ids) win over the file. */
+/** The PCSYNC_* overrides (endpoints, tenant and client ids) win over the file. */
 function applyEnvironment(config: PcsyncConfig, env: NodeJS.ProcessEnv): PcsyncConfig {
-  const pick = (name: string): string | undefined =>
-    env[name] && env[name].trim() !== '' ? env[name].trim() : undefined;
-  return {
-    ...config,
-    partnerCenter: {
-      ...config.partnerCenter,
-      authority: pick('PCSYNC_AUTHORITY') ?? config.partnerCenter.authority,
-      referralsBaseUrl: pick('PCSYNC_REFERRALS_BASE_URL') ?? config.partnerCenter.referralsBaseUrl,
-      webhooksBaseUrl: pick('PCSYNC_WEBHOOKS_BASE_URL') ?? config.partnerCenter.webhooksBaseUrl,
-      tenantId: pick('PCSYNC_TENANT_ID') ?? config.partnerCenter.tenantId,
-      clientId: pick('PCSYNC_CLIENT_ID') ?? config.partnerCenter.clientId,
-    },
-  };
+  return { ...config, partnerCenter: { ...config.partnerCenter, ...readEnvironment(env).partnerCenter } };
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isPartnerCenterPath } from '../mapping/referral-paths.js';
+import { PARTNER_CENTER_DEFAULTS } from './env.js';
 
 export const DIRECTIONS = ['inbound', 'outbound', 'both'] as const;
 export const OWNERS = ['salesforce', 'partnerCenter', 'manual'] as const;
@@ -82,13 +83,13 @@ export const fieldRuleSchema = z.strictObject({
 });
 
 export const partnerCenterSchema = z.strictObject({
-  referralsBaseUrl: httpUrl.default('https://api.partner.microsoft.com/v1.0/engagements'),
-  webhooksBaseUrl: httpUrl.default('https://api.partnercenter.microsoft.com/webhooks/v1'),
-  authority: httpUrl.default('https://login.microsoftonline.com/{tenant}'),
+  referralsBaseUrl: httpUrl.default(PARTNER_CENTER_DEFAULTS.referralsBaseUrl),
+  webhooksBaseUrl: httpUrl.default(PARTNER_CENTER_DEFAULTS.webhooksBaseUrl),
+  authority: httpUrl.default(PARTNER_CENTER_DEFAULTS.authority),
   tenantId: nonEmpty.optional(),
   clientId: nonEmpty.optional(),
-  concurrency: z.int().min(1).max(32).default(4),
-  pageSize: z.int().min(1).max(100).default(100),
+  concurrency: z.int().min(1).max(32).default(PARTNER_CENTER_DEFAULTS.concurrency),
+  pageSize: z.int().min(1).max(100).default(PARTNER_CENTER_DEFAULTS.pageSize),
 });
 
 export const stagesSchema = z.strictObject({

@@ -1,8 +1,10 @@
 /**
  * The shipped default mapping (SPEC.md, "Configuration"). Status/substatus ↔ StageName goes through `stages`;
- * the customer's Account and Contacts through `accounts`; neither is a field rule.
+ * the customer's Account and Contacts through `accounts`; neither is a field rule. The sync's own fields
+ * (identifier, link, engagement, eTag, status) are system rules (`system-rules.ts`), not part of any mapping.
  */
 import type { FieldRule } from '../config/schema.js';
+import { OPP } from '../salesforce/fields.js';
 
 const ASSISTANCE_CODES: Array<[code: string, label: string]> = [
   ['WorkloadSpecificValueProposition', 'Workload specific value proposition'],
@@ -34,26 +36,15 @@ export const DEFAULT_MAPPING: readonly FieldRule[] = [
   }),
   rule({ partnerCenter: 'details.notes', salesforce: 'Description', owner: 'salesforce' }),
   rule({ partnerCenter: 'externalReferenceId', salesforce: 'Id', direction: 'outbound', owner: 'salesforce' }),
-  rule({ partnerCenter: 'id', salesforce: 'Referral_Identifier__c', direction: 'inbound' }),
-  rule({ partnerCenter: 'engagementId', salesforce: 'Partner_Center_Engagement_Id__c', direction: 'inbound' }),
-  rule({ partnerCenter: 'eTag', salesforce: 'Partner_Center_ETag__c', direction: 'inbound' }),
-  rule({ partnerCenter: 'status', salesforce: 'Partner_Center_Status__c', direction: 'inbound' }),
-  rule({ partnerCenter: 'substatus', salesforce: 'Partner_Center_Substatus__c', direction: 'inbound' }),
-  rule({
-    partnerCenter: 'id',
-    salesforce: 'Referral_Link__c',
-    direction: 'inbound',
-    transform: { type: 'urlTemplate', template: 'https://partner.microsoft.com/dashboard/referrals/v2/{value}' },
-  }),
   rule({
     partnerCenter: 'inviteContext.assistanceRequestCode',
-    salesforce: 'How_Can_Microsoft_Help__c',
+    salesforce: OPP.help,
     owner: 'salesforce',
     valueMap: ASSISTANCE_CODES.map(([partnerCenter, salesforce]) => ({ partnerCenter, salesforce })),
   }),
   rule({
     partnerCenter: 'details.requirements.solutions[].id',
-    salesforce: 'Partner_Center_Solutions__c',
+    salesforce: OPP.solutions,
     owner: 'salesforce',
     transform: { type: 'list', separator: ';' },
   }),

@@ -4,6 +4,8 @@
  */
 import { formatPath, type ConfigProblem } from '../config/problems.js';
 import { isListPath, READ_ONLY_REFERRAL_PATHS } from './referral-paths.js';
+import { accountField, MATCH_PATHS } from './customer.js';
+import { systemRuleFor } from './system-rules.js';
 import type { FieldRule, PcsyncConfig, StageSettings } from '../config/schema.js';
 
 const writesSalesforce = (rule: FieldRule): boolean => rule.direction !== 'outbound';
@@ -28,7 +30,13 @@ export function checkRules(
     if (writesSalesforce(rule)) {
       const key = rule.salesforce.toLowerCase();
       const first = salesforceTargets.get(key);
-      if (first !== undefined) {
+      const system = systemRuleFor(rule.salesforce);
+      if (system) {
+        error(
+          at('salesforce'),
+          `${show(rule.salesforce)} is written by the sync itself (from ${show(system.partnerCenter)}); remove this rule`
+        );
+      } else if (first !== undefined) {
         error(
           at('salesforce'),
           `${show(rule.salesforce)} is already written by mapping[${first}]; each Salesforce field can be the target of one inbound rule only`
@@ -80,8 +88,26 @@ export function checkRules(
   });
 
   problems.push(...checkStages(config.stages, formatPath(prefix, ['stages'])));
+  problems.push(...checkAccountMatch(config, prefix));
   return problems;
 }
+
+/** An `accounts.match` key the mapping does not name an Account field for is not compared (a warning). */
+function checkAccountMatch(config: Pick<PcsyncConfig, 'accounts' | 'mapping'>, prefix: string): ConfigProblem[] {
+  return config.accounts.match.flatMap((key, index) => {
+    if (accountField(config.mapping, MATCH_PATHS[key])) return [];
+    const effect =
+      key === 'name' ? 'incoming customers are not matched to Accounts, nor created' : 'it is not compared';
+    return [
+      {
+        path: formatPath(prefix, ['accounts', 'match', index]),
+        message: `${effect}: no mapping rule maps ${show(MATCH_PATHS[key])} to an Account field (add one such as "Account.${ACCOUNT_FIELD_EXAMPLE[key]}")`,
+        severity: 'warning' as const,
+      },
+    ];
+  });
+}
+const ACCOUNT_FIELD_EXAMPLE = { name: 'Name', country: 'BillingCountry', postalCode: 'BillingPostalCode' } as const;
 
 function checkValueMap(rule: FieldRule, path: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];

@@ -5,5 +5,6 @@ export { PartnerCenterHttp, Semaphore, DEFAULT_RETRY, parseRetryAfter } from './
 export type { TokenSource, RetryPolicy, HttpOptions, AttemptInfo, RequestOptions, HttpResponse } from './http.js';
 export { PartnerCenterClient, assertValidPatch } from './client.js';
 export type { ListReferralsQuery, CoSellReferral, UpdateReferralOptions, ClientSettings } from './client.js';
-export { WebhookRegistrationClient, REFERRAL_WEBHOOK_EVENTS, type WebhookRegistrationInput } from './webhooks.js';
+export { WebhookRegistrationClient, type WebhookRegistrationInput } from './webhooks.js';
+export * from './events.js';
 export * from './auth/index.js';

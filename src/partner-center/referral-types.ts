@@ -227,15 +227,6 @@ export type ReferralPage = {
   value: Referral[];
 };
 
-export const WEBHOOK_EVENTS = [
-  'referral-created',
-  'referral-updated',
-  'related-referral-created',
-  'related-referral-updated',
-  'test-created',
-] as const;
-export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
-
 /** Webhook registration (PascalCase on the wire, as Partner Center's webhook API sends it). */
 export type WebhookRegistration = {
   SubscriberId?: string;

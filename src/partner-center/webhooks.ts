@@ -2,13 +2,6 @@ import { PartnerCenterHttp, type HttpOptions, type HttpResponse } from './http.j
 import type { ValidationEventStatus, WebhookRegistration } from './referral-types.js';
 import { WEBHOOKS_AUDIENCE, type PartnerCenterSettings } from './settings.js';
 
-export const REFERRAL_WEBHOOK_EVENTS = [
-  'referral-created',
-  'referral-updated',
-  'related-referral-created',
-  'related-referral-updated',
-] as const;
-
 export type WebhookRegistrationInput = {
   url: string;
   events: string[];

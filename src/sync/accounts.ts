@@ -4,30 +4,25 @@
  * Everything in batches: one query and at most one collection write per kind of record.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import type { AccountSettings } from '../config/schema.js';
+import type { AccountSettings, FieldRule } from '../config/schema.js';
+import { accountField, accountValues, MATCH_PATHS, type MatchKey } from '../mapping/customer.js';
+import { getPath } from '../mapping/paths.js';
 import { toCountryCode } from '../mapping/countries.js';
 import type { Member, Referral } from '../partner-center/referral-types.js';
 import { createRecords, inClauses, queryAll, type WriteResult } from '../salesforce/records.js';
 
-type AccountRow = { Id: string; Name: string; BillingCountry: string | null; BillingPostalCode: string | null };
+type AccountRow = Record<string, string | null> & { Id: string };
 type ContactRow = { Id: string; Email: string | null };
 
 const norm = (value: string | null | undefined): string => (value ?? '').trim().toLowerCase();
 
-function matchKey(
-  settings: AccountSettings,
-  name: string | undefined,
-  country: string | null | undefined,
-  postalCode: string | null | undefined
-): string {
+/** One comparable key from the `accounts.match` values; a country compares by its ISO code. */
+function matchKey(settings: AccountSettings, values: Partial<Record<MatchKey, string | null>>): string {
   return settings.match
-    .map((key) =>
-      key === 'name'
-        ? norm(name)
-        : key === 'country'
-          ? (toCountryCode(country ?? '') ?? norm(country)).toLowerCase()
-          : norm(postalCode)
-    )
+    .map((key) => {
+      const value = values[key];
+      return key === 'country' ? (toCountryCode(value ?? '') ?? norm(value)).toLowerCase() : norm(value);
+    })
     .join('|');
 }
 
@@ -37,31 +32,49 @@ export type AccountResolution = {
   failures: Map<string, string>;
 };
 
+/** The Account fields `accounts.match` compares, as the mapping names them (`Name`, `BillingCountry`, …). */
+function matchFields(settings: AccountSettings, rules: readonly FieldRule[]): Map<MatchKey, string> {
+  const fields = new Map<MatchKey, string>();
+  for (const key of settings.match) {
+    const field = accountField(rules, MATCH_PATHS[key]);
+    if (field) fields.set(key, field);
+  }
+  return fields;
+}
+
 export async function resolveAccounts(
   connection: Connection,
   referrals: readonly Referral[],
   settings: AccountSettings,
+  rules: readonly FieldRule[],
   dryRun: boolean
 ): Promise<AccountResolution> {
   const accountByReferral = new Map<string, string>();
   const failures = new Map<string, string>();
+  const fields = matchFields(settings, rules);
+  const nameField = fields.get('name');
   const named = referrals.filter((referral) => referral.customerProfile?.name);
-  if (named.length === 0) return { accountByReferral, failures };
+  if (named.length === 0 || !nameField) return { accountByReferral, failures };
 
   const existing = new Map<string, string>();
+  const select = ['Id', ...new Set(fields.values())].join(', ');
   for (const clause of inClauses(named.map((referral) => referral.customerProfile.name as string))) {
     const rows = await queryAll<AccountRow>(
       connection,
-      `SELECT Id, Name, BillingCountry, BillingPostalCode FROM Account WHERE Name IN ${clause}`
+      `SELECT ${select} FROM Account WHERE ${nameField} IN ${clause}`
     );
-    for (const row of rows)
-      existing.set(matchKey(settings, row.Name, row.BillingCountry, row.BillingPostalCode), row.Id);
+    for (const row of rows) {
+      const values = Object.fromEntries([...fields].map(([key, field]) => [key, row[field]]));
+      existing.set(matchKey(settings, values), row.Id);
+    }
   }
 
   const toCreate = new Map<string, Referral[]>();
   for (const referral of named) {
-    const address = referral.customerProfile.address;
-    const key = matchKey(settings, referral.customerProfile.name, address?.country, address?.postalCode);
+    const values = Object.fromEntries(
+      [...fields.keys()].map((key) => [key, getPath(referral, MATCH_PATHS[key]) as string | undefined])
+    );
+    const key = matchKey(settings, values);
     const id = existing.get(key);
     if (id) accountByReferral.set(referral.id, id);
     else if (settings.createMissing) toCreate.set(key, [...(toCreate.get(key) ?? []), referral]);
@@ -69,21 +82,8 @@ export async function resolveAccounts(
   if (toCreate.size === 0 || dryRun) return { accountByReferral, failures };
 
   const groups = [...toCreate.values()];
-  const results = await createRecords(
-    connection,
-    'Account',
-    groups.map(([referral]) => {
-      const address = referral.customerProfile.address ?? {};
-      return {
-        Name: referral.customerProfile.name,
-        BillingStreet: [address.addressLine1, address.addressLine2].filter(Boolean).join('\n') || null,
-        BillingCity: address.city ?? null,
-        BillingState: address.state ?? null,
-        BillingPostalCode: address.postalCode ?? null,
-        BillingCountry: address.country ?? null,
-      };
-    })
-  );
+  const records = groups.map(([referral]) => accountValues(rules, referral));
+  const results = await createRecords(connection, 'Account', records);
   results.forEach((result, index) => {
     for (const referral of groups[index]) {
       if (result.success) accountByReferral.set(referral.id, result.id);

@@ -9,7 +9,7 @@ export type SyncContext = {
   connection: Connection;
   client: PartnerCenterClient;
   config: PcsyncConfig;
-  /** The mapping rules that apply in this org (optional rules whose field the org lacks are left out). */
+  /** The system rules and the mapping rules that apply in this org (optional rules whose field the org lacks are left out). */
   rules: FieldRule[];
   dryRun: boolean;
   now: () => Date;
@@ -18,15 +18,7 @@ export type SyncContext = {
 
 /** The Opportunity fields every pass selects, plus the mapped ones. */
 export function opportunitySelect(rules: readonly FieldRule[]): string {
-  const fields = new Set<string>([
-    'Id',
-    'Name',
-    'StageName',
-    'AccountId',
-    'Account.Name',
-    'Account.BillingCountry',
-    ...Object.values(OPP),
-  ]);
+  const fields = new Set<string>(['Id', 'Name', 'StageName', 'AccountId', ...Object.values(OPP)]);
   for (const rule of rules) fields.add(rule.salesforce);
   return [...fields].join(', ');
 }

@@ -5,12 +5,13 @@
 import { Messages } from '@salesforce/core';
 import type { Connection } from '@jsforce/jsforce-node';
 import type { PcsyncConfig } from '../config/schema.js';
+import { syncRules } from '../mapping/system-rules.js';
 import type { PartnerCenterClient } from '../partner-center/client.js';
 import type { SyncContext } from './context.js';
 import { OPP } from '../salesforce/fields.js';
-import { inboundPass } from './inbound.js';
+import { inboundPass } from './inbound/index.js';
 import { closeRun, lastWatermarks, openRun, toWatermark, writeEvents } from './journal.js';
-import { outboundPass } from './outbound.js';
+import { outboundPass } from './outbound/index.js';
 import { emptySummary, type Progress, type RecordOutcome, type SyncResult, type SyncTrigger } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -121,13 +122,18 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
   return result;
 }
 
-/** The mapping rules this org can take: an optional rule whose field the org lacks is dropped; a missing sync field stops the run. */
+/**
+ * The rules this org can take: the system rules, then the mapping without an optional rule whose field the org
+ * lacks. A missing sync field stops the run.
+ */
 async function applicableRules(deps: SyncDependencies): Promise<SyncContext['rules']> {
   const describe = await deps.connection.sobject('Opportunity').describe();
   const fields = new Set(describe.fields.map((field) => field.name.toLowerCase()));
   const missing = Object.values(OPP).filter((name) => !fields.has(name.toLowerCase()));
   if (missing.length > 0) throw messages.createError('error.notDeployed', [missing.join(', ')]);
-  return deps.config.mapping.filter(
-    (rule) => !rule.optional || rule.salesforce.includes('.') || fields.has(rule.salesforce.toLowerCase())
+  return syncRules(
+    deps.config.mapping.filter(
+      (rule) => !rule.optional || rule.salesforce.includes('.') || fields.has(rule.salesforce.toLowerCase())
+    )
   );
 }

@@ -3,17 +3,15 @@
  * referral data and no event id — the referral must be read), the dedupe key and the referral id in `ResourceUri`.
  */
 
-import { WEBHOOK_EVENTS, type WebhookEventName } from '../partner-center/referral-types.js';
-import { REFERRAL_WEBHOOK_EVENTS } from '../partner-center/webhooks.js';
+import {
+  REFERRAL_EVENTS,
+  VALIDATION_EVENT,
+  WEBHOOK_EVENTS,
+  type ReferralEventName,
+  type WebhookEventName,
+} from '../partner-center/events.js';
 
-/** The events pcsync registers for and understands (one list, the Partner Center layer's); others are logged, never failed. */
-export const WEBHOOK_EVENT_NAMES = WEBHOOK_EVENTS;
-export type { WebhookEventName };
-
-/** The four events that name a referral to sync (`test-created` is the self-onboarding validation event). */
-export const REFERRAL_EVENT_NAMES = REFERRAL_WEBHOOK_EVENTS;
-
-export type ReferralEventName = (typeof REFERRAL_WEBHOOK_EVENTS)[number];
+export { REFERRAL_EVENTS, VALIDATION_EVENT, WEBHOOK_EVENTS, type ReferralEventName, type WebhookEventName };
 
 /** The body Partner Center posts (PascalCase, as on the wire). */
 export type PartnerCenterEventPayload = {
@@ -25,10 +23,10 @@ export type PartnerCenterEventPayload = {
 };
 
 export const isKnownEventName = (name: string): name is WebhookEventName =>
-  (WEBHOOK_EVENT_NAMES as readonly string[]).includes(name);
+  (WEBHOOK_EVENTS as readonly string[]).includes(name);
 
 export const isReferralEventName = (name: string): name is ReferralEventName =>
-  (REFERRAL_EVENT_NAMES as readonly string[]).includes(name);
+  (REFERRAL_EVENTS as readonly string[]).includes(name);
 
 /** Why a parsed body is not an event payload, or undefined when it is one. */
 export function payloadProblem(value: unknown): string | undefined {

@@ -10,6 +10,7 @@
  * sync is running marks it to run once more afterwards (the running read may predate the change). A failed batch is
  * logged and counted, not retried (and covers nothing): the reconcile pass heals it.
  */
+import { VALIDATION_EVENT } from './events.js';
 import { WebhookMetrics } from './metrics.js';
 import { silentLogger, type WebhookLogger } from './logger.js';
 import type { VerifiedDelivery } from './verify.js';
@@ -109,14 +110,14 @@ export class WebhookQueue {
     this.seen.set(delivery.dedupeKey, true);
     if (this.seen.size > this.dedupeCapacity) this.seen.delete(this.seen.keys().next().value as string);
 
-    if (!delivery.knownEvent || delivery.eventName === 'test-created' || delivery.referralId === undefined) {
+    if (!delivery.knownEvent || delivery.eventName === VALIDATION_EVENT || delivery.referralId === undefined) {
       this.metrics.ignored++;
       const why = !delivery.knownEvent
         ? 'unknown event'
-        : delivery.eventName === 'test-created'
+        : delivery.eventName === VALIDATION_EVENT
           ? 'validation event'
           : 'no referral id in ResourceUri';
-      this.logger[delivery.knownEvent && delivery.eventName !== 'test-created' ? 'warn' : 'info']('webhook.ignored', {
+      this.logger[delivery.knownEvent && delivery.eventName !== VALIDATION_EVENT ? 'warn' : 'info']('webhook.ignored', {
         ...fields,
         why,
       });

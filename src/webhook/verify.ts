@@ -24,6 +24,7 @@ import {
   isKnownEventName,
   payloadProblem,
   referralIdFromResourceUri,
+  VALIDATION_EVENT,
   type PartnerCenterEventPayload,
   type WebhookEventName,
 } from './events.js';
@@ -189,7 +190,7 @@ async function verifyPrepared(unverified: UnverifiedDelivery, p: Prepared): Prom
   }
   const knownEvent = isKnownEventName(payload.EventName);
   const referralId =
-    knownEvent && (payload.EventName as WebhookEventName) !== 'test-created'
+    knownEvent && (payload.EventName as WebhookEventName) !== VALIDATION_EVENT
       ? referralIdFromResourceUri(payload.ResourceUri)
       : undefined;
   return {

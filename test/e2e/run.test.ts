@@ -241,8 +241,6 @@ describe('e2e: sf pcsync run', function () {
       configFile,
       JSON.stringify({
         mapping: [
-          { partnerCenter: 'id', salesforce: OPP.referralId, direction: 'inbound' },
-          { partnerCenter: 'eTag', salesforce: OPP.eTag, direction: 'inbound' },
           { partnerCenter: 'details.dealValue', salesforce: 'Amount', owner: 'manual' },
         ],
       })

@@ -1,4 +1,5 @@
 import { ConfidentialClientApplication, PublicClientApplication } from '@azure/msal-node';
+import { readEnvironment } from '../../config/env.js';
 import { SignInRequiredError, missingSettingError } from '../errors.js';
 import type { TokenSource } from '../http.js';
 import { resolveAuthority, type Audience, type PartnerCenterSettings } from '../settings.js';
@@ -39,17 +40,18 @@ export async function resolveCredentials(
   env: NodeJS.ProcessEnv = process.env,
   store = new TokenStore()
 ): Promise<Credentials> {
-  if (env.PCSYNC_REFRESH_TOKEN) {
-    const clientId = env.PCSYNC_CLIENT_ID ?? settings.clientId;
-    const tenantId = env.PCSYNC_TENANT_ID ?? settings.tenantId;
+  const { partnerCenter, refreshToken, clientSecret } = readEnvironment(env);
+  if (refreshToken) {
+    const clientId = partnerCenter.clientId ?? settings.clientId;
+    const tenantId = partnerCenter.tenantId ?? settings.tenantId;
     if (!clientId) throw missingSettingError('clientId');
     if (!tenantId) throw missingSettingError('tenantId');
     return {
       source: 'environment',
       tenantId,
       clientId,
-      clientSecret: env.PCSYNC_CLIENT_SECRET || undefined,
-      refreshToken: env.PCSYNC_REFRESH_TOKEN,
+      clientSecret,
+      refreshToken,
     };
   }
   const signIn = await store.read();
@@ -58,7 +60,7 @@ export async function resolveCredentials(
     source: 'stored',
     tenantId: signIn.tenantId,
     clientId: signIn.clientId,
-    clientSecret: env.PCSYNC_CLIENT_SECRET || undefined,
+    clientSecret,
     refreshToken: signIn.refreshToken,
     signIn,
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, DEFAULT_MAPPING, loadConfigWithSource, validateConfig } from '../../../src/config/index.js';
+import { checkRules } from '../../../src/mapping/validate.js';
 
 /** Runs `fn` expecting a ConfigError, and returns it. */
 async function configErrorOf(fn: () => unknown): Promise<ConfigError> {
@@ -285,9 +286,31 @@ describe('config: loading and validation', () => {
 
     it('writing a field Partner Center sets itself', async () => {
       const error = await configErrorOf(() =>
-        validateConfig({ mapping: [rule({ partnerCenter: 'eTag', salesforce: 'Partner_Center_ETag__c' })] })
+        validateConfig({ mapping: [rule({ partnerCenter: 'eTag', salesforce: 'Description' })] })
       );
       expect(problemsOf(error)[0].message).to.include('which Partner Center sets itself; use "inbound"');
+    });
+
+    it('writing a field the sync writes itself', async () => {
+      const error = await configErrorOf(() =>
+        validateConfig({
+          mapping: [rule({ partnerCenter: 'name', salesforce: 'Partner_Center_Status__c', direction: 'inbound' })],
+        })
+      );
+      expect(problemsOf(error)[0]).to.deep.equal({
+        path: 'plugins.pcsync.mapping[0].salesforce',
+        message: '"Partner_Center_Status__c" is written by the sync itself (from "status"); remove this rule',
+        severity: 'error',
+      });
+    });
+
+    it('an accounts.match key the mapping names no Account field for is a warning, not an error', () => {
+      const config = validateConfig({ mapping: [rule({ partnerCenter: 'details.notes', salesforce: 'Description' })] });
+      expect(checkRules(config, 'plugins.pcsync').map((problem) => [problem.path, problem.severity])).to.deep.equal([
+        ['plugins.pcsync.accounts.match[0]', 'warning'],
+        ['plugins.pcsync.accounts.match[1]', 'warning'],
+      ]);
+      expect(checkRules(validateConfig({}), 'plugins.pcsync')).to.deep.equal([]);
     });
 
     it('a list path without the list transform, and the list transform on a single value', async () => {

@@ -4,6 +4,7 @@ import { toCountryCode } from '../../../src/mapping/countries.js';
 import { sameValue, toPartnerCenterValue, toSalesforceValue } from '../../../src/mapping/convert.js';
 import { decideField, parseSnapshot, snapshotOf, type MergeField } from '../../../src/mapping/merge.js';
 import { getPath, setPath, toJsonPointer, type JsonObject } from '../../../src/mapping/paths.js';
+import { systemRuleFor } from '../../../src/mapping/system-rules.js';
 
 const ruleFor = (salesforce: string): FieldRule => {
   const found = DEFAULT_MAPPING.find((rule) => rule.salesforce === salesforce);
@@ -81,7 +82,7 @@ describe('mapping: converting values', () => {
   });
 
   it('urlTemplate and scale', () => {
-    expect(toSalesforceValue(ruleFor('Referral_Link__c'), 'abc 1')).to.equal(
+    expect(toSalesforceValue(systemRuleFor('Referral_Link__c')!, 'abc 1')).to.equal(
       'https://partner.microsoft.com/dashboard/referrals/v2/abc%201'
     );
     const [scale] = validateConfig({

@@ -146,10 +146,7 @@ describe('sync engine against both emulators', function () {
     const row = byReferral(referral.id) as { Id: string };
 
     config = validateConfig({
-      mapping: [
-        { partnerCenter: 'id', salesforce: OPP.referralId, direction: 'inbound' },
-        { partnerCenter: 'details.dealValue', salesforce: 'Amount', owner: 'manual' },
-      ],
+      mapping: [{ partnerCenter: 'details.dealValue', salesforce: 'Amount', owner: 'manual' }],
     });
     try {
       await sync({ full: true });
@@ -238,11 +235,7 @@ describe('sync engine against both emulators', function () {
       const referral = pc.admin.createIncoming('cosell');
       pc.admin.transition(referral.id, 'accept');
       config = validateConfig({
-        mapping: [
-          { partnerCenter: 'id', salesforce: OPP.referralId, direction: 'inbound' },
-          { partnerCenter: 'eTag', salesforce: OPP.eTag, direction: 'inbound' },
-          { partnerCenter: 'details.dealValue', salesforce: 'Amount', owner },
-        ],
+        mapping: [{ partnerCenter: 'details.dealValue', salesforce: 'Amount', owner }],
       });
       try {
         await sync({ full: true });

@@ -26,8 +26,8 @@ export default class AuthLogin extends SfCommand<AuthLoginResult> {
     const { partnerCenter } = await loadConfig({ configFile: flags.config });
     const settings = {
       ...partnerCenter,
-      clientId: flags['client-id'] ?? process.env.PCSYNC_CLIENT_ID ?? partnerCenter.clientId,
-      tenantId: flags['tenant-id'] ?? process.env.PCSYNC_TENANT_ID ?? partnerCenter.tenantId,
+      clientId: flags['client-id'] ?? partnerCenter.clientId,
+      tenantId: flags['tenant-id'] ?? partnerCenter.tenantId,
     };
     try {
       const summary = await signInWithDeviceCode({

@@ -1,5 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
+import { readEnvironment } from '../../../config/env.js';
 import { TokenStore } from '../../../partner-center/auth/index.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -23,7 +24,7 @@ export default class AuthLogout extends SfCommand<AuthLogoutResult> {
     this.log(
       removed ? messages.getMessage('info.removed', [signIn?.username ?? '?']) : messages.getMessage('info.nothing')
     );
-    if (process.env.PCSYNC_REFRESH_TOKEN) this.warn(messages.getMessage('warning.environment'));
+    if (readEnvironment().refreshToken) this.warn(messages.getMessage('warning.environment'));
     return { removed, ...(signIn?.username ? { username: signIn.username } : {}) };
   }
 }

@@ -2,6 +2,7 @@ import { Messages } from '@salesforce/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { loadConfigWithSource, type ConfigSource, type PcsyncConfig } from '../../../config/index.js';
 import { describeRuleExtras, directionWords } from '../../../mapping/describe.js';
+import { SYSTEM_RULES } from '../../../mapping/system-rules.js';
 import { configFlag } from '../../../shared/flags.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -27,7 +28,10 @@ export default class ConfigShow extends SfCommand<ConfigShowResult> {
 
     this.styledHeader(messages.getMessage('info.mappingHeader', [source.file ?? messages.getMessage('info.defaults')]));
     this.table({
-      data: config.mapping.map((rule, index) => ({
+      data: [
+        ...SYSTEM_RULES.map((rule) => ({ rule, index: messages.getMessage('info.system') })),
+        ...config.mapping.map((rule, index) => ({ rule, index: String(index) })),
+      ].map(({ rule, index }) => ({
         '#': index,
         'Partner Center': rule.partnerCenter,
         Direction: directionWords(rule),

@@ -1,7 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { loadConfig } from '../../../config/index.js';
-import { REFERRAL_WEBHOOK_EVENTS } from '../../../partner-center/webhooks.js';
+import { REFERRAL_EVENTS } from '../../../partner-center/events.js';
 import { configFlag } from '../../../shared/flags.js';
 import { partnerCenterClients } from '../../../shared/partner-center.js';
 
@@ -26,7 +26,7 @@ export default class WebhookRegister extends SfCommand<WebhookRegisterResult> {
       summary: messages.getMessage('flags.events.summary'),
       multiple: true,
       delimiter: ',',
-      options: [...REFERRAL_WEBHOOK_EVENTS],
+      options: [...REFERRAL_EVENTS],
     }),
     overwrite: Flags.boolean({ summary: messages.getMessage('flags.overwrite.summary') }),
     config: configFlag,
@@ -38,7 +38,7 @@ export default class WebhookRegister extends SfCommand<WebhookRegisterResult> {
     if (flags.url.protocol !== 'https:' && !loopback) throw messages.createError('error.notHttps', [flags.url.href]);
     if (loopback) this.warn(messages.getMessage('warning.loopback', [flags.url.href]));
     const url = flags.url.href;
-    const events = flags.events?.length ? [...new Set(flags.events)] : [...REFERRAL_WEBHOOK_EVENTS];
+    const events = flags.events?.length ? [...new Set(flags.events)] : [...REFERRAL_EVENTS];
     const { webhooks } = partnerCenterClients(await loadConfig({ configFile: flags.config }));
 
     const current = await webhooks.show();

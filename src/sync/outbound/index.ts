@@ -1,0 +1,66 @@
+/**
+ * Outbound: Opportunities a rep flagged (Sync with Partner Center) that changed since the watermark, or asked
+ * for a resync, go to Partner Center: Partner Center's rules are checked first (no call when they fail); a new one
+ * becomes a referral (`create.ts`); an existing one gets a JSON Patch of only what changed, guarded by its eTag
+ * (`update.ts`, planned by the pure `plan.ts`); every result is written back in one batch (`write-back.ts`).
+ */
+import type { OpportunityRow } from '../../mapping/pairing.js';
+import { OPP } from '../../salesforce/fields.js';
+import type { SyncContext } from '../context.js';
+import { toWatermark } from '../journal.js';
+import { readinessProblems } from '../readiness.js';
+import type { RecordOutcome } from '../types.js';
+import { createReferrals, mappedBody, solutionIdsOf } from './create.js';
+import { salesforceSideChanged } from './plan.js';
+import { readCandidates, readContacts, type OutboundSelection } from './select.js';
+import { updateReferral } from './update.js';
+import { refused, writeBack, type Settled } from './write-back.js';
+
+export type { OutboundSelection };
+
+export async function outboundPass(
+  ctx: SyncContext,
+  selection: OutboundSelection
+): Promise<{ outcomes: RecordOutcome[]; watermark: string }> {
+  const watermark = toWatermark(ctx.now().toISOString()) as string;
+  const rows = await readCandidates(ctx, selection);
+  ctx.progress({ phase: 'outbound: reading Opportunities', done: rows.length, total: rows.length });
+  const at = ctx.now().toISOString();
+  const settled: Settled[] = [];
+  const toCreate: OpportunityRow[] = [];
+  const toUpdate: OpportunityRow[] = [];
+
+  const contactsByOpp = await readContacts(
+    ctx,
+    rows.filter((row) => !row[OPP.referralId])
+  );
+  for (const row of rows) {
+    if (!row[OPP.referralId]) {
+      // Partner Center's rules are checked on the body that would be sent, so what passes is what goes.
+      const body = mappedBody(ctx, row);
+      const problems = readinessProblems({
+        accountName: body.customerProfile?.name,
+        billingCountry: body.customerProfile?.address?.country,
+        solutionIds: solutionIdsOf(body),
+        helpRequested: Boolean(row[OPP.help]),
+        contactCount: contactsByOpp.get(String(row.Id))?.length ?? 0,
+      });
+      if (problems.length > 0) settled.push(refused(ctx, row, problems.join(' '), at));
+      else toCreate.push(row);
+    } else if (salesforceSideChanged(ctx.rules, row)) {
+      toUpdate.push(row);
+    } else {
+      const referralId = String(row[OPP.referralId]);
+      settled.push({
+        row,
+        outcome: { direction: 'outbound', outcome: 'unchanged', opportunityId: row.Id, referralId, changes: [] },
+      });
+    }
+  }
+
+  settled.push(...(await createReferrals(ctx, toCreate, contactsByOpp, at)));
+  settled.push(...(await Promise.all(toUpdate.map((row) => updateReferral(ctx, row, at)))));
+  ctx.progress({ phase: 'outbound: sent to Partner Center', done: settled.length, total: rows.length });
+  await writeBack(ctx, settled);
+  return { outcomes: settled.map((entry) => entry.outcome), watermark };
+}

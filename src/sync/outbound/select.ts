@@ -1,0 +1,55 @@
+/** What the outbound pass reads from Salesforce: the candidate Opportunities and their customer contacts. */
+import type { OpportunityRow } from '../../mapping/pairing.js';
+import type { Member } from '../../partner-center/referral-types.js';
+import { OPP } from '../../salesforce/fields.js';
+import { inClauses, queryAll } from '../../salesforce/records.js';
+import { opportunitySelect, type SyncContext } from '../context.js';
+
+export type OutboundSelection = { since?: string; recordIds?: string[] };
+
+type ContactRoleRow = {
+  OpportunityId: string;
+  IsPrimary: boolean;
+  Contact?: { FirstName?: string; LastName?: string; Email?: string; Phone?: string };
+};
+
+/** The given records, or the flagged Opportunities changed since the watermark or waiting for a resync. */
+export async function readCandidates(ctx: SyncContext, selection: OutboundSelection): Promise<OpportunityRow[]> {
+  const select = opportunitySelect(ctx.rules);
+  if (selection.recordIds?.length) {
+    const rows: OpportunityRow[] = [];
+    for (const clause of inClauses(selection.recordIds)) {
+      const soql = `SELECT ${select} FROM Opportunity WHERE Id IN ${clause}`;
+      rows.push(...(await queryAll<OpportunityRow>(ctx.connection, soql)));
+    }
+    return rows;
+  }
+  const changed = selection.since ? ` AND (SystemModstamp > ${selection.since} OR ${OPP.resync} = true)` : '';
+  return queryAll<OpportunityRow>(
+    ctx.connection,
+    `SELECT ${select} FROM Opportunity WHERE ${OPP.syncWith} = true${changed} ORDER BY SystemModstamp`
+  );
+}
+
+/** The customer team of each Opportunity from its contact roles (primary first), keyed by the row's Id. */
+export async function readContacts(ctx: SyncContext, rows: readonly OpportunityRow[]): Promise<Map<string, Member[]>> {
+  const byOpp = new Map<string, Member[]>();
+  const fields = 'OpportunityId, IsPrimary, Contact.FirstName, Contact.LastName, Contact.Email, Contact.Phone';
+  for (const clause of inClauses(rows.map((row) => String(row.Id)))) {
+    const soql = `SELECT ${fields} FROM OpportunityContactRole WHERE OpportunityId IN ${clause}`;
+    const roles = await queryAll<ContactRoleRow>(ctx.connection, soql);
+    for (const role of roles.sort((a, b) => Number(b.IsPrimary) - Number(a.IsPrimary))) {
+      if (!role.Contact?.Email) continue;
+      const member: Member = {
+        firstName: role.Contact.FirstName,
+        lastName: role.Contact.LastName,
+        email: role.Contact.Email,
+        ...(role.Contact.Phone ? { phoneNumber: role.Contact.Phone } : {}),
+      };
+      const key = role.OpportunityId.slice(0, 15);
+      byOpp.set(key, [...(byOpp.get(key) ?? []), member]);
+    }
+  }
+  // Keyed by the 15-character Id so 15/18-character forms agree.
+  return new Map([...rows].map((row) => [String(row.Id), byOpp.get(String(row.Id).slice(0, 15)) ?? []]));
+}
