@@ -240,9 +240,7 @@ describe('e2e: sf pcsync run', function () {
     writeFileSync(
       configFile,
       JSON.stringify({
-        mapping: [
-          { partnerCenter: 'details.dealValue', salesforce: 'Amount', owner: 'manual' },
-        ],
+        mapping: [{ partnerCenter: 'details.dealValue', salesforce: 'Amount', owner: 'manual' }],
       })
     );
     expect((await run('--full', '--config', configFile)).exitCode).to.equal(0);
