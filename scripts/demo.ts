@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { PartnerCenterClient } from '../src/partner-center/client.js';
 import { PartnerCenterTokenProvider } from '../src/partner-center/auth/token-provider.js';
 import { TokenStore } from '../src/partner-center/auth/token-store.js';
+import { cliEnvironment } from './cli-env.js';
 import { freePort, repoRoot, say, sf, startService, startSf, step, stopAll } from './demo/processes.js';
 
 const home = mkdtempSync(path.join(tmpdir(), 'pcsync-demo-home-'));
@@ -17,17 +18,8 @@ const ORG = 'pcsync-demo';
 
 const baseEnv: NodeJS.ProcessEnv = {
   ...process.env,
-  PATH: `${path.join(repoRoot, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
-  HOME: home,
-  XDG_DATA_HOME: path.join(home, '.local', 'share'),
-  XDG_CONFIG_HOME: path.join(home, '.config'),
-  XDG_CACHE_HOME: path.join(home, '.cache'),
-  SF_DISABLE_TELEMETRY: 'true',
-  SF_SKIP_NEW_VERSION_CHECK: 'true',
-  SF_AUTOUPDATE_DISABLE: 'true',
-  SF_HIDE_RELEASE_NOTES: 'true',
+  ...cliEnvironment(home),
   SF_ORG_METADATA_REST_DEPLOY: 'true',
-  SF_USE_PROGRESS_BAR: 'false',
 };
 
 type Json = Record<string, unknown>;

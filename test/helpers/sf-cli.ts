@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliEnvironment } from '../../scripts/cli-env.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const binDir = path.join(repoRoot, 'node_modules', '.bin');
@@ -31,25 +32,9 @@ export type SfSessionOptions = {
   env?: Record<string, string>;
 };
 
-/** The environment every sf invocation gets: Node 24 first on PATH, no telemetry, no update checks. */
+/** The repository's CLI environment (scripts/cli-env.ts) with plain, uncoloured output for assertions. */
 export function sfEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`,
-    HOME: home,
-    XDG_DATA_HOME: path.join(home, '.local', 'share'),
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-    SF_DISABLE_TELEMETRY: 'true',
-    SFDX_DISABLE_TELEMETRY: 'true',
-    SF_SKIP_NEW_VERSION_CHECK: 'true',
-    SF_AUTOUPDATE_DISABLE: 'true',
-    SF_HIDE_RELEASE_NOTES: 'true',
-    SF_USE_PROGRESS_BAR: 'false',
-    FORCE_COLOR: '0',
-    NO_COLOR: '1',
-    TERM: 'dumb',
-    ...extra,
-  };
+  return cliEnvironment(home, { FORCE_COLOR: '0', NO_COLOR: '1', TERM: 'dumb', ...extra });
 }
 
 export type BackgroundSf = {
