@@ -6,7 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Referral } from '../../src/partner-center/referral-types.js';
+import type { Referral } from './contract.js';
 import { createPki } from './certs.js';
 import { Entra, type EmulatorAudience } from './entra.js';
 import { HttpError, header, parseJson, prng, readBody, sendError, sendJson } from './http-util.js';
