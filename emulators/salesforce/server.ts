@@ -3,12 +3,12 @@
  * admin endpoints under `/__emulator/` (a path no real org has) so tests, the demo and benchmarks can drive it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { BulkQueryService, BulkService } from './bulk.js';
 import { DeployService } from './deploy.js';
 import { ApiError, RecordError } from './errors.js';
 import { ApiLimit, Counters, type FaultKind, type FaultOptions, Faults } from './faults.js';
-import { BodyTooLarge, type Reply, type RequestContext, json, readBody, send } from './http.js';
+import { BodyTooLarge, listenOnLoopback, readBody } from '../shared/http.js';
+import { type Reply, type RequestContext, json, send } from './http.js';
 import {
   DEFAULT_ACCESS_TOKEN_SECRET,
   DEFAULT_API_VERSION,
@@ -548,19 +548,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     });
   });
   server.keepAliveTimeout = 5000;
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listenOnLoopback(server, options.port);
+  const port = listening.port;
   baseUrl = `http://127.0.0.1:${port}`;
 
   return {
@@ -590,11 +579,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       if (!object) throw new Error(`no object ${objectName}`);
       return org.store.all(object).map((r) => ({ ...r }));
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        for (const socket of sockets) socket.destroy();
-      }),
+    close: () => listening.close(),
   };
 }
 
