@@ -1,16 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLarge, readBody as readBounded } from '../shared/http.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** The body as text; over MAX_BODY_BYTES is a 413, and the connection is closed (the rest is not read). */
 export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'Request Entity Too Large');
-    chunks.push(chunk);
+  try {
+    return (await readBounded(req, MAX_BODY_BYTES)).toString('utf8');
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw new HttpError(413, 'Request Entity Too Large', { Connection: 'close' });
+    throw error;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export class HttpError extends Error {
@@ -59,16 +59,4 @@ export function parseJson(text: string): unknown {
 export function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** A small deterministic PRNG (mulberry32) so fault injection can be replayed from a seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,39 +1,31 @@
 /**
- * The referral store and Microsoft's documented rules: required fields on create, ISO-2 country, the
- * status/substatus transition table, terminal states, eTag per change with 412 on a stale If-Match, JSON Patch
- * add/replace only on the paths the swagger lists, and the OData list with $skiptoken paging.
+ * The referral store, applying Microsoft's rules from contract.ts: required fields on create, ISO-2 country, the
+ * status/substatus transition table, terminal states, the swagger's enums, eTag per change with 412 on a stale
+ * If-Match, JSON Patch add/replace only on the paths the swagger lists, and the OData list with $skiptoken paging.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  enumViolation,
+  EXPIRY_DAYS,
+  MICROSOFT_ORGANIZATION_ID,
+  PATCH_OPERATIONS,
   PATCHABLE_PATHS,
-  REFERRAL_QUALIFICATIONS,
-  REFERRAL_TYPES,
-  STATUS_TRANSITIONS,
+  QUALIFICATIONS,
+  READ_ONLY_ON_CREATE,
+  REQUIRED_ON_CREATE,
   TERMINAL_SUBSTATUSES,
+  TRANSITIONS,
+  TYPES,
   type Referral,
   type ReferralPage,
   type ReferralStatus,
   type ReferralSubstatus,
-} from '../../src/partner-center/referral-types.js';
+} from './contract.js';
 import { HttpError } from './http-util.js';
 import { ISO_COUNTRIES } from './iso-countries.js';
 import { evaluate, parseFilter, parseOrderBy, sortBy, type OrderBy } from './odata.js';
 
 export const MAX_TOP = 100;
-export const EXPIRY_DAYS = 14;
-const READ_ONLY = [
-  'id',
-  'eTag',
-  'createdDateTime',
-  'updatedDateTime',
-  'acceptedDateTime',
-  'closedDateTime',
-  'organizationId',
-  'organizationName',
-  'direction',
-  'links',
-  'expirationDateTime',
-];
 
 export type ReferralEventName =
   'referral-created' | 'referral-updated' | 'related-referral-created' | 'related-referral-updated';
@@ -61,7 +53,7 @@ function stripETagQuotes(value: string): string {
 }
 
 export function isMicrosoftTarget(referral: Pick<Referral, 'target'>): boolean {
-  return (referral.target ?? []).some((t) => t.id === 'msft');
+  return (referral.target ?? []).some((t) => t.id === MICROSOFT_ORGANIZATION_ID);
 }
 
 export function checkTransition(
@@ -74,11 +66,11 @@ export function checkTransition(
       `The referral is ${from.status}/${from.substatus}; no action is permitted after a referral reaches a terminal state (Won, Lost, Declined, Expired).`
     );
   }
-  const rule = STATUS_TRANSITIONS[from.status as keyof typeof STATUS_TRANSITIONS];
+  const rule = TRANSITIONS[from.status as keyof typeof TRANSITIONS];
   if (!rule || !rule.to.includes(to.status)) {
     throw new HttpError(400, `Status transition from ${from.status} to ${to.status} is not allowed.`);
   }
-  const target = STATUS_TRANSITIONS[to.status as keyof typeof STATUS_TRANSITIONS];
+  const target = TRANSITIONS[to.status as keyof typeof TRANSITIONS];
   if (!target?.substatus.includes(to.substatus)) {
     throw new HttpError(
       400,
@@ -208,7 +200,7 @@ export class ReferralStore {
       team: [{ firstName: 'Mo', lastName: 'Seller', email: 'mo.seller@microsoft.example' }],
       inviteContext: {
         notes: kind === 'lead' ? 'A customer asked for a partner.' : 'Microsoft invites you to co-sell.',
-        invitedBy: { organizationId: 'msft', organizationName: 'Microsoft' },
+        invitedBy: { organizationId: MICROSOFT_ORGANIZATION_ID, organizationName: 'Microsoft' },
         ...(kind === 'cosell' ? { assistanceRequestCode: 'GeneralOrOther' as const } : {}),
       },
       target: [{ type: 'BusinessProfileLocation', id: this.org.id }],
@@ -277,15 +269,17 @@ export class ReferralStore {
     for (const raw of body as unknown[]) {
       if (!isObject(raw)) throw new HttpError(400, 'Each JSON Patch operation must be an object.');
       const { op, path, value } = raw;
-      if (op !== 'add' && op !== 'replace')
+      if (typeof op !== 'string' || !PATCH_OPERATIONS.has(op))
         throw new HttpError(
           400,
-          `The operation "${String(op)}" is not supported; the API only supports the replace and add operations.`
+          `The operation "${String(op)}" is not supported; the API only supports the ${[...PATCH_OPERATIONS].join(' and ')} operations.`
         );
-      if (typeof path !== 'string' || !(PATCHABLE_PATHS as readonly string[]).includes(path)) {
+      if (typeof path !== 'string' || !PATCHABLE_PATHS.has(path)) {
         throw new HttpError(400, `The path "${String(path)}" cannot be updated.`);
       }
-      applyOperation(next, op, path, value);
+      const violation = enumViolation(value, path.slice(1).replace(/\/-$/, '[]').replaceAll('/', '.'));
+      if (violation) throw new HttpError(400, violation);
+      applyOperation(next, op as 'add' | 'replace', path, value);
     }
     const status = next.status as ReferralStatus;
     const substatus = next.substatus as ReferralSubstatus;
@@ -363,19 +357,18 @@ export class ReferralStore {
 
   private validateNew(body: unknown): Referral {
     if (!isObject(body)) throw new HttpError(400, 'The request body must be a referral object.');
-    for (const field of ['type', 'customerProfile', 'consent', 'details']) {
+    for (const field of REQUIRED_ON_CREATE) {
       if (body[field] === undefined || body[field] === null)
         throw new HttpError(400, `The ${field} field is required.`);
     }
-    if (!(REFERRAL_TYPES as readonly unknown[]).includes(body.type))
-      throw new HttpError(400, `The type "${String(body.type)}" is not valid; use Shared or Independent.`);
-    if (
-      body.qualification !== undefined &&
-      !(REFERRAL_QUALIFICATIONS as readonly unknown[]).includes(body.qualification)
-    ) {
+    if (!(TYPES as readonly unknown[]).includes(body.type))
+      throw new HttpError(400, `The type "${String(body.type)}" is not valid; use ${TYPES.join(' or ')}.`);
+    if (body.qualification !== undefined && !(QUALIFICATIONS as readonly unknown[]).includes(body.qualification)) {
       throw new HttpError(400, `The qualification "${JSON.stringify(body.qualification)}" is not valid.`);
     }
-    for (const field of ['customerProfile', 'consent', 'details']) {
+    const violation = enumViolation(body);
+    if (violation) throw new HttpError(400, violation);
+    for (const field of REQUIRED_ON_CREATE.filter((name) => name !== 'type')) {
       if (!isObject(body[field])) throw new HttpError(400, `The ${field} field must be an object.`);
     }
     const address = (body.customerProfile as Record<string, unknown>).address;
@@ -391,7 +384,7 @@ export class ReferralStore {
     if (body.status !== undefined || body.substatus !== undefined) {
       const status = body.status as ReferralStatus;
       const substatus = body.substatus as ReferralSubstatus;
-      const rule = STATUS_TRANSITIONS[status as keyof typeof STATUS_TRANSITIONS];
+      const rule = TRANSITIONS[status as keyof typeof TRANSITIONS];
       if (!rule?.substatus.includes(substatus))
         throw new HttpError(
           400,
@@ -400,7 +393,7 @@ export class ReferralStore {
     }
     validateDetails(body);
     const input = clone(body);
-    for (const key of READ_ONLY) delete input[key];
+    for (const key of READ_ONLY_ON_CREATE) delete input[key];
     return input as unknown as Referral;
   }
 

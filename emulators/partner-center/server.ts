@@ -5,11 +5,12 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import type { Referral } from '../../src/partner-center/referral-types.js';
+import type { Referral } from './contract.js';
 import { createPki } from './certs.js';
 import { Entra, type EmulatorAudience } from './entra.js';
-import { HttpError, header, parseJson, prng, readBody, sendError, sendJson } from './http-util.js';
+import { listenOnLoopback } from '../shared/http.js';
+import { seededRandom } from '../shared/random.js';
+import { HttpError, header, parseJson, readBody, sendError, sendJson } from './http-util.js';
 import { ReferralStore } from './referrals.js';
 import { WebhookService, type Delivery, type Registration } from './webhooks.js';
 
@@ -133,7 +134,7 @@ export async function startPartnerCenterEmulator(
   const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   let origin = '';
-  let random = prng(options.randomSeed ?? 1);
+  let random = seededRandom(options.randomSeed ?? 1);
   let faults: Faults = { ...splitRate(options.faultRate), retryAfterSeconds: 1, latencyMs: options.latencyMs ?? 0 };
   let counters: Record<string, number> = {};
   let requestLog: RequestRecord[] = [];
@@ -410,19 +411,11 @@ export async function startPartnerCenterEmulator(
     }
   };
 
-  const sockets = new Set<Socket>();
   const server: Server = createServer({ key: pki.serverKeyPem, cert: pki.serverCertPem }, (req, res) => {
     void handle(req, res);
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listenOnLoopback(server, options.port);
+  const port = listening.port;
   origin = `https://127.0.0.1:${port}`;
   refreshToken = entra.issueRefreshToken();
 
@@ -461,17 +454,14 @@ export async function startPartnerCenterEmulator(
       if (resetOptions.auth) entra.restoreRefreshToken(refreshToken);
       counters = {};
       requestLog = [];
-      random = prng(options.randomSeed ?? 1);
+      random = seededRandom(options.randomSeed ?? 1);
       faults = { ...splitRate(options.faultRate), retryAfterSeconds: 1, latencyMs: options.latencyMs ?? 0 };
       applySeed();
     },
     admin,
     close: async () => {
       await webhooks.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
+      await listening.close();
       rmSync(pki.dir, { recursive: true, force: true });
     },
   };

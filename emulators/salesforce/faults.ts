@@ -2,6 +2,7 @@
  * What the emulator does to requests for tests and benchmarks: injected latency, injected faults (503,
  * REQUEST_LIMIT_EXCEEDED, dropped connection), the daily API request limit, and per-endpoint request counters.
  */
+import { seededRandom } from '../shared/random.js';
 
 export type FaultKind = 'unavailable' | 'limit' | 'drop';
 
@@ -20,24 +21,12 @@ export type FaultOptions = {
   seed?: number;
 };
 
-/** mulberry32: small, fast and deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export class Faults {
   private rate = 0;
   private kinds: FaultKind[] = FAULT_KINDS;
   private match: RegExp | undefined;
   private queue: FaultKind[] = [];
-  private random: () => number = rng(1);
+  private random: () => number = seededRandom(1);
 
   public constructor(options: FaultOptions = {}) {
     this.set(options);
@@ -56,7 +45,7 @@ export class Faults {
     }
     if (options.match !== undefined) this.match = options.match === '' ? undefined : new RegExp(options.match);
     if (options.next) this.queue = [...options.next];
-    if (options.seed !== undefined) this.random = rng(options.seed);
+    if (options.seed !== undefined) this.random = seededRandom(options.seed);
   }
 
   public clear(): void {

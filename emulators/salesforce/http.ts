@@ -1,4 +1,4 @@
-/** HTTP plumbing shared by the handlers: bounded body reads, JSON/CSV answers, Salesforce-shaped errors. */
+/** HTTP plumbing shared by the handlers: JSON/CSV answers and Salesforce-shaped errors (bodies: ../shared/http.ts). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors.js';
 
@@ -21,38 +21,6 @@ export type RequestContext = {
   /** The API version in the path (`64.0`), when there is one. */
   version: string;
 };
-
-export class BodyTooLarge extends Error {}
-
-/** Reads the body, refusing more than `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new BodyTooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (error) => {
-      if (!failed) reject(error);
-    });
-  });
-}
 
 /** Parses a JSON body, answering 400 JSON_PARSER_ERROR (as a real org does) when it is not JSON. */
 export function jsonBody(ctx: RequestContext): unknown {

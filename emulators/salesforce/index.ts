@@ -3,4 +3,4 @@ export { startSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulat
 export type { FaultKind, FaultOptions } from './faults.js';
 export type { SeedData } from './org.js';
 export { caseSafeSuffix, isValidId, to18 } from './ids.js';
-export { parseCsv, toCsv } from './bulk.js';
+export { parseCsv, toCsv } from './csv.js';

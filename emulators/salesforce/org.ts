@@ -8,7 +8,7 @@ import { RecordError } from './errors.js';
 import { IdFactory } from './ids.js';
 import { applyObjectMetadata, readSourceObjects } from './metadata.js';
 import { SchemaRegistry, type SchemaSnapshot } from './schema.js';
-import { SoqlEngine } from './soql.js';
+import { SoqlEngine } from './soql/index.js';
 import { Clock, RecordStore, type SfRecord } from './store.js';
 
 export const DEFAULT_API_VERSION = '64.0';

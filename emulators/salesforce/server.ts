@@ -3,12 +3,14 @@
  * admin endpoints under `/__emulator/` (a path no real org has) so tests, the demo and benchmarks can drive it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { BulkQueryService, BulkService } from './bulk.js';
+import { BulkService } from './bulk.js';
+import { BulkQueryService } from './bulk-query.js';
 import { DeployService } from './deploy.js';
 import { ApiError, RecordError } from './errors.js';
 import { ApiLimit, Counters, type FaultKind, type FaultOptions, Faults } from './faults.js';
-import { BodyTooLarge, type Reply, type RequestContext, json, readBody, send } from './http.js';
+import { BodyTooLarge, listenOnLoopback, readBody } from '../shared/http.js';
+import { type AdminState, handleAdmin, type RequestLogEntry } from './admin.js';
+import { type Reply, type RequestContext, json, send } from './http.js';
 import {
   DEFAULT_ACCESS_TOKEN_SECRET,
   DEFAULT_API_VERSION,
@@ -19,6 +21,14 @@ import {
 } from './org.js';
 import { composite, type Dispatch, tree } from './composite.js';
 import * as rest from './rest.js';
+import { describe, describeBasic, describeGlobal } from './describe.js';
+import {
+  collectionCreate,
+  collectionDelete,
+  collectionRetrieve,
+  collectionUpdate,
+  collectionUpsert,
+} from './collections.js';
 import { handleSoap, parseSoap, soapFault } from './soap.js';
 import { getUiRecord, updateUiRecord } from './uiapi.js';
 import type { SfRecord } from './store.js';
@@ -115,11 +125,9 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   });
   const routes: Route[] = [
     api('GET', '', '/', (ctx) => rest.resources(org, ctx, baseUrl)),
-    api('GET', '/sobjects', '/sobjects', (ctx) => rest.describeGlobal(org, ctx)),
-    api('GET', `/sobjects/${NAME}`, '/sobjects/{type}', (ctx) => rest.describeBasic(org, ctx, ctx.params[0])),
-    api('GET', `/sobjects/${NAME}/describe`, '/sobjects/{type}/describe', (ctx) =>
-      rest.describe(org, ctx, ctx.params[0])
-    ),
+    api('GET', '/sobjects', '/sobjects', (ctx) => describeGlobal(org, ctx)),
+    api('GET', `/sobjects/${NAME}`, '/sobjects/{type}', (ctx) => describeBasic(org, ctx, ctx.params[0])),
+    api('GET', `/sobjects/${NAME}/describe`, '/sobjects/{type}/describe', (ctx) => describe(org, ctx, ctx.params[0])),
     api('GET', `/sobjects/${NAME}/updated`, '/sobjects/{type}/updated', (ctx) =>
       rest.getUpdated(org, ctx, ctx.params[0])
     ),
@@ -154,17 +162,17 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     ),
     api('GET', '/tooling/query', '/tooling/query', (ctx) => rest.toolingQuery(ctx)),
     api('GET', '/limits', '/limits', () => rest.limits(org, limit.used, limit.max)),
-    api('POST', '/composite/sobjects', '/composite/sobjects', (ctx) => rest.collectionCreate(org, ctx)),
-    api('PATCH', '/composite/sobjects', '/composite/sobjects', (ctx) => rest.collectionUpdate(org, ctx)),
-    api('DELETE', '/composite/sobjects', '/composite/sobjects', (ctx) => rest.collectionDelete(org, ctx)),
+    api('POST', '/composite/sobjects', '/composite/sobjects', (ctx) => collectionCreate(org, ctx)),
+    api('PATCH', '/composite/sobjects', '/composite/sobjects', (ctx) => collectionUpdate(org, ctx)),
+    api('DELETE', '/composite/sobjects', '/composite/sobjects', (ctx) => collectionDelete(org, ctx)),
     api('GET', `/composite/sobjects/${NAME}`, '/composite/sobjects/{type}', (ctx) =>
-      rest.collectionRetrieve(org, ctx, ctx.params[0])
+      collectionRetrieve(org, ctx, ctx.params[0])
     ),
     api('POST', `/composite/sobjects/${NAME}`, '/composite/sobjects/{type}', (ctx) =>
-      rest.collectionRetrieve(org, ctx, ctx.params[0])
+      collectionRetrieve(org, ctx, ctx.params[0])
     ),
     api('PATCH', `/composite/sobjects/${NAME}/${NAME}`, '/composite/sobjects/{type}/{field}', (ctx) =>
-      rest.collectionUpsert(org, ctx, ctx.params[0], ctx.params[1])
+      collectionUpsert(org, ctx, ctx.params[0], ctx.params[1])
     ),
     api('POST', '/composite', '/composite', (ctx) => composite(org, ctx, dispatch)),
     api('POST', `/composite/tree/${NAME}`, '/composite/tree/{type}', (ctx) => tree(org, ctx, ctx.params[0])),
@@ -243,7 +251,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   };
 
   /** The most recent requests (method, path, status, duration), for debugging a test or a demo. */
-  const requestLog: Array<{ at: string; method: string; path: string; key: string; status: number; ms: number }> = [];
+  const requestLog: RequestLogEntry[] = [];
 
   const reset = (resetOptions: { keepSchema?: boolean } = {}): void => {
     org.reset(resetOptions);
@@ -257,81 +265,16 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     limit.used = 0;
   };
 
-  const admin = async (req: IncomingMessage, path: string, body: Buffer): Promise<Reply> => {
-    const method = req.method ?? 'GET';
-    const input = (): Record<string, unknown> => {
-      const text = body.toString('utf8').trim();
-      if (text === '') return {};
-      const parsed = JSON.parse(text) as unknown;
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new ApiError(400, 'JSON_PARSER_ERROR', 'expected a JSON object');
-      return parsed as Record<string, unknown>;
-    };
-    if (path === '/__emulator/health') return json(200, { ok: true });
-    if (path === '/__emulator/counters' && method === 'GET') {
-      return json(200, {
-        counters: counters.snapshot(),
-        total: counters.total(),
-        apiUsage: { used: limit.used, max: limit.max },
-      });
-    }
-    if (
-      (path === '/__emulator/counters' && method === 'DELETE') ||
-      (path === '/__emulator/counters/reset' && method === 'POST')
-    ) {
-      counters.reset();
-      return json(200, { ok: true });
-    }
-    if (path === '/__emulator/reset' && method === 'POST') {
-      reset({ keepSchema: input().keepSchema === true });
-      return json(200, { ok: true });
-    }
-    if (path === '/__emulator/faults') {
-      if (method === 'GET') return json(200, faults.state());
-      if (method === 'DELETE') {
-        faults.clear();
-        return json(200, faults.state());
-      }
-      try {
-        faults.set(input());
-      } catch (error) {
-        throw new ApiError(400, 'INVALID_FAULTS', (error as Error).message);
-      }
-      return json(200, faults.state());
-    }
-    if (path === '/__emulator/latency' && method === 'POST') {
-      const ms = Number(input().ms);
-      if (!Number.isFinite(ms) || ms < 0) throw new ApiError(400, 'INVALID_LATENCY', 'ms must be a number ≥ 0');
+  const adminState: AdminState = {
+    org,
+    counters,
+    limit,
+    faults,
+    requestLog,
+    reset,
+    setLatency: (ms) => {
       latencyMs = ms;
-      return json(200, { latencyMs });
-    }
-    if (path === '/__emulator/limits' && method === 'POST') {
-      const body2 = input();
-      if (body2.dailyApiLimit !== undefined) limit.max = Number(body2.dailyApiLimit);
-      if (body2.used !== undefined) limit.used = Number(body2.used);
-      return json(200, { used: limit.used, max: limit.max });
-    }
-    if (path === '/__emulator/seed' && method === 'POST') {
-      try {
-        return json(200, { inserted: org.loadSeed(input()) });
-      } catch (error) {
-        if (error instanceof RecordError) throw new ApiError(400, error.errors[0].statusCode, error.message);
-        throw error;
-      }
-    }
-    if (path === '/__emulator/requests' && method === 'GET') return json(200, { requests: requestLog });
-    if (path === '/__emulator/requests' && method === 'DELETE') {
-      requestLog.length = 0;
-      return json(200, { ok: true });
-    }
-    const records = /^\/__emulator\/records\/([A-Za-z0-9_]+)$/.exec(path);
-    if (records && method === 'GET') {
-      const object = org.schema.object(records[1]);
-      if (!object) throw new ApiError(404, 'NOT_FOUND', `no object ${records[1]}`);
-      return json(200, { records: org.store.all(object) });
-    }
-    await Promise.resolve();
-    throw new ApiError(404, 'NOT_FOUND', `no admin resource ${method} ${path}`);
+    },
   };
 
   const authorized = (req: IncomingMessage): boolean => {
@@ -350,7 +293,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     if (path.startsWith('/__emulator/')) {
       try {
         const body = await readBody(req, maxUpload);
-        send(res, await admin(req, path, body));
+        send(res, await handleAdmin(adminState, req.method ?? 'GET', path, body));
       } catch (error) {
         sendError(res, error, {});
       }
@@ -548,19 +491,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     });
   });
   server.keepAliveTimeout = 5000;
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listenOnLoopback(server, options.port);
+  const port = listening.port;
   baseUrl = `http://127.0.0.1:${port}`;
 
   return {
@@ -590,11 +522,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       if (!object) throw new Error(`no object ${objectName}`);
       return org.store.all(object).map((r) => ({ ...r }));
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        for (const socket of sockets) socket.destroy();
-      }),
+    close: () => listening.close(),
   };
 }
 

@@ -19,23 +19,12 @@ export const REFERRAL_SUBSTATUSES = [
 ] as const;
 export type ReferralSubstatus = (typeof REFERRAL_SUBSTATUSES)[number];
 
-/** Microsoft's status/substatus transition table (referral resources, "Status & Substatus transition states"). */
-export const STATUS_TRANSITIONS: Readonly<
-  Record<'New' | 'Active' | 'Closed', { to: readonly ReferralStatus[]; substatus: readonly ReferralSubstatus[] }>
-> = {
-  New: { to: ['New', 'Active', 'Closed'], substatus: ['Pending', 'Received'] },
-  Active: { to: ['Active', 'Closed'], substatus: ['Accepted'] },
-  Closed: { to: ['Closed'], substatus: ['Won', 'Lost', 'Declined', 'Expired'] },
-};
-
 /** No action is permitted once a referral reaches one of these. */
 export const TERMINAL_SUBSTATUSES: readonly ReferralSubstatus[] = ['Won', 'Lost', 'Declined', 'Expired'];
 
-export const REFERRAL_TYPES = ['Shared', 'Independent'] as const;
-export type ReferralType = (typeof REFERRAL_TYPES)[number];
+export type ReferralType = 'Shared' | 'Independent';
 
-export const REFERRAL_QUALIFICATIONS = ['None', 'Direct', 'MarketingQualified', 'SalesQualified'] as const;
-export type ReferralQualification = (typeof REFERRAL_QUALIFICATIONS)[number];
+export type ReferralQualification = 'None' | 'Direct' | 'MarketingQualified' | 'SalesQualified';
 
 export type ReferralDirection = 'Incoming' | 'Outgoing';
 

@@ -17,7 +17,7 @@ type Schema = {
   enum?: string[];
 };
 const swagger = JSON.parse(
-  readFileSync(new URL('./fixtures/partner-center-referrals.swagger.json', import.meta.url), 'utf8')
+  readFileSync(new URL('../../fixtures/partner-center-referrals.swagger.json', import.meta.url), 'utf8')
 ) as { definitions: Record<string, Schema> };
 const referralSchema = swagger.definitions['Microsoft.Partner.Service.PartnerReferrals.Contracts.V3.Referral'];
 const patchSchema =

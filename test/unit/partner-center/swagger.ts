@@ -19,7 +19,7 @@ type Swagger = {
 };
 
 const swagger = JSON.parse(
-  readFileSync(new URL('./fixtures/partner-center-referrals.swagger.json', import.meta.url), 'utf8')
+  readFileSync(new URL('../../fixtures/partner-center-referrals.swagger.json', import.meta.url), 'utf8')
 ) as Swagger;
 const REFERRAL = 'Microsoft.Partner.Service.PartnerReferrals.Contracts.V3.Referral';
 

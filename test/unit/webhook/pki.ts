@@ -1,23 +1,17 @@
 /**
- * A test PKI for the receiver, generated once per process with @peculiar/x509 (as the emulator's certs.ts does): a
- * root CA, an intermediate, Partner Center–like signing leaves (direct and through the intermediate), a leaf without
- * the organisation and an expired leaf (both with the valid leaf's key, so only the certificate is wrong), and a rogue
+ * A test PKI for the receiver, generated once per process with the emulators' certificate builder: a root CA, an
+ * intermediate, Partner Center–like signing leaves (direct and through the intermediate), a leaf without the
+ * organisation and an expired leaf (both with the valid leaf's key, so only the certificate is wrong), and a rogue
  * self-signed certificate that claims `O=Microsoft Corporation`.
  */
-import { sign, webcrypto } from 'node:crypto';
-import '../../../emulators/partner-center/reflect-shim.js';
-import * as x509 from '@peculiar/x509';
+import { sign } from 'node:crypto';
+import {
+  createKey,
+  issueCertificate,
+  type CertificateSpec,
+  type IssuedCertificate,
+} from '../../../emulators/shared/pki.js';
 
-x509.cryptoProvider.set(webcrypto as never);
-
-type KeyPair = webcrypto.CryptoKeyPair;
-
-const ALG = {
-  name: 'RSASSA-PKCS1-v1_5',
-  hash: 'SHA-256',
-  publicExponent: new Uint8Array([1, 0, 1]),
-  modulusLength: 2048,
-};
 const DAY = 24 * 60 * 60 * 1000;
 const MICROSOFT_SUBJECT = 'CN=pcnotifications-dispatch.microsoft.com, O=Microsoft Corporation, L=Redmond, ST=WA, C=US';
 
@@ -33,124 +27,56 @@ export type TestPki = {
   rogue: TestCertificate;
 };
 
-async function keyPem(key: webcrypto.CryptoKey): Promise<string> {
-  return x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
-}
-
-const generateKeys = async (): Promise<KeyPair> => webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
-
 async function generate(): Promise<TestPki> {
-  const [caKeys, intermediateKeys, leafKeys, chainedKeys, rogueKeys] = await Promise.all([
-    generateKeys(),
-    generateKeys(),
-    generateKeys(),
-    generateKeys(),
-    generateKeys(),
-  ]);
   const notBefore = new Date(Date.now() - DAY);
   const notAfter = new Date(Date.now() + 365 * DAY);
-  const caExtensions = async (keys: KeyPair): Promise<x509.Extension[]> => [
-    new x509.BasicConstraintsExtension(true, 1, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never),
-  ];
-  const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: 'CN=pcsync Test Root CA, O=pcsync tests, C=US',
-    notBefore,
-    notAfter,
-    signingAlgorithm: ALG,
-    keys: caKeys as never,
-    extensions: await caExtensions(caKeys),
-  });
-  type Issue = {
-    serial: string;
-    subject: string;
-    keys: KeyPair;
-    issuer: x509.X509Certificate;
-    issuerKeys: KeyPair;
-    ca?: boolean;
-    from?: Date;
-    to?: Date;
+  const ca: Partial<CertificateSpec> = {
+    basicConstraints: { ca: true, pathLength: 1 },
+    keyUsage: ['keyCertSign', 'cRLSign'],
   };
-  const issue = async (o: Issue): Promise<x509.X509Certificate> =>
-    x509.X509CertificateGenerator.create({
-      serialNumber: o.serial,
-      subject: o.subject,
-      issuer: o.issuer.subject,
-      notBefore: o.from ?? notBefore,
-      notAfter: o.to ?? notAfter,
-      signingAlgorithm: ALG,
-      publicKey: o.keys.publicKey as never,
-      signingKey: o.issuerKeys.privateKey as never,
-      extensions: o.ca
-        ? await caExtensions(o.keys)
-        : [
-            new x509.BasicConstraintsExtension(false, undefined, true),
-            await x509.AuthorityKeyIdentifierExtension.create(o.issuerKeys.publicKey as never),
-            new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-          ],
-    });
-  const intermediate = await issue({
-    serial: '02',
-    subject: 'CN=pcsync Test Intermediate CA, O=pcsync tests',
-    keys: intermediateKeys,
-    issuer: ca,
-    issuerKeys: caKeys,
-    ca: true,
-  });
-  const leaf = await issue({
-    serial: '03',
-    subject: MICROSOFT_SUBJECT,
-    keys: leafKeys,
-    issuer: ca,
-    issuerKeys: caKeys,
-  });
-  const chained = await issue({
-    serial: '04',
-    subject: MICROSOFT_SUBJECT,
-    keys: chainedKeys,
-    issuer: intermediate,
-    issuerKeys: intermediateKeys,
-  });
-  const noOrganization = await issue({
-    serial: '05',
-    subject: 'CN=pcnotifications-dispatch.microsoft.com, O=Contoso Ltd, C=US',
-    keys: leafKeys,
-    issuer: ca,
-    issuerKeys: caKeys,
-  });
-  const expired = await issue({
-    serial: '06',
-    subject: MICROSOFT_SUBJECT,
-    keys: leafKeys,
-    issuer: ca,
-    issuerKeys: caKeys,
-    from: new Date(Date.now() - 30 * DAY),
-    to: new Date(Date.now() - DAY),
-  });
-  const rogue = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '07',
-    name: MICROSOFT_SUBJECT,
+  const signer: Partial<CertificateSpec> = { basicConstraints: { ca: false }, keyUsage: ['digitalSignature'] };
+  const root = await issueCertificate({
+    ...ca,
+    serialNumber: '01',
+    subject: 'CN=pcsync Test Root CA, O=pcsync tests, C=US',
     notBefore,
     notAfter,
-    signingAlgorithm: ALG,
-    keys: rogueKeys as never,
   });
-  const leafKey = await keyPem(leafKeys.privateKey);
-  const material = (cert: x509.X509Certificate, key: string): TestCertificate => ({
-    pem: cert.toString('pem'),
-    der: Buffer.from(cert.rawData),
-    keyPem: key,
+  const leafKey = await createKey();
+  const issue = (spec: CertificateSpec): Promise<IssuedCertificate> =>
+    issueCertificate({ notBefore, notAfter, issuer: root, ...spec });
+  const [intermediate, leaf, noOrganization, expired, rogue] = await Promise.all([
+    issue({ ...ca, serialNumber: '02', subject: 'CN=pcsync Test Intermediate CA, O=pcsync tests' }),
+    issue({ ...signer, serialNumber: '03', subject: MICROSOFT_SUBJECT, key: leafKey }),
+    issue({
+      ...signer,
+      serialNumber: '05',
+      subject: 'CN=pcnotifications-dispatch.microsoft.com, O=Contoso Ltd, C=US',
+      key: leafKey,
+    }),
+    issue({
+      ...signer,
+      serialNumber: '06',
+      subject: MICROSOFT_SUBJECT,
+      key: leafKey,
+      notBefore: new Date(Date.now() - 30 * DAY),
+      notAfter: new Date(Date.now() - DAY),
+    }),
+    issueCertificate({ serialNumber: '07', subject: MICROSOFT_SUBJECT, notBefore, notAfter, keyIdentifiers: false }),
+  ]);
+  const chained = await issue({ ...signer, serialNumber: '04', subject: MICROSOFT_SUBJECT, issuer: intermediate });
+  const material = (cert: IssuedCertificate): TestCertificate => ({
+    pem: cert.pem,
+    der: cert.der,
+    keyPem: cert.key.privateKeyPem,
   });
-  const chainedMaterial = material(chained, await keyPem(chainedKeys.privateKey));
   return {
-    caPem: ca.toString('pem'),
-    leaf: material(leaf, leafKey),
-    chained: { ...chainedMaterial, bundlePem: `${chainedMaterial.pem}\n${intermediate.toString('pem')}\n` },
-    noOrganization: material(noOrganization, leafKey),
-    expired: material(expired, leafKey),
-    rogue: material(rogue, await keyPem(rogueKeys.privateKey)),
+    caPem: root.pem,
+    leaf: material(leaf),
+    chained: { ...material(chained), bundlePem: `${chained.pem}\n${intermediate.pem}\n` },
+    noOrganization: material(noOrganization),
+    expired: material(expired),
+    rogue: material(rogue),
   };
 }
 

@@ -191,6 +191,13 @@ describe('Partner Center emulator', () => {
       }
     });
 
+    it('answers 413 to a body over 1 MiB, and keeps serving', async () => {
+      const body = { type: 'Independent', details: { notes: 'x'.repeat(1024 * 1024) } };
+      const result = await call('POST', `${emulator.referralsBaseUrl}/referrals`, body);
+      expect(result.status).to.equal(413);
+      expect((await call('GET', `${emulator.referralsBaseUrl}/referrals`)).status).to.equal(200);
+    });
+
     it('walks the transition table: New → Active → Closed/Won, then nothing more', async () => {
       const incoming = emulator.admin.createIncoming('lead');
       assertValid('referral', incoming);

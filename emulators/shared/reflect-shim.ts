@@ -1,6 +1,6 @@
 /**
- * The three Reflect metadata functions tsyringe (under @peculiar/x509) checks for, so the emulator needs no
- * reflect-metadata dependency. Imported before @peculiar/x509.
+ * The three Reflect metadata functions tsyringe (under @peculiar/x509) checks for, so the emulators need no
+ * reflect-metadata dependency. pki.ts imports it before @peculiar/x509.
  */
 type MetadataReflect = typeof Reflect & {
   defineMetadata?: (key: unknown, value: unknown, target: object) => void;

@@ -1,0 +1,144 @@
+/** Describe: the global object list, an object's summary, and the full describe with fields and child relationships. */
+import { COLLECTION_LIMIT } from './collections.js';
+import { type Reply, type RequestContext, json } from './http.js';
+import type { Org } from './org.js';
+import { requireObject } from './rest.js';
+import type { FieldDef, ObjectDef } from './schema.js';
+
+function soapType(f: FieldDef): string {
+  switch (f.type) {
+    case 'id':
+    case 'reference':
+      return 'tns:ID';
+    case 'boolean':
+      return 'xsd:boolean';
+    case 'double':
+    case 'currency':
+    case 'percent':
+      return 'xsd:double';
+    case 'int':
+      return 'xsd:int';
+    case 'date':
+      return 'xsd:date';
+    case 'datetime':
+      return 'xsd:dateTime';
+    case 'time':
+      return 'xsd:time';
+    default:
+      return 'xsd:string';
+  }
+}
+
+export function describeField(f: FieldDef): Record<string, unknown> {
+  return {
+    aggregatable: !['textarea', 'boolean'].includes(f.type),
+    autoNumber: f.autoNumber,
+    byteLength: f.length * 3,
+    calculated: f.calculated,
+    calculatedFormula: f.calculatedFormula,
+    cascadeDelete: false,
+    caseSensitive: f.caseSensitive,
+    createable: f.createable,
+    custom: f.custom,
+    defaultValue: f.type === 'boolean' ? Boolean(f.defaultValue) : (f.defaultValue ?? null),
+    defaultedOnCreate: f.defaultedOnCreate,
+    dependentPicklist: false,
+    digits: f.type === 'int' ? f.precision : 0,
+    externalId: f.externalId,
+    filterable: f.type !== 'textarea' || f.length <= 255,
+    groupable: !['textarea', 'double', 'currency', 'percent', 'datetime'].includes(f.type),
+    htmlFormatted: false,
+    idLookup: f.idLookup,
+    label: f.label,
+    length: ['string', 'textarea', 'picklist', 'multipicklist', 'url', 'email', 'phone', 'encryptedstring'].includes(
+      f.type
+    )
+      ? f.length
+      : 0,
+    name: f.name,
+    nameField: f.name === 'Name',
+    namePointing: f.name === 'OwnerId',
+    nillable: f.nillable,
+    permissionable: f.custom && f.nillable,
+    picklistValues: f.picklistValues.map((v) => ({
+      active: v.active,
+      defaultValue: v.defaultValue,
+      label: v.label,
+      validFor: null,
+      value: v.value,
+    })),
+    polymorphicForeignKey: false,
+    precision: ['double', 'currency', 'percent'].includes(f.type) ? f.precision : 0,
+    referenceTo: f.referenceTo,
+    relationshipName: f.relationshipName,
+    restrictedPicklist: f.restrictedPicklist,
+    scale: f.scale,
+    soapType: soapType(f),
+    sortable: f.type !== 'textarea' || f.length <= 255,
+    type: f.type,
+    unique: f.unique,
+    updateable: f.updateable,
+  };
+}
+
+function objectSummary(org: Org, object: ObjectDef, version: string): Record<string, unknown> {
+  const base = `/services/data/v${version}/sobjects/${object.name}`;
+  return {
+    activateable: false,
+    createable: object.createable,
+    custom: object.custom,
+    customSetting: false,
+    deletable: object.deletable,
+    deprecatedAndHidden: false,
+    feedEnabled: false,
+    keyPrefix: object.keyPrefix,
+    label: object.label,
+    labelPlural: object.labelPlural,
+    layoutable: true,
+    mergeable: ['Account', 'Contact', 'Lead'].includes(object.name),
+    mruEnabled: true,
+    name: object.name,
+    queryable: true,
+    replicateable: true,
+    retrieveable: true,
+    searchable: true,
+    triggerable: true,
+    undeletable: object.deletable,
+    updateable: object.updateable,
+    urls: { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` },
+  };
+  void org;
+}
+
+export function describeGlobal(org: Org, ctx: RequestContext): Reply {
+  return json(200, {
+    encoding: 'UTF-8',
+    maxBatchSize: COLLECTION_LIMIT,
+    sobjects: org.schema.allObjects().map((o) => objectSummary(org, o, ctx.version)),
+  });
+}
+
+export function describeBasic(org: Org, ctx: RequestContext, name: string): Reply {
+  const object = requireObject(org, name);
+  return json(200, { objectDescribe: objectSummary(org, object, ctx.version), recentItems: [] });
+}
+
+export function describe(org: Org, ctx: RequestContext, name: string): Reply {
+  const object = requireObject(org, name);
+  return json(200, {
+    ...objectSummary(org, object, ctx.version),
+    childRelationships: org.schema.childRelationships(object).map((c) => ({
+      cascadeDelete: c.childSObject === 'OpportunityContactRole',
+      childSObject: c.childSObject,
+      deprecatedAndHidden: false,
+      field: c.field,
+      junctionIdListNames: [],
+      junctionReferenceTo: [],
+      relationshipName: c.relationshipName,
+      restrictedDelete: false,
+    })),
+    fields: [...object.fields.values()].map(describeField),
+    recordTypeInfos: [],
+    supportedScopes: [{ label: 'All', name: 'everything' }],
+  });
+}
