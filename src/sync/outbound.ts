@@ -61,14 +61,17 @@ export async function outboundPass(
   );
   for (const row of rows) {
     if (!row[OPP.referralId]) {
-      const problems = readinessProblems({
-        accountName: rowValue(row, 'Account.Name') as string | undefined,
-        billingCountry: (rowValue(row, 'Account.BillingCountry') as string | null) ?? undefined,
-        solutionIds: splitSolutions(row[OPP.solutions]),
-        helpRequested: Boolean(row[OPP.help]),
-        contactCount: contactsByOpp.get(String(row.Id))?.length ?? 0,
-      });
-      if (problems.length > 0) settled.push(refused(ctx, row, problems.join(' '), at));
+      const problems = readinessProblems(
+        {
+          accountName: rowValue(row, 'Account.Name') as string | undefined,
+          billingCountry: (rowValue(row, 'Account.BillingCountry') as string | null) ?? undefined,
+          solutionsText: row[OPP.solutions] as string | null,
+          helpRequested: Boolean(row[OPP.help]),
+          contactCount: contactsByOpp.get(String(row.Id))?.length ?? 0,
+        },
+        ctx.rules
+      );
+      if (problems.length > 0) settled.push(refused(ctx, row, problems.map((p) => p.message).join(' '), at));
       else toCreate.push(row);
     } else if (salesforceSideChanged(ctx, row)) {
       toUpdate.push(row);
