@@ -1,35 +1,73 @@
 /**
  * Partner Center's rules for sharing an Opportunity, checked before any call, so a rep reads what to fix on the
- * record instead of an API error: a two-letter country on the Account, at least one solution id, and a customer
- * contact when Microsoft's help is requested.
+ * record instead of an API error: a country Partner Center knows on the Account, at least one well-formed solution
+ * id, and a customer contact when Microsoft's help is requested. The record page's panel applies the same rules, codes
+ * and words (force-app/main/default/lwc/pcsyncReadiness); test/fixtures/readiness-cases.json holds both to them.
  */
-import { Messages } from '@salesforce/core';
+import type { FieldRule } from '../config/schema.js';
 import { toCountryCode } from '../mapping/countries.js';
+import { DEFAULT_MAPPING } from '../mapping/defaults.js';
+import { OPP } from '../salesforce/fields.js';
+import { syncMessages as messages } from './messages.js';
 
-Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'sync');
+/**
+ * A solution id as Microsoft documents it (ReferralRequirements.solutions is a list of SolutionTag { id, name, type },
+ * https://learn.microsoft.com/en-us/partner-center/developer/referral-resources): a co-sell solution's id, "SOL-" and
+ * dash-separated letters and digits (SOL-34104-EBB, SOL-Microsoft365 in the create-a-referral samples), or a
+ * Microsoft catalog id, letters and digits (SolutionType Category/Name, e.g. Dynamics365forFieldService).
+ */
+const SOLUTION_ID = /^(SOL(-[A-Za-z0-9]+)+|[A-Za-z][A-Za-z0-9]+)$/;
+const SOLUTION_ID_MAX_LENGTH = 100;
 
-/** The Partner Center solution id format (e.g. SOL-34104-EBB), or a Microsoft catalog id. */
-const SOLUTION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{1,99}$/;
+export type ReadinessCode = 'noAccount' | 'noCountry' | 'badCountry' | 'noSolution' | 'badSolution' | 'noContact';
+export type ReadinessProblem = { code: ReadinessCode; message: string };
 
 export type ReadinessInput = {
   accountName?: string;
   billingCountry?: string;
-  solutionIds: string[];
+  /** Account.BillingCountryCode in orgs with State and Country Picklists; wins over the name when set. */
+  billingCountryCode?: string;
+  /** Partner_Center_Solutions__c as stored. */
+  solutionsText?: string | null;
   helpRequested: boolean;
   contactCount: number;
 };
 
+/** The list separator of the mapping rule for Partner_Center_Solutions__c: the configured rule, else the default. */
+function solutionsSeparator(rules: readonly FieldRule[]): string {
+  for (const rule of [...rules, ...DEFAULT_MAPPING]) {
+    if (rule.salesforce === OPP.solutions && rule.transform?.type === 'list') return rule.transform.separator;
+  }
+  throw new Error(`The default mapping has no list rule for ${OPP.solutions}.`);
+}
+
+/** The ids in Partner_Center_Solutions__c, split as the mapping splits them for Partner Center, without repeats. */
+function parseSolutionsText(text: string | null | undefined, separator: string): string[] {
+  const ids = (text ?? '')
+    .split(separator)
+    .map((id) => id.trim())
+    .filter(Boolean);
+  return [...new Set(ids)];
+}
+
 /** The problems, in words a rep can act on; empty when the Opportunity can be shared. */
-export function readinessProblems(input: ReadinessInput): string[] {
-  const problems: string[] = [];
-  if (!input.accountName) problems.push(messages.getMessage('readiness.noAccount'));
-  else if (!input.billingCountry) problems.push(messages.getMessage('readiness.noCountry', [input.accountName]));
-  else if (!toCountryCode(input.billingCountry))
-    problems.push(messages.getMessage('readiness.badCountry', [input.billingCountry, input.accountName]));
-  if (input.solutionIds.length === 0) problems.push(messages.getMessage('readiness.noSolution'));
-  const bad = input.solutionIds.filter((id) => !SOLUTION_ID.test(id));
-  if (bad.length > 0) problems.push(messages.getMessage('readiness.badSolution', [bad.join(', ')]));
-  if (input.helpRequested && input.contactCount === 0) problems.push(messages.getMessage('readiness.noContact'));
+export function readinessProblems(
+  input: ReadinessInput,
+  rules: readonly FieldRule[] = DEFAULT_MAPPING
+): ReadinessProblem[] {
+  const problems: ReadinessProblem[] = [];
+  const add = (code: ReadinessCode, ...values: string[]): void => {
+    problems.push({ code, message: messages.getMessage(`readiness.${code}`, values) });
+  };
+  const country = (input.billingCountryCode || input.billingCountry || '').trim();
+  if (!input.accountName) add('noAccount');
+  else if (!country) add('noCountry', input.accountName);
+  else if (!toCountryCode(country)) add('badCountry', country, input.accountName);
+  const separator = solutionsSeparator(rules);
+  const ids = parseSolutionsText(input.solutionsText, separator);
+  if (ids.length === 0) add('noSolution');
+  const bad = ids.filter((id) => id.length > SOLUTION_ID_MAX_LENGTH || !SOLUTION_ID.test(id));
+  if (bad.length > 0) add('badSolution', bad.join(', '), separator);
+  if (input.helpRequested && input.contactCount === 0) add('noContact');
   return problems;
 }

@@ -137,7 +137,7 @@ describe('LWC preview: c-partner-center-panel in headless Chromium', function ()
     ['not-synced', 'Not synced', /not shared with Partner Center/],
     ['pending', 'Pending', /Waiting for the next sync/],
     ['synced', 'Synced ✔', /Last synced/],
-    ['error', 'Error ✖', /two-letter country/],
+    ['error', 'Error ✖', /not a country Partner Center knows/],
     ['conflict', 'Conflict ⚠', /Amount, CloseDate/],
     ['incoming-on-hold', 'Synced ✔', /Last synced/],
     ['read-only', 'Synced ✔', /Last synced/],
@@ -175,6 +175,19 @@ describe('LWC preview: c-partner-center-panel in headless Chromium', function ()
     ]);
     expect(await text('#toasts')).to.match(/Referral declined/);
     await shot('incoming-declined');
+  });
+
+  it('not synced: the checklist takes a country name, as the sync does (Intl in the browser)', async () => {
+    await open('not-synced');
+    expect(await page.locator('[data-item="country"]').getAttribute('class')).to.match(/\bdone\b/);
+    expect(await text('[data-item="country"]')).to.match(/\(US\)/);
+    expect(await page.locator('[data-item="solution"]').getAttribute('class')).to.match(/\btodo\b/);
+    expect(await text('[data-item="solution"]')).to.match(/not Partner Center solution ids: SOL34104-EBC/);
+  });
+
+  it('error: the checklist names the country the sync refused', async () => {
+    await open('error');
+    expect(await text('[data-item="country"]')).to.match(/"Narnia" on the Account "Contoso Customer Inc"/);
   });
 
   it('not synced: a malformed solution id is refused in the browser', async () => {

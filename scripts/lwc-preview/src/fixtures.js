@@ -100,9 +100,10 @@ const STATES = {
           Sync_With_Partner_Center__c: true,
           Partner_Center_Sync_State__c: 'Error',
           Partner_Center_Sync_Error__c:
-            'Partner Center needs a two-letter country on the account (found "United States"). Fix the account and sync again.',
+            '"Narnia" on the Account "Contoso Customer Inc" is not a country Partner Center knows: use a two-letter ' +
+            "ISO code such as US or DE, or the country's English name.",
         },
-        { BillingCountryCode: null, BillingCountry: 'United States' }
+        { BillingCountryCode: null, BillingCountry: 'Narnia' }
       ),
       timeline: events([
         event(

@@ -4,19 +4,35 @@
  * becomes a referral (`create.ts`); an existing one gets a JSON Patch of only what changed, guarded by its eTag
  * (`update.ts`, planned by the pure `plan.ts`); every result is written back in one batch (`write-back.ts`).
  */
-import type { OpportunityRow } from '../../mapping/pairing.js';
+import { accountField, MATCH_PATHS } from '../../mapping/customer.js';
+import { rowValue, textOf, type OpportunityRow } from '../../mapping/pairing.js';
 import { OPP } from '../../salesforce/fields.js';
 import type { SyncContext } from '../context.js';
 import { toWatermark } from '../journal.js';
-import { readinessProblems } from '../readiness.js';
+import { readinessProblems, type ReadinessInput } from '../readiness.js';
 import type { RecordOutcome } from '../types.js';
-import { createReferrals, mappedBody, solutionIdsOf } from './create.js';
+import { createReferrals } from './create.js';
 import { salesforceSideChanged } from './plan.js';
 import { readCandidates, readContacts, type OutboundSelection } from './select.js';
 import { updateReferral } from './update.js';
 import { refused, writeBack, type Settled } from './write-back.js';
 
 export type { OutboundSelection };
+
+/** The record as the readiness rules read it, through the Account fields the mapping names. */
+function readinessInput(ctx: SyncContext, row: OpportunityRow, contactCount: number): ReadinessInput {
+  const account = (path: string): string | undefined => {
+    const field = accountField(ctx.rules, path);
+    return field ? textOf(rowValue(row, `Account.${field}`)) || undefined : undefined;
+  };
+  return {
+    accountName: account(MATCH_PATHS.name),
+    billingCountry: account(MATCH_PATHS.country),
+    solutionsText: row[OPP.solutions] as string | null,
+    helpRequested: Boolean(row[OPP.help]),
+    contactCount,
+  };
+}
 
 export async function outboundPass(
   ctx: SyncContext,
@@ -36,16 +52,11 @@ export async function outboundPass(
   );
   for (const row of rows) {
     if (!row[OPP.referralId]) {
-      // Partner Center's rules are checked on the body that would be sent, so what passes is what goes.
-      const body = mappedBody(ctx, row);
-      const problems = readinessProblems({
-        accountName: body.customerProfile?.name,
-        billingCountry: body.customerProfile?.address?.country,
-        solutionIds: solutionIdsOf(body),
-        helpRequested: Boolean(row[OPP.help]),
-        contactCount: contactsByOpp.get(String(row.Id))?.length ?? 0,
-      });
-      if (problems.length > 0) settled.push(refused(ctx, row, problems.join(' '), at));
+      const problems = readinessProblems(
+        readinessInput(ctx, row, contactsByOpp.get(String(row.Id))?.length ?? 0),
+        ctx.rules
+      );
+      if (problems.length > 0) settled.push(refused(ctx, row, problems.map((p) => p.message).join(' '), at));
       else toCreate.push(row);
     } else if (salesforceSideChanged(ctx.rules, row)) {
       toUpdate.push(row);

@@ -1,0 +1,93 @@
+import { LightningElement, api } from 'lwc';
+
+// One entry per value of Partner_Center_Sync_State__c.
+const STATES = {
+    'Not Synced': {
+        key: 'not-synced',
+        words: 'Not synced',
+        icon: 'utility:routing_offline',
+        tone: 'status-not-synced'
+    },
+    Pending: { key: 'pending', words: 'Pending', icon: 'utility:clock', tone: 'status-pending' },
+    Synced: { key: 'synced', words: 'Synced ✔', icon: 'utility:success', variant: 'success', tone: 'status-synced' },
+    Error: { key: 'error', words: 'Error ✖', icon: 'utility:error', variant: 'error', tone: 'status-error' },
+    Conflict: {
+        key: 'conflict',
+        words: 'Conflict ⚠',
+        icon: 'utility:warning',
+        variant: 'warning',
+        tone: 'status-conflict'
+    }
+};
+
+/**
+ * The sync state at a glance (with when it last synced, or what went wrong) and the referral it is linked to.
+ */
+export default class PartnerCenterStatus extends LightningElement {
+    /** Partner_Center_Sync_State__c. */
+    @api syncState;
+    /** Sync_With_Partner_Center__c as saved. */
+    @api shared = false;
+    @api resyncRequested = false;
+    @api syncError;
+    @api lastSynced;
+    @api referralId;
+    @api referralLink;
+    /** Partner Center's status and substatus, e.g. "Active · Accepted". */
+    @api referralStatus;
+    /** Fields named by the newest Conflict event of the timeline. */
+    @api conflictFields = [];
+
+    get stateValue() {
+        // The outbound pass only picks up shared opportunities: once sharing is off nothing is pending any more.
+        if (this.syncState === 'Pending' && !this.shared) {
+            return 'Not Synced';
+        }
+        if (STATES[this.syncState]) {
+            return this.syncState;
+        }
+        // No state written yet: the sync has not seen the record. A shared one is on its way.
+        return this.shared ? 'Pending' : 'Not Synced';
+    }
+
+    get state() {
+        return STATES[this.stateValue];
+    }
+
+    get statusClass() {
+        return `status slds-box slds-box_x-small slds-media slds-media_center ${this.state.tone}`;
+    }
+
+    get isSynced() {
+        return this.stateValue === 'Synced';
+    }
+
+    get detail() {
+        switch (this.stateValue) {
+            case 'Pending':
+                return this.resyncRequested
+                    ? 'Sync requested: the sync sends this opportunity to Partner Center at its next pass.'
+                    : 'Waiting for the next sync to send this opportunity to Partner Center.';
+            case 'Error':
+                return this.syncError || 'The last sync failed. See the timeline below.';
+            case 'Conflict': {
+                const both = 'Changed in Salesforce and in Partner Center since the last sync';
+                const fields = (this.conflictFields || []).join(', ');
+                if (fields) {
+                    return `${both}: ${fields}. Your admin decides which value wins.`;
+                }
+                return this.syncError || `${both}. See the timeline below.`;
+            }
+            case 'Synced':
+                return undefined;
+            default:
+                return this.shared
+                    ? 'Shared with Microsoft: the next sync sends it to Partner Center.'
+                    : 'This opportunity is not shared with Partner Center.';
+        }
+    }
+
+    get referralLinkLabel() {
+        return `${this.referralId} (opens Partner Center in a new tab)`;
+    }
+}
