@@ -18,7 +18,7 @@ export type LoggerOptions = {
   json?: boolean;
   /** Lowest level written (default info). */
   level?: LogLevel;
-  /** Where a finished line goes (default process.stdout); the line ends without a newline. */
+  /** Where a finished line goes (default process.stderr: stdout is the command's own); the line has no newline. */
   write?: (line: string) => void;
   now?: () => Date;
 };
@@ -66,7 +66,7 @@ export function createLogger(options: LoggerOptions = {}): WebhookLogger {
   const write =
     options.write ??
     ((line: string): void => {
-      process.stdout.write(`${line}\n`);
+      process.stderr.write(`${line}\n`);
     });
   const log =
     (level: LogLevel) =>

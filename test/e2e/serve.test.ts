@@ -1,12 +1,15 @@
 /**
  * `sf pcsync serve` through the real sf CLI: the Partner Center emulator delivers signed events to it over real
- * HTTP, and Salesforce changes reach Partner Center through its outbound poll, with no `sf pcsync run`.
+ * HTTP, and Salesforce changes reach Partner Center through its outbound poll, with no `sf pcsync run`. It runs
+ * with --json, so its stdout is JSON Lines (the log records, then the result) that the tests read.
  */
 import { createServer } from 'node:net';
 import { expect } from 'chai';
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../emulators/partner-center/server.js';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce/index.js';
 import { OPP } from '../../src/salesforce/fields.js';
+import type { ServeResult } from '../../src/commands/pcsync/serve.js';
+import { resultSchemaErrors } from '../helpers/command-test.js';
 import { partnerCenterEnv } from '../helpers/partner-center-env.js';
 import { SfSession, type BackgroundSf } from '../helpers/sf-cli.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
@@ -68,9 +71,9 @@ describe('e2e: sf pcsync serve', function () {
       '2',
       '--allow-certificate-url',
       certificatePrefix,
-      '--json-logs',
+      '--json',
     ]);
-    await serve.waitFor(/Receiving Partner Center webhooks at \S+/);
+    await serve.waitFor(/"event":"listening"/);
     base = `http://127.0.0.1:${port}`;
     await clientsFor(pc).webhooks.register({
       url: `${base}/webhooks/partner-center`,
@@ -183,5 +186,51 @@ describe('e2e: sf pcsync serve', function () {
     serve.child.kill('SIGTERM');
     const code = await serve.exited;
     expect(code, serve.stderr + serve.stdout.slice(-2000)).to.equal(0);
+  });
+
+  it('under --json printed nothing but JSON on stdout: every log record, then the result envelope', () => {
+    const lines = serve.stdout.trimEnd().split('\n');
+    const unparsed = lines.filter((line) => {
+      try {
+        return typeof JSON.parse(line) !== 'object';
+      } catch {
+        return true;
+      }
+    });
+    expect(unparsed, 'stdout lines that are not JSON objects').to.deep.equal([]);
+    const records = lines.slice(0, -1).map((line) => JSON.parse(line) as { event?: string });
+    expect(records.every((record) => typeof record.event === 'string')).to.equal(true);
+    expect(records.map((record) => record.event)).to.include.members(['listening', 'stopping', 'stopped']);
+    const envelope = JSON.parse(lines[lines.length - 1]) as { status: number; result: ServeResult };
+    expect(envelope.status).to.equal(0);
+    expect(envelope.result).to.deep.equal({ url: `${base}/webhooks/partner-center`, drained: true });
+    expect(resultSchemaErrors('pcsync:serve', envelope.result)).to.deep.equal([]);
+    expect(serve.stderr).not.to.match(/"event":|Receiving Partner Center webhooks/);
+  });
+
+  it('without --json: its own message on stdout, the log records (--json-logs: as JSON) on stderr', async () => {
+    const port = await freePort();
+    const human = session.start([
+      'pcsync',
+      'serve',
+      '--target-org',
+      'emu',
+      '--port',
+      String(port),
+      '--no-reconcile',
+      '--json-logs',
+    ]);
+    await human.waitFor(/"event":"listening"/);
+    await human.waitFor(/Receiving Partner Center webhooks at \S+/);
+    human.child.kill('SIGTERM');
+    expect(await human.exited, human.stderr).to.equal(0);
+    expect(human.stdout.trim()).to.equal(
+      `Receiving Partner Center webhooks at http://127.0.0.1:${port}/webhooks/partner-center (Ctrl+C to stop).`
+    );
+    const records = human.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { event: string });
+    expect(records.map((record) => record.event)).to.include.members(['listening', 'stopping', 'stopped']);
   });
 });

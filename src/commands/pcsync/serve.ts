@@ -13,6 +13,11 @@ const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.serve');
 
 export type ServeResult = { url: string; drained: boolean };
 
+/** Under --json, stdout is JSON Lines: each log record, then the result envelope, one object per line. */
+const writeJsonLine = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
 export default class Serve extends SfCommand<ServeResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
@@ -68,7 +73,11 @@ export default class Serve extends SfCommand<ServeResult> {
     for (const entry of allowList) {
       if (!entry.startsWith('https://')) throw messages.createError('error.allowList', [entry]);
     }
-    const logger = createLogger({ json: flags['json-logs'] });
+    // Log records go to stderr (text, or JSON with --json-logs), so stdout keeps the command's own output;
+    // under --json they are JSON and join the result on stdout.
+    const logger = createLogger(
+      this.jsonEnabled() ? { json: true, write: writeJsonLine } : { json: flags['json-logs'] }
+    );
 
     const service = await startService({
       deps: { connection, client: clients.referrals, config },
@@ -100,5 +109,10 @@ export default class Serve extends SfCommand<ServeResult> {
     const { drained } = await service.close(10_000);
     logger.info('stopped', { drained });
     return { url: service.webhookUrl, drained };
+  }
+
+  /** The sf envelope (result or error) on one line, like the log records before it, rather than indented. */
+  public logJson(json: unknown): void {
+    writeJsonLine(JSON.stringify(json));
   }
 }
