@@ -77,7 +77,9 @@ export async function backfill(bench: Bench, n: number, timeoutMs = 15 * 60_000)
   const firstError = failed ? JSON.stringify(failed).slice(0, 300) : undefined;
   const sfCounters = sf.counters();
   const bulk = sum(sfCounters, (key) => /jobs\/ingest/.test(key));
-  const opportunityCollections = sfCounters['PATCH /composite/sobjects/{type}/{field}'] ?? 0;
+  const opportunityCollections = sf
+    .requests()
+    .filter((entry) => entry.method === 'PATCH' && entry.path.includes('/composite/sobjects/Opportunity/')).length;
   const records: Record<string, number> = {};
   for (const object of ['Opportunity', 'Account', 'Contact', 'OpportunityContactRole', RUN_OBJECT])
     records[object] = sf.records(object).length;
@@ -113,7 +115,7 @@ export function economy(bench: Bench, result: BackfillResult): EconomyResult {
     'Account writes': batches(result.records.Account),
     'Contact writes': batches(result.records.Contact),
     'OpportunityContactRole writes': batches(result.records.OpportunityContactRole),
-    'run record open + close': 2,
+    'run record open + close, lease take + release': 4,
   };
   const minimum = sum(minimumParts);
   const made = dataRequests(result.partnerCenter) + dataRequests(result.salesforce);
@@ -124,13 +126,15 @@ export function economy(bench: Bench, result: BackfillResult): EconomyResult {
 export async function noop(bench: Bench): Promise<NoopResult> {
   bench.sf.resetCounters();
   bench.pc.resetCounters();
-  const before = bench.sf.records(RUN_OBJECT).length;
+  await fetch(`${bench.sf.url}/__emulator/requests`, { method: 'DELETE' });
   await runSync({ connection: bench.connection, client: bench.referrals, config: bench.config }, {});
   const sfCounters = bench.sf.counters();
   const pcCounters = bench.pc.counters();
   const writes = sum(sfCounters, isWrite) + sum(pcCounters, isWrite);
-  // The run opens its record (one create) and closes it (one update); nothing else may write.
-  const journal = bench.sf.records(RUN_OBJECT).length - before === 1 ? 2 : 0;
+  // The run takes and releases its lease and opens and closes its run record; nothing else may write.
+  const journal = bench.sf
+    .requests()
+    .filter((entry) => /^(POST|PATCH|PUT|DELETE)$/.test(entry.method) && /Sync_(Run|Lease)__c/.test(entry.path)).length;
   const byEndpoint: Record<string, number> = {};
   for (const [key, n] of Object.entries(pcCounters)) if (!isToken(key)) byEndpoint[`PC ${key}`] = n;
   for (const [key, n] of Object.entries(sfCounters)) byEndpoint[`SF ${key}`] = n;

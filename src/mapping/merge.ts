@@ -3,11 +3,41 @@
  * last agreed on. Only real changes move, so the sync's own writes are never echoed back; a field changed on
  * both sides is decided by its owner, or parked as a conflict.
  */
+import { createHash } from 'node:crypto';
 import type { Direction, Owner } from '../config/schema.js';
 import { sameValue } from './convert.js';
 
-/** What both sides agreed on, per field key, in each side's own form. */
-export type Snapshot = { v: 1; fields: Record<string, { pc: unknown; sf: unknown }> };
+/**
+ * What both sides agreed on, per field key, in each side's own form. `gone`: when the referral was found deleted
+ * in Partner Center (the record is then left alone).
+ */
+export type Snapshot = { v: 1; fields: Record<string, { pc: unknown; sf: unknown }>; gone?: string };
+
+/** A long value as the snapshot keeps it: its digest, so a snapshot stays small whatever the fields hold. */
+type Digest = { sha256: string };
+
+/** Values longer than this (as text or JSON) are kept as a digest. */
+export const SNAPSHOT_VALUE_LIMIT = 120;
+
+const isDigest = (value: unknown): value is Digest =>
+  typeof value === 'object' && value !== null && typeof (value as Partial<Digest>).sha256 === 'string';
+
+/** The form a value takes in the snapshot: itself, or the digest of a long one. */
+export function snapshotValue(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text.length <= SNAPSHOT_VALUE_LIMIT) return value;
+  return { sha256: createHash('sha256').update(text).digest('base64url') } satisfies Digest;
+}
+
+/** Does a current value equal what the snapshot holds for it (comparing digests for long values)? */
+export function matchesBase(current: unknown, base: unknown): boolean {
+  if (isDigest(base)) {
+    const mine = snapshotValue(current);
+    return isDigest(mine) && mine.sha256 === base.sha256;
+  }
+  return sameValue(current, base);
+}
 
 export type MergeField = {
   /** Stable id of the field pair, e.g. `details.dealValue|Amount`. */
@@ -56,8 +86,8 @@ export function decideField(
     return options.origin === 'partnerCenter' ? toSalesforce() : toPartnerCenter();
   }
 
-  const pcChanged = !sameValue(field.pc, base.pc);
-  const sfChanged = !sameValue(field.sf, base.sf);
+  const pcChanged = !matchesBase(field.pc, base.pc);
+  const sfChanged = !matchesBase(field.sf, base.sf);
   if (!pcChanged && !sfChanged) return { key: field.key, action: 'unchanged' };
   if (pcChanged && !sfChanged)
     return inbound(field.direction) ? toSalesforce() : { key: field.key, action: 'unchanged' };
@@ -89,7 +119,7 @@ export function decideRecord(
 /** The snapshot after a sync in which both sides now hold these values. */
 export function snapshotOf(values: ReadonlyArray<{ key: string; pc: unknown; sf: unknown }>): Snapshot {
   const fields: Snapshot['fields'] = {};
-  for (const { key, pc, sf } of values) fields[key] = { pc: pc ?? null, sf: sf ?? null };
+  for (const { key, pc, sf } of values) fields[key] = { pc: snapshotValue(pc), sf: snapshotValue(sf) };
   return { v: 1, fields };
 }
 

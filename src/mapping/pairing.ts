@@ -5,7 +5,7 @@
 import type { FieldRule } from '../config/schema.js';
 import { READ_ONLY_REFERRAL_PATHS } from './referral-paths.js';
 import { toPartnerCenterValue, toSalesforceValue, type SalesforceValue } from './convert.js';
-import { decideRecord, type FieldDecision, type MergeField, type Snapshot } from './merge.js';
+import { decideRecord, snapshotValue, type FieldDecision, type MergeField, type Snapshot } from './merge.js';
 import { getPath, setPath, toJsonPointer, type Json, type JsonObject } from './paths.js';
 import { PATCHABLE_PATHS, type Referral, type ReferralPatchOperation } from '../partner-center/referral-types.js';
 
@@ -124,7 +124,10 @@ export function agreedSnapshot(
   for (const field of mergeFields(rules, referral, row)) {
     const kept = keep.keys.has(field.key) ? keep.snapshot?.fields[field.key] : undefined;
     const sf = relationshipsFromReferral && field.rule.salesforce.includes('.') ? field.pcAsSf : field.sf;
-    fields[field.key] = kept ?? { pc: field.pc ?? null, sf: sf ?? null };
+    fields[field.key] = kept ?? { pc: snapshotValue(field.pc), sf: snapshotValue(sf) };
   }
-  return { v: 1, fields: { ...fields, ...extra } };
+  const extras = Object.fromEntries(
+    Object.entries(extra).map(([key, value]) => [key, { pc: snapshotValue(value.pc), sf: snapshotValue(value.sf) }])
+  );
+  return { v: 1, fields: { ...fields, ...extras } };
 }

@@ -91,13 +91,18 @@ export class PartnerCenterClient {
    */
   public async createCoSell(referral: Omit<NewReferral, 'type'>): Promise<CoSellReferral> {
     const shared = await this.create({ ...referral, type: 'Shared' });
-    const microsoft = await this.create({
+    const microsoft = await this.inviteMicrosoft(referral, shared.engagementId);
+    return { shared, microsoft };
+  }
+
+  /** The second step of a co-sell: the connected referral that invites Microsoft into the engagement. */
+  public async inviteMicrosoft(referral: Omit<NewReferral, 'type'>, engagementId: string): Promise<Referral> {
+    return this.create({
       ...referral,
       type: 'Shared',
-      engagementId: shared.engagementId,
+      engagementId,
       target: [{ type: 'BusinessProfileLocation', id: 'msft' }],
     });
-    return { shared, microsoft };
   }
 
   /** JSON Patch (add/replace only) with If-Match; 412 becomes ReferralConflictError. */

@@ -25,6 +25,8 @@ export type PartnerCenterErrorDetails = {
   correlationId: string;
   requestId: string;
   attempts: number;
+  /** A create sent without a clear answer (no response, or 5xx): Partner Center may have made it. */
+  outcomeUnknown?: boolean;
 };
 
 /** Every failed Partner Center call ends as one of these; it never carries a token. */
@@ -36,6 +38,7 @@ export class PartnerCenterError extends SfError {
   public readonly correlationId: string;
   public readonly requestId: string;
   public readonly attempts: number;
+  public readonly outcomeUnknown: boolean;
 
   public constructor(details: PartnerCenterErrorDetails, message?: string, name = 'PartnerCenterError') {
     const pcMessage = redact(details.partnerCenterMessage);
@@ -67,6 +70,7 @@ export class PartnerCenterError extends SfError {
     this.correlationId = details.correlationId;
     this.requestId = details.requestId;
     this.attempts = details.attempts;
+    this.outcomeUnknown = details.outcomeUnknown ?? false;
     this.setData({ status: this.status, correlationId: this.correlationId, partnerCenterMessage: pcMessage });
   }
 }

@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { PartnerCenterError, ReferralConflictError, redact, type PartnerCenterErrorDetails } from './errors.js';
+import type { Traffic } from '../shared/traffic.js';
 import type { Audience } from './settings.js';
+import {
+  describeNetworkError,
+  endpointOf,
+  errorMessageOf,
+  NOT_SENT,
+  parseRetryAfter,
+  Semaphore,
+  stripQuery,
+} from './wire.js';
+
+export { endpointOf, parseRetryAfter, Semaphore } from './wire.js';
 
 /** Where the client gets bearer tokens; one token per audience. */
 export type TokenSource = {
@@ -34,6 +46,8 @@ export type HttpOptions = {
   applicationName?: string;
   /** Sees each attempt (for logging and tests); never given the token. */
   onAttempt?: (attempt: AttemptInfo) => void;
+  /** Counts every attempt by endpoint and keeps Partner Center's clock. */
+  traffic?: Traffic;
 };
 
 export type AttemptInfo = {
@@ -54,59 +68,17 @@ export type RequestOptions = {
   headers?: Record<string, string>;
   /** When set, 412 becomes a ReferralConflictError for this referral id. */
   conflictReferralId?: string;
+  /**
+   * May the call be repeated after an unclear failure (no answer, 5xx)? Default: every method but POST. A create is
+   * repeated only when Partner Center surely did not take it (429, a refused connection); otherwise the caller
+   * looks for what it may have made.
+   */
+  idempotent?: boolean;
 };
 
 export type HttpResponse<T> = { status: number; headers: Headers; body: T; correlationId: string; requestId: string };
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-
-/** A counting semaphore: at most `limit` requests in flight. */
-export class Semaphore {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-  public constructor(private readonly limit: number) {}
-
-  public async use<T>(work: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await work();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
-
-  public get inFlight(): number {
-    return this.active;
-  }
-}
-
-/** Retry-After is seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function errorMessageOf(body: unknown, fallback: string): string {
-  if (body && typeof body === 'object') {
-    const b = body as Record<string, unknown>;
-    const nested = b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>).message : undefined;
-    for (const candidate of [b.message, b.Message, nested, b.error_description, b.error, b.title]) {
-      if (typeof candidate === 'string' && candidate) return candidate;
-    }
-  }
-  if (typeof body === 'string' && body) return body.slice(0, 500);
-  return fallback;
-}
-
-function stripQuery(url: string): string {
-  const i = url.indexOf('?');
-  return i < 0 ? url : url.slice(0, i);
-}
 
 /** The wire layer shared by the referrals and webhook clients. */
 export class PartnerCenterHttp {
@@ -146,6 +118,8 @@ export class PartnerCenterHttp {
     let attempt = 0;
     let saw429 = false;
     let reauthorized = false;
+    const idempotent = req.idempotent ?? req.method !== 'POST';
+    const endpoint = endpointOf(req.method, req.url);
     for (;;) {
       attempt++;
       const token = await this.options.tokens.getAccessToken(req.audience);
@@ -182,12 +156,17 @@ export class PartnerCenterHttp {
         });
       } catch (error) {
         const reason = redact(describeNetworkError(error));
+        this.options.traffic?.record('partner-center', endpoint);
         this.options.onAttempt?.({ method: req.method, url: req.url, attempt, requestId, correlationId, status: 0 });
+        if (!idempotent && !NOT_SENT.has(reason)) {
+          throw new PartnerCenterError({ ...details(0, reason), outcomeUnknown: true });
+        }
         if (attempt > this.retry.maxRetries) throw new PartnerCenterError(details(0, reason));
         await this.sleep(this.backoff(attempt));
         continue;
       }
 
+      this.options.traffic?.record('partner-center', endpoint, response.headers.get('date'));
       const text = await response.text().catch(() => '');
       let body: unknown = text;
       if (text && (response.headers.get('content-type') ?? '').includes('json')) {
@@ -224,7 +203,8 @@ export class PartnerCenterHttp {
         attempt--;
         continue;
       }
-      if (RETRYABLE_STATUS.has(response.status) && attempt <= this.retry.maxRetries) {
+      const unclear = !idempotent && response.status !== 429 && RETRYABLE_STATUS.has(response.status);
+      if (RETRYABLE_STATUS.has(response.status) && !unclear && attempt <= this.retry.maxRetries) {
         const retryAfter =
           response.status === 429 ? parseRetryAfter(response.headers.get('retry-after'), this.now()) : undefined;
         const delayMs = retryAfter !== undefined ? this.backoff(attempt, retryAfter, saw429) : this.backoff(attempt);
@@ -238,16 +218,10 @@ export class PartnerCenterHttp {
       if (response.status === 412 && req.conflictReferralId) {
         throw new ReferralConflictError(req.conflictReferralId, details(412, pcMessage));
       }
-      throw new PartnerCenterError(details(response.status, pcMessage));
+      throw new PartnerCenterError({
+        ...details(response.status, pcMessage),
+        ...(unclear ? { outcomeUnknown: true } : {}),
+      });
     }
   }
-}
-
-function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'the request timed out';
-    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? error.message;
-  }
-  return String(error);
 }

@@ -28,6 +28,19 @@ export const RUN = {
   outboundWatermark: 'Outbound_Watermark__c',
   requestCount: 'Request_Count__c',
   message: 'Message__c',
+  key: 'Run_Key__c',
+} as const;
+
+/** The run statuses (Partner_Center_Sync_Run__c.Status__c). */
+export type RunStatus = 'Running' | 'Succeeded' | 'Partially Succeeded' | 'Failed' | 'Interrupted';
+
+export const LEASE = {
+  object: 'Partner_Center_Sync_Lease__c',
+  key: 'Key__c',
+  holder: 'Holder__c',
+  token: 'Token__c',
+  acquiredAt: 'Acquired_At__c',
+  expiresAt: 'Expires_At__c',
 } as const;
 
 export const EVENT = {
@@ -42,6 +55,7 @@ export const EVENT = {
   correlationId: 'Correlation_Id__c',
   message: 'Message__c',
   occurredAt: 'Occurred_At__c',
+  key: 'Event_Key__c',
 } as const;
 
 export type SyncState = 'Not Synced' | 'Pending' | 'Synced' | 'Error' | 'Conflict';

@@ -46,6 +46,16 @@ const batchFailure = (count: number, error: unknown): WriteResult[] => {
 
 const path = (connection: Connection, rest: string): string => `/services/data/v${connection.version}${rest}`;
 
+/** Errors that say nothing about the data: the same request may succeed later. */
+const TRANSIENT = new Set(['REQUEST_FAILED', 'SERVER_UNAVAILABLE', 'UNABLE_TO_LOCK_ROW', 'UNKNOWN_EXCEPTION']);
+
+/** A failure another attempt may cure (no answer, the org busy or briefly down), as opposed to refused data. */
+export const isTransient = (error: Pick<SaveError, 'errorCode'>): boolean =>
+  TRANSIENT.has(error.errorCode) || /^ERROR_HTTP_5\d\d$/.test(error.errorCode);
+
+/** Retries of an idempotent batch (an update by Id or an upsert by External ID) after a transient failure. */
+const IDEMPOTENT_RETRIES = [250, 1000];
+
 async function collection(
   connection: Connection,
   method: 'POST' | 'PATCH',
@@ -54,16 +64,29 @@ async function collection(
 ): Promise<WriteResult[]> {
   const results: WriteResult[] = [];
   for (const batch of chunks(records, COLLECTION_SIZE)) {
-    try {
-      const reply = await connection.request<CollectionReply>({
-        method,
-        url,
-        body: JSON.stringify({ allOrNone: false, records: batch }),
-        headers: { 'content-type': 'application/json' },
-      });
-      results.push(...reply.map(toResult));
-    } catch (error) {
-      results.push(...batchFailure(batch.length, error));
+    // A create is not repeated here: its answer may have been lost after the org committed it, and only the
+    // caller can look for what it made.
+    const retries = method === 'PATCH' ? IDEMPOTENT_RETRIES : [];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const reply = await connection.request<CollectionReply>({
+          method,
+          url,
+          body: JSON.stringify({ allOrNone: false, records: batch }),
+          headers: { 'content-type': 'application/json' },
+        });
+        results.push(...reply.map(toResult));
+        break;
+      } catch (error) {
+        const failure = batchFailure(batch.length, error);
+        const first = failure[0];
+        if (attempt < retries.length && !first.success && isTransient(first.errors[0])) {
+          await new Promise((resolve) => setTimeout(resolve, retries[attempt]));
+          continue;
+        }
+        results.push(...failure);
+        break;
+      }
     }
   }
   return results;

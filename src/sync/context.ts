@@ -3,22 +3,32 @@ import type { Connection } from '@jsforce/jsforce-node';
 import type { FieldRule, PcsyncConfig } from '../config/schema.js';
 import type { PartnerCenterClient } from '../partner-center/client.js';
 import { OPP } from '../salesforce/fields.js';
+import type { FieldLimits } from '../salesforce/limits.js';
+import type { Traffic } from '../shared/traffic.js';
 import type { Progress } from './types.js';
 
 export type SyncContext = {
   connection: Connection;
   client: PartnerCenterClient;
   config: PcsyncConfig;
-  /** The system rules and the mapping rules that apply in this org (optional rules whose field the org lacks are left out). */
+  /** The system rules and the mapping rules that apply in this org (optional rules whose field the org lacks are out). */
   rules: FieldRule[];
+  /** What each Opportunity field can hold (from the org's describe). */
+  limits: FieldLimits;
+  /** What each field of another object can hold (Account, Contact), described once per run when needed. */
+  limitsOf: (objectName: string) => Promise<FieldLimits>;
   dryRun: boolean;
+  /** This machine's clock (Audit lines); watermarks come from the servers' clocks through `traffic`. */
   now: () => Date;
+  traffic: Traffic;
   progress: Progress;
+  /** Called before each batch of writes: throws when this run no longer holds the org's sync lease. */
+  checkpoint: () => void;
 };
 
 /** The Opportunity fields every pass selects, plus the mapped ones. */
 export function opportunitySelect(rules: readonly FieldRule[]): string {
-  const fields = new Set<string>(['Id', 'Name', 'StageName', 'AccountId', ...Object.values(OPP)]);
+  const fields = new Set<string>(['Id', 'Name', 'StageName', 'AccountId', 'SystemModstamp', ...Object.values(OPP)]);
   for (const rule of rules) fields.add(rule.salesforce);
   return [...fields].join(', ');
 }

@@ -1,21 +1,24 @@
 /**
- * One sync run: the inbound pass, then the outbound pass (or one of them), incremental from the last successful
- * run's watermarks unless told otherwise, leaving its run record, events and Audit lines in the org.
+ * One sync run: the inbound pass, then the outbound pass (or one of them), incremental from the last finished
+ * run's watermarks unless told otherwise, leaving its run record, events and Audit lines in the org. A run that
+ * writes holds the org's sync lease from start to end, so no two runs anywhere overlap.
  */
-import { Messages } from '@salesforce/core';
+import { randomUUID } from 'node:crypto';
 import type { Connection } from '@jsforce/jsforce-node';
 import type { PcsyncConfig } from '../config/schema.js';
 import { syncRules } from '../mapping/system-rules.js';
 import type { PartnerCenterClient } from '../partner-center/client.js';
-import type { SyncContext } from './context.js';
 import { OPP } from '../salesforce/fields.js';
+import { instrumentConnection } from '../salesforce/instrument.js';
+import { limitsOf, type FieldLimits } from '../salesforce/limits.js';
+import { Traffic, totalOf } from '../shared/traffic.js';
+import type { SyncContext } from './context.js';
 import { inboundPass } from './inbound/index.js';
-import { closeRun, lastWatermarks, openRun, toWatermark, writeEvents } from './journal.js';
+import { holdSyncLease, type HeldLease } from './lease.js';
+import { syncMessages as messages } from './messages.js';
 import { outboundPass } from './outbound/index.js';
+import { closeRun, lastWatermarks, markInterrupted, openRun, toWatermark, writeEvents } from './run-record.js';
 import { emptySummary, type Progress, type RecordOutcome, type SyncResult, type SyncTrigger } from './types.js';
-
-Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
-const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'sync');
 
 export type SyncOptions = {
   direction?: 'inbound' | 'outbound' | 'both';
@@ -29,23 +32,70 @@ export type SyncOptions = {
   trigger?: SyncTrigger;
   progress?: Progress;
   now?: () => Date;
+  /** How long to wait for another process's sync lease (default: not at all). */
+  leaseWaitMs?: number;
+  /** Told once when the run waits for the lease. */
+  onLeaseWait?: (holder: string, since: string) => void;
+  /** Who this run is, for the lease (`sf pcsync run`). */
+  holder?: string;
 };
 
-export type SyncDependencies = { connection: Connection; client: PartnerCenterClient; config: PcsyncConfig };
+export type SyncDependencies = {
+  connection: Connection;
+  client: PartnerCenterClient;
+  config: PcsyncConfig;
+  /** Counts requests and keeps the servers' clocks; give the one the Partner Center client records into. */
+  traffic?: Traffic;
+};
 
 export async function runSync(deps: SyncDependencies, options: SyncOptions = {}): Promise<SyncResult> {
   const now = options.now ?? ((): Date => new Date());
   const dryRun = options.dryRun ?? false;
   const trigger = options.trigger ?? 'Manual';
-  const startedAt = now().toISOString();
+  const traffic = deps.traffic ?? new Traffic();
+  instrumentConnection(deps.connection, traffic);
+  const before = traffic.snapshot();
+  const { rules, limits } = await describeOrg(deps);
+  const lease = dryRun ? undefined : await holdSyncLease(deps.connection, deps.config, traffic, options);
+  try {
+    return await syncUnderLease(deps, options, { rules, limits, traffic, before, now, dryRun, trigger, lease });
+  } finally {
+    await lease?.release();
+  }
+}
+
+type RunSetup = {
+  rules: SyncContext['rules'];
+  limits: FieldLimits;
+  traffic: Traffic;
+  before: ReturnType<Traffic['snapshot']>;
+  now: () => Date;
+  dryRun: boolean;
+  trigger: SyncTrigger;
+  lease?: HeldLease;
+};
+
+async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setup: RunSetup): Promise<SyncResult> {
+  const { traffic, now, dryRun, trigger, lease } = setup;
+  const described = new Map<string, Promise<FieldLimits>>();
   const ctx: SyncContext = {
     ...deps,
-    rules: await applicableRules(deps),
+    rules: setup.rules,
+    limits: setup.limits,
+    limitsOf: (objectName) => {
+      if (!described.has(objectName)) {
+        described.set(objectName, deps.connection.sobject(objectName).describe().then(limitsOf));
+      }
+      return described.get(objectName) as Promise<FieldLimits>;
+    },
     dryRun,
     now,
+    traffic,
     progress: options.progress ?? ((): void => undefined),
+    checkpoint: () => lease?.assertHeld(),
   };
-
+  const orgNow = (): string => (traffic.serverNow('salesforce') ?? now()).toISOString();
+  const startedAt = orgNow();
   const previous = options.full || options.since ? {} : await lastWatermarks(deps.connection);
   const given = toWatermark(options.since);
   const since = { inbound: given ?? previous.inbound, outbound: given ?? previous.outbound };
@@ -54,12 +104,18 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
   const runInbound = direction !== 'outbound' && (!targeted || Boolean(options.referralIds?.length));
   const runOutbound = direction !== 'inbound' && (!targeted || Boolean(options.recordIds?.length));
 
-  const runId = dryRun ? undefined : await openRun(deps.connection, trigger, startedAt);
+  const run = dryRun ? undefined : { key: randomUUID(), id: '' };
+  if (run) run.id = await openRun(deps.connection, run.key, trigger, startedAt);
+  if (run && lease?.stale) {
+    await markInterrupted(
+      deps.connection,
+      run.id,
+      messages.getMessage('run.interrupted', [lease.stale.holder, run.key])
+    );
+  }
+
   const outcomes: RecordOutcome[] = [];
-  const watermarks: SyncResult['watermarks'] = {
-    ...(previous.inbound ? { inbound: previous.inbound } : {}),
-    ...(previous.outbound ? { outbound: previous.outbound } : {}),
-  };
+  const watermarks: SyncResult['watermarks'] = { ...previous };
   let failure: unknown;
   try {
     if (runInbound) {
@@ -68,18 +124,16 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
         ...(options.referralIds ? { referralIds: options.referralIds } : {}),
       });
       outcomes.push(...inbound.outcomes);
-      // A failed record holds the watermark back, so the next run retries it.
-      if (!targeted && inbound.watermark && !inbound.outcomes.some((o) => o.outcome === 'error'))
-        watermarks.inbound = inbound.watermark;
+      if (!targeted && inbound.watermark) watermarks.inbound = inbound.watermark;
     }
     if (runOutbound) {
+      ctx.checkpoint();
       const outbound = await outboundPass(ctx, {
         ...(since.outbound ? { since: since.outbound } : {}),
         ...(options.recordIds ? { recordIds: options.recordIds } : {}),
       });
       outcomes.push(...outbound.outcomes);
-      const writeFailed = outbound.outcomes.some((o) => o.outcome === 'error' && o.httpStatus !== undefined);
-      if (!targeted && !writeFailed) watermarks.outbound = outbound.watermark;
+      if (!targeted && outbound.watermark) watermarks.outbound = outbound.watermark;
     }
   } catch (error) {
     failure = error;
@@ -89,51 +143,43 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
   for (const outcome of outcomes) summary[outcome.direction][outcome.outcome]++;
   const errors = outcomes.filter((o) => o.outcome === 'error').length;
   const result: SyncResult = {
-    ...(runId ? { runId } : {}),
+    ...(run ? { runId: run.id } : {}),
     dryRun,
     trigger,
     startedAt,
-    finishedAt: now().toISOString(),
+    finishedAt: orgNow(),
     status: failure ? 'Failed' : errors > 0 ? 'Partially Succeeded' : 'Succeeded',
     summary,
-    watermarks: failure
-      ? {
-          ...(previous.inbound ? { inbound: previous.inbound } : {}),
-          ...(previous.outbound ? { outbound: previous.outbound } : {}),
-        }
-      : watermarks,
+    watermarks: failure ? previous : watermarks,
     records: outcomes,
   };
-  if (runId) {
-    await writeEvents(deps.connection, runId, outcomes, result.finishedAt);
-    await closeRun(
-      deps.connection,
-      runId,
-      result,
-      0,
-      failure
-        ? failure instanceof Error
-          ? failure.message
-          : 'sync failed'
-        : messages.getMessage('run.summary', [outcomes.length, errors])
-    );
+  if (run) {
+    const reason = failure instanceof Error ? failure.message : 'sync failed';
+    const message = failure ? reason : messages.getMessage('run.summary', [outcomes.length, errors]);
+    await writeEvents(deps.connection, run, outcomes, result.finishedAt).catch((error: Error) => {
+      result.status = result.status === 'Failed' ? 'Failed' : 'Partially Succeeded';
+      failure ??= error;
+    });
+    // The run's own closing write is counted with the rest.
+    const requests =
+      totalOf(traffic.since(setup.before).salesforce) + totalOf(traffic.since(setup.before)['partner-center']);
+    await closeRun(deps.connection, run.key, result, requests + 1, message);
   }
   if (failure) throw failure instanceof Error ? failure : new Error('sync failed', { cause: failure });
   return result;
 }
 
 /**
- * The rules this org can take: the system rules, then the mapping without an optional rule whose field the org
- * lacks. A missing sync field stops the run.
+ * The rules this org can take — the system rules, then the mapping without an optional rule whose field the org
+ * lacks — and what each Opportunity field can hold. A missing sync field stops the run.
  */
-async function applicableRules(deps: SyncDependencies): Promise<SyncContext['rules']> {
+async function describeOrg(deps: SyncDependencies): Promise<{ rules: SyncContext['rules']; limits: FieldLimits }> {
   const describe = await deps.connection.sobject('Opportunity').describe();
-  const fields = new Set(describe.fields.map((field) => field.name.toLowerCase()));
-  const missing = Object.values(OPP).filter((name) => !fields.has(name.toLowerCase()));
+  const limits = limitsOf(describe);
+  const missing = Object.values(OPP).filter((name) => !limits.has(name.toLowerCase()));
   if (missing.length > 0) throw messages.createError('error.notDeployed', [missing.join(', ')]);
-  return syncRules(
-    deps.config.mapping.filter(
-      (rule) => !rule.optional || rule.salesforce.includes('.') || fields.has(rule.salesforce.toLowerCase())
-    )
+  const applicable = deps.config.mapping.filter(
+    (rule) => !rule.optional || rule.salesforce.includes('.') || limits.has(rule.salesforce.toLowerCase())
   );
+  return { rules: syncRules(applicable), limits };
 }

@@ -1,7 +1,7 @@
 /** How a sync result reads for a person: the summary rows, the most common errors, and a dry run's field diffs. */
 import type { Outcome, RecordOutcome, SyncResult } from './types.js';
 
-const OUTCOMES: Outcome[] = ['created', 'updated', 'unchanged', 'skipped', 'conflict', 'error'];
+const OUTCOMES: Outcome[] = ['created', 'updated', 'linked', 'unchanged', 'skipped', 'conflict', 'error'];
 
 export function summaryRows(result: SyncResult): Array<Record<string, string | number>> {
   return (['inbound', 'outbound'] as const).map((direction) => ({

@@ -2,7 +2,9 @@
 
 export type SyncDirection = 'inbound' | 'outbound';
 export type SyncTrigger = 'Manual' | 'Schedule' | 'Webhook' | 'Reconcile';
-export type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'conflict' | 'error';
+/** `linked`: a referral and an Opportunity that already existed were found to belong together (by the Id the
+ * referral carries as externalReferenceId) and were joined, not created again. */
+export type Outcome = 'created' | 'updated' | 'linked' | 'unchanged' | 'skipped' | 'conflict' | 'error';
 
 export type FieldChange = { field: string; before: unknown; after: unknown };
 
@@ -17,6 +19,12 @@ export type RecordOutcome = {
   message?: string;
   httpStatus?: number;
   correlationId?: string;
+  /** Adjustments made to fit the target (a text cut to its field's length), for the Audit line and the event. */
+  notes?: string[];
+  /** The failure may pass by itself (no answer, the service busy): the next run retries it. */
+  retry?: boolean;
+  /** The record already says so (the same error as before): nothing written, no new event. */
+  repeated?: boolean;
 };
 
 export type DirectionSummary = Record<Outcome, number>;
@@ -27,7 +35,7 @@ export type SyncResult = {
   trigger: SyncTrigger;
   startedAt: string;
   finishedAt: string;
-  status: 'Succeeded' | 'Partially Succeeded' | 'Failed';
+  status: 'Succeeded' | 'Partially Succeeded' | 'Failed' | 'Interrupted';
   summary: { inbound: DirectionSummary; outbound: DirectionSummary };
   watermarks: { inbound?: string; outbound?: string };
   records: RecordOutcome[];
@@ -36,6 +44,7 @@ export type SyncResult = {
 export const emptySummary = (): DirectionSummary => ({
   created: 0,
   updated: 0,
+  linked: 0,
   unchanged: 0,
   skipped: 0,
   conflict: 0,

@@ -39,6 +39,11 @@ export type RunningService = {
 
 type PassName = 'webhook' | 'reconcile' | 'outbound-poll';
 
+/** How long a webhook batch waits for the org's sync lease (another process's pass) before it fails. */
+const WEBHOOK_LEASE_WAIT_MS = 5 * 60_000;
+/** The error a run throws when another process holds the sync lease (messages/sync.md error.leaseBusy). */
+const LEASE_BUSY = 'LeaseBusyError';
+
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { deps, logger } = options;
   const state = {
@@ -71,16 +76,29 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     running.add(promise);
     return promise;
   };
+  // One pass at a time in this process; across processes and machines the org's sync lease decides.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = turn.then(work, work);
+    turn = next.catch(() => undefined);
+    return next;
+  };
   const runPass = async (name: PassName, sync: Parameters<typeof runSync>[1]): Promise<void> => {
     const started = Date.now();
+    // A periodic pass another process is already doing is skipped; a webhook batch waits its turn.
+    const leaseWaitMs = name === 'webhook' ? WEBHOOK_LEASE_WAIT_MS : 0;
     try {
-      const result = await runSync(deps, sync);
+      const result = await inTurn(() => runSync(deps, { ...sync, holder: 'sf pcsync serve', leaseWaitMs }));
       logPass(name, result, Date.now() - started);
       if (result.status !== 'Failed') state.lastPassSucceededAt = new Date().toISOString();
       state.auth = 'valid';
     } catch (error) {
-      state.lastPassFailedAt = new Date().toISOString();
       const message = error instanceof Error ? error.message : 'pass failed';
+      if (name !== 'webhook' && (error as { name?: string }).name === LEASE_BUSY) {
+        logger.info('pass-skipped', { pass: name, reason: message });
+        return;
+      }
+      state.lastPassFailedAt = new Date().toISOString();
       if (/sign in again|sign-in/i.test(message)) state.auth = 'invalid';
       logger.error('pass-failed', { pass: name, message });
       if (name === 'webhook') throw error instanceof Error ? error : new Error(message);
@@ -113,7 +131,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       lastPassSucceededAt: state.lastPassSucceededAt ?? null,
       lastPassFailedAt: state.lastPassFailedAt ?? null,
     }),
-    apiRequests: () => ({}),
+    apiRequests: () => {
+      const counts = deps.traffic?.snapshot() ?? { salesforce: {}, 'partner-center': {} };
+      return Object.fromEntries(
+        Object.entries(counts).flatMap(([system, byEndpoint]) =>
+          Object.entries(byEndpoint).map(([endpoint, n]) => [`${system} ${endpoint}`, n])
+        )
+      );
+    },
   });
 
   try {

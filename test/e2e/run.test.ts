@@ -10,6 +10,7 @@ import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulator
 import type { RunResult } from '../../src/commands/pcsync/run.js';
 import { OPP } from '../../src/salesforce/fields.js';
 import { partnerCenterEnv } from '../helpers/partner-center-env.js';
+import { bookkeepingWrites, clearRequestLog, dataWrites, requestsNaming } from '../helpers/salesforce-emulator.js';
 import { SfSession } from '../helpers/sf-cli.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 
@@ -64,17 +65,20 @@ describe('e2e: sf pcsync run', function () {
     expect(rows.every((row) => row.StageName === 'Prospecting' && row.AccountId)).to.equal(true);
     // The minimum: 5 pages of 100 referrals; 3 collections of ≤ 200 Opportunities.
     expect(pc.counters()['GET /referrals']).to.equal(5);
-    expect(sf.counters()['PATCH /composite/sobjects/{type}/{field}']).to.equal(3);
+    expect(requestsNaming(sf.requests(), 'PATCH', 'composite/sobjects/Opportunity')).to.equal(3);
     // The outbound pass that follows needs no per-referral read: the snapshots already agree.
     expect(pc.counters()['GET /referrals/{id}'] ?? 0).to.equal(0);
     expect(JSON.stringify(first.json) + first.stderr).not.to.match(TOKEN);
 
     sf.resetCounters();
     pc.resetCounters();
+    await clearRequestLog(sf);
     const second = await run();
     expect(second.exitCode, second.stderr).to.equal(0);
     expect(writes(pc.counters())).to.equal(0);
-    expect(writes(sf.counters())).to.equal(2); // opening and closing its own run record
+    // Its only writes: taking and releasing the lease, opening and closing its run record.
+    expect(dataWrites(sf.requests())).to.equal(0);
+    expect(bookkeepingWrites(sf.requests())).to.equal(4);
     expect((second.json.result as RunResult).summary.inbound.created).to.equal(0);
   });
 

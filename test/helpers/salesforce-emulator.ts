@@ -42,3 +42,32 @@ export function api(path: string, version = '64.0'): string {
 export function queryPath(soql: string): string {
   return api(`/query?q=${encodeURIComponent(soql)}`);
 }
+
+type Logged = { method: string; path: string };
+
+const WRITE = /^(POST|PATCH|PUT|DELETE)$/;
+
+/** Requests of `method` whose path names `object` (from the emulator's request log). */
+export function requestsNaming(log: readonly Logged[], method: string, object: string): number {
+  return log.filter((entry) => entry.method === method && entry.path.includes(`/${object}`)).length;
+}
+
+/** The sync's own bookkeeping objects: a writing run takes and releases its lease and opens and closes its run. */
+const BOOKKEEPING = ['Partner_Center_Sync_Lease__c', 'Partner_Center_Sync_Run__c'];
+
+/** Writes to anything but the sync's own bookkeeping (the run's lease and run record). */
+export function dataWrites(log: readonly Logged[]): number {
+  return log.filter((entry) => WRITE.test(entry.method) && !BOOKKEEPING.some((o) => entry.path.includes(`/${o}`)))
+    .length;
+}
+
+/** Writes to the sync's own bookkeeping: its lease and its run record. */
+export function bookkeepingWrites(log: readonly Logged[]): number {
+  return log.filter((entry) => WRITE.test(entry.method) && BOOKKEEPING.some((o) => entry.path.includes(`/${o}`)))
+    .length;
+}
+
+/** Empties the emulator's request log (counters are reset separately). */
+export async function clearRequestLog(emulator: Pick<SalesforceEmulator, 'url' | 'accessToken'>): Promise<void> {
+  await sfRequest(emulator, 'DELETE', '/__emulator/requests');
+}

@@ -41,6 +41,13 @@ export default class Run extends SfCommand<RunResult> {
       options: ['Manual', 'Schedule'] as const,
       default: 'Manual',
     })(),
+    wait: Flags.duration({
+      unit: 'seconds',
+      summary: messages.getMessage('flags.wait.summary'),
+      description: messages.getMessage('flags.wait.description'),
+      defaultValue: 120,
+      min: 0,
+    }),
   };
 
   public async run(): Promise<RunResult> {
@@ -56,8 +63,15 @@ export default class Run extends SfCommand<RunResult> {
     let result: SyncResult;
     try {
       result = await runSync(
-        { connection, client: clients.referrals, config },
+        { connection, client: clients.referrals, config, traffic: clients.traffic },
         {
+          holder: 'sf pcsync run',
+          leaseWaitMs: flags.wait.seconds * 1000,
+          onLeaseWait: (holder, since) => {
+            const text = messages.getMessage('info.leaseWait', [holder, since, flags.wait.seconds]);
+            if (human) this.spinner.status = text;
+            else this.warn(text);
+          },
           direction: flags.direction,
           full: flags.full,
           ...(flags.since ? { since: flags.since } : {}),

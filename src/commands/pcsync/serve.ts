@@ -80,7 +80,7 @@ export default class Serve extends SfCommand<ServeResult> {
     );
 
     const service = await startService({
-      deps: { connection, client: clients.referrals, config },
+      deps: { connection, client: clients.referrals, config, traffic: clients.traffic },
       host: flags.host,
       port: flags.port ?? config.serve.port,
       path: flags.path ?? config.serve.path,

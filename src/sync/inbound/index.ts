@@ -1,59 +1,109 @@
 /**
  * Inbound: referrals changed in Partner Center since the watermark become Opportunities, or update the
  * Opportunity they belong to — read (`read.ts`), planned against each record's snapshot (`plan.ts`), written in
- * batches (`write.ts`).
+ * batches (`write.ts`), with the contact roles any of them lacks (`roles.ts`) and the referrals that are gone
+ * (`gone.ts`).
  */
+import type { Referral } from '../../partner-center/referral-types.js';
 import type { SyncContext } from '../context.js';
-import { toWatermark } from '../journal.js';
-import { OPP } from '../../salesforce/fields.js';
+import { toWatermark } from '../run-record.js';
 import type { RecordOutcome } from '../types.js';
+import { markGone } from './gone.js';
 import { outcomeOf, planReferral, type Planned } from './plan.js';
-import { readOpportunities, readReferrals, rowFor, type InboundSelection } from './read.js';
+import {
+  isMicrosoftsSide,
+  isTwin,
+  readOpportunities,
+  readReferrals,
+  referenceRow,
+  type InboundSelection,
+} from './read.js';
+import { healContactRoles } from './roles.js';
 import { writeInbound } from './write.js';
 
 export type { InboundSelection };
+
+/**
+ * Where the next incremental pass starts: Partner Center's clock when this listing began — or, when a referral
+ * failed in a way the next run may cure, just before the oldest such referral, so it is listed again.
+ */
+function nextWatermark(
+  startedAt: string | undefined,
+  referrals: readonly Referral[],
+  outcomes: RecordOutcome[]
+): string | undefined {
+  const newest = referrals.reduce<string | undefined>(
+    (max, r) => (!max || r.updatedDateTime > max ? r.updatedDateTime : max),
+    undefined
+  );
+  const retry = new Set(outcomes.filter((o) => o.retry && o.referralId).map((o) => o.referralId));
+  const oldestRetry = referrals
+    .filter((referral) => retry.has(referral.id))
+    .reduce<string | undefined>((min, r) => (!min || r.updatedDateTime < min ? r.updatedDateTime : min), undefined);
+  if (oldestRetry) return toWatermark(new Date(Date.parse(oldestRetry) - 1000));
+  return startedAt ?? toWatermark(newest);
+}
 
 export async function inboundPass(
   ctx: SyncContext,
   selection: InboundSelection
 ): Promise<{ outcomes: RecordOutcome[]; watermark?: string }> {
-  const referrals = await readReferrals(ctx, selection);
-  const newest = referrals.reduce<string | undefined>(
-    (max, r) => (!max || r.updatedDateTime > max ? r.updatedDateTime : max),
-    selection.since
-  );
-  const watermark = toWatermark(newest);
-  const withWatermark = (outcomes: RecordOutcome[]): { outcomes: RecordOutcome[]; watermark?: string } => ({
-    outcomes,
-    ...(watermark ? { watermark } : {}),
-  });
-  if (referrals.length === 0) return withWatermark([]);
-
-  const rows = await readOpportunities(ctx, referrals);
+  const read = await readReferrals(ctx, selection);
+  const outcomes: RecordOutcome[] = [...read.failed];
+  const referrals = read.referrals;
   const at = ctx.now().toISOString();
-  const outcomes: RecordOutcome[] = [];
+  const references = referrals
+    .filter((referral) => !isMicrosoftsSide(referral))
+    .map((referral) => referral.externalReferenceId ?? '');
+  const rows = await readOpportunities(ctx, [...referrals.map((referral) => referral.id), ...read.gone], references);
+  outcomes.push(...(await markGone(ctx, read.gone, rows.byReferral, at)));
+
   const creates: Planned[] = [];
   const updates: Planned[] = [];
+  const opportunities = new Map<string, string>();
   for (const referral of referrals) {
-    const row = rowFor(rows, referral);
-    const unchanged: RecordOutcome = {
-      direction: 'inbound',
-      outcome: 'unchanged',
-      referralId: referral.id,
-      opportunityId: row?.Id,
-      changes: [],
-    };
-    // The Microsoft-side twin of one of our co-sell referrals: the Opportunity already follows its partner referral.
-    const twin = row && row[OPP.referralId] && row[OPP.referralId] !== referral.id;
-    const planned = twin ? undefined : planReferral(ctx, referral, row, at);
-    if (!planned) outcomes.push(unchanged);
-    else (row ? updates : creates).push(planned);
+    const twin = isTwin(rows, referral);
+    const own = rows.byReferral.get(referral.id);
+    // The partner's own referral found by the Opportunity Id it carries (a run stopped before writing it back).
+    const linked = own || twin ? undefined : referenceRow(rows, referral);
+    const row = own ?? linked;
+    const planned = twin ? undefined : planReferral(ctx, referral, row, Boolean(linked));
+    if (row?.Id) opportunities.set(referral.id, row.Id);
+    if (planned) (row ? updates : creates).push(planned);
+    else {
+      const unchanged: RecordOutcome = {
+        direction: 'inbound',
+        outcome: 'unchanged',
+        referralId: referral.id,
+        changes: [],
+      };
+      outcomes.push({ ...unchanged, ...(row?.Id ? { opportunityId: row.Id } : {}) });
+    }
   }
   ctx.progress({ phase: 'inbound: planned', done: referrals.length, total: referrals.length });
 
   if (ctx.dryRun) {
-    const planned = [...creates, ...updates].map((p) => outcomeOf(p, p.row ? 'updated' : 'created'));
-    return withWatermark([...outcomes, ...planned]);
+    outcomes.push(...[...creates, ...updates].map((planned) => outcomeOf(planned)));
+    return { outcomes, ...watermarkOf(read.startedAt, referrals, outcomes) };
   }
-  return withWatermark([...outcomes, ...(await writeInbound(ctx, creates, updates))]);
+  const written = await writeInbound(ctx, creates, updates, at);
+  outcomes.push(...written.outcomes);
+  const created = new Set<string>();
+  for (const outcome of written.outcomes) {
+    if (!outcome.opportunityId || outcome.outcome === 'error' || !outcome.referralId) continue;
+    opportunities.set(outcome.referralId, outcome.opportunityId);
+    if (outcome.outcome === 'created') created.add(outcome.opportunityId);
+  }
+  const byId = new Map(referrals.map((referral) => [referral.id, referral]));
+  await healContactRoles(ctx, byId, opportunities, created, written.customers, outcomes);
+  return { outcomes, ...watermarkOf(read.startedAt, referrals, outcomes) };
 }
+
+const watermarkOf = (
+  startedAt: string | undefined,
+  referrals: readonly Referral[],
+  outcomes: RecordOutcome[]
+): { watermark?: string } => {
+  const watermark = nextWatermark(startedAt, referrals, outcomes);
+  return watermark ? { watermark } : {};
+};

@@ -1,76 +1,116 @@
-/** What the inbound pass reads: the referrals to sync, and the Opportunities that already follow them. */
+/**
+ * What the inbound pass reads: the referrals to sync — changed since the watermark, newest first, so a referral that
+ * changes while the pages are read only moves to a page already read (read again, never skipped) — and the
+ * Opportunities that already follow them.
+ */
 import type { OpportunityRow } from '../../mapping/pairing.js';
+import { PartnerCenterError } from '../../partner-center/errors.js';
 import type { Referral } from '../../partner-center/referral-types.js';
 import { OPP } from '../../salesforce/fields.js';
 import { inClauses, queryAll } from '../../salesforce/records.js';
 import { opportunitySelect, type SyncContext } from '../context.js';
+import { syncMessages as messages } from '../messages.js';
+import { toWatermark, withOverlap } from '../run-record.js';
+import type { RecordOutcome } from '../types.js';
 
 export type InboundSelection = { since?: string; referralIds?: string[] };
 
 const SALESFORCE_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
 
-export type OpportunitiesByReferral = { byReferral: Map<string, OpportunityRow>; byId: Map<string, OpportunityRow> };
+export type ReferralRead = {
+  referrals: Referral[];
+  /** Referrals Partner Center says no longer exist (404). */
+  gone: string[];
+  /** Referrals that could not be read (the rest of the batch goes on without them). */
+  failed: RecordOutcome[];
+  /** Partner Center's clock when the listing began: the next incremental pass starts here. */
+  startedAt?: string;
+};
 
-export async function readReferrals(ctx: SyncContext, selection: InboundSelection): Promise<Referral[]> {
-  if (selection.referralIds?.length) {
-    return Promise.all(selection.referralIds.map((id) => ctx.client.get(id)));
-  }
-  const referrals: Referral[] = [];
-  const filter = selection.since ? `updatedDateTime ge ${selection.since}` : undefined;
-  for await (const page of ctx.client.pages({ ...(filter ? { filter } : {}), orderBy: 'updatedDateTime asc' })) {
-    referrals.push(...page.value);
-    ctx.progress({
-      phase: 'inbound: reading referrals',
-      done: referrals.length,
-      ...(page['@odata.count'] ? { total: page['@odata.count'] } : {}),
-    });
-  }
-  // A referral changed twice during paging can appear twice: keep its newest copy.
-  const byId = new Map<string, Referral>();
-  for (const referral of referrals) byId.set(referral.id, referral);
-  return [...byId.values()];
+/** Microsoft's connected referral of a co-sell (it targets Microsoft): it never stands for an Opportunity. */
+export const isMicrosoftsSide = (referral: Pick<Referral, 'target'>): boolean =>
+  Boolean(referral.target?.some((target) => target.id === 'msft'));
+
+async function readByIds(ctx: SyncContext, ids: readonly string[]): Promise<ReferralRead> {
+  const read: ReferralRead = { referrals: [], gone: [], failed: [] };
+  const results = await Promise.allSettled(ids.map((id) => ctx.client.get(id)));
+  results.forEach((result, index) => {
+    if (result.status === 'fulfilled') read.referrals.push(result.value);
+    else if (result.reason instanceof PartnerCenterError && result.reason.status === 404) read.gone.push(ids[index]);
+    else {
+      const error = result.reason as Error;
+      const pc = error instanceof PartnerCenterError ? error : undefined;
+      read.failed.push({
+        direction: 'inbound',
+        outcome: 'error',
+        referralId: ids[index],
+        changes: [],
+        message: messages.getMessage('outcome.readFailed', [pc?.partnerCenterMessage || error.message]),
+        retry: true,
+        ...(pc ? { httpStatus: pc.status, correlationId: pc.correlationId } : {}),
+      });
+    }
+  });
+  return read;
 }
+
+export async function readReferrals(ctx: SyncContext, selection: InboundSelection): Promise<ReferralRead> {
+  if (selection.referralIds?.length) return readByIds(ctx, selection.referralIds);
+  const since = withOverlap(selection.since, ctx.config.sync.overlapSeconds * 1000);
+  const filter = since ? `updatedDateTime ge ${since}` : undefined;
+  const byId = new Map<string, Referral>();
+  let startedAt: string | undefined;
+  let read = 0;
+  for await (const page of ctx.client.pages({ ...(filter ? { filter } : {}), orderBy: 'updatedDateTime desc' })) {
+    startedAt ??= toWatermark(ctx.traffic.serverNow('partner-center'));
+    // Newest first: a referral seen twice (it changed during the listing) keeps its first, newer copy.
+    for (const referral of page.value) if (!byId.has(referral.id)) byId.set(referral.id, referral);
+    read += page.value.length;
+    ctx.progress({ phase: 'inbound: reading referrals', done: read });
+  }
+  return { referrals: [...byId.values()], gone: [], failed: [], ...(startedAt ? { startedAt } : {}) };
+}
+
+export type OpportunitiesByReferral = { byReferral: Map<string, OpportunityRow>; byId: Map<string, OpportunityRow> };
 
 export async function readOpportunities(
   ctx: SyncContext,
-  referrals: readonly Referral[]
+  referralIds: readonly string[],
+  references: readonly string[]
 ): Promise<OpportunitiesByReferral> {
   const select = opportunitySelect(ctx.rules);
   const byReferral = new Map<string, OpportunityRow>();
   const byId = new Map<string, OpportunityRow>();
-  for (const clause of inClauses(referrals.map((r) => r.id))) {
-    for (const row of await queryAll<OpportunityRow>(
-      ctx.connection,
-      `SELECT ${select} FROM Opportunity WHERE ${OPP.referralId} IN ${clause}`
-    )) {
+  for (const clause of inClauses(referralIds)) {
+    const soql = `SELECT ${select} FROM Opportunity WHERE ${OPP.referralId} IN ${clause}`;
+    for (const row of await queryAll<OpportunityRow>(ctx.connection, soql)) {
       byReferral.set(String(row[OPP.referralId]), row);
       if (row.Id) byId.set(row.Id.slice(0, 15), row);
     }
   }
-  const references = referrals
-    .map((r) => r.externalReferenceId)
-    .filter((id): id is string => Boolean(id && SALESFORCE_ID.test(id)));
-  const unmatched = references.filter((id) => !byId.has(id.slice(0, 15)));
+  const unmatched = references.filter((id) => SALESFORCE_ID.test(id) && !byId.has(id.slice(0, 15)));
   for (const clause of inClauses(unmatched)) {
-    for (const row of await queryAll<OpportunityRow>(
-      ctx.connection,
-      `SELECT ${select} FROM Opportunity WHERE Id IN ${clause}`
-    )) {
+    const soql = `SELECT ${select} FROM Opportunity WHERE Id IN ${clause}`;
+    for (const row of await queryAll<OpportunityRow>(ctx.connection, soql)) {
       if (row.Id) byId.set(row.Id.slice(0, 15), row);
     }
   }
   return { byReferral, byId };
 }
 
-/** The Opportunity a referral belongs to: by its identifier, or by the Opportunity Id it carries as its reference. */
-export function rowFor(rows: OpportunitiesByReferral, referral: Referral): OpportunityRow | undefined {
-  return rows.byReferral.get(referral.id) ?? rowByExternalReference(rows.byId, referral);
+/** The Opportunity whose Id the referral carries as its externalReferenceId, if any. */
+export function referenceRow(rows: OpportunitiesByReferral, referral: Referral): OpportunityRow | undefined {
+  const reference = referral.externalReferenceId;
+  return reference && SALESFORCE_ID.test(reference) ? rows.byId.get(reference.slice(0, 15)) : undefined;
 }
 
-function rowByExternalReference(
-  byId: ReadonlyMap<string, OpportunityRow>,
-  referral: Referral
-): OpportunityRow | undefined {
-  const reference = referral.externalReferenceId;
-  return reference && SALESFORCE_ID.test(reference) ? byId.get(reference.slice(0, 15)) : undefined;
+/**
+ * A referral that stands for no Opportunity of its own: Microsoft's connected referral of one of our co-sells, or
+ * a referral carrying the Id of an Opportunity that already follows another referral.
+ */
+export function isTwin(rows: OpportunitiesByReferral, referral: Referral): boolean {
+  if (rows.byReferral.has(referral.id)) return false;
+  if (isMicrosoftsSide(referral) && SALESFORCE_ID.test(referral.externalReferenceId ?? '')) return true;
+  const row = referenceRow(rows, referral);
+  return Boolean(row?.[OPP.referralId] && row[OPP.referralId] !== referral.id);
 }

@@ -1,62 +1,123 @@
 /**
- * The inbound writes: new Opportunities get their Account and Contacts first, then one batched upsert by the
- * referral identifier (crash-safe: a rerun updates, never duplicates); changed ones are updated by Id with only
- * the fields that really changed; new Opportunities get their contact roles.
+ * The inbound writes, in batches: the customers' Accounts and Contacts first (found or made, every result read),
+ * then one upsert of the new Opportunities by the referral identifier (a repeat updates, never duplicates) and one
+ * update of the changed ones — each re-checked just before the write, so a rep's edit made since the read is merged
+ * again, never overwritten.
  */
-import type { WriteResult } from '../../salesforce/records.js';
 import { OPP } from '../../salesforce/fields.js';
-import { updateRecords, upsertRecords } from '../../salesforce/records.js';
-import { createContactRoles, resolveAccounts, resolveContacts } from '../accounts.js';
+import { inClauses, isTransient, queryAll, updateRecords, upsertRecords } from '../../salesforce/records.js';
+import type { WriteResult } from '../../salesforce/records.js';
+import { relateCustomers, type CustomerLinks } from '../customers.js';
 import type { SyncContext } from '../context.js';
 import { syncMessages as messages } from '../messages.js';
 import type { RecordOutcome } from '../types.js';
-import { outcomeOf, type Planned } from './plan.js';
+import { outcomeOf, planReferral, valuesOf, type Planned } from './plan.js';
+import { readOpportunities } from './read.js';
 
-/** Account and Contacts for the customers of new Opportunities; the Account Id goes on each planned create. */
-async function relateCustomers(ctx: SyncContext, creates: readonly Planned[]): Promise<Map<string, string[]>> {
-  const referrals = creates.map((planned) => planned.referral);
-  const accounts = await resolveAccounts(ctx.connection, referrals, ctx.config.accounts, ctx.rules, false);
-  for (const planned of creates) {
-    const accountId = accounts.accountByReferral.get(planned.referral.id);
-    if (accountId) planned.values.AccountId = accountId;
+/** Updates whose row changed since it was read are planned again from a fresh read of the row. */
+async function recheck(ctx: SyncContext, updates: Planned[]): Promise<{ ready: Planned[]; settled: RecordOutcome[] }> {
+  if (updates.length === 0) return { ready: [], settled: [] };
+  const stamps = new Map<string, string>();
+  for (const clause of inClauses(updates.map((planned) => String(planned.row?.Id)))) {
+    const soql = `SELECT Id, SystemModstamp FROM Opportunity WHERE Id IN ${clause}`;
+    for (const row of await queryAll<{ Id: string; SystemModstamp: string }>(ctx.connection, soql)) {
+      stamps.set(row.Id.slice(0, 15), row.SystemModstamp);
+    }
   }
-  if (!ctx.config.accounts.contacts.create) return new Map();
-  return resolveContacts(ctx.connection, referrals, accounts.accountByReferral, false);
+  const moved = (planned: Planned): boolean =>
+    stamps.get(String(planned.row?.Id).slice(0, 15)) !== planned.row?.SystemModstamp;
+  const changed = updates.filter(moved);
+  if (changed.length === 0) return { ready: updates, settled: [] };
+  const fresh = await readOpportunities(
+    ctx,
+    changed.map((planned) => planned.referral.id),
+    []
+  );
+  const ready = updates.filter((planned) => !moved(planned));
+  const settled: RecordOutcome[] = [];
+  for (const planned of changed) {
+    const row = fresh.byReferral.get(planned.referral.id);
+    const again = row ? planReferral(ctx, planned.referral, row, planned.linked) : undefined;
+    if (again) ready.push(again);
+    else settled.push({ ...outcomeOf(planned, 'unchanged', messages.getMessage('outcome.changedDuringSync')) });
+  }
+  return { ready, settled };
 }
+
+function settle(
+  planned: Planned,
+  result: WriteResult,
+  failure?: { message: string; transient: boolean }
+): RecordOutcome {
+  if (!result.success) {
+    const reason = result.errors.map((error) => `${error.errorCode}: ${error.message}`).join('; ');
+    const message = messages.getMessage('outcome.writeFailed', [reason]);
+    return { ...outcomeOf(planned, 'error', message), retry: result.errors.some(isTransient) };
+  }
+  const outcome = failure
+    ? { ...outcomeOf(planned, 'error', failure.message), retry: failure.transient }
+    : outcomeOf(planned);
+  return { ...outcome, opportunityId: result.id };
+}
+
+const withNotes = (planned: Planned, customers: CustomerLinks): Planned => {
+  const notes = customers.notes.get(planned.referral.id);
+  return notes?.length ? { ...planned, notes: [...planned.notes, ...notes] } : planned;
+};
+
+export type InboundWrite = {
+  outcomes: RecordOutcome[];
+  /** The customers related for the written referrals (their Contacts serve the contact roles). */
+  customers: CustomerLinks;
+};
 
 export async function writeInbound(
   ctx: SyncContext,
   creates: readonly Planned[],
-  updates: readonly Planned[]
-): Promise<RecordOutcome[]> {
-  const total = creates.length + updates.length;
-  const contacts = await relateCustomers(ctx, creates);
+  updates: readonly Planned[],
+  at: string
+): Promise<InboundWrite> {
+  // Refused values: a new referral is not created (the outcome says why); an existing record says why once.
+  const outcomes: RecordOutcome[] = creates.filter((p) => p.refusal).map((planned) => outcomeOf(planned));
+  const toCreate = creates.filter((planned) => !planned.refusal).map((planned) => planned);
+  const rechecked = await recheck(ctx, [...updates]);
+  outcomes.push(...rechecked.settled);
+
+  ctx.checkpoint();
+  const needsAccount = [...toCreate, ...rechecked.ready].filter((p) => !p.refusal && !p.row?.AccountId);
+  const customers = await relateCustomers(
+    ctx,
+    needsAccount.map((planned) => planned.referral)
+  );
+  const valuesFor = (planned: Planned): Record<string, unknown> => {
+    const failure = customers.failures.get(planned.referral.id)?.message;
+    const values = valuesOf(ctx, withNotes(planned, customers), at, failure);
+    const accountId = customers.accountByReferral.get(planned.referral.id);
+    if (accountId && !planned.refusal) values.AccountId = accountId;
+    return values;
+  };
+  const repeated = (planned: Planned): boolean =>
+    Boolean(planned.refusal) &&
+    planned.row?.[OPP.state] === 'Error' &&
+    planned.row[OPP.error] === valuesFor(planned)[OPP.error];
+  outcomes.push(...rechecked.ready.filter(repeated).map((planned) => ({ ...outcomeOf(planned), repeated: true })));
+  const toUpdate = rechecked.ready.filter((planned) => !repeated(planned));
+
+  ctx.checkpoint();
+  const total = toCreate.length + toUpdate.length;
+  const createValues = toCreate.map((planned) => ({ ...valuesFor(planned), [OPP.referralId]: planned.referral.id }));
   const bulkThreshold = ctx.config.sync.bulkThreshold;
-  const createValues = creates.map((planned) => planned.values);
-  const created = creates.length
+  const created = toCreate.length
     ? (await upsertRecords(ctx.connection, 'Opportunity', OPP.referralId, createValues, { bulkThreshold })).results
     : [];
   ctx.progress({ phase: 'inbound: written', done: created.length, total });
-  const updateValues = updates.map((planned) => ({ Id: planned.row?.Id, ...planned.values }));
-  const updated = updates.length ? await updateRecords(ctx.connection, 'Opportunity', updateValues) : [];
+  const updateValues = toUpdate.map((planned) => ({ Id: planned.row?.Id, ...valuesFor(planned) }));
+  const updated = toUpdate.length ? await updateRecords(ctx.connection, 'Opportunity', updateValues) : [];
   ctx.progress({ phase: 'inbound: written', done: created.length + updated.length, total });
 
-  const outcomes: RecordOutcome[] = [];
-  const roles: Array<{ opportunityId: string; contactIds: string[] }> = [];
-  const settle = (planned: Planned, result: WriteResult, kind: 'created' | 'updated'): void => {
-    if (result.success) {
-      const contactIds = contacts.get(planned.referral.id);
-      if (kind === 'created' && result.created !== false && contactIds) {
-        roles.push({ opportunityId: result.id, contactIds });
-      }
-      outcomes.push({ ...outcomeOf(planned, planned.conflict ? 'conflict' : kind), opportunityId: result.id });
-    } else {
-      const reason = result.errors.map((error) => `${error.errorCode}: ${error.message}`).join('; ');
-      outcomes.push({ ...outcomeOf(planned, 'error'), message: messages.getMessage('outcome.writeFailed', [reason]) });
-    }
-  };
-  creates.forEach((planned, index) => settle(planned, created[index], 'created'));
-  updates.forEach((planned, index) => settle(planned, updated[index], 'updated'));
-  await createContactRoles(ctx.connection, roles, ctx.config.accounts.contacts.role);
-  return outcomes;
+  const failureOf = (planned: Planned): { message: string; transient: boolean } | undefined =>
+    customers.failures.get(planned.referral.id);
+  toCreate.forEach((planned, index) => outcomes.push(settle(planned, created[index], failureOf(planned))));
+  toUpdate.forEach((planned, index) => outcomes.push(settle(planned, updated[index], failureOf(planned))));
+  return { outcomes, customers };
 }

@@ -1,19 +1,26 @@
 /**
- * New referrals for flagged Opportunities that have none. Crash-safe: a referral already carrying the
- * Opportunity's Id as `externalReferenceId` (a run that died between create and write-back) is adopted, never
- * created twice. Co-sell (Microsoft's help requested) goes in Microsoft's two steps.
+ * New referrals for flagged Opportunities that have none, crash-safe: a referral already carrying the
+ * Opportunity's Id as `externalReferenceId` (a run that died between create and write-back) is linked, never
+ * created twice — only ever the partner's own referral, never Microsoft's connected one. A co-sell goes in
+ * Microsoft's two steps, and one whose invitation to Microsoft is missing gets it now. A create whose answer was
+ * lost is looked for before it is sent again.
  */
 import { referralBodyFor, textOf, type OpportunityRow } from '../../mapping/pairing.js';
 import type { JsonObject } from '../../mapping/paths.js';
+import { PartnerCenterError } from '../../partner-center/errors.js';
 import type { Member, NewReferral, Referral } from '../../partner-center/referral-types.js';
 import { OPP } from '../../salesforce/fields.js';
 import type { SyncContext } from '../context.js';
+import { isMicrosoftsSide } from '../inbound/read.js';
 import { syncMessages as messages } from '../messages.js';
 import type { RecordOutcome } from '../types.js';
 import { failed, syncedValues, type Settled } from './write-back.js';
 
 /** `externalReferenceId eq …` clauses per list call, so no filter grows past what a URL holds. */
 const LOOKUP_BATCH = 10;
+
+/** The referrals Partner Center already has for one Opportunity. */
+type Existing = { own?: Referral; microsoft: Referral[] };
 
 /** The referral body's mapped part for this Opportunity (every rule that writes Partner Center). */
 export const mappedBody = (ctx: SyncContext, row: OpportunityRow): JsonObject & Partial<NewReferral> =>
@@ -23,23 +30,29 @@ export const mappedBody = (ctx: SyncContext, row: OpportunityRow): JsonObject & 
 export const solutionIdsOf = (body: Partial<NewReferral>): string[] =>
   (body.details?.requirements?.solutions ?? []).map((solution) => solution.id).filter((id): id is string => !!id);
 
-/** Referrals that already carry one of these Opportunities' Ids, the partner's own (not Microsoft's) first. */
-async function adoptable(ctx: SyncContext, rows: readonly OpportunityRow[]): Promise<Map<string, Referral>> {
-  const existing = new Map<string, Referral>();
-  for (let i = 0; i < rows.length; i += LOOKUP_BATCH) {
-    const ids = rows.slice(i, i + LOOKUP_BATCH).map((row) => `externalReferenceId eq '${String(row.Id)}'`);
-    for await (const referral of ctx.client.list({ filter: ids.join(' or ') })) {
+/** What Partner Center already has for these Opportunities, by Opportunity Id. */
+async function lookUp(ctx: SyncContext, ids: readonly string[]): Promise<Map<string, Existing>> {
+  const existing = new Map<string, Existing>();
+  for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
+    const filter = ids
+      .slice(i, i + LOOKUP_BATCH)
+      .map((id) => `externalReferenceId eq '${id}'`)
+      .join(' or ');
+    for await (const referral of ctx.client.list({ filter })) {
       const key = referral.externalReferenceId;
-      const microsofts = referral.target?.some((target) => target.id === 'msft');
-      if (key && (!microsofts || !existing.has(key))) existing.set(key, referral);
+      if (!key) continue;
+      const entry = existing.get(key) ?? { microsoft: [] };
+      if (isMicrosoftsSide(referral)) entry.microsoft.push(referral);
+      else entry.own ??= referral;
+      existing.set(key, entry);
     }
   }
   return existing;
 }
 
-async function createOne(ctx: SyncContext, row: OpportunityRow, team: Member[], coSell: boolean): Promise<Referral> {
+function bodyFor(ctx: SyncContext, row: OpportunityRow, team: Member[]): Omit<NewReferral, 'type'> {
   const mapped = mappedBody(ctx, row);
-  const body: Omit<NewReferral, 'type'> = {
+  return {
     ...(mapped as Omit<NewReferral, 'type'>),
     externalReferenceId: String(row.Id),
     customerProfile: { ...(mapped.customerProfile ?? {}), team } as NewReferral['customerProfile'],
@@ -47,8 +60,47 @@ async function createOne(ctx: SyncContext, row: OpportunityRow, team: Member[], 
     details: mapped.details ?? {},
     target: [{ type: 'SolutionProfile', id: solutionIdsOf(mapped)[0] }],
   };
-  if (coSell) return (await ctx.client.createCoSell(body)).shared;
-  return ctx.client.create({ ...body, type: 'Shared' });
+}
+
+/** Sends a create; when its answer was lost, looks for what it made before sending it once more. */
+async function createOnce(
+  create: () => Promise<Referral>,
+  find: () => Promise<Referral | undefined>
+): Promise<Referral> {
+  try {
+    return await create();
+  } catch (error) {
+    if (!(error instanceof PartnerCenterError) || !error.outcomeUnknown) throw error;
+    return (await find()) ?? create();
+  }
+}
+
+/** The partner's referral for this Opportunity, and for a co-sell Microsoft's invitation: found, resumed or made. */
+async function ensureReferral(
+  ctx: SyncContext,
+  row: OpportunityRow,
+  team: Member[],
+  coSell: boolean,
+  found: Existing | undefined
+): Promise<Referral> {
+  const id = String(row.Id);
+  const body = bodyFor(ctx, row, team);
+  const again = async (): Promise<Existing | undefined> => (await lookUp(ctx, [id])).get(id);
+  const own =
+    found?.own ??
+    (await createOnce(
+      () => ctx.client.create({ ...body, type: 'Shared' }),
+      async () => (await again())?.own
+    ));
+  const invited = (candidates: readonly Referral[] | undefined): Referral | undefined =>
+    candidates?.find((referral) => referral.engagementId === own.engagementId);
+  if (coSell && !invited(found?.microsoft)) {
+    await createOnce(
+      () => ctx.client.inviteMicrosoft(body, own.engagementId),
+      async () => invited((await again())?.microsoft)
+    );
+  }
+  return own;
 }
 
 export async function createReferrals(
@@ -58,14 +110,20 @@ export async function createReferrals(
   at: string
 ): Promise<Settled[]> {
   if (rows.length === 0) return [];
-  const existing = ctx.dryRun ? new Map<string, Referral>() : await adoptable(ctx, rows);
+  const existing = ctx.dryRun
+    ? new Map<string, Existing>()
+    : await lookUp(
+        ctx,
+        rows.map((row) => String(row.Id))
+      );
   return Promise.all(
     rows.map(async (row): Promise<Settled> => {
       const id = String(row.Id);
       const coSell = Boolean(row[OPP.help]);
+      const found = existing.get(id);
       const planned: RecordOutcome = {
         direction: 'outbound',
-        outcome: 'created',
+        outcome: found?.own ? 'linked' : 'created',
         opportunityId: id,
         name: textOf(row.Name),
         changes: [],
@@ -75,9 +133,14 @@ export async function createReferrals(
         return { row, outcome: { ...planned, message } };
       }
       try {
-        const referral = existing.get(id) ?? (await createOne(ctx, row, contacts.get(id) ?? [], coSell));
-        const message = messages.getMessage(coSell ? 'outcome.createdCoSell' : 'outcome.created', [referral.id]);
-        const outcome: RecordOutcome = { ...planned, referralId: referral.id, message };
+        ctx.checkpoint();
+        const referral = await ensureReferral(ctx, row, contacts.get(id) ?? [], coSell, found);
+        const key = found?.own ? 'outcome.linked' : coSell ? 'outcome.createdCoSell' : 'outcome.created';
+        const outcome: RecordOutcome = {
+          ...planned,
+          referralId: referral.id,
+          message: messages.getMessage(key, [referral.id]),
+        };
         return { row, outcome, values: syncedValues(ctx, row, referral, outcome, at) };
       } catch (error) {
         return failed(ctx, row, error, at);

@@ -8,7 +8,7 @@ import { accountField, MATCH_PATHS } from '../../mapping/customer.js';
 import { rowValue, textOf, type OpportunityRow } from '../../mapping/pairing.js';
 import { OPP } from '../../salesforce/fields.js';
 import type { SyncContext } from '../context.js';
-import { toWatermark } from '../journal.js';
+import { toWatermark } from '../run-record.js';
 import { readinessProblems, type ReadinessInput } from '../readiness.js';
 import type { RecordOutcome } from '../types.js';
 import { createReferrals } from './create.js';
@@ -37,8 +37,9 @@ function readinessInput(ctx: SyncContext, row: OpportunityRow, contactCount: num
 export async function outboundPass(
   ctx: SyncContext,
   selection: OutboundSelection
-): Promise<{ outcomes: RecordOutcome[]; watermark: string }> {
-  const watermark = toWatermark(ctx.now().toISOString()) as string;
+): Promise<{ outcomes: RecordOutcome[]; watermark?: string }> {
+  // The org's clock just before the candidates are read: the next incremental pass starts here.
+  const readAt = toWatermark(ctx.traffic.serverNow('salesforce') ?? ctx.now());
   const rows = await readCandidates(ctx, selection);
   ctx.progress({ phase: 'outbound: reading Opportunities', done: rows.length, total: rows.length });
   const at = ctx.now().toISOString();
@@ -72,6 +73,12 @@ export async function outboundPass(
   settled.push(...(await createReferrals(ctx, toCreate, contactsByOpp, at)));
   settled.push(...(await Promise.all(toUpdate.map((row) => updateReferral(ctx, row, at)))));
   ctx.progress({ phase: 'outbound: sent to Partner Center', done: settled.length, total: rows.length });
+  ctx.checkpoint();
   await writeBack(ctx, settled);
-  return { outcomes: settled.map((entry) => entry.outcome), watermark };
+  const outcomes = settled.map((entry) => entry.outcome);
+  // A record whose result could not be written back is read again next time: hold the watermark before it.
+  const unwritten = settled.filter((entry) => entry.outcome.retry).map((entry) => String(entry.row.SystemModstamp));
+  const held = unwritten.sort()[0];
+  const watermark = held ? toWatermark(new Date(Date.parse(held.replace(/\+0000$/, 'Z')) - 1000)) : readAt;
+  return { outcomes, ...(watermark ? { watermark } : {}) };
 }

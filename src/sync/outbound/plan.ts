@@ -4,7 +4,7 @@
  */
 import type { FieldRule, StageSettings } from '../../config/schema.js';
 import { sameValue } from '../../mapping/convert.js';
-import { parseSnapshot, type FieldDecision, type Snapshot } from '../../mapping/merge.js';
+import { matchesBase, parseSnapshot, type FieldDecision, type Snapshot } from '../../mapping/merge.js';
 import { pair, patchFor, ruleKey, rowValue, type OpportunityRow, type Pairing } from '../../mapping/pairing.js';
 import type { Referral, ReferralPatchOperation } from '../../partner-center/referral-types.js';
 import { OPP } from '../../salesforce/fields.js';
@@ -32,10 +32,12 @@ export function salesforceSideChanged(rules: readonly FieldRule[], row: Opportun
   if (row[OPP.resync] === true) return true;
   const snapshot = parseSnapshot(row[OPP.snapshot] as string | undefined);
   if (!snapshot) return true;
-  if (!sameValue(row.StageName, snapshot.fields[STAGE_KEY]?.sf)) return true;
+  if (snapshot.gone && row[OPP.resync] !== true) return false;
+  if (!matchesBase(row.StageName, snapshot.fields[STAGE_KEY]?.sf)) return true;
   // A record's Id never changes: it goes out (as externalReferenceId) with the next real change, never on its own.
   return outboundRules(rules).some(
-    (rule) => rule.salesforce !== 'Id' && !sameValue(rowValue(row, rule.salesforce), snapshot.fields[ruleKey(rule)]?.sf)
+    (rule) =>
+      rule.salesforce !== 'Id' && !matchesBase(rowValue(row, rule.salesforce), snapshot.fields[ruleKey(rule)]?.sf)
   );
 }
 
@@ -93,6 +95,10 @@ export function planPatch(
   const stage = stageOperations(row, referral, snapshot, stages);
   operations.push(...stage.operations);
   if (stage.change) changes.push(stage.change);
+  // Partner Center moved the status on its own (Microsoft accepted, won…): the inbound pass owes the stage.
+  const stageBase = snapshot?.fields[STAGE_KEY];
+  const statusMoved = stageBase !== undefined && !matchesBase(statusValue(referral), stageBase.pc);
+  if (statusMoved && !stage.change) owedToSalesforce.push(STAGE_KEY);
 
   const conflicts = pairing.decisions.filter((decision) => decision.action === 'conflict');
   const keep = { snapshot, keys: new Set([...conflicts.map((c) => c.key), ...owedToSalesforce]) };

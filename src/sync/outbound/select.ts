@@ -4,6 +4,7 @@ import type { Member } from '../../partner-center/referral-types.js';
 import { OPP } from '../../salesforce/fields.js';
 import { inClauses, queryAll } from '../../salesforce/records.js';
 import { opportunitySelect, type SyncContext } from '../context.js';
+import { withOverlap } from '../run-record.js';
 
 export type OutboundSelection = { since?: string; recordIds?: string[] };
 
@@ -13,7 +14,10 @@ type ContactRoleRow = {
   Contact?: { FirstName?: string; LastName?: string; Email?: string; Phone?: string };
 };
 
-/** The given records, or the flagged Opportunities changed since the watermark or waiting for a resync. */
+/**
+ * The given records, or the flagged Opportunities changed since the watermark (less the overlap window every
+ * incremental pass re-reads) or waiting for a resync.
+ */
 export async function readCandidates(ctx: SyncContext, selection: OutboundSelection): Promise<OpportunityRow[]> {
   const select = opportunitySelect(ctx.rules);
   if (selection.recordIds?.length) {
@@ -24,7 +28,8 @@ export async function readCandidates(ctx: SyncContext, selection: OutboundSelect
     }
     return rows;
   }
-  const changed = selection.since ? ` AND (SystemModstamp > ${selection.since} OR ${OPP.resync} = true)` : '';
+  const since = withOverlap(selection.since, ctx.config.sync.overlapSeconds * 1000);
+  const changed = since ? ` AND (SystemModstamp >= ${since} OR ${OPP.resync} = true)` : '';
   return queryAll<OpportunityRow>(
     ctx.connection,
     `SELECT ${select} FROM Opportunity WHERE ${OPP.syncWith} = true${changed} ORDER BY SystemModstamp`

@@ -3,7 +3,7 @@
  * eTag), and on 412 — Partner Center changed it since the read — read again, merge again and retry once.
  */
 import { textOf, type OpportunityRow } from '../../mapping/pairing.js';
-import { ReferralConflictError } from '../../partner-center/errors.js';
+import { PartnerCenterError, ReferralConflictError } from '../../partner-center/errors.js';
 import type { Referral } from '../../partner-center/referral-types.js';
 import { OPP } from '../../salesforce/fields.js';
 import type { SyncContext } from '../context.js';
@@ -11,7 +11,7 @@ import { syncMessages as messages } from '../messages.js';
 import { isTerminal } from '../stages.js';
 import type { RecordOutcome } from '../types.js';
 import { planPatch, type PatchPlan } from './plan.js';
-import { failed, syncedValues, type Settled } from './write-back.js';
+import { failed, gone, syncedValues, type Settled } from './write-back.js';
 
 /** Nothing to send (or nothing Partner Center will take): the outcome says why. */
 function settledWithoutPatch(referral: Referral, plan: PatchPlan, base: RecordOutcome): RecordOutcome {
@@ -68,6 +68,7 @@ export async function updateReferral(ctx: SyncContext, row: OpportunityRow, at: 
       }
     }
   } catch (error) {
+    if (error instanceof PartnerCenterError && error.status === 404) return gone(ctx, row, referralId, at);
     return failed(ctx, row, error, at, referralId);
   }
 }

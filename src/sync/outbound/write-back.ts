@@ -2,6 +2,7 @@
  * What the outbound pass writes back to each Opportunity — the referral it now holds and the snapshot both sides
  * agree on, or the refusal or failure in words a rep can act on — and the one batched write that does it.
  */
+import { parseSnapshot } from '../../mapping/merge.js';
 import { agreedSnapshot, textOf, type OpportunityRow } from '../../mapping/pairing.js';
 import { systemValues } from '../../mapping/system-rules.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
@@ -9,7 +10,7 @@ import type { Referral } from '../../partner-center/referral-types.js';
 import { clip, OPP } from '../../salesforce/fields.js';
 import { updateRecords, type SObjectRecord } from '../../salesforce/records.js';
 import type { SyncContext } from '../context.js';
-import { auditLine, prependAudit } from '../journal.js';
+import { auditLine, prependAudit } from '../audit.js';
 import { syncMessages as messages } from '../messages.js';
 import { STAGE_KEY, statusValue } from '../stages.js';
 import type { RecordOutcome } from '../types.js';
@@ -32,8 +33,10 @@ export function syncedValues(
 ): SObjectRecord {
   const values: SObjectRecord = systemValues(referral);
   const rowAfter: OpportunityRow = { ...row, ...values };
+  // A status Partner Center changed on its own is the inbound pass's to turn into a stage: its base stays.
+  const keptStage = keep.keys.has(STAGE_KEY) ? keep.snapshot?.fields[STAGE_KEY] : undefined;
   const snapshot = agreedSnapshot(ctx.rules, referral, rowAfter, keep, {
-    [STAGE_KEY]: { pc: statusValue(referral), sf: row.StageName ?? null },
+    [STAGE_KEY]: keptStage ?? { pc: statusValue(referral), sf: row.StageName ?? null },
   });
   const conflicted = outcome.outcome === 'conflict';
   return {
@@ -90,17 +93,49 @@ export function failed(
   return { row, outcome, values: { ...values, [OPP.audit]: audit(ctx, row, at, outcome) } };
 }
 
-/** One batched update of every settled record that has values; a failed write turns its outcome into an error. */
+/** The referral is gone from Partner Center (404): a terminal error, written once, and the record left alone. */
+export function gone(ctx: SyncContext, row: OpportunityRow, referralId: string, at: string): Settled {
+  const message = messages.getMessage('outcome.gone', [referralId]);
+  const base: RecordOutcome = {
+    direction: 'outbound',
+    outcome: 'error',
+    opportunityId: row.Id,
+    referralId,
+    changes: [],
+    message,
+  };
+  const snapshot = parseSnapshot(row[OPP.snapshot] as string | undefined);
+  if (snapshot?.gone) return { row, outcome: { ...base, repeated: true } };
+  const marked = JSON.stringify({ v: 1, fields: snapshot?.fields ?? {}, gone: at });
+  const values = { [OPP.state]: 'Error', [OPP.error]: clip(message), [OPP.snapshot]: marked, [OPP.resync]: false };
+  return { row, outcome: base, values: { ...values, [OPP.audit]: audit(ctx, row, at, base) } };
+}
+
+/**
+ * One batched update of every settled record that has values. A write that fails is followed by a second one of only
+ * the error, so the record says what happened; if that fails too, the record is read again next run.
+ */
 export async function writeBack(ctx: SyncContext, settled: readonly Settled[]): Promise<void> {
   const writes = settled.filter((entry) => entry.values && !ctx.dryRun);
   if (writes.length === 0) return;
   const records = writes.map((entry) => ({ Id: entry.row.Id, ...entry.values }));
   const results = await updateRecords(ctx.connection, 'Opportunity', records);
-  results.forEach((result, index) => {
-    if (result.success) return;
-    const outcome = writes[index].outcome;
-    outcome.outcome = 'error';
-    const reasons = result.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ');
-    outcome.message = messages.getMessage('outcome.writeFailed', [reasons]);
+  const failed = writes.filter((_, index) => !results[index].success);
+  if (failed.length === 0) return;
+  failed.forEach((entry) => {
+    const result = results[writes.indexOf(entry)];
+    const reasons = result.success ? '' : result.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ');
+    const key =
+      entry.outcome.referralId && entry.outcome.outcome !== 'error' ? 'outcome.writeBackFailed' : 'outcome.writeFailed';
+    Object.assign(entry.outcome, { outcome: 'error', message: messages.getMessage(key, [reasons]) });
+  });
+  const errors = failed.map((entry) => ({
+    Id: entry.row.Id,
+    [OPP.state]: 'Error',
+    [OPP.error]: clip(entry.outcome.message ?? ''),
+  }));
+  const second = await updateRecords(ctx.connection, 'Opportunity', errors);
+  second.forEach((result, index) => {
+    if (!result.success) failed[index].outcome.retry = true;
   });
 }

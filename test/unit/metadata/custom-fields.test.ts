@@ -127,11 +127,14 @@ describe('custom fields', () => {
   });
 
   it('marks only the expected fields External ID or unique', () => {
-    const expected = Object.entries(FIELDS_BY_OBJECT).flatMap(([object, fields]) =>
-      fields.filter((f) => f.externalIdUnique).map((f) => `${object}.${f.apiName}`)
-    );
+    const expected = Object.entries(FIELDS_BY_OBJECT)
+      .flatMap(([object, fields]) => fields.filter((f) => f.externalIdUnique).map((f) => `${object}.${f.apiName}`))
+      .sort();
     const flagged = (element: string): string[] =>
-      actualFields.filter((f) => text(f.field, element) === 'true').map((f) => `${f.object}.${f.name}`);
+      actualFields
+        .filter((f) => text(f.field, element) === 'true')
+        .map((f) => `${f.object}.${f.name}`)
+        .sort();
     expect(flagged('externalId'), 'externalId').to.deep.equal(expected);
     expect(flagged('unique'), 'unique').to.deep.equal(expected);
   });

@@ -8,6 +8,7 @@
 export const OPPORTUNITY = 'Opportunity';
 export const SYNC_RUN_OBJECT = 'Partner_Center_Sync_Run__c';
 export const SYNC_EVENT_OBJECT = 'Partner_Center_Sync_Event__c';
+export const SYNC_LEASE_OBJECT = 'Partner_Center_Sync_Lease__c';
 
 export const SALES_REP_PERMISSION_SET = 'Partner_Center_Sales_Rep';
 export const INTEGRATION_PERMISSION_SET = 'Partner_Center_Integration';
@@ -54,9 +55,9 @@ export const SYNC_STATE_VALUES = ['Not Synced', 'Pending', 'Synced', 'Error', 'C
 export type SyncState = (typeof SYNC_STATE_VALUES)[number];
 
 export const RUN_TRIGGER_VALUES = ['Manual', 'Schedule', 'Webhook', 'Reconcile'] as const;
-export const RUN_STATUS_VALUES = ['Running', 'Succeeded', 'Partially Succeeded', 'Failed'] as const;
+export const RUN_STATUS_VALUES = ['Running', 'Succeeded', 'Partially Succeeded', 'Failed', 'Interrupted'] as const;
 export const EVENT_DIRECTION_VALUES = ['Inbound', 'Outbound'] as const;
-export const EVENT_ACTION_VALUES = ['Created', 'Updated', 'Skipped', 'Conflict', 'Error'] as const;
+export const EVENT_ACTION_VALUES = ['Created', 'Updated', 'Linked', 'Skipped', 'Conflict', 'Error'] as const;
 
 /** Opportunity custom fields: SPEC's two tables, in their order. */
 export const OPPORTUNITY_FIELDS = [
@@ -151,16 +152,28 @@ export const SYNC_RUN_FIELDS = [
   count('Inbound_Skipped__c', 'Inbound Skipped'),
   count('Inbound_Conflicts__c', 'Inbound Conflicts'),
   count('Inbound_Errors__c', 'Inbound Errors'),
+  count('Inbound_Linked__c', 'Inbound Linked'),
   count('Outbound_Created__c', 'Outbound Created'),
   count('Outbound_Updated__c', 'Outbound Updated'),
   count('Outbound_Unchanged__c', 'Outbound Unchanged'),
   count('Outbound_Skipped__c', 'Outbound Skipped'),
   count('Outbound_Conflicts__c', 'Outbound Conflicts'),
   count('Outbound_Errors__c', 'Outbound Errors'),
+  count('Outbound_Linked__c', 'Outbound Linked'),
   { apiName: 'Inbound_Watermark__c', label: 'Inbound Watermark', type: 'DateTime', editor: 'sync' },
   { apiName: 'Outbound_Watermark__c', label: 'Outbound Watermark', type: 'DateTime', editor: 'sync' },
   count('Request_Count__c', 'Request Count'),
   { apiName: 'Message__c', label: 'Message', type: 'LongTextArea', length: 32_768, editor: 'sync' },
+  { apiName: 'Run_Key__c', label: 'Run Key', type: 'Text', length: 64, externalIdUnique: true, editor: 'sync' },
+] as const satisfies readonly ExpectedField[];
+
+/** `Partner_Center_Sync_Lease__c`: who may run a sync pass in the org now (one record per key). */
+export const SYNC_LEASE_FIELDS = [
+  { apiName: 'Key__c', label: 'Key', type: 'Text', length: 80, externalIdUnique: true, editor: 'sync' },
+  { apiName: 'Holder__c', label: 'Holder', type: 'Text', length: 255, editor: 'sync' },
+  { apiName: 'Token__c', label: 'Holder Token', type: 'Text', length: 100, editor: 'sync' },
+  { apiName: 'Acquired_At__c', label: 'Acquired At', type: 'DateTime', editor: 'sync' },
+  { apiName: 'Expires_At__c', label: 'Expires At', type: 'DateTime', editor: 'sync' },
 ] as const satisfies readonly ExpectedField[];
 
 /** `Partner_Center_Sync_Event__c`: one per record change made or refused; the record's timeline. */
@@ -189,6 +202,7 @@ export const SYNC_EVENT_FIELDS = [
   { apiName: 'Correlation_Id__c', label: 'Correlation Id', type: 'Text', length: 100, editor: 'sync' },
   { apiName: 'Message__c', label: 'Message', type: 'Text', length: 255, editor: 'sync' },
   { apiName: 'Occurred_At__c', label: 'Occurred At', type: 'DateTime', editor: 'sync' },
+  { apiName: 'Event_Key__c', label: 'Event Key', type: 'Text', length: 100, externalIdUnique: true, editor: 'sync' },
 ] as const satisfies readonly ExpectedField[];
 
 export type OpportunityFieldName = (typeof OPPORTUNITY_FIELDS)[number]['apiName'];
@@ -222,6 +236,12 @@ export const CUSTOM_OBJECTS = [
     pluralLabel: 'Partner Center Sync Events',
     nameFormat: 'EVT-{0000000}',
   },
+  {
+    apiName: SYNC_LEASE_OBJECT,
+    label: 'Partner Center Sync Lease',
+    pluralLabel: 'Partner Center Sync Leases',
+    nameFormat: 'LEASE-{0000}',
+  },
 ] as const satisfies readonly ExpectedObject[];
 
 /** Every object that carries shipped custom fields, with its expected fields. */
@@ -229,6 +249,7 @@ export const FIELDS_BY_OBJECT: Readonly<Record<string, readonly ExpectedField[]>
   [OPPORTUNITY]: OPPORTUNITY_FIELDS,
   [SYNC_RUN_OBJECT]: SYNC_RUN_FIELDS,
   [SYNC_EVENT_OBJECT]: SYNC_EVENT_FIELDS,
+  [SYNC_LEASE_OBJECT]: SYNC_LEASE_FIELDS,
 };
 
 /** `Object.Field` for every shipped custom field, as permission sets and package.xml name them. */
@@ -237,34 +258,44 @@ export function qualifiedFieldNames(): string[] {
 }
 
 export type FieldAccess = { readonly readable: boolean; readonly editable: boolean };
-export type ObjectAccess = { readonly read: boolean; readonly create: boolean; readonly edit: boolean };
+export type ObjectAccess = {
+  readonly read: boolean;
+  readonly create: boolean;
+  readonly edit: boolean;
+  readonly delete: boolean;
+};
 
 export type ExpectedPermissionSet = {
   readonly apiName: string;
   readonly label: string;
-  /** The access the set must grant on a field (every shipped custom field is listed in both sets). */
-  readonly fieldAccess: (object: string, field: ExpectedField) => FieldAccess;
-  readonly objectAccess: ObjectAccess;
+  /** The access the set must grant on a field; undefined: the set does not list it. */
+  readonly fieldAccess: (object: string, field: ExpectedField) => FieldAccess | undefined;
+  /** The access on a custom object; undefined: the set does not list it. */
+  readonly objectAccess: (object: string) => ObjectAccess | undefined;
 };
 
 /**
  * `Partner_Center_Sales_Rep`: read every sync field, edit the rep fields, read the event timeline and runs.
- * `Partner_Center_Integration`: write everything the sync writes (formula fields can only be read).
+ * `Partner_Center_Integration`: write everything the sync writes (formula fields can only be read), take and
+ * release the lease.
  */
 export const PERMISSION_SETS = [
   {
     apiName: SALES_REP_PERMISSION_SET,
     label: 'Partner Center Sales Rep',
-    fieldAccess: (object, field) => ({
-      readable: true,
-      editable: object === OPPORTUNITY && field.editor === 'rep' && field.formula === undefined,
-    }),
-    objectAccess: { read: true, create: false, edit: false },
+    // The lease is the sync's own machinery: reps have no use for it.
+    fieldAccess: (object, field) =>
+      object === SYNC_LEASE_OBJECT
+        ? undefined
+        : { readable: true, editable: object === OPPORTUNITY && field.editor === 'rep' && field.formula === undefined },
+    objectAccess: (object) =>
+      object === SYNC_LEASE_OBJECT ? undefined : { read: true, create: false, edit: false, delete: false },
   },
   {
     apiName: INTEGRATION_PERMISSION_SET,
     label: 'Partner Center Integration',
     fieldAccess: (_object, field) => ({ readable: true, editable: field.formula === undefined }),
-    objectAccess: { read: true, create: true, edit: true },
+    // A lease is released by deleting it; runs and events are never deleted by the sync.
+    objectAccess: (object) => ({ read: true, create: true, edit: true, delete: object === SYNC_LEASE_OBJECT }),
   },
 ] as const satisfies readonly ExpectedPermissionSet[];

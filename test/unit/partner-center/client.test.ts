@@ -248,21 +248,27 @@ describe('Partner Center client under injected faults', () => {
     await emulator?.close();
   });
 
-  it('survives a 30% 429/5xx rate: every call succeeds and retries keep their MS-RequestId', async () => {
+  it('survives a 30% 429/5xx rate: reads and 429s are retried with their MS-RequestId; a 5xx create is not', async () => {
     const { referrals, sleeps } = clientsFor(emulator, {}, 4);
     emulator.admin.seedReferrals(250);
-    const work: Array<Promise<unknown>> = [];
-    for (let i = 0; i < 40; i++)
-      work.push(referrals.create(newReferralBody({ externalReferenceId: `006${String(i).padStart(15, '0')}` })));
-    const listed: Referral[] = [];
-    work.push(
-      (async () => {
-        for await (const r of referrals.list({ top: 50 })) listed.push(r);
-      })()
+    const creates = Array.from({ length: 40 }, (_, i) =>
+      referrals.create(newReferralBody({ externalReferenceId: `006${String(i).padStart(15, '0')}` }))
     );
-    await Promise.all(work);
+    const listed: Referral[] = [];
+    const listing = (async (): Promise<void> => {
+      for await (const r of referrals.list({ top: 50 })) listed.push(r);
+    })();
+    const settled = await Promise.allSettled(creates);
+    await listing;
     expect(listed.length).to.be.at.least(250);
-    expect(emulator.admin.referralCount()).to.equal(290);
+    const made = settled.filter((result) => result.status === 'fulfilled').length;
+    const unclear = settled.flatMap((result) =>
+      result.status === 'rejected' ? [result.reason as PartnerCenterError] : []
+    );
+    // A create that met a 5xx may have been made: the client says so instead of sending it again.
+    expect(unclear.length, 'some creates met a 5xx').to.be.greaterThan(0);
+    expect(unclear.every((error) => error.outcomeUnknown && error.status >= 500)).to.equal(true);
+    expect(emulator.admin.referralCount()).to.equal(250 + made);
 
     const log = emulator.requests().filter((r) => r.endpoint.includes('/referrals'));
     const faults = log.filter((r) => r.status === 429 || r.status >= 500);
@@ -271,7 +277,8 @@ describe('Partner Center client under injected faults', () => {
     for (const entry of log) byRequestId.set(entry.requestId!, [...(byRequestId.get(entry.requestId!) ?? []), entry]);
     let retried = 0;
     for (const attempts of byRequestId.values()) {
-      expect(attempts[attempts.length - 1].status, 'the last attempt succeeded').to.be.within(200, 299);
+      const last = attempts[attempts.length - 1];
+      if (last.method !== 'POST') expect(last.status, 'the last attempt succeeded').to.be.within(200, 299);
       expect(new Set(attempts.map((a) => a.correlationId)).size, 'one correlation id per call').to.equal(1);
       if (attempts.length > 1) retried++;
     }

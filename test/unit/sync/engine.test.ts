@@ -10,6 +10,7 @@ import { validateConfig, type PcsyncConfig } from '../../../src/config/index.js'
 import { runSync, type SyncOptions } from '../../../src/sync/engine.js';
 import { OPP } from '../../../src/salesforce/fields.js';
 import { clientsFor } from '../partner-center/helpers.js';
+import { bookkeepingWrites, clearRequestLog, dataWrites, requestsNaming } from '../../helpers/salesforce-emulator.js';
 
 /** Data writes: token requests to the sign-in endpoints are not writes. */
 const writes = (counters: Record<string, number>): number =>
@@ -58,7 +59,7 @@ describe('sync engine against both emulators', function () {
     ).to.equal(true);
     expect(sf.records('Contact').length).to.be.greaterThan(0);
     expect(sf.records('OpportunityContactRole').length).to.equal(sf.records('Contact').length);
-    expect(sf.counters()['PATCH /composite/sobjects/{type}/{field}']).to.equal(1);
+    expect(requestsNaming(sf.requests(), 'PATCH', 'composite/sobjects/Opportunity')).to.equal(1);
     expect(sf.records('Partner_Center_Sync_Run__c')).to.have.length(1);
     expect(sf.records('Partner_Center_Sync_Run__c')[0].Status__c).to.equal('Succeeded');
   });
@@ -68,12 +69,14 @@ describe('sync engine against both emulators', function () {
     await sync({ full: true });
     sf.resetCounters();
     pc.resetCounters();
+    await clearRequestLog(sf);
     const second = await sync();
     expect(second.summary.inbound.created + second.summary.inbound.updated).to.equal(0);
     expect(second.summary.outbound.created + second.summary.outbound.updated).to.equal(0);
     expect(writes(pc.counters())).to.equal(0);
-    // Opening and closing the run record are its only writes.
-    expect(writes(sf.counters())).to.equal(2);
+    // Its only writes: taking and releasing the lease, opening and closing its run record.
+    expect(dataWrites(sf.requests())).to.equal(0);
+    expect(bookkeepingWrites(sf.requests())).to.equal(4);
   });
 
   it('a Partner Center change arrives; a Salesforce edit goes out as a patch of only that field', async () => {

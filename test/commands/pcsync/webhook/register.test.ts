@@ -4,7 +4,8 @@ import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
 import type { SinonStub } from 'sinon';
 import WebhookRegister, { type WebhookRegisterResult } from '../../../../src/commands/pcsync/webhook/register.js';
-import { REFERRAL_WEBHOOK_EVENTS, WebhookRegistrationClient } from '../../../../src/partner-center/webhooks.js';
+import { REFERRAL_EVENTS } from '../../../../src/partner-center/events.js';
+import { WebhookRegistrationClient } from '../../../../src/partner-center/webhooks.js';
 import type { WebhookRegistration } from '../../../../src/partner-center/referral-types.js';
 import {
   configFiles,
@@ -87,8 +88,8 @@ describe('pcsync webhook register', () => {
   describe('--events', () => {
     it('defaults to the four referral events', async () => {
       const result = await register('--url', URL);
-      expect(result).to.deep.equal({ url: URL, events: [...REFERRAL_WEBHOOK_EVENTS], action: 'registered' });
-      expect(client.register.firstCall.args[0]).to.deep.equal({ url: URL, events: [...REFERRAL_WEBHOOK_EVENTS] });
+      expect(result).to.deep.equal({ url: URL, events: [...REFERRAL_EVENTS], action: 'registered' });
+      expect(client.register.firstCall.args[0]).to.deep.equal({ url: URL, events: [...REFERRAL_EVENTS] });
       expect(resultSchemaErrors('pcsync:webhook:register', result)).to.deep.equal([]);
     });
 
@@ -106,7 +107,7 @@ describe('pcsync webhook register', () => {
 
   describe('an existing registration', () => {
     it('the same URL and events: nothing is sent', async () => {
-      registered(URL, [...REFERRAL_WEBHOOK_EVENTS].reverse());
+      registered(URL, [...REFERRAL_EVENTS].reverse());
       const result = await register('--url', URL);
       expect(result.action).to.equal('unchanged');
       expect(client.register.callCount + client.update.callCount).to.equal(0);
@@ -115,7 +116,7 @@ describe('pcsync webhook register', () => {
     it('the same URL with other events: updated without --overwrite', async () => {
       registered(URL, ['referral-created']);
       const result = await register('--url', URL);
-      expect(result).to.deep.equal({ url: URL, events: [...REFERRAL_WEBHOOK_EVENTS], action: 'updated' });
+      expect(result).to.deep.equal({ url: URL, events: [...REFERRAL_EVENTS], action: 'updated' });
       expect(client.update.callCount).to.equal(1);
     });
 
@@ -133,11 +134,11 @@ describe('pcsync webhook register', () => {
       const result = await register('--url', URL, '--overwrite');
       expect(result).to.deep.equal({
         url: URL,
-        events: [...REFERRAL_WEBHOOK_EVENTS],
+        events: [...REFERRAL_EVENTS],
         action: 'updated',
         replacedUrl: OTHER,
       });
-      expect(client.update.firstCall.args[0]).to.deep.equal({ url: URL, events: [...REFERRAL_WEBHOOK_EVENTS] });
+      expect(client.update.firstCall.args[0]).to.deep.equal({ url: URL, events: [...REFERRAL_EVENTS] });
       expect(client.register.callCount).to.equal(0);
       expect(resultSchemaErrors('pcsync:webhook:register', result)).to.deep.equal([]);
     });

@@ -1,0 +1,78 @@
+/**
+ * The sync lease around one run: taken before the run writes anything (waiting up to a bound), renewed on a timer
+ * while it runs, released at the end. A run that could not renew in time stops before its next batch of writes.
+ */
+import { hostname } from 'node:os';
+import type { Connection } from '@jsforce/jsforce-node';
+import type { PcsyncConfig } from '../config/schema.js';
+import { LeaseBusyError, OrgLease, type LeaseRecord } from '../salesforce/lease.js';
+import type { Traffic } from '../shared/traffic.js';
+import { syncMessages as messages } from './messages.js';
+
+/** The lease every sync pass takes. */
+export const SYNC_LEASE_KEY = 'sync';
+
+export type HeldLease = {
+  /** The lease this run took over from a process that died (its run is to be marked Interrupted). */
+  stale?: LeaseRecord;
+  /** Throws when the lease can no longer be counted on. */
+  assertHeld(): void;
+  release(): Promise<void>;
+};
+
+export type LeaseRequest = {
+  leaseWaitMs?: number;
+  onLeaseWait?: (holder: string, since: string) => void;
+  holder?: string;
+};
+
+export async function holdSyncLease(
+  connection: Connection,
+  config: PcsyncConfig,
+  traffic: Traffic,
+  request: LeaseRequest
+): Promise<HeldLease> {
+  const ttlMs = config.sync.leaseSeconds * 1000;
+  const lease = new OrgLease(connection, {
+    key: SYNC_LEASE_KEY,
+    holder: `${request.holder ?? 'pcsync'} (pid ${process.pid} on ${hostname()})`,
+    ttlMs,
+    clock: () => traffic.serverNow('salesforce') ?? new Date(),
+  });
+  let taken: { stale?: LeaseRecord };
+  try {
+    taken = await lease.acquire(request.leaseWaitMs ?? 0, {
+      onWait: (current) => request.onLeaseWait?.(current.holder, current.acquiredAt),
+    });
+  } catch (error) {
+    if (!(error instanceof LeaseBusyError)) throw error;
+    const { holder, acquiredAt, expiresAt } = error.current;
+    throw messages.createError('error.leaseBusy', [holder, acquiredAt, expiresAt]);
+  }
+
+  let renewedAt = Date.now();
+  let lost: unknown;
+  const timer = setInterval(
+    () => {
+      lease.renew().then(
+        () => (renewedAt = Date.now()),
+        (error: unknown) => (lost ??= error)
+      );
+    },
+    Math.max(1000, Math.floor(ttlMs / 3))
+  );
+  timer.unref();
+
+  return {
+    ...(taken.stale ? { stale: taken.stale } : {}),
+    assertHeld: () => {
+      // Not renewed for a whole lease period: another process may have taken over since.
+      if (lost !== undefined || Date.now() - renewedAt >= ttlMs) throw messages.createError('error.leaseLost');
+      lease.assertHeld();
+    },
+    release: async () => {
+      clearInterval(timer);
+      await lease.release().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Finding or creating related records (an incoming customer's Account and Contacts, the contact roles) so that
+ * a repeat — after a crash, or after an answer lost once the org had committed — never makes a second one: look
+ * first, create what is missing, and when a create's outcome is unclear, look again before creating once more.
+ * Every result is read; a failure comes back with its reason.
+ */
+import type { Connection } from '@jsforce/jsforce-node';
+import type { SalesforceValue } from '../mapping/convert.js';
+import { fit, type FieldLimits } from '../salesforce/limits.js';
+import { createRecords, isTransient, type SaveError, type SObjectRecord } from '../salesforce/records.js';
+import { syncMessages as messages } from './messages.js';
+
+export type Failure = { error: SaveError; transient: boolean };
+
+export type Ensured = {
+  ids: Map<string, string>;
+  failures: Map<string, Failure>;
+};
+
+export type EnsureRequest = {
+  sobject: string;
+  /** The record each key stands for (already fitted). */
+  wanted: ReadonlyMap<string, SObjectRecord>;
+  /** The Ids of the records that already exist for these keys. */
+  find: (keys: readonly string[]) => Promise<Map<string, string>>;
+};
+
+export async function ensureRecords(connection: Connection, request: EnsureRequest): Promise<Ensured> {
+  const ids = await request.find([...request.wanted.keys()]);
+  const failures = new Map<string, Failure>();
+  let missing = [...request.wanted.keys()].filter((key) => !ids.has(key));
+  for (let attempt = 0; attempt < 2 && missing.length > 0; attempt++) {
+    const results = await createRecords(
+      connection,
+      request.sobject,
+      missing.map((key) => request.wanted.get(key) as SObjectRecord)
+    );
+    const unclear: string[] = [];
+    results.forEach((result, index) => {
+      const key = missing[index];
+      if (result.success) {
+        ids.set(key, result.id);
+        failures.delete(key);
+        return;
+      }
+      const error = result.errors[0];
+      failures.set(key, { error, transient: isTransient(error) });
+      if (isTransient(error)) unclear.push(key);
+    });
+    if (unclear.length === 0) break;
+    // The org may have made them before the answer was lost: look again, then create only what is still missing.
+    const found = await request.find(unclear);
+    for (const [key, id] of found) {
+      ids.set(key, id);
+      failures.delete(key);
+    }
+    missing = unclear.filter((key) => !found.has(key));
+  }
+  return { ids, failures };
+}
+
+/** A record's values fitted to its object's fields; the notes say what was cut. */
+export function fitRecord(
+  values: Record<string, SalesforceValue>,
+  limits: FieldLimits,
+  objectLabel: string
+): { record: SObjectRecord; notes: string[] } {
+  const record: SObjectRecord = {};
+  const notes: string[] = [];
+  for (const [field, value] of Object.entries(values)) {
+    const limit = limits.get(field.toLowerCase());
+    const fitted = fit(limit, value);
+    if ('refused' in fitted) continue; // Related records carry no numbers today; a refused value is left out.
+    record[field] = fitted.value;
+    if (fitted.clipped) {
+      const name = `${objectLabel} ${limit?.label ?? field}`;
+      notes.push(messages.getMessage('note.clipped', [name, fitted.clipped.from, fitted.clipped.to]));
+    }
+  }
+  return { record, notes };
+}
+
+/** What a person reads about a failed related record: the reason and what to do. */
+export function failureText(failure: Failure): string {
+  const reason = `${failure.error.errorCode}: ${failure.error.message}`;
+  const fix = failure.transient
+    ? 'fix.later'
+    : failure.error.errorCode === 'DUPLICATES_DETECTED'
+      ? 'fix.duplicates'
+      : 'fix.retry';
+  return `${reason}. ${messages.getMessage(fix)}`;
+}
