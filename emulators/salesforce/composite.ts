@@ -10,7 +10,14 @@ import type { SfRecord } from './store.js';
 import { asText } from './text.js';
 
 /** Runs one subrequest against the server's own routes. */
-export type Dispatch = (method: string, url: string, body: unknown) => Promise<{ status: number; body: unknown }>;
+/** Runs a subrequest with its own headers (REST API Developer Guide, Composite: "You can also specify headers for each
+ * subrequest" — any header the resource supports except Accept, Authorization and Content-Type). */
+export type Dispatch = (
+  method: string,
+  url: string,
+  body: unknown,
+  headers?: Record<string, string>
+) => Promise<{ status: number; body: unknown }>;
 
 const MAX_SUBREQUESTS = 25;
 
@@ -92,7 +99,8 @@ export async function composite(org: Org, ctx: RequestContext, dispatch: Dispatc
           'Composite subrequests cannot call composite or batch resources'
         );
       }
-      const result = await dispatch(raw.method.toUpperCase(), url, subBody);
+      const headers = subrequestHeaders(raw.httpHeaders);
+      const result = await dispatch(raw.method.toUpperCase(), url, subBody, headers);
       results.set(referenceId, result.body);
       if (result.status >= 400) failed = true;
       responses.push({ body: result.body ?? null, httpHeaders: {}, httpStatusCode: result.status, referenceId });
@@ -196,4 +204,15 @@ export function tree(org: Org, ctx: RequestContext, typeName: string): Reply {
   }
   tx.commit();
   return json(201, { hasErrors: false, results });
+}
+
+/** A subrequest's `httpHeaders`, lower-cased, without the ones the composite call itself owns. */
+function subrequestHeaders(raw: unknown): Record<string, string> {
+  if (typeof raw !== 'object' || raw === null) return {};
+  const owned = new Set(['accept', 'authorization', 'content-type', 'content-length']);
+  return Object.fromEntries(
+    Object.entries(raw as Record<string, unknown>)
+      .filter(([name, value]) => typeof value === 'string' && !owned.has(name.toLowerCase()))
+      .map(([name, value]) => [name.toLowerCase(), value as string])
+  );
 }

@@ -210,7 +210,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   ];
 
   /** Runs a composite subrequest through the same routes (it is part of one API call, so it is not counted). */
-  const dispatch: Dispatch = async (method, target, body) => {
+  const dispatch: Dispatch = async (method, target, body, subHeaders = {}) => {
     const url = new URL(
       target.replace(/^[^?]*/, (p) => p.replace(/\/{2,}/g, '/')),
       'http://127.0.0.1'
@@ -236,7 +236,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       path: url.pathname,
       url,
       params: m.slice(2),
-      headers: { 'content-type': 'application/json' },
+      headers: { ...subHeaders, 'content-type': 'application/json' },
       body: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
       version: m[1],
     };

@@ -18,6 +18,30 @@ describe('Salesforce emulator: composite resources', function () {
     await emulator?.close();
   });
 
+  it('honours each subrequest’s own headers: If-Unmodified-Since on a PATCH answers 412 when the row changed', async () => {
+    const created = await sfRequest<{ id: string }>(emulator, 'POST', api('/sobjects/Account'), { Name: 'Contoso' });
+    const row = await sfRequest<{ LastModifiedDate: string }>(
+      emulator,
+      'GET',
+      api(`/sobjects/Account/${created.body.id}?fields=LastModifiedDate`)
+    );
+    const lastModified = new Date(Date.parse(row.body.LastModifiedDate.replace('+0000', 'Z'))).toUTCString();
+    const earlier = new Date(Date.parse(lastModified) - 60_000).toUTCString();
+    const patch = (since: string, name: string): Record<string, unknown> => ({
+      method: 'PATCH',
+      url: `/services/data/v64.0/sobjects/Account/${created.body.id}`,
+      referenceId: `set${name}`,
+      body: { Name: name },
+      httpHeaders: { 'If-Unmodified-Since': since },
+    });
+    const response = await sfRequest<CompositeBody>(emulator, 'POST', api('/composite'), {
+      allOrNone: false,
+      compositeRequest: [patch(earlier, 'Stale'), patch(lastModified, 'Fresh')],
+    });
+    expect(response.body.compositeResponse.map((r) => r.httpStatusCode)).to.deep.equal([412, 204]);
+    expect(emulator.records('Account')[0].Name).to.equal('Fresh');
+  });
+
   it('runs subrequests with @{ref} references as one API call', async () => {
     const response = await sfRequest<CompositeBody>(emulator, 'POST', api('/composite'), {
       allOrNone: true,
