@@ -1,12 +1,12 @@
 /**
  * The inbound writes, in batches: the customers' Accounts and Contacts first (found or made, every result read),
- * then one upsert of the new Opportunities by the referral identifier (a repeat updates, never duplicates) and one
- * update of the changed ones — each re-checked just before the write, so a rep's edit made since the read is merged
- * again, never overwritten.
+ * then one upsert of the new Opportunities by the referral identifier (a repeat updates, never duplicates) and the
+ * changed ones updated only where the row is as it was read, so a rep's edit made since is merged again, never
+ * overwritten.
  */
 import { OPP } from '../../salesforce/fields.js';
-import { inClauses, isTransient, queryAll, updateRecords, upsertRecords } from '../../salesforce/records.js';
-import type { WriteResult } from '../../salesforce/records.js';
+import { updateIfUnmodified } from '../../salesforce/conditional.js';
+import { isTransient, upsertRecords, type SObjectRecord, type WriteResult } from '../../salesforce/records.js';
 import { relateCustomers, type CustomerLinks } from '../customers.js';
 import type { SyncContext } from '../context.js';
 import { syncMessages as messages } from '../messages.js';
@@ -14,34 +14,49 @@ import type { RecordOutcome } from '../types.js';
 import { outcomeOf, planReferral, valuesOf, type Planned } from './plan.js';
 import { readOpportunities } from './read.js';
 
-/** Updates whose row changed since it was read are planned again from a fresh read of the row. */
-async function recheck(ctx: SyncContext, updates: Planned[]): Promise<{ ready: Planned[]; settled: RecordOutcome[] }> {
-  if (updates.length === 0) return { ready: [], settled: [] };
-  const stamps = new Map<string, string>();
-  for (const clause of inClauses(updates.map((planned) => String(planned.row?.Id)))) {
-    const soql = `SELECT Id, SystemModstamp FROM Opportunity WHERE Id IN ${clause}`;
-    for (const row of await queryAll<{ Id: string; SystemModstamp: string }>(ctx.connection, soql)) {
-      stamps.set(row.Id.slice(0, 15), row.SystemModstamp);
+/**
+ * Writes the updates only where nobody changed the row since it was read; a row a rep edited meanwhile is read again
+ * and planned again (merged by each field's owner), once. Still changing: left for the next run.
+ */
+async function updateGuarded(
+  ctx: SyncContext,
+  updates: readonly Planned[],
+  valuesFor: (planned: Planned) => SObjectRecord
+): Promise<{ written: Array<[Planned, WriteResult]>; settled: RecordOutcome[] }> {
+  const written: Array<[Planned, WriteResult]> = [];
+  const settled: RecordOutcome[] = [];
+  let pending = [...updates];
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    const guarded = pending.map((planned) => ({
+      id: String(planned.row?.Id),
+      values: valuesFor(planned),
+      unmodifiedSince: String(planned.row?.LastModifiedDate),
+    }));
+    const results = await updateIfUnmodified(ctx.connection, 'Opportunity', guarded);
+    const moved = pending.filter((_, index) => results[index].errors[0]?.errorCode === 'PRECONDITION_FAILED');
+    pending.forEach((planned, index) => {
+      if (!moved.includes(planned)) written.push([planned, results[index]]);
+    });
+    if (moved.length === 0) break;
+    if (attempt > 0) {
+      const message = messages.getMessage('outcome.changedDuringSync');
+      settled.push(...moved.map((planned) => ({ ...outcomeOf(planned, 'unchanged', message), retry: true })));
+      break;
+    }
+    const fresh = await readOpportunities(
+      ctx,
+      moved.map((planned) => planned.referral.id),
+      []
+    );
+    pending = [];
+    for (const planned of moved) {
+      const row = fresh.byReferral.get(planned.referral.id);
+      const again = row ? planReferral(ctx, planned.referral, row, planned.linked) : undefined;
+      if (again) pending.push(again);
+      else settled.push(outcomeOf(planned, 'unchanged', messages.getMessage('outcome.changedDuringSync')));
     }
   }
-  const moved = (planned: Planned): boolean =>
-    stamps.get(String(planned.row?.Id).slice(0, 15)) !== planned.row?.SystemModstamp;
-  const changed = updates.filter(moved);
-  if (changed.length === 0) return { ready: updates, settled: [] };
-  const fresh = await readOpportunities(
-    ctx,
-    changed.map((planned) => planned.referral.id),
-    []
-  );
-  const ready = updates.filter((planned) => !moved(planned));
-  const settled: RecordOutcome[] = [];
-  for (const planned of changed) {
-    const row = fresh.byReferral.get(planned.referral.id);
-    const again = row ? planReferral(ctx, planned.referral, row, planned.linked) : undefined;
-    if (again) ready.push(again);
-    else settled.push({ ...outcomeOf(planned, 'unchanged', messages.getMessage('outcome.changedDuringSync')) });
-  }
-  return { ready, settled };
+  return { written, settled };
 }
 
 function settle(
@@ -79,17 +94,15 @@ export async function writeInbound(
 ): Promise<InboundWrite> {
   // Refused values: a new referral is not created (the outcome says why); an existing record says why once.
   const outcomes: RecordOutcome[] = creates.filter((p) => p.refusal).map((planned) => outcomeOf(planned));
-  const toCreate = creates.filter((planned) => !planned.refusal).map((planned) => planned);
-  const rechecked = await recheck(ctx, [...updates]);
-  outcomes.push(...rechecked.settled);
+  const toCreate = creates.filter((planned) => !planned.refusal);
 
   ctx.checkpoint();
-  const needsAccount = [...toCreate, ...rechecked.ready].filter((p) => !p.refusal && !p.row?.AccountId);
+  const needsAccount = [...toCreate, ...updates].filter((p) => !p.refusal && !p.row?.AccountId);
   const customers = await relateCustomers(
     ctx,
     needsAccount.map((planned) => planned.referral)
   );
-  const valuesFor = (planned: Planned): Record<string, unknown> => {
+  const valuesFor = (planned: Planned): SObjectRecord => {
     const failure = customers.failures.get(planned.referral.id)?.message;
     const values = valuesOf(ctx, withNotes(planned, customers), at, failure);
     const accountId = customers.accountByReferral.get(planned.referral.id);
@@ -100,24 +113,27 @@ export async function writeInbound(
     Boolean(planned.refusal) &&
     planned.row?.[OPP.state] === 'Error' &&
     planned.row[OPP.error] === valuesFor(planned)[OPP.error];
-  outcomes.push(...rechecked.ready.filter(repeated).map((planned) => ({ ...outcomeOf(planned), repeated: true })));
-  const toUpdate = rechecked.ready.filter((planned) => !repeated(planned));
+  outcomes.push(...updates.filter(repeated).map((planned) => ({ ...outcomeOf(planned), repeated: true })));
 
   ctx.checkpoint();
-  const total = toCreate.length + toUpdate.length;
+  const total = toCreate.length + updates.length;
   const createValues = toCreate.map((planned) => ({ ...valuesFor(planned), [OPP.referralId]: planned.referral.id }));
   const bulkThreshold = ctx.config.sync.bulkThreshold;
   const created = toCreate.length
     ? (await upsertRecords(ctx.connection, 'Opportunity', OPP.referralId, createValues, { bulkThreshold })).results
     : [];
   ctx.progress({ phase: 'inbound: written', done: created.length, total });
-  const updateValues = toUpdate.map((planned) => ({ Id: planned.row?.Id, ...valuesFor(planned) }));
-  const updated = toUpdate.length ? await updateRecords(ctx.connection, 'Opportunity', updateValues) : [];
-  ctx.progress({ phase: 'inbound: written', done: created.length + updated.length, total });
+  const guarded = await updateGuarded(
+    ctx,
+    updates.filter((planned) => !repeated(planned)),
+    valuesFor
+  );
+  outcomes.push(...guarded.settled);
+  ctx.progress({ phase: 'inbound: written', done: created.length + guarded.written.length, total });
 
   const failureOf = (planned: Planned): { message: string; transient: boolean } | undefined =>
     customers.failures.get(planned.referral.id);
   toCreate.forEach((planned, index) => outcomes.push(settle(planned, created[index], failureOf(planned))));
-  toUpdate.forEach((planned, index) => outcomes.push(settle(planned, updated[index], failureOf(planned))));
+  for (const [planned, result] of guarded.written) outcomes.push(settle(planned, result, failureOf(planned)));
   return { outcomes, customers };
 }

@@ -1,0 +1,56 @@
+/**
+ * What a write tells about each record, in one shape for every API pcsync writes through (collections, composite,
+ * Bulk API 2.0): jsforce's discriminated `success` union, with Salesforce's error codes.
+ */
+import type { Connection } from '@jsforce/jsforce-node';
+
+export type SaveError = { errorCode: string; message: string; fields?: string[] };
+export type WriteResult =
+  { success: true; id: string; created?: boolean; errors: [] } | { success: false; id?: string; errors: SaveError[] };
+
+export type SObjectRecord = Record<string, unknown>;
+
+/** Collections report `statusCode`; single-record resources and Bulk report `errorCode`. */
+export type ReplyError = { statusCode?: string; errorCode?: string; message: string; fields?: string[] };
+export type CollectionReply = Array<{ id?: string | null; success: boolean; created?: boolean; errors?: ReplyError[] }>;
+
+export const saveError = (error: ReplyError): SaveError => ({
+  errorCode: error.statusCode ?? error.errorCode ?? 'UNKNOWN',
+  message: error.message,
+  ...(error.fields?.length ? { fields: error.fields } : {}),
+});
+
+export const chunks = <T>(items: readonly T[], size: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+};
+
+export const toResult = (reply: CollectionReply[number]): WriteResult =>
+  reply.success && reply.id
+    ? { success: true, id: reply.id, ...(reply.created === undefined ? {} : { created: reply.created }), errors: [] }
+    : {
+        success: false,
+        ...(reply.id ? { id: reply.id } : {}),
+        errors: reply.errors?.length ? reply.errors.map(saveError) : [{ errorCode: 'UNKNOWN', message: 'no result' }],
+      };
+
+/** The request failed as a whole (network, limit, auth): every record of the batch fails with that error. */
+export const batchFailure = (count: number, error: unknown): WriteResult[] => {
+  const { errorCode, message } = error as { errorCode?: string; message?: string };
+  const failure: SaveError = { errorCode: errorCode ?? 'REQUEST_FAILED', message: message ?? String(error) };
+  return Array.from({ length: count }, () => ({ success: false as const, errors: [failure] }));
+};
+
+export const path = (connection: Connection, rest: string): string => `/services/data/v${connection.version}${rest}`;
+
+/** Errors that say nothing about the data: the same request may succeed later. */
+/** Errors that say nothing about the data: the same request may succeed later. */
+const TRANSIENT = new Set(['REQUEST_FAILED', 'SERVER_UNAVAILABLE', 'UNABLE_TO_LOCK_ROW', 'UNKNOWN_EXCEPTION']);
+
+/** A failure another attempt may cure (no answer, the org busy or briefly down), as opposed to refused data. */
+export const isTransient = (error: Pick<SaveError, 'errorCode'>): boolean =>
+  TRANSIENT.has(error.errorCode) || /^ERROR_HTTP_5\d\d$/.test(error.errorCode);
+
+/** Retries of an idempotent batch (an update by Id or an upsert by External ID) after a transient failure. */
+export const IDEMPOTENT_RETRIES = [250, 1000];
