@@ -17,7 +17,7 @@ export type AdminState = {
   faults: Faults;
   requestLog: RequestLogEntry[];
   reset(options: { keepSchema?: boolean }): void;
-  setLatency(ms: number): void;
+  setLatency(ms: number, match?: string): void;
 };
 
 export async function handleAdmin(state: AdminState, method: string, path: string, body: Buffer): Promise<Reply> {
@@ -64,8 +64,9 @@ export async function handleAdmin(state: AdminState, method: string, path: strin
   if (path === '/__emulator/latency' && method === 'POST') {
     const ms = Number(input().ms);
     if (!Number.isFinite(ms) || ms < 0) throw new ApiError(400, 'INVALID_LATENCY', 'ms must be a number ≥ 0');
-    state.setLatency(ms);
-    return json(200, { latencyMs: ms });
+    const match = typeof input().match === 'string' ? (input().match as string) : undefined;
+    state.setLatency(ms, match);
+    return json(200, { latencyMs: ms, ...(match ? { match } : {}) });
   }
   if (path === '/__emulator/limits' && method === 'POST') {
     const body2 = input();

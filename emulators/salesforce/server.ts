@@ -76,7 +76,8 @@ export type SalesforceEmulator = {
   reset(options?: { keepSchema?: boolean }): void;
   setFaults(options: FaultOptions): void;
   clearFaults(): void;
-  setLatency(ms: number): void;
+  /** Latency before every request, or (with `match`, a regular expression source) only requests whose path matches. */
+  setLatency(ms: number, match?: string): void;
   setDailyApiLimit(max: number): void;
   apiUsage(): { used: number; max: number };
   /** Inserts seed records (system mode: Ids and read-only fields may be given). */
@@ -111,6 +112,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   const maxBody = options.maxBodyBytes ?? 50 * 1024 * 1024;
   const maxUpload = options.maxUploadBytes ?? 150 * 1024 * 1024;
   let latencyMs = options.latencyMs ?? 0;
+  let latencyMatch: RegExp | undefined;
   const deploys = new DeployService(org);
   const bulk = new BulkService(org);
   const bulkQuery = new BulkQueryService(org);
@@ -262,6 +264,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     requestLog.length = 0;
     faults.clear();
     latencyMs = options.latencyMs ?? 0;
+    latencyMatch = undefined;
     limit.used = 0;
   };
 
@@ -272,8 +275,9 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     faults,
     requestLog,
     reset,
-    setLatency: (ms) => {
+    setLatency: (ms, match) => {
       latencyMs = ms;
+      latencyMatch = match ? new RegExp(match) : undefined;
     },
   };
 
@@ -344,7 +348,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       if (requestLog.length > 1000) requestLog.shift();
     });
 
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    if (latencyMs > 0 && (!latencyMatch || latencyMatch.test(path)))
+      await new Promise((resolve) => setTimeout(resolve, latencyMs));
 
     const fault: FaultKind | undefined = faults.draw(path);
     if (fault === 'drop') {
@@ -508,9 +513,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     reset,
     setFaults: (fault) => faults.set(fault),
     clearFaults: () => faults.clear(),
-    setLatency: (ms) => {
-      latencyMs = ms;
-    },
+    setLatency: (ms, match) => adminState.setLatency(ms, match),
     setDailyApiLimit: (max) => {
       limit.max = max;
     },
