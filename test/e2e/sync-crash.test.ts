@@ -1,0 +1,83 @@
+/**
+ * A run killed mid-way (SIGKILL, as a deploy or an OOM kill would), then run again (issue 13): the rerun finishes
+ * what was started, from the state of the two systems. The kill point is read from the emulators' request logs, and
+ * each test asserts the kill really happened mid-way before it checks the rerun.
+ */
+import { expect } from 'chai';
+import type { RunResult } from '../../src/commands/pcsync/run.js';
+import { OPP } from '../../src/salesforce/fields.js';
+import { startSyncWorld, until, type SyncWorld } from '../helpers/sync-world.js';
+
+describe('e2e: a run killed mid-way, then run again', function () {
+  this.timeout(300_000);
+  let world: SyncWorld;
+
+  before(async () => {
+    world = await startSyncWorld();
+  });
+  beforeEach(() => {
+    world.pc.reset();
+    world.sf.reset({ keepSchema: true });
+  });
+  after(async () => {
+    await world?.close();
+  });
+
+  it('killed after some referral creates: every Opportunity ends with one referral, every co-sell with one invitation', async () => {
+    const ids = await world.flag(30, 2);
+    world.pc.setFaults({ latencyMs: 150 });
+    const run = world.run('--direction', 'outbound');
+    await until(() => (world.pc.counters()['POST /referrals'] ?? 0) >= 9, 120_000, 'nine referral creates');
+    world.session.killRunning();
+    await run.catch(() => undefined);
+    world.pc.setFaults({ latencyMs: 0 });
+    // Mid-way: some referrals made, not all, and none written back yet.
+    const before = await world.census();
+    expect(before.ownReferrals + before.invitations).to.be.within(9, 44);
+    expect(world.sf.records('Opportunity').filter((row) => row[OPP.referralId])).to.have.length.below(30);
+
+    const rerun = await world.run('--direction', 'outbound');
+    expect(rerun.exitCode, rerun.stderr).to.equal(0);
+    const after = await world.census();
+    const wrong = ids.filter((id, i) => {
+      const held = after.referralsByOpportunity.get(id.slice(0, 15));
+      return held?.own !== 1 || held.microsoft !== (i % 2 === 0 ? 1 : 0);
+    });
+    expect(wrong, `Opportunities with other than one referral: ${wrong.join(', ')}`).to.deep.equal([]);
+    const summary = (rerun.json.result as RunResult).summary.outbound;
+    // The ones the killed run had made are linked, not made again.
+    expect(summary.linked).to.be.greaterThan(0);
+    expect(summary.linked + summary.created).to.equal(30);
+    expect(after.runs).to.deep.equal({ Interrupted: 1, Succeeded: 1 });
+  });
+
+  it('killed after the first batch of Opportunities: the rerun writes every Account, Contact and contact role', async () => {
+    world.pc.admin.seedReferrals(300, 'cosell');
+    world.sf.setLatency(100);
+    const upserts = (): number =>
+      world.sf
+        .requests()
+        .filter((entry) => entry.method === 'PATCH' && entry.path.includes('/composite/sobjects/Opportunity/')).length;
+    const run = world.run('--direction', 'inbound', '--full');
+    await until(() => upserts() >= 1, 120_000, 'the first batch of Opportunities');
+    world.session.killRunning();
+    await run.catch(() => undefined);
+    world.sf.setLatency(0);
+    // Mid-way: a batch of Opportunities written, their contact roles not.
+    const before = await world.census();
+    expect(before.opportunities).to.be.within(1, 299);
+    expect(before.contactRoles).to.be.below(before.opportunities);
+
+    const rerun = await world.run('--direction', 'inbound');
+    expect(rerun.exitCode, rerun.stderr).to.equal(0);
+    const after = await world.census();
+    expect({ o: after.opportunities, a: after.accounts, c: after.contacts, r: after.contactRoles }).to.deep.equal({
+      o: 300,
+      a: 300,
+      c: 300,
+      r: 300,
+    });
+    expect(world.sf.records('Opportunity').every((row) => row.AccountId && row[OPP.state] === 'Synced')).to.equal(true);
+    expect(after.runs).to.deep.equal({ Interrupted: 1, Succeeded: 1 });
+  });
+});
