@@ -3,14 +3,15 @@
  * passes that catch what a webhook misses — an incremental inbound reconcile and an outbound poll — each leaving
  * its run record. Extra replicas behind a load balancer run with `reconcile: false`.
  */
-import tls from 'node:tls';
 import { runSync, type SyncDependencies } from '../sync/engine.js';
 import type { SyncResult } from '../sync/types.js';
 import {
   createVerifier,
-  httpsCertificateFetcher,
+  httpCertificateFetcher,
+  signingTrustAnchors,
   startWebhookServer,
   WebhookQueue,
+  type TrustAnchorInput,
   type WebhookLogger,
 } from './index.js';
 
@@ -20,9 +21,12 @@ export type ServiceOptions = {
   port: number;
   path: string;
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** https URL prefixes of the signing certificate. */
   allowList: string[];
-  /** PEM roots a certificate must chain to; default: Node's roots plus NODE_EXTRA_CA_CERTS. */
-  trustedRoots?: string[];
+  /** http(s) URL prefixes of AIA caIssuers (issuer certificates). */
+  issuerAllowList: string[];
+  /** Signing anchors trusted besides Node's bundled roots (the emulator's root); never the TLS store. */
+  extraSigningRoots?: TrustAnchorInput[];
   reconcile: boolean;
   reconcileIntervalMs: number;
   outboundPollIntervalMs: number;
@@ -94,8 +98,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
   const verifier = createVerifier({
     allowList: options.allowList,
-    trustedRoots: options.trustedRoots ?? [...tls.getCACertificates('default')],
-    fetchCertificate: httpsCertificateFetcher(),
+    issuerAllowList: options.issuerAllowList,
+    trustedRoots: signingTrustAnchors(options.extraSigningRoots),
+    fetchCertificate: httpCertificateFetcher(),
   });
 
   const server = await startWebhookServer({

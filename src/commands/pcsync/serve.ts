@@ -6,12 +6,24 @@ import { REFERRALS_AUDIENCE } from '../../partner-center/settings.js';
 import { startService } from '../../webhook/service.js';
 import { configFlag } from '../../shared/flags.js';
 import { partnerCenterClients } from '../../shared/partner-center.js';
-import { createLogger } from '../../webhook/index.js';
+import { createLogger, parseCertificates } from '../../webhook/index.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.serve');
 
 export type ServeResult = { url: string; drained: boolean };
+
+/** The extra signing anchor's bytes, once they hold a certificate (PEM or DER). */
+async function readSigningRoot(file: string): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+    parseCertificates(bytes);
+  } catch {
+    throw messages.createError('error.signingRoot', [file]);
+  }
+  return bytes;
+}
 
 export default class Serve extends SfCommand<ServeResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -54,6 +66,11 @@ export default class Serve extends SfCommand<ServeResult> {
       summary: messages.getMessage('flags.allow-certificate-url.summary'),
       multiple: true,
     }),
+    'allow-issuer-url': Flags.string({
+      summary: messages.getMessage('flags.allow-issuer-url.summary'),
+      multiple: true,
+    }),
+    'signing-root': Flags.file({ summary: messages.getMessage('flags.signing-root.summary'), exists: true }),
     'json-logs': Flags.boolean({ summary: messages.getMessage('flags.json-logs.summary') }),
   };
 
@@ -68,6 +85,12 @@ export default class Serve extends SfCommand<ServeResult> {
     for (const entry of allowList) {
       if (!entry.startsWith('https://')) throw messages.createError('error.allowList', [entry]);
     }
+    const issuerAllowList = [...new Set([...config.serve.issuerUrlAllowList, ...(flags['allow-issuer-url'] ?? [])])];
+    for (const entry of issuerAllowList) {
+      if (!/^https?:\/\//.test(entry)) throw messages.createError('error.issuerAllowList', [entry]);
+    }
+    const signingRoot = flags['signing-root'] ?? config.serve.signingRoot;
+    const extraSigningRoots = signingRoot ? [await readSigningRoot(signingRoot)] : [];
     const logger = createLogger({ json: flags['json-logs'] });
 
     const service = await startService({
@@ -79,6 +102,8 @@ export default class Serve extends SfCommand<ServeResult> {
         ? { tls: { key: await readFile(flags['tls-key']), cert: await readFile(flags['tls-cert']) } }
         : {}),
       allowList,
+      issuerAllowList,
+      extraSigningRoots,
       reconcile: flags.reconcile,
       reconcileIntervalMs: (flags['reconcile-interval']?.seconds ?? config.serve.reconcileIntervalSeconds) * 1000,
       outboundPollIntervalMs: (flags['poll-interval']?.seconds ?? config.serve.outboundPollIntervalSeconds) * 1000,
