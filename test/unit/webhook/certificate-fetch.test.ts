@@ -135,7 +135,7 @@ describe('webhook certificate fetching', function () {
       expect(cached.fetches()).to.equal(1);
     });
 
-    it('runs at most maxConcurrentFetches at once, lets maxWaitingFetches wait and fails the rest at once', async () => {
+    it('runs maxConcurrentFetches at once, lets maxWaitingFetches wait, fails the rest at once', async () => {
       let active = 0;
       let peak = 0;
       const release: Array<() => void> = [];

@@ -120,7 +120,7 @@ describe('webhook certificate chain', function () {
       expect(host.calls).to.deep.equal([`${CERT_BASE}valid.cer`]);
     });
 
-    it('a chain through an intermediate that a CA’s path length forbids (the root’s, or an intermediate’s)', async () => {
+    it('a chain through an intermediate that a path length forbids (the root’s or an intermediate’s)', async () => {
       const underRoot = await createChain({
         root: { subject: 'CN=Path Root, O=pcsync tests', basicConstraints: { ca: true, pathLength: 0 } },
         intermediate: { subject: 'CN=Path Issuing CA, O=Microsoft Corporation' },
@@ -173,7 +173,7 @@ describe('webhook certificate chain', function () {
       tls.setDefaultCACertificates(tlsDefaults);
     });
 
-    it('refuses an O=Microsoft Corporation chain from a CA that TLS trusts (as NODE_EXTRA_CA_CERTS would add it)', async () => {
+    it('refuses an O=Microsoft Corporation chain from a CA that TLS trusts (NODE_EXTRA_CA_CERTS)', async () => {
       tls.setDefaultCACertificates([...tlsDefaults, pki.attacker.rootPem]);
       const rootInTls = tls
         .getCACertificates('default')
