@@ -23,10 +23,10 @@ export type ServiceOptions = {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** https URL prefixes of the signing certificate. */
   allowList: string[];
-  /** http(s) URL prefixes of AIA caIssuers (issuer certificates). */
-  issuerAllowList: string[];
-  /** Signing anchors trusted besides Node's bundled roots (the emulator's root); never the TLS store. */
-  extraSigningRoots?: TrustAnchorInput[];
+  /** http(s) URL prefixes of AIA caIssuers (issuer certificates); default Microsoft's PKI repository. */
+  issuerAllowList?: string[];
+  /** The signing trust anchors; default Node's bundled roots (`signingTrustAnchors()`), never the TLS store. */
+  trustedRoots?: TrustAnchorInput[];
   reconcile: boolean;
   reconcileIntervalMs: number;
   outboundPollIntervalMs: number;
@@ -98,8 +98,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
   const verifier = createVerifier({
     allowList: options.allowList,
-    issuerAllowList: options.issuerAllowList,
-    trustedRoots: signingTrustAnchors(options.extraSigningRoots),
+    ...(options.issuerAllowList ? { issuerAllowList: options.issuerAllowList } : {}),
+    trustedRoots: options.trustedRoots ?? signingTrustAnchors(),
     fetchCertificate: httpCertificateFetcher(),
   });
 

@@ -6,7 +6,7 @@ import { REFERRALS_AUDIENCE } from '../../partner-center/settings.js';
 import { startService } from '../../webhook/service.js';
 import { configFlag } from '../../shared/flags.js';
 import { partnerCenterClients } from '../../shared/partner-center.js';
-import { createLogger, parseCertificates } from '../../webhook/index.js';
+import { createLogger, parseCertificates, signingTrustAnchors } from '../../webhook/index.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.serve');
@@ -90,7 +90,7 @@ export default class Serve extends SfCommand<ServeResult> {
       if (!/^https?:\/\//.test(entry)) throw messages.createError('error.issuerAllowList', [entry]);
     }
     const signingRoot = flags['signing-root'] ?? config.serve.signingRoot;
-    const extraSigningRoots = signingRoot ? [await readSigningRoot(signingRoot)] : [];
+    const trustedRoots = signingTrustAnchors(signingRoot ? [await readSigningRoot(signingRoot)] : []);
     const logger = createLogger({ json: flags['json-logs'] });
 
     const service = await startService({
@@ -103,7 +103,7 @@ export default class Serve extends SfCommand<ServeResult> {
         : {}),
       allowList,
       issuerAllowList,
-      extraSigningRoots,
+      trustedRoots,
       reconcile: flags.reconcile,
       reconcileIntervalMs: (flags['reconcile-interval']?.seconds ?? config.serve.reconcileIntervalSeconds) * 1000,
       outboundPollIntervalMs: (flags['poll-interval']?.seconds ?? config.serve.outboundPollIntervalSeconds) * 1000,
