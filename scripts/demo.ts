@@ -11,7 +11,7 @@ import { PartnerCenterClient } from '../src/partner-center/client.js';
 import { PartnerCenterTokenProvider } from '../src/partner-center/auth/token-provider.js';
 import { TokenStore } from '../src/partner-center/auth/token-store.js';
 import { cliEnvironment } from './cli-env.js';
-import { freePort, repoRoot, say, sf, startService, startSf, step, stopAll } from './demo/processes.js';
+import { repoRoot, say, sf, startService, startSf, step, stopAll } from './demo/processes.js';
 
 const home = mkdtempSync(path.join(tmpdir(), 'pcsync-demo-home-'));
 const ORG = 'pcsync-demo';
@@ -112,14 +112,16 @@ async function main(): Promise<void> {
   say('  (Exit code 1: one Opportunity failed its readiness check; its error is on the record, see step 8.)');
 
   step("6. Register the webhook and start the receiver: Partner Center's changes now arrive on their own");
-  const port = await freePort();
-  const hook = `http://127.0.0.1:${port}/webhooks/partner-center`;
   const certificates = String(partnerCenter.values.PCSYNC_AUTHORITY).replace(/\/[^/]+$/, '/certs/');
+  // Port 0: the receiver picks a free port and says which.
   const serve = startSf(
-    ['pcsync', 'serve', '--target-org', ORG, '--port', String(port), '--allow-certificate-url', certificates],
+    [
+      ...['pcsync', 'serve', '--target-org', ORG, '--port', '0'],
+      ...['--allow-certificate-url', certificates, '--signing-root', String(pcEnv.NODE_EXTRA_CA_CERTS)],
+    ],
     env
   );
-  await serve.ready(/Receiving Partner Center webhooks/);
+  const [, hook] = await serve.ready(/Receiving Partner Center webhooks at (\S+)/);
   await sf(['pcsync', 'webhook', 'register', '--url', hook], env);
 
   const tokens = new PartnerCenterTokenProvider({

@@ -3,7 +3,6 @@
  * the sf CLI under a throwaway HOME. Every command is printed before it runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,22 +99,11 @@ export async function sf(
 }
 
 /** A free port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /** Starts `sf ARGS` in the background (a server), printing the command. */
 export function startSf(
   args: string[],
   env: NodeJS.ProcessEnv
-): { ready(pattern: RegExp): Promise<void>; stop(): Promise<void> } {
+): { ready(pattern: RegExp): Promise<RegExpExecArray>; stop(): Promise<void> } {
   say(dim(`$ sf ${shown(args)} &`));
   const child = spawn(path.join(bin, 'sf'), args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
@@ -131,6 +119,7 @@ export function startSf(
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       say(`  ${output.split('\n').find((line) => pattern.test(line)) ?? ''}`);
+      return pattern.exec(output) as RegExpExecArray;
     },
     stop: async () => {
       child.kill('SIGTERM');

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isPartnerCenterPath } from '../mapping/referral-paths.js';
+import { DEFAULT_CERTIFICATE_URL_ALLOW_LIST, DEFAULT_ISSUER_URL_ALLOW_LIST } from '../webhook/certificate-urls.js';
 import { PARTNER_CENTER_DEFAULTS } from './env.js';
 
 export const DIRECTIONS = ['inbound', 'outbound', 'both'] as const;
@@ -135,7 +136,14 @@ export const serveSchema = z.strictObject({
   certificateUrlAllowList: z
     .array(httpUrl.refine((value) => value.startsWith('https://'), { error: 'must be an https URL' }))
     .min(1)
-    .default(['https://3psostorageacct.blob.core.windows.net/cert/']),
+    .default([...DEFAULT_CERTIFICATE_URL_ALLOW_LIST]),
+  /** Where issuer certificates named by AIA caIssuers may be fetched from (default: Microsoft's PKI repository). */
+  issuerUrlAllowList: z
+    .array(httpUrl)
+    .min(1)
+    .default([...DEFAULT_ISSUER_URL_ALLOW_LIST]),
+  /** A PEM or DER file of one more signing trust anchor (an emulator's root), besides Node's bundled roots. */
+  signingRoot: nonEmpty.optional(),
   reconcileIntervalSeconds: z.int().min(10).max(86_400).default(300),
   outboundPollIntervalSeconds: z.int().min(5).max(86_400).default(30),
 });

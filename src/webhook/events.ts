@@ -36,9 +36,20 @@ export function payloadProblem(value: unknown): string | undefined {
     const field = record[key];
     if (typeof field !== 'string' || field.length === 0) return `${key} is missing or not a string`;
   }
-  if (Number.isNaN(Date.parse(record.ResourceChangeUtcDate as string)))
+  if (changeDate(record.ResourceChangeUtcDate as string) === undefined)
     return 'ResourceChangeUtcDate is not a date-time';
   return undefined;
+}
+
+const HAS_OFFSET = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * `ResourceChangeUtcDate` as a Date. It is UTC by name; Microsoft's samples write UTC times with an offset (`…+00:00`)
+ * and without one (the validation status's `dateTimeUtc`), so a value without one is read as UTC, not local time.
+ */
+export function changeDate(value: string): Date | undefined {
+  const time = Date.parse(HAS_OFFSET.test(value.trim()) ? value : `${value.trim()}Z`);
+  return Number.isNaN(time) ? undefined : new Date(time);
 }
 
 /** The identity of one delivery: Partner Center sends no event id, and retries the same body. */

@@ -11,6 +11,7 @@ import { isWebhookRejection, WebhookRejection } from './errors.js';
 import { silentLogger, type WebhookLogger } from './logger.js';
 import type { ApiRequestCounter } from './metrics.js';
 import type { DrainResult, WebhookQueue } from './queue.js';
+import { closeAfterAnswer, readBody } from './request-body.js';
 import { createVerifier, type Verifier, type VerifierOptions } from './verify.js';
 
 export const DEFAULT_WEBHOOK_PATH = '/webhooks/partner-center';
@@ -58,28 +59,6 @@ function reject(res: ServerResponse, rejection: WebhookRejection, extraHeaders: 
   const headers: Record<string, string> = { ...extraHeaders };
   if (rejection.retryAfterSeconds !== undefined) headers['Retry-After'] = String(rejection.retryAfterSeconds);
   send(res, rejection.status, rejection.toJSON(), headers);
-}
-
-/** Reads the body up to `limit` bytes; past it, keeps reading (and dropping) up to a hard bound, then says too large. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) {
-      tooLarge = true;
-      chunks.length = 0;
-      if (size > limit * 8) {
-        req.destroy();
-        break;
-      }
-    } else {
-      chunks.push(buffer);
-    }
-  }
-  return tooLarge ? 'too-large' : Buffer.concat(chunks);
 }
 
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
@@ -131,23 +110,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       return;
     }
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > verify.maxBodyBytes * 8) {
-      refuse(
-        res,
-        new WebhookRejection('body-too-large', `The body is larger than ${verify.maxBodyBytes} bytes.`),
-        fields,
-        { Connection: 'close' }
-      );
-      res.once('finish', () => req.destroy());
-      return;
-    }
-    const body = await readBody(req, verify.maxBodyBytes);
+    const body = declared > verify.maxBodyBytes ? 'too-large' : await readBody(req, verify.maxBodyBytes);
     if (body === 'too-large') {
-      refuse(
-        res,
-        new WebhookRejection('body-too-large', `The body is larger than ${verify.maxBodyBytes} bytes.`),
-        fields
-      );
+      const tooLarge = new WebhookRejection('body-too-large', `The body is larger than ${verify.maxBodyBytes} bytes.`);
+      closeAfterAnswer(req, res, verify.maxBodyBytes);
+      refuse(res, tooLarge, fields, { Connection: 'close' });
       return;
     }
     let delivery;

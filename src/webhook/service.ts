@@ -3,14 +3,15 @@
  * passes that catch what a webhook misses — an incremental inbound reconcile and an outbound poll — each leaving
  * its run record. Extra replicas behind a load balancer run with `reconcile: false`.
  */
-import tls from 'node:tls';
 import { runSync, type SyncDependencies } from '../sync/engine.js';
 import type { SyncResult } from '../sync/types.js';
 import {
   createVerifier,
-  httpsCertificateFetcher,
+  httpCertificateFetcher,
+  signingTrustAnchors,
   startWebhookServer,
   WebhookQueue,
+  type TrustAnchorInput,
   type WebhookLogger,
 } from './index.js';
 
@@ -20,9 +21,12 @@ export type ServiceOptions = {
   port: number;
   path: string;
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** https URL prefixes of the signing certificate. */
   allowList: string[];
-  /** PEM roots a certificate must chain to; default: Node's roots plus NODE_EXTRA_CA_CERTS. */
-  trustedRoots?: string[];
+  /** http(s) URL prefixes of AIA caIssuers (issuer certificates); default Microsoft's PKI repository. */
+  issuerAllowList?: string[];
+  /** The signing trust anchors; default Node's bundled roots (`signingTrustAnchors()`), never the TLS store. */
+  trustedRoots?: TrustAnchorInput[];
   reconcile: boolean;
   reconcileIntervalMs: number;
   outboundPollIntervalMs: number;
@@ -112,8 +116,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
   const verifier = createVerifier({
     allowList: options.allowList,
-    trustedRoots: options.trustedRoots ?? [...tls.getCACertificates('default')],
-    fetchCertificate: httpsCertificateFetcher(),
+    ...(options.issuerAllowList ? { issuerAllowList: options.issuerAllowList } : {}),
+    trustedRoots: options.trustedRoots ?? signingTrustAnchors(),
+    fetchCertificate: httpCertificateFetcher(),
   });
 
   const server = await startWebhookServer({

@@ -2,11 +2,16 @@
  * `sf pcsync serve` through the real sf CLI: the Partner Center emulator delivers signed events to it over real
  * HTTP, and Salesforce changes reach Partner Center through its outbound poll, with no `sf pcsync run`. It runs
  * with --json, so its stdout is JSON Lines (the log records, then the result) that the tests read.
+ *
+ * The emulator's root is trusted for TLS through NODE_EXTRA_CA_CERTS (partnerCenterEnv) and for signatures only
+ * because serve is given `--signing-root` — a serve without it refuses the same deliveries.
  */
 import { createServer } from 'node:net';
 import { expect } from 'chai';
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../emulators/partner-center/server.js';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce/index.js';
+import type { WebhookRegisterResult } from '../../src/commands/pcsync/webhook/register.js';
+import type { WebhookTestResult } from '../../src/commands/pcsync/webhook/test.js';
 import { OPP } from '../../src/salesforce/fields.js';
 import type { ServeResult } from '../../src/commands/pcsync/serve.js';
 import { resultSchemaErrors } from '../helpers/command-test.js';
@@ -43,9 +48,10 @@ describe('e2e: sf pcsync serve', function () {
   let session: SfSession;
   let serve: BackgroundSf;
   let base: string;
+  let certificatePrefix: string;
 
   before(async () => {
-    pc = await startPartnerCenterEmulator({ port: 0, webhookRetryDelayMs: 5 });
+    pc = await startPartnerCenterEmulator({ port: 0, webhookRetryDelayMs: 5, validationEventsPerMinute: 10 });
     sf = await startSalesforceEmulator({ port: 0, loadMetadata: true });
     session = SfSession.create({
       env: partnerCenterEnv(pc),
@@ -57,7 +63,7 @@ describe('e2e: sf pcsync serve', function () {
     expect(login.exitCode, login.stderr).to.equal(0);
 
     const port = await freePort();
-    const certificatePrefix = pc.certificateUrl.slice(0, pc.certificateUrl.lastIndexOf('/') + 1);
+    certificatePrefix = pc.certificateUrl.slice(0, pc.certificateUrl.lastIndexOf('/') + 1);
     serve = session.start([
       'pcsync',
       'serve',
@@ -71,6 +77,8 @@ describe('e2e: sf pcsync serve', function () {
       '2',
       '--allow-certificate-url',
       certificatePrefix,
+      '--signing-root',
+      pc.caCertPath,
       '--json',
     ]);
     await serve.waitFor(/"event":"listening"/);
@@ -180,6 +188,73 @@ describe('e2e: sf pcsync serve', function () {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).to.match(/^# (HELP|TYPE) /m);
     expect(serve.stdout + serve.stderr).not.to.match(/pcemu-(at|rt)\.[A-Za-z0-9_-]{20,}/);
+  });
+
+  it('refuses deliveries signed under a root trusted only for TLS, and webhook test reports why', async () => {
+    const port = await freePort();
+    const tlsOnly = session.start([
+      'pcsync',
+      'serve',
+      '--target-org',
+      'emu',
+      '--port',
+      String(port),
+      '--no-reconcile',
+      '--allow-certificate-url',
+      certificatePrefix,
+      '--json-logs',
+    ]);
+    try {
+      await tlsOnly.waitFor(/Receiving Partner Center webhooks at \S+/);
+      const url = `http://127.0.0.1:${port}/webhooks/partner-center`;
+      const registered = await session.runJson<WebhookRegisterResult>([
+        'pcsync',
+        'webhook',
+        'register',
+        '--url',
+        url,
+        '--overwrite',
+      ]);
+      expect(registered.exitCode, registered.stderr).to.equal(0);
+      const tested = await session.runJson<WebhookTestResult>(['pcsync', 'webhook', 'test', '--wait', '30']);
+      expect(tested.exitCode, tested.stdout).to.equal(1);
+      const report = (tested.json as { data?: WebhookTestResult }).data;
+      expect(report).to.include({
+        callbackUrl: url,
+        delivered: true,
+        accepted: false,
+        responseCode: 'Unauthorized',
+        receiverReason: 'certificate-untrusted',
+      });
+      expect(tlsOnly.stdout + tlsOnly.stderr).to.match(/"reason":"certificate-untrusted"/);
+    } finally {
+      tlsOnly.child.kill('SIGTERM');
+      await tlsOnly.exited;
+    }
+  });
+
+  it('webhook register, then webhook test --wait reports the delivery that serve verified', async () => {
+    const url = `${base}/webhooks/partner-center`;
+    const registered = await session.runJson<WebhookRegisterResult>([
+      'pcsync',
+      'webhook',
+      'register',
+      '--url',
+      url,
+      '--overwrite',
+    ]);
+    expect(registered.json.result?.events).to.include('test-created');
+    const tested = await session.runJson<WebhookTestResult>(['pcsync', 'webhook', 'test', '--wait', '30']);
+    expect(tested.exitCode, tested.stdout + tested.stderr).to.equal(0);
+    expect(tested.json.result).to.include({
+      callbackUrl: url,
+      status: 'completed',
+      delivered: true,
+      accepted: true,
+      responseCode: 'OK',
+    });
+    expect(JSON.parse(tested.json.result?.responseMessage ?? '')).to.deep.equal({ accepted: true, ignored: true });
+    expect(serve.stdout + serve.stderr).to.match(/"event":"webhook\.ignored".*"why":"validation event"/);
   });
 
   it('stops on SIGTERM with exit code 0', async () => {

@@ -1,10 +1,11 @@
-/** `sf pcsync webhook register|show` through the real sf CLI against the Partner Center emulator. */
+/** `sf pcsync webhook register|show|test` through the real sf CLI against the Partner Center emulator. */
 import { expect } from 'chai';
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../emulators/partner-center/server.js';
 import type { WebhookRegisterResult } from '../../src/commands/pcsync/webhook/register.js';
 import type { WebhookShowResult } from '../../src/commands/pcsync/webhook/show.js';
 import { partnerCenterEnv } from '../helpers/partner-center-env.js';
 import { SfSession } from '../helpers/sf-cli.js';
+import { clientsFor } from '../unit/partner-center/helpers.js';
 
 describe('e2e: sf pcsync webhook', function () {
   this.timeout(120_000);
@@ -36,7 +37,13 @@ describe('e2e: sf pcsync webhook', function () {
     expect(first.exitCode, first.stderr).to.equal(0);
     expect(first.json.result).to.deep.equal({
       url: 'https://first.example/hooks',
-      events: ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'],
+      events: [
+        'referral-created',
+        'referral-updated',
+        'related-referral-created',
+        'related-referral-updated',
+        'test-created',
+      ],
       action: 'registered',
     });
     expect(pc.admin.registration()?.WebhookUrl).to.equal('https://first.example/hooks');
@@ -58,6 +65,27 @@ describe('e2e: sf pcsync webhook', function () {
 
     const shown = await session.run(['pcsync', 'webhook', 'show']);
     expect(shown.stdout).to.include('https://second.example/hooks').and.include('referral-created');
+  });
+
+  it('webhook test sends nothing to a registration without test-created, and says how to add it', async () => {
+    await clientsFor(pc).webhooks.update({ url: 'https://second.example/hooks', events: ['referral-created'] });
+    pc.resetCounters();
+    const result = await session.run(['pcsync', 'webhook', 'test', '--wait', '1']);
+    expect(result.exitCode).to.equal(1);
+    expect(result.stderr)
+      .to.include('does not include the test-created event')
+      .and.include('sf pcsync webhook register --url https://second.example/hooks');
+    expect(Object.keys(pc.counters()).filter((key) => key.includes('validationEvents'))).to.deep.equal([]);
+
+    const again = await session.runJson<WebhookRegisterResult>([
+      'pcsync',
+      'webhook',
+      'register',
+      '--url',
+      'https://second.example/hooks',
+    ]);
+    expect(again.json.result).to.deep.include({ action: 'updated' });
+    expect(pc.admin.registration()?.WebhookEvents).to.include('test-created');
   });
 
   it('refuses a plain http URL before any call', async () => {

@@ -6,7 +6,7 @@ import { REFERRALS_AUDIENCE } from '../../partner-center/settings.js';
 import { startService } from '../../webhook/service.js';
 import { configFlag } from '../../shared/flags.js';
 import { partnerCenterClients } from '../../shared/partner-center.js';
-import { createLogger } from '../../webhook/index.js';
+import { createLogger, parseCertificates, signingTrustAnchors } from '../../webhook/index.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.serve');
@@ -17,6 +17,18 @@ export type ServeResult = { url: string; drained: boolean };
 const writeJsonLine = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
+
+/** The extra signing anchor's bytes, once they hold a certificate (PEM or DER). */
+async function readSigningRoot(file: string): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+    parseCertificates(bytes);
+  } catch {
+    throw messages.createError('error.signingRoot', [file]);
+  }
+  return bytes;
+}
 
 export default class Serve extends SfCommand<ServeResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -59,6 +71,11 @@ export default class Serve extends SfCommand<ServeResult> {
       summary: messages.getMessage('flags.allow-certificate-url.summary'),
       multiple: true,
     }),
+    'allow-issuer-url': Flags.string({
+      summary: messages.getMessage('flags.allow-issuer-url.summary'),
+      multiple: true,
+    }),
+    'signing-root': Flags.file({ summary: messages.getMessage('flags.signing-root.summary'), exists: true }),
     'json-logs': Flags.boolean({ summary: messages.getMessage('flags.json-logs.summary') }),
   };
 
@@ -73,6 +90,12 @@ export default class Serve extends SfCommand<ServeResult> {
     for (const entry of allowList) {
       if (!entry.startsWith('https://')) throw messages.createError('error.allowList', [entry]);
     }
+    const issuerAllowList = [...new Set([...config.serve.issuerUrlAllowList, ...(flags['allow-issuer-url'] ?? [])])];
+    for (const entry of issuerAllowList) {
+      if (!/^https?:\/\//.test(entry)) throw messages.createError('error.issuerAllowList', [entry]);
+    }
+    const signingRoot = flags['signing-root'] ?? config.serve.signingRoot;
+    const trustedRoots = signingTrustAnchors(signingRoot ? [await readSigningRoot(signingRoot)] : []);
     // Log records go to stderr (text, or JSON with --json-logs), so stdout keeps the command's own output;
     // under --json they are JSON and join the result on stdout.
     const logger = createLogger(
@@ -88,6 +111,8 @@ export default class Serve extends SfCommand<ServeResult> {
         ? { tls: { key: await readFile(flags['tls-key']), cert: await readFile(flags['tls-cert']) } }
         : {}),
       allowList,
+      issuerAllowList,
+      trustedRoots,
       reconcile: flags.reconcile,
       reconcileIntervalMs: (flags['reconcile-interval']?.seconds ?? config.serve.reconcileIntervalSeconds) * 1000,
       outboundPollIntervalMs: (flags['poll-interval']?.seconds ?? config.serve.outboundPollIntervalSeconds) * 1000,

@@ -1,8 +1,9 @@
 /**
- * A test PKI for the receiver, generated once per process with the emulators' certificate builder: a root CA, an
- * intermediate, Partner Center–like signing leaves (direct and through the intermediate), a leaf without the
- * organisation and an expired leaf (both with the valid leaf's key, so only the certificate is wrong), and a rogue
- * self-signed certificate that claims `O=Microsoft Corporation`.
+ * A test PKI for the receiver, shaped like Microsoft's and generated once per process with the emulators' certificate
+ * builder: a root (the test's signing anchor) → an issuing CA with `O=Microsoft Corporation` (reachable through AIA at
+ * a Microsoft PKI URL) → a DER leaf whose organisation is only in its issuer. Beside it, one certificate per way to be
+ * wrong — most with the valid leaf's key, so only the certificate is wrong — and an attacker's chain with
+ * `O=Microsoft Corporation` under a root that a machine might trust for TLS (a corporate inspection CA).
  */
 import { sign } from 'node:crypto';
 import {
@@ -13,58 +14,83 @@ import {
 } from '../../../emulators/shared/pki.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-const MICROSOFT_SUBJECT = 'CN=pcnotifications-dispatch.microsoft.com, O=Microsoft Corporation, L=Redmond, ST=WA, C=US';
+const DISPATCH = 'CN=pcnotifications-dispatch.microsoft.com';
+const MICROSOFT_SUBJECT = `${DISPATCH}, O=Microsoft Corporation, L=Redmond, ST=WA, C=US`;
+
+/** Where the issuing CA is published (AIA caIssuers), on the default issuer allow-list. */
+export const ISSUER_URL = 'http://www.microsoft.com/pkiops/certs/pcsync%20Test%20Issuing%20CA%2001.crt';
+/** The same file name on a host off the allow-list. */
+export const OFF_LIST_ISSUER_URL = 'http://pki.example.com/certs/pcsync%20Test%20Issuing%20CA%2001.crt';
 
 export type TestCertificate = { pem: string; der: Buffer; keyPem: string };
 
 export type TestPki = {
+  /** The root the tests trust for signatures. */
   caPem: string;
+  /** The issuing CA, as its AIA URL serves it. */
+  issuingDer: Buffer;
+  /** DER leaf from the issuing CA, the issuing CA via AIA, `O=Microsoft Corporation` in the issuer only. */
   leaf: TestCertificate;
-  /** Leaf issued by the intermediate; `bundlePem` is leaf + intermediate. */
+  /** A leaf without AIA from the issuing CA; `bundlePem` is leaf + issuing CA. */
   chained: TestCertificate & { bundlePem: string };
+  /** `O=Microsoft Corporation` in the subject only (issued by the root, whose O is "pcsync tests"). */
   noOrganization: TestCertificate;
   expired: TestCertificate;
+  /** Self-signed, claiming `O=Microsoft Corporation`. */
   rogue: TestCertificate;
+  /** A CA certificate (basicConstraints CA:true) from the issuing CA, used as the signing leaf. */
+  caLeaf: TestCertificate;
+  /** An ECDSA P-256 leaf from the issuing CA. */
+  ecdsa: TestCertificate;
+  /** The valid leaf's twin whose AIA names a host off the allow-list. */
+  offListAia: TestCertificate;
+  /** Leaf + "Microsoft" issuing CA under `rootPem`, a root trusted only for TLS. */
+  attacker: TestCertificate & { bundlePem: string; rootPem: string };
 };
+
+const CA: Partial<CertificateSpec> = {
+  basicConstraints: { ca: true, pathLength: 1 },
+  keyUsage: ['keyCertSign', 'cRLSign'],
+};
+const SIGNER: Partial<CertificateSpec> = { basicConstraints: { ca: false }, keyUsage: ['digitalSignature'] };
 
 async function generate(): Promise<TestPki> {
   const notBefore = new Date(Date.now() - DAY);
   const notAfter = new Date(Date.now() + 365 * DAY);
-  const ca: Partial<CertificateSpec> = {
-    basicConstraints: { ca: true, pathLength: 1 },
-    keyUsage: ['keyCertSign', 'cRLSign'],
-  };
-  const signer: Partial<CertificateSpec> = { basicConstraints: { ca: false }, keyUsage: ['digitalSignature'] };
-  const root = await issueCertificate({
-    ...ca,
-    serialNumber: '01',
-    subject: 'CN=pcsync Test Root CA, O=pcsync tests, C=US',
-    notBefore,
-    notAfter,
+  const validity = { notBefore, notAfter };
+  const root = await issueCertificate({ ...CA, ...validity, subject: 'CN=pcsync Test Root CA, O=pcsync tests, C=US' });
+  const issuing = await issueCertificate({
+    ...CA,
+    ...validity,
+    basicConstraints: { ca: true, pathLength: 0 },
+    subject: 'CN=pcsync Test Issuing CA 01, O=Microsoft Corporation, C=US',
+    issuer: root,
   });
   const leafKey = await createKey();
-  const issue = (spec: CertificateSpec): Promise<IssuedCertificate> =>
-    issueCertificate({ notBefore, notAfter, issuer: root, ...spec });
-  const [intermediate, leaf, noOrganization, expired, rogue] = await Promise.all([
-    issue({ ...ca, serialNumber: '02', subject: 'CN=pcsync Test Intermediate CA, O=pcsync tests' }),
-    issue({ ...signer, serialNumber: '03', subject: MICROSOFT_SUBJECT, key: leafKey }),
-    issue({
-      ...signer,
-      serialNumber: '05',
-      subject: 'CN=pcnotifications-dispatch.microsoft.com, O=Contoso Ltd, C=US',
-      key: leafKey,
-    }),
-    issue({
-      ...signer,
-      serialNumber: '06',
-      subject: MICROSOFT_SUBJECT,
-      key: leafKey,
-      notBefore: new Date(Date.now() - 30 * DAY),
-      notAfter: new Date(Date.now() - DAY),
-    }),
-    issueCertificate({ serialNumber: '07', subject: MICROSOFT_SUBJECT, notBefore, notAfter, keyIdentifiers: false }),
+  const fromIssuing = (spec: Partial<CertificateSpec>): Promise<IssuedCertificate> =>
+    issueCertificate({ ...SIGNER, ...validity, subject: DISPATCH, issuer: issuing, caIssuersUrl: ISSUER_URL, ...spec });
+  const inspectionRoot = await issueCertificate({
+    ...CA,
+    ...validity,
+    subject: 'CN=Contoso TLS Inspection Root, O=Contoso Ltd',
+  });
+  const forged = await issueCertificate({
+    ...CA,
+    ...validity,
+    subject: 'CN=Microsoft Azure RSA TLS Issuing CA 04, O=Microsoft Corporation, C=US',
+    issuer: inspectionRoot,
+  });
+  const [leaf, chained, noOrganization, expired, rogue, caLeaf, ecdsa, offListAia, attacker] = await Promise.all([
+    fromIssuing({ key: leafKey }),
+    fromIssuing({ caIssuersUrl: undefined }),
+    issueCertificate({ ...SIGNER, ...validity, subject: MICROSOFT_SUBJECT, issuer: root, key: leafKey }),
+    fromIssuing({ key: leafKey, notBefore: new Date(Date.now() - 30 * DAY), notAfter: new Date(Date.now() - DAY) }),
+    issueCertificate({ ...validity, subject: MICROSOFT_SUBJECT, keyIdentifiers: false }),
+    fromIssuing({ key: leafKey, basicConstraints: { ca: true }, keyUsage: ['digitalSignature', 'keyCertSign'] }),
+    fromIssuing({ key: { type: 'ecdsa', curve: 'P-256' } }),
+    fromIssuing({ key: leafKey, caIssuersUrl: OFF_LIST_ISSUER_URL }),
+    issueCertificate({ ...SIGNER, ...validity, subject: DISPATCH, issuer: forged }),
   ]);
-  const chained = await issue({ ...signer, serialNumber: '04', subject: MICROSOFT_SUBJECT, issuer: intermediate });
   const material = (cert: IssuedCertificate): TestCertificate => ({
     pem: cert.pem,
     der: cert.der,
@@ -72,11 +98,16 @@ async function generate(): Promise<TestPki> {
   });
   return {
     caPem: root.pem,
+    issuingDer: issuing.der,
     leaf: material(leaf),
-    chained: { ...material(chained), bundlePem: `${chained.pem}\n${intermediate.pem}\n` },
+    chained: { ...material(chained), bundlePem: `${chained.pem}\n${issuing.pem}\n` },
     noOrganization: material(noOrganization),
     expired: material(expired),
     rogue: material(rogue),
+    caLeaf: material(caLeaf),
+    ecdsa: material(ecdsa),
+    offListAia: material(offListAia),
+    attacker: { ...material(attacker), bundlePem: `${attacker.pem}\n${forged.pem}\n`, rootPem: inspectionRoot.pem },
   };
 }
 
@@ -92,7 +123,7 @@ export const signatureHeader = (body: string | Buffer, keyPem: string): string =
 export const CERT_BASE = 'https://3psostorageacct.blob.core.windows.net/cert/';
 export const ALLOW_LIST = [CERT_BASE];
 
-/** The certificate "storage": URL → bytes, a fetch counter, and a switch to make fetches fail. */
+/** The certificate "storage" and PKI repository: URL → bytes, a fetch log, and a switch to make fetches fail. */
 export type FakeCertificateHost = {
   fetch: (url: string) => Promise<Buffer>;
   calls: string[];
@@ -108,7 +139,12 @@ export function fakeCertificateHost(pki: TestPki): FakeCertificateHost {
     'no-org.cer': pki.noOrganization.der,
     'expired.cer': pki.expired.der,
     'rogue.cer': pki.rogue.der,
+    'ca-leaf.cer': pki.caLeaf.der,
+    'ecdsa.cer': pki.ecdsa.der,
+    'off-list-aia.cer': pki.offListAia.der,
+    'attacker.pem': Buffer.from(pki.attacker.bundlePem),
     'garbage.cer': Buffer.from('not a certificate'),
+    'pcsync%20Test%20Issuing%20CA%2001.crt': pki.issuingDer,
   };
   const host: FakeCertificateHost = {
     calls: [],
@@ -117,7 +153,7 @@ export function fakeCertificateHost(pki: TestPki): FakeCertificateHost {
       host.calls.push(url);
       await Promise.resolve();
       if (host.failing) throw new Error('connect ECONNREFUSED (test)');
-      // Serves by file name whatever the host, so only the allow-list can stop a look-alike URL.
+      // Serves by file name whatever the host, so only the allow-lists can stop a look-alike URL.
       const file = new URL(url).pathname.split('/').pop() ?? '';
       const bytes = files[file];
       if (!bytes) throw new Error(`404 ${file}`);

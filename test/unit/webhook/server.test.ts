@@ -1,8 +1,10 @@
 /**
  * The receiver over real HTTP on 127.0.0.1: the rejection matrix (each crafted delivery gets its status, reaches no
- * sync, and the server keeps serving), duplicates, a burst, certificate fetch failure and cache, drain on close,
- * /healthz and /metrics, and logs that never carry a signature, a token or a body.
+ * sync, and the server keeps serving), duplicates, a burst, certificate fetch failure and cache, unsigned floods, an
+ * oversized body, drain on close, /healthz and /metrics, and logs that never carry a signature, a token or a body.
  */
+import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { expect } from 'chai';
 import { createPki } from '../../../emulators/partner-center/certs.js';
@@ -13,6 +15,7 @@ import {
   WebhookQueue,
   type HealthInfo,
   type Verifier,
+  type VerifierOptions,
   type WebhookServer,
   type WebhookQueueOptions,
 } from '../../../src/webhook/index.js';
@@ -20,6 +23,7 @@ import {
   ALLOW_LIST,
   CERT_BASE,
   fakeCertificateHost,
+  ISSUER_URL,
   referralEvent,
   signatureHeader,
   signedHeaders,
@@ -49,7 +53,8 @@ type Harness = {
 async function harness(
   pki: TestPki,
   queueOptions: Partial<WebhookQueueOptions> = {},
-  health?: () => HealthInfo
+  health?: () => HealthInfo,
+  verifierOptions: Partial<VerifierOptions> = {}
 ): Promise<Harness> {
   const host = fakeCertificateHost(pki);
   const batches: string[][] = [];
@@ -65,7 +70,12 @@ async function harness(
     logger,
     ...queueOptions,
   });
-  const verifier = createVerifier({ allowList: ALLOW_LIST, trustedRoots: [pki.caPem], fetchCertificate: host.fetch });
+  const verifier = createVerifier({
+    allowList: ALLOW_LIST,
+    trustedRoots: [pki.caPem],
+    fetchCertificate: host.fetch,
+    ...verifierOptions,
+  });
   const server = await startWebhookServer({
     host: '127.0.0.1',
     port: 0,
@@ -202,6 +212,51 @@ describe('webhook server', function () {
         },
       },
       {
+        name: 'a certificate URL with a query string',
+        status: 401,
+        reason: 'certificate-url-not-allowed',
+        send: () => {
+          const b = body();
+          return h.post(b, { ...valid(b), 'x-ms-certificate-url': `${CERT_BASE}valid.cer?sv=2024-01-01` });
+        },
+      },
+      {
+        name: 'a CA certificate as the signing leaf',
+        status: 401,
+        reason: 'certificate-unfit',
+        send: () => {
+          const b = body();
+          return h.post(b, signedHeaders(b, pki.caLeaf.keyPem, 'ca-leaf.cer'));
+        },
+      },
+      {
+        name: 'an ECDSA signing leaf',
+        status: 401,
+        reason: 'certificate-unfit',
+        send: () => {
+          const b = body();
+          return h.post(b, signedHeaders(b, pki.ecdsa.keyPem, 'ecdsa.cer'));
+        },
+      },
+      {
+        name: 'an issuer named by an AIA URL off the allow-list',
+        status: 401,
+        reason: 'certificate-untrusted',
+        send: () => {
+          const b = body();
+          return h.post(b, signedHeaders(b, pki.offListAia.keyPem, 'off-list-aia.cer'));
+        },
+      },
+      {
+        name: 'an O=Microsoft Corporation chain under a root that is not a signing anchor',
+        status: 401,
+        reason: 'certificate-untrusted',
+        send: () => {
+          const b = body();
+          return h.post(b, signedHeaders(b, pki.attacker.keyPem, 'attacker.pem'));
+        },
+      },
+      {
         name: 'a self-signed certificate',
         status: 401,
         reason: 'certificate-untrusted',
@@ -211,7 +266,7 @@ describe('webhook server', function () {
         },
       },
       {
-        name: 'a certificate without the organisation',
+        name: 'a certificate with the organisation in its subject only',
         status: 401,
         reason: 'certificate-organization',
         send: () => {
@@ -280,6 +335,17 @@ describe('webhook server', function () {
         send: () => {
           const b = wireBody(
             referralEvent(`matrix-${++sent}`, 'referral-updated', new Date(Date.now() - 2 * 24 * 60 * 60 * 1000))
+          );
+          return h.post(b, valid(b));
+        },
+      },
+      {
+        name: 'an event dated a year ahead',
+        status: 400,
+        reason: 'future-event',
+        send: () => {
+          const b = wireBody(
+            referralEvent(`matrix-${++sent}`, 'referral-updated', new Date(Date.now() + 365 * 24 * 60 * 60 * 1000))
           );
           return h.post(b, valid(b));
         },
@@ -425,7 +491,7 @@ describe('webhook server', function () {
       expect(new Set(ids).size).to.equal(100);
       expect(ids.length, `${ids.length} syncs for 100 referrals; burst sent in ${sendMs} ms`).to.be.at.most(110);
       expect(Math.max(...h.batches.map((b) => b.length))).to.be.at.most(20);
-      expect(h.host.calls).to.have.length(1);
+      expect(h.host.calls).to.deep.equal([`${CERT_BASE}valid.cer`, ISSUER_URL]);
     });
 
     it('answers 503 while the certificate cannot be fetched, then accepts once it can (and caches it)', async () => {
@@ -446,10 +512,76 @@ describe('webhook server', function () {
 
         expect((await h.post(b, signedHeaders(b, pki.leaf.keyPem))).status).to.equal(200);
       }
-      expect(h.host.calls).to.have.length(2);
-      expect(h.verifier.fetchCertificate.fetches()).to.equal(2);
+      // The failed fetch, then the certificate and its issuer, each once.
+      expect(h.host.calls).to.deep.equal([`${CERT_BASE}valid.cer`, `${CERT_BASE}valid.cer`, ISSUER_URL]);
+      expect(h.verifier.fetchCertificate.fetches()).to.equal(3);
       await h.queue.whenIdle();
       expect(new Set(h.batches.flat()).size).to.equal(5);
+    });
+
+    it('makes at most one fetch for 300 unsigned requests with distinct query strings or fragments', async () => {
+      h = await harness(pki);
+      const b = wireBody(referralEvent('flood'));
+      const unsigned = (suffix: string): Record<string, string> => ({
+        ...signedHeaders(b, pki.leaf.keyPem),
+        Authorization: `Signature ${randomBytes(256).toString('base64')}`,
+        'x-ms-certificate-url': `${CERT_BASE}valid.cer${suffix}`,
+      });
+      const send = async (suffix: (i: number) => string): Promise<string[]> => {
+        const outcomes: string[] = [];
+        for (let wave = 0; wave < 300; wave += 30) {
+          const answers = await Promise.all(
+            Array.from({ length: 30 }, (_, i) => h.post(b, unsigned(suffix(wave + i))))
+          );
+          outcomes.push(...answers.map((a) => `${a.status} ${String(a.json.reason)}`));
+        }
+        return outcomes;
+      };
+      const queries = await send((i) => `?sig=${i}`);
+      expect(new Set(queries)).to.deep.equal(new Set(['401 certificate-url-not-allowed']));
+      expect(h.host.calls).to.have.length.at.most(1);
+      const fragments = await send((i) => `#${i}`);
+      expect(new Set(fragments)).to.deep.equal(new Set(['401 bad-signature']));
+      // The certificate once; never its issuer, since no signature matched.
+      expect(h.host.calls).to.deep.equal([`${CERT_BASE}valid.cer`]);
+      expect(h.batches).to.deep.equal([]);
+    });
+
+    it('refuses a body past the limit as soon as it passes it, without reading the rest', async () => {
+      const limit = 64 * 1024;
+      h = await harness(pki, {}, undefined, { maxBodyBytes: limit });
+      const chunk = Buffer.alloc(16 * 1024, 0x20);
+      const total = 4 * limit;
+      let sent = 0;
+      const answer = await new Promise<{ status: number; sentWhenAnswered: number }>((resolve) => {
+        const req = httpRequest(h.server.webhookUrl, {
+          method: 'POST',
+          headers: { ...signedHeaders('{}', pki.leaf.keyPem), 'Transfer-Encoding': 'chunked' },
+        });
+        let answered = false;
+        const finish = (status: number): void => {
+          if (answered) return;
+          answered = true;
+          resolve({ status, sentWhenAnswered: sent });
+        };
+        req.on('response', (res) => {
+          res.resume();
+          finish(res.statusCode ?? 0);
+        });
+        req.on('error', () => finish(0));
+        void (async (): Promise<void> => {
+          // A slow sender: the receiver has time to answer long before the last chunk.
+          while (sent < total && !answered) {
+            req.write(chunk);
+            sent += chunk.length;
+            await sleep(25);
+          }
+          req.end();
+        })();
+      });
+      expect(answer.status).to.equal(413);
+      expect(answer.sentWhenAnswered).to.be.above(limit).and.below(total);
+      expect(h.host.calls).to.deep.equal([]);
     });
 
     it('acknowledges an unknown event and a test event without a sync', async () => {

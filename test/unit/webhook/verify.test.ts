@@ -1,15 +1,12 @@
 /**
- * verifyDelivery without HTTP: the order of checks, the certificate rules, the allow-list matcher, the cache and the
- * referral id in ResourceUri. One failure mode per test.
+ * verifyDelivery without HTTP: the order of checks, the clock window, the cached verifier and the referral id in
+ * ResourceUri. One failure mode per test. (Chains: chain.test.ts; URLs: certificate-urls.test.ts; fetching and the
+ * cache: certificate-fetch.test.ts.)
  */
 import { expect } from 'chai';
 import { createPki } from '../../../emulators/partner-center/certs.js';
 import {
-  cachedCertificateFetcher,
-  certificateUrlMatcher,
   createVerifier,
-  DEFAULT_CERTIFICATE_URL_ALLOW_LIST,
-  DOCUMENTED_CERTIFICATE_URL,
   referralIdFromResourceUri,
   verifyDelivery,
   WebhookRejection,
@@ -18,7 +15,9 @@ import {
 } from '../../../src/webhook/index.js';
 import {
   ALLOW_LIST,
+  CERT_BASE,
   fakeCertificateHost,
+  ISSUER_URL,
   referralEvent,
   signedHeaders,
   testPki,
@@ -196,6 +195,35 @@ describe('webhook verifyDelivery', function () {
     await expectRejected(signedHeaders(old, pki.leaf.keyPem), old, 'stale-event', 400);
   });
 
+  it('refuses an event dated a year ahead (signed)', async () => {
+    const ahead = wireBody(referralEvent('r-1', 'referral-updated', new Date(Date.now() + 365 * 24 * 60 * 60 * 1000)));
+    await expectRejected(signedHeaders(ahead, pki.leaf.keyPem), ahead, 'future-event', 400);
+  });
+
+  it('accepts an event dated within the clock skew ahead, and refuses one past a configured skew', async () => {
+    const soon = wireBody(referralEvent('r-1', 'referral-updated', new Date(Date.now() + 4 * 60 * 1000)));
+    const delivery = await verifyDelivery(
+      { headers: signedHeaders(soon, pki.leaf.keyPem), rawBody: Buffer.from(soon) },
+      options
+    );
+    expect(delivery.referralId).to.equal('r-1');
+    await expectRejected(signedHeaders(soon, pki.leaf.keyPem), soon, 'future-event', 400, { maxClockSkewMs: 60_000 });
+  });
+
+  it('reads a ResourceChangeUtcDate without an offset as UTC, whatever the local time zone', async () => {
+    const twoHoursAhead = new Date(Date.now() + 2 * 60 * 60 * 1000).toISOString().replace('Z', '');
+    const event = wireBody({ ...referralEvent('r-1'), ResourceChangeUtcDate: twoHoursAhead });
+    const zone = process.env.TZ;
+    // At UTC+14, read as local time, the date would be 12 hours in the past and pass; read as UTC it is 2 hours ahead.
+    process.env.TZ = 'Pacific/Kiritimati';
+    try {
+      await expectRejected(signedHeaders(event, pki.leaf.keyPem), event, 'future-event', 400);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('honours a configured replay window', async () => {
     const recent = wireBody(referralEvent('r-1', 'referral-updated', new Date(Date.now() - 10 * 60 * 1000)));
     await expectRejected(signedHeaders(recent, pki.leaf.keyPem), recent, 'stale-event', 400, {
@@ -222,8 +250,9 @@ describe('webhook verifyDelivery', function () {
           await verify({ headers: signedHeaders(b, pki.leaf.keyPem), rawBody: Buffer.from(b) });
         })
       );
-      expect(host.calls).to.have.length(1);
-      expect(verify.fetchCertificate.fetches()).to.equal(1);
+      // The leaf and, through its AIA, the issuing CA: each once.
+      expect(host.calls).to.deep.equal([`${CERT_BASE}valid.cer`, ISSUER_URL]);
+      expect(verify.fetchCertificate.fetches()).to.equal(2);
     });
 
     it('does not cache a failed fetch (503, then success)', async () => {
@@ -240,72 +269,8 @@ describe('webhook verifyDelivery', function () {
       host.failing = false;
       const delivery = await verify({ headers: signedHeaders(body, pki.leaf.keyPem), rawBody: Buffer.from(body) });
       expect(delivery.knownEvent).to.equal(true);
-      expect(host.calls).to.have.length(2);
+      expect(host.calls).to.deep.equal([`${CERT_BASE}valid.cer`, `${CERT_BASE}valid.cer`, ISSUER_URL]);
     });
-  });
-});
-
-describe('webhook certificate cache', () => {
-  it('expires entries after the TTL and bounds their number', async () => {
-    let clock = 0;
-    const calls: string[] = [];
-    const cached = cachedCertificateFetcher(
-      (url) => {
-        calls.push(url);
-        return Promise.resolve(Buffer.from(url));
-      },
-      { ttlMs: 1000, maxEntries: 2, now: () => clock }
-    );
-    await cached('https://a/1');
-    await cached('https://a/1');
-    expect(calls).to.have.length(1);
-    clock = 1500;
-    await cached('https://a/1');
-    expect(calls).to.have.length(2);
-    await cached('https://a/2');
-    await cached('https://a/3');
-    await cached('https://a/1'); // evicted by the bound of 2
-    expect(calls).to.deep.equal(['https://a/1', 'https://a/1', 'https://a/2', 'https://a/3', 'https://a/1']);
-  });
-});
-
-describe('webhook certificate URL allow-list', () => {
-  const match = certificateUrlMatcher(DEFAULT_CERTIFICATE_URL_ALLOW_LIST);
-
-  it('allows the documented URL', () => {
-    expect(match(DOCUMENTED_CERTIFICATE_URL)?.href).to.equal(DOCUMENTED_CERTIFICATE_URL);
-  });
-
-  for (const candidate of [
-    'http://3psostorageacct.blob.core.windows.net/cert/pcnotifications-dispatch.microsoft.com.cer',
-    'https://3psostorageacct.blob.core.windows.net.evil.com/cert/pcnotifications-dispatch.microsoft.com.cer',
-    'https://3psostorageacct.blob.core.windows.net@evil.com/cert/x.cer',
-    'https://user:pw@3psostorageacct.blob.core.windows.net/cert/x.cer',
-    'https://3psostorageacct.blob.core.windows.net:8443/cert/x.cer',
-    'https://3psostorageacct.blob.core.windows.net./cert/x.cer',
-    'https://3psostorageacct.blob.core.windows.net/cert/../other/x.cer',
-    'https://3psostorageacct.blob.core.windows.net/cert/%2e%2e/other/x.cer',
-    'https://3psostorageacct.blob.core.windows.net/certificates/x.cer',
-    'https://evil.com/3psostorageacct.blob.core.windows.net/cert/x.cer',
-    'https://xn--3psostorageacct-abc.blob.core.windows.net/cert/x.cer',
-    'file:///cert/x.cer',
-    'not a url',
-  ]) {
-    it(`refuses ${candidate}`, () => {
-      expect(match(candidate)).to.equal(undefined);
-    });
-  }
-
-  it('matches an entry without a trailing slash only at a path boundary', () => {
-    const exact = certificateUrlMatcher(['https://127.0.0.1:8443/certs']);
-    expect(exact('https://127.0.0.1:8443/certs/a.cer')).to.not.equal(undefined);
-    expect(exact('https://127.0.0.1:8443/certs-evil/a.cer')).to.equal(undefined);
-  });
-
-  it('refuses an http or credentialed allow-list entry at construction', () => {
-    expect(() => certificateUrlMatcher(['http://3psostorageacct.blob.core.windows.net/cert/'])).to.throw(TypeError);
-    expect(() => certificateUrlMatcher(['https://u:p@host/cert/'])).to.throw(TypeError);
-    expect(() => certificateUrlMatcher([])).to.throw(TypeError);
   });
 });
 

@@ -1,7 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { loadConfig } from '../../../config/index.js';
-import { REFERRAL_EVENTS } from '../../../partner-center/events.js';
+import { REFERRAL_EVENTS, VALIDATION_EVENT } from '../../../partner-center/events.js';
 import { configFlag } from '../../../shared/flags.js';
 import { partnerCenterClients } from '../../../shared/partner-center.js';
 
@@ -38,7 +38,9 @@ export default class WebhookRegister extends SfCommand<WebhookRegisterResult> {
     if (flags.url.protocol !== 'https:' && !loopback) throw messages.createError('error.notHttps', [flags.url.href]);
     if (loopback) this.warn(messages.getMessage('warning.loopback', [flags.url.href]));
     const url = flags.url.href;
-    const events = flags.events?.length ? [...new Set(flags.events)] : [...REFERRAL_EVENTS];
+    // test-created too: Partner Center sends a validation event ("sf pcsync webhook test") only to a registration
+    // that includes it, and sends none unless asked, so it costs the receiver nothing.
+    const events = [...(flags.events?.length ? new Set(flags.events) : REFERRAL_EVENTS), VALIDATION_EVENT];
     const { webhooks } = partnerCenterClients(await loadConfig({ configFile: flags.config }));
 
     const current = await webhooks.show();

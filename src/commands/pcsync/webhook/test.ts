@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { loadConfig } from '../../../config/index.js';
-import type { ValidationEventStatus } from '../../../partner-center/referral-types.js';
+import { VALIDATION_EVENT } from '../../../partner-center/events.js';
+import type { ValidationEventResult, ValidationEventStatus } from '../../../partner-center/referral-types.js';
 import { configFlag } from '../../../shared/flags.js';
 import { partnerCenterClients } from '../../../shared/partner-center.js';
 
@@ -11,15 +12,53 @@ const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.webhook.
 
 export type WebhookTestResult = {
   correlationId: string;
-  delivered: boolean;
+  /** Where Partner Center delivered the test event. */
+  callbackUrl: string;
+  /** Partner Center's validation status: pending, completed or failed. */
   status: string;
-  results: ValidationEventStatus['results'];
+  /** Partner Center got an HTTP answer from the receiver. */
+  delivered: boolean;
+  /** The receiver answered 2xx: it verified the delivery. */
+  accepted: boolean;
+  /** The latest attempt's answer, as Partner Center reports it. */
+  responseCode?: string;
+  responseMessage?: string;
+  /** Why the receiver refused it, when it is "sf pcsync serve" (its JSON answer's `reason`). */
+  receiverReason?: string;
+  results: ValidationEventResult[];
 };
 
 /** Partner Center reports the receiver's answer by status name (OK, Accepted…) or code. */
-const DELIVERED = /^(2\d\d|ok|created|accepted|nocontent)$/i;
-const isDelivered = (status: ValidationEventStatus | undefined): boolean =>
-  Boolean(status?.results.some((result) => DELIVERED.test(result.responseCode) && !result.systemError));
+const ACCEPTED = /^(2\d\d|ok|created|accepted|nocontent)$/i;
+const isAccepted = (result: ValidationEventResult): boolean =>
+  !result.systemError && ACCEPTED.test(result.responseCode);
+const FINAL = new Set(['completed', 'failed']);
+
+function receiverReason(message: string | undefined): string | undefined {
+  try {
+    const reason = (JSON.parse(message ?? '') as { reason?: unknown }).reason;
+    return typeof reason === 'string' ? reason : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function summarise(correlationId: string, callbackUrl: string, status?: ValidationEventStatus): WebhookTestResult {
+  const results = status?.results ?? [];
+  const answered = results.filter((result) => !result.systemError);
+  const latest = results.find(isAccepted) ?? answered[answered.length - 1] ?? results[results.length - 1];
+  const reason = latest && !isAccepted(latest) ? receiverReason(latest.responseMessage) : undefined;
+  return {
+    correlationId,
+    callbackUrl: status?.callbackUrl ?? callbackUrl,
+    status: status?.status ?? 'unknown',
+    delivered: answered.length > 0,
+    accepted: results.some(isAccepted),
+    ...(latest ? { responseCode: latest.responseCode, responseMessage: latest.responseMessage } : {}),
+    ...(reason ? { receiverReason: reason } : {}),
+    results,
+  };
+}
 
 export default class WebhookTest extends SfCommand<WebhookTestResult> {
   public static readonly summary = messages.getMessage('summary');
@@ -40,14 +79,20 @@ export default class WebhookTest extends SfCommand<WebhookTestResult> {
   public async run(): Promise<WebhookTestResult> {
     const { flags } = await this.parse(WebhookTest);
     const { webhooks } = partnerCenterClients(await loadConfig({ configFile: flags.config }));
+    // Partner Center sends a validation event only to a registration that includes test-created.
+    const registration = await webhooks.show();
+    if (!registration) throw messages.createError('error.notRegistered');
+    if (!registration.WebhookEvents.includes(VALIDATION_EVENT)) {
+      throw messages.createError('error.noTestEvent', [registration.WebhookUrl], [registration.WebhookUrl]);
+    }
     const correlationId = await webhooks.sendValidationEvent();
     const deadline = Date.now() + flags.wait.milliseconds;
     if (!this.jsonEnabled()) this.spinner.start(messages.getMessage('info.waiting', [correlationId]));
     let status: ValidationEventStatus | undefined;
     try {
       for (;;) {
-        status = await webhooks.validationStatus(correlationId).catch(() => undefined);
-        if (isDelivered(status) || (status && status.status !== 'pending' && status.results.length > 0)) break;
+        status = (await webhooks.validationStatus(correlationId).catch(() => undefined)) ?? status;
+        if (status && (FINAL.has(status.status) || status.results.some(isAccepted))) break;
         if (Date.now() >= deadline) break;
 
         await sleep(1000);
@@ -55,20 +100,27 @@ export default class WebhookTest extends SfCommand<WebhookTestResult> {
     } finally {
       if (!this.jsonEnabled()) this.spinner.stop();
     }
-    const results = status?.results ?? [];
-    const delivered = isDelivered(status);
-    if (results.length > 0) {
+    const result = summarise(correlationId, registration.WebhookUrl, status);
+    if (result.results.length > 0) {
       this.table({
-        data: results.map((r) => ({ When: r.dateTimeUtc, Response: r.responseCode, Message: r.responseMessage })),
+        data: result.results.map((r) => ({
+          When: r.dateTimeUtc,
+          Response: r.responseCode,
+          Message: r.responseMessage,
+        })),
       });
     }
-    if (!delivered) {
-      throw messages.createError(results.length > 0 ? 'error.rejected' : 'error.noDelivery', [
-        status?.callbackUrl ?? '',
-        flags.wait.seconds,
-      ]);
+    if (result.accepted) {
+      this.log(messages.getMessage('info.delivered', [result.callbackUrl, result.responseCode ?? '']));
+      return result;
     }
-    this.log(messages.getMessage('info.delivered', [status?.callbackUrl ?? '']));
-    return { correlationId, delivered, status: status?.status ?? 'unknown', results };
+    const error = result.delivered
+      ? messages.createError('error.rejected', [
+          result.callbackUrl,
+          result.responseCode ?? '',
+          result.receiverReason ?? result.responseMessage ?? '',
+        ])
+      : messages.createError('error.noDelivery', [result.callbackUrl, flags.wait.seconds]);
+    throw error.setData(result);
   }
 }
