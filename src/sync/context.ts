@@ -28,15 +28,7 @@ export type SyncContext = {
 
 /** The Opportunity fields every pass selects, plus the mapped ones. */
 export function opportunitySelect(rules: readonly FieldRule[]): string {
-  const fields = new Set<string>([
-    'Id',
-    'Name',
-    'StageName',
-    'AccountId',
-    'LastModifiedDate',
-    'SystemModstamp',
-    ...Object.values(OPP),
-  ]);
+  const fields = new Set<string>(['Id', 'Name', 'StageName', 'AccountId', 'SystemModstamp', ...Object.values(OPP)]);
   for (const rule of rules) fields.add(rule.salesforce);
   return [...fields].join(', ');
 }

@@ -2,7 +2,8 @@
  * Edits that land while a run is between its read and its write (issue 13): a rep's edit is never overwritten by an
  * inbound write, a Partner Center change is never overwritten by an outbound patch, and a status Microsoft changes
  * while the outbound pass runs still reaches the stage. The emulators' injected latency opens the window; the test
- * makes its edit inside it, at a point it reads from the emulators' request logs.
+ * makes its edit inside it, at a point it reads from the emulators' request logs. (Salesforce has no conditional
+ * update for Opportunity: an edit in the one round trip between the sync's last check and its write cannot be seen.)
  */
 import { expect } from 'chai';
 import type { Referral } from '../../src/partner-center/referral-types.js';
@@ -39,8 +40,8 @@ describe('e2e: edits that land during a run', function () {
     await clientsFor(world.pc).referrals.update(referral.id, [
       { op: 'replace', path: '/details/dealValue', value: 2222 },
     ]);
-    // The guarded write is held long enough for the rep to save in between.
-    world.sf.setLatency(1500, '/composite$');
+    // Queries are slow: the rep saves after the pass has read the Opportunity, before its check before the write.
+    world.sf.setLatency(1500, '/query$');
     const before = { list: pcCount('GET /referrals'), queries: sfQueries() };
     const run = world.run();
     // The Opportunity read follows the referral listing: once it is answered, the rep saves.

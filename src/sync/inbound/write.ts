@@ -1,12 +1,18 @@
 /**
  * The inbound writes, in batches: the customers' Accounts and Contacts first (found or made, every result read),
- * then one upsert of the new Opportunities by the referral identifier (a repeat updates, never duplicates) and the
- * changed ones updated only where the row is as it was read, so a rep's edit made since is merged again, never
- * overwritten.
+ * then one upsert of the new Opportunities by the referral identifier (a repeat updates, never duplicates) and one
+ * update of the changed ones, re-checked just before it so a rep's edit made since the read is merged again.
  */
 import { OPP } from '../../salesforce/fields.js';
-import { updateIfUnmodified } from '../../salesforce/conditional.js';
-import { isTransient, upsertRecords, type SObjectRecord, type WriteResult } from '../../salesforce/records.js';
+import {
+  inClauses,
+  isTransient,
+  queryAll,
+  updateRecords,
+  upsertRecords,
+  type SObjectRecord,
+  type WriteResult,
+} from '../../salesforce/records.js';
 import { relateCustomers, type CustomerLinks } from '../customers.js';
 import type { SyncContext } from '../context.js';
 import { syncMessages as messages } from '../messages.js';
@@ -15,37 +21,31 @@ import { outcomeOf, planReferral, valuesOf, type Planned } from './plan.js';
 import { readOpportunities } from './read.js';
 
 /**
- * Writes the updates only where nobody changed the row since it was read; a row a rep edited meanwhile is read again
- * and planned again (merged by each field's owner), once. Still changing: left for the next run.
+ * Writes the updates, first re-reading each row's SystemModstamp: a row a rep edited since the pass read it is
+ * read again and planned again (merged by each field's owner), once; still moving, it is left for the next run.
+ * Salesforce offers no conditional update for Opportunity (REST API Developer Guide, "Conditional Request Headers":
+ * sObject Rows of Account only), so what remains is the one round trip between this check and the write.
  */
 async function updateGuarded(
   ctx: SyncContext,
   updates: readonly Planned[],
   valuesFor: (planned: Planned) => SObjectRecord
 ): Promise<{ written: Array<[Planned, WriteResult]>; settled: RecordOutcome[] }> {
-  const written: Array<[Planned, WriteResult]> = [];
   const settled: RecordOutcome[] = [];
+  let ready: Planned[] = [];
   let pending = [...updates];
   for (let attempt = 0; pending.length > 0; attempt++) {
-    const guarded = pending.map((planned) => ({
-      id: String(planned.row?.Id),
-      values: valuesFor(planned),
-      unmodifiedSince: String(planned.row?.LastModifiedDate),
-    }));
-    const results = await updateIfUnmodified(ctx.connection, 'Opportunity', guarded);
-    const moved = pending.filter((_, index) => results[index].errors[0]?.errorCode === 'PRECONDITION_FAILED');
-    pending.forEach((planned, index) => {
-      if (!moved.includes(planned)) written.push([planned, results[index]]);
-    });
-    if (moved.length === 0) break;
+    const moved = await movedSinceRead(ctx, pending);
+    ready.push(...pending.filter((planned) => !moved.has(planned)));
+    if (moved.size === 0) break;
     if (attempt > 0) {
       const message = messages.getMessage('outcome.changedDuringSync');
-      settled.push(...moved.map((planned) => ({ ...outcomeOf(planned, 'unchanged', message), retry: true })));
+      settled.push(...[...moved].map((planned) => ({ ...outcomeOf(planned, 'unchanged', message), retry: true })));
       break;
     }
     const fresh = await readOpportunities(
       ctx,
-      moved.map((planned) => planned.referral.id),
+      [...moved].map((planned) => planned.referral.id),
       []
     );
     pending = [];
@@ -56,7 +56,22 @@ async function updateGuarded(
       else settled.push(outcomeOf(planned, 'unchanged', messages.getMessage('outcome.changedDuringSync')));
     }
   }
-  return { written, settled };
+  ready = ready.filter((planned) => planned.row?.Id);
+  const records = ready.map((planned) => ({ Id: planned.row?.Id, ...valuesFor(planned) }));
+  const results = records.length ? await updateRecords(ctx.connection, 'Opportunity', records) : [];
+  return { written: ready.map((planned, index) => [planned, results[index]]), settled };
+}
+
+/** The planned updates whose row was modified since the pass read it. */
+async function movedSinceRead(ctx: SyncContext, planned: readonly Planned[]): Promise<Set<Planned>> {
+  const stamps = new Map<string, string>();
+  for (const clause of inClauses(planned.map((p) => String(p.row?.Id)))) {
+    const soql = `SELECT Id, SystemModstamp FROM Opportunity WHERE Id IN ${clause}`;
+    for (const row of await queryAll<{ Id: string; SystemModstamp: string }>(ctx.connection, soql)) {
+      stamps.set(row.Id.slice(0, 15), row.SystemModstamp);
+    }
+  }
+  return new Set(planned.filter((p) => stamps.get(String(p.row?.Id).slice(0, 15)) !== p.row?.SystemModstamp));
 }
 
 function settle(
