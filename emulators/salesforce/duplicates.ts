@@ -239,7 +239,10 @@ export type DuplicateSearch = {
   /** Rows of an object, by name (the store's live rows). */
   rows: (objectName: string) => SfRecord[];
   nameOf: NameLookup;
-  /** Rows saved by the same API call: a batch is not matched against itself. */
+  /**
+   * Rows saved by the same API call. "Records within the same save aren't compared to each other; they are only
+   * compared with records already in Salesforce" (Help: "Duplicate Rule Considerations").
+   */
   skip: Set<string>;
   /** How a matched row is shown: its Id only, or every field (`includeRecordDetails=true`). */
   view: (objectName: string, row: SfRecord) => SfRecord;
