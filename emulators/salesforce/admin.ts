@@ -1,13 +1,13 @@
 /**
  * The emulator's own resources under `/__emulator/` (a path no real org has), for tests, the demo and benchmarks:
- * health, counters, reset, faults, latency, the daily API limit, seed data, the request log and stored rows.
+ * health, counters, reset, faults, latency, the daily API limit, the org's settings (clock skew, duplicate rules),
+ * seed data, the request log (and waiting on it) and stored rows.
  */
 import { ApiError, RecordError } from './errors.js';
 import type { ApiLimit, Counters, Faults } from './faults.js';
 import { type Reply, json } from './http.js';
 import type { Org } from './org.js';
-
-export type RequestLogEntry = { at: string; method: string; path: string; key: string; status: number; ms: number };
+import type { RequestLog } from './request-log.js';
 
 /** What the admin resources read and change in a running emulator. */
 export type AdminState = {
@@ -15,12 +15,45 @@ export type AdminState = {
   counters: Counters;
   limit: ApiLimit;
   faults: Faults;
-  requestLog: RequestLogEntry[];
+  requestLog: RequestLog;
   reset(options: { keepSchema?: boolean }): void;
   setLatency(ms: number, match?: string): void;
 };
 
-export async function handleAdmin(state: AdminState, method: string, path: string, body: Buffer): Promise<Reply> {
+/** The org's settings: the defaults a new org has, and the clock. */
+export type OrgSettings = { clockSkewMs: number; duplicateRules: boolean; stateCountryPicklists: boolean };
+
+export function settings(org: Org): OrgSettings {
+  return {
+    clockSkewMs: org.clock.skewMs,
+    duplicateRules: org.store.duplicateRules,
+    stateCountryPicklists: org.stateCountryPicklists,
+  };
+}
+
+/** Changes what can change at run time; the picklists are fixed at start (they change the schema). */
+export function changeSettings(org: Org, input: Record<string, unknown>): void {
+  if (input.clockSkewMs !== undefined) {
+    const skew = Number(input.clockSkewMs);
+    if (!Number.isFinite(skew)) throw new ApiError(400, 'INVALID_SETTINGS', 'clockSkewMs must be a number of ms');
+    org.clock.skewMs = skew;
+  }
+  if (input.duplicateRules !== undefined) {
+    if (typeof input.duplicateRules !== 'boolean')
+      throw new ApiError(400, 'INVALID_SETTINGS', 'duplicateRules must be true or false');
+    org.store.duplicateRules = input.duplicateRules;
+  }
+  if (input.stateCountryPicklists !== undefined && input.stateCountryPicklists !== org.stateCountryPicklists) {
+    throw new ApiError(
+      400,
+      'INVALID_SETTINGS',
+      'stateCountryPicklists is fixed at start-up (--no-state-country-picklists): it changes the schema'
+    );
+  }
+}
+
+export async function handleAdmin(state: AdminState, method: string, url: URL, body: Buffer): Promise<Reply> {
+  const path = url.pathname;
   const input = (): Record<string, unknown> => {
     const text = body.toString('utf8').trim();
     if (text === '') return {};
@@ -82,10 +115,31 @@ export async function handleAdmin(state: AdminState, method: string, path: strin
       throw error;
     }
   }
-  if (path === '/__emulator/requests' && method === 'GET') return json(200, { requests: state.requestLog });
+  if (path === '/__emulator/settings') {
+    if (method === 'POST') changeSettings(state.org, input());
+    return json(200, settings(state.org));
+  }
+  if (path === '/__emulator/requests' && method === 'GET') return json(200, { requests: state.requestLog.list() });
   if (path === '/__emulator/requests' && method === 'DELETE') {
-    state.requestLog.length = 0;
+    state.requestLog.clear();
     return json(200, { ok: true });
+  }
+  if (path === '/__emulator/requests/wait' && method === 'GET') {
+    const q = url.searchParams;
+    const number = (name: string): number | undefined => (q.has(name) ? Number(q.get(name)) : undefined);
+    let waited;
+    try {
+      waited = await state.requestLog.wait({
+        match: q.get('match') ?? undefined,
+        count: number('count') ?? 1,
+        timeoutMs: number('timeoutMs'),
+        since: number('since'),
+      });
+    } catch (error) {
+      throw new ApiError(400, 'INVALID_WAIT', (error as Error).message);
+    }
+    // 408: the bound passed first; the body says what was seen meanwhile.
+    return json(waited.timedOut ? 408 : 200, waited);
   }
   const records = /^\/__emulator\/records\/([A-Za-z0-9_]+)$/.exec(path);
   if (records && method === 'GET') {
@@ -93,6 +147,5 @@ export async function handleAdmin(state: AdminState, method: string, path: strin
     if (!object) throw new ApiError(404, 'NOT_FOUND', `no object ${records[1]}`);
     return json(200, { records: state.org.store.all(object) });
   }
-  await Promise.resolve();
   throw new ApiError(404, 'NOT_FOUND', `no admin resource ${method} ${path}`);
 }

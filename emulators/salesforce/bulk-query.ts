@@ -4,7 +4,7 @@ import { ApiError, notFound } from './errors.js';
 import { type Reply, type RequestContext, json, jsonObject } from './http.js';
 import { IdFactory } from './ids.js';
 import type { Org } from './org.js';
-import { formatDateTime, type SfRecord } from './store.js';
+import type { SfRecord } from './store.js';
 import { asText } from './text.js';
 
 type QueryJob = {
@@ -104,7 +104,7 @@ export class BulkQueryService {
       return current === null || current === undefined ? '' : asText(current);
     };
     this.counter++;
-    const now = formatDateTime(Date.now());
+    const now = this.org.clock.stamp();
     const job: QueryJob = {
       id: IdFactory.make('750', '5g1', this.counter),
       object: meta.entityName,

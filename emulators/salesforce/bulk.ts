@@ -4,12 +4,13 @@
  * Query jobs are in bulk-query.ts.
  */
 import { DELIMITERS, parseCsv, toCsv } from './csv.js';
+import { duplicateExternalId, externalKey, repeatedKeys } from './external-ids.js';
 import { ApiError, notFound, RecordError, type SaveError } from './errors.js';
 import { type Reply, type RequestContext, json, jsonObject } from './http.js';
 import { IdFactory, isValidId } from './ids.js';
 import type { Org } from './org.js';
 import type { FieldDef, ObjectDef } from './schema.js';
-import { formatDateTime, type SfRecord } from './store.js';
+import type { SfRecord } from './store.js';
 import { asText } from './text.js';
 
 type Operation = 'insert' | 'update' | 'upsert' | 'delete' | 'hardDelete';
@@ -112,7 +113,7 @@ export class BulkService {
     const delimiter = DELIMITERS[delimiterName];
     if (!delimiter) throw new ApiError(400, 'INVALIDJOB', `InvalidJob : Invalid column delimiter: ${delimiterName}`);
     this.counter++;
-    const now = formatDateTime(Date.now());
+    const now = this.org.clock.stamp();
     const job: Job = {
       id: IdFactory.make('750', '5g0', this.counter),
       object,
@@ -157,8 +158,15 @@ export class BulkService {
     const type = String(ctx.headers['content-type'] ?? '');
     if (!/^text\/csv/i.test(type))
       throw new ApiError(400, 'INVALIDJOB', `InvalidJob : Content type must be text/csv (was ${type || 'none'})`);
-    job.csv.push(ctx.body.toString('utf8'));
-    return { status: 201 };
+    const csv = ctx.body.toString('utf8');
+    job.csv.push(csv);
+    let rows = 0;
+    try {
+      rows = Math.max(0, parseCsv(csv, job.columnDelimiter).filter((r) => r.some((v) => v !== '')).length - 1);
+    } catch {
+      // A CSV that does not parse fails the job when it is processed; the upload itself wrote nothing.
+    }
+    return { status: 201, records: rows };
   }
 
   public patch(ctx: RequestContext, id: string): Reply {
@@ -167,13 +175,13 @@ export class BulkService {
     if (body.state === 'UploadComplete') {
       if (job.state !== 'Open') throw new ApiError(409, 'INVALIDJOBSTATE', `Job is in state ${job.state}, not Open`);
       job.state = 'UploadComplete';
-      job.systemModstamp = formatDateTime(Date.now());
+      job.systemModstamp = this.org.clock.stamp();
       setImmediate(() => this.process(job));
     } else if (body.state === 'Aborted') {
       if (['JobComplete', 'Failed', 'Aborted'].includes(job.state))
         throw new ApiError(409, 'INVALIDJOBSTATE', `Job is already ${job.state}`);
       job.state = 'Aborted';
-      job.systemModstamp = formatDateTime(Date.now());
+      job.systemModstamp = this.org.clock.stamp();
     } else {
       throw new ApiError(400, 'INVALIDJOBSTATE', `Invalid state: ${String(body.state)}`);
     }
@@ -209,7 +217,7 @@ export class BulkService {
     job.errorMessage = message;
     job.unprocessed = rows;
     job.finished = Date.now();
-    job.systemModstamp = formatDateTime(job.finished);
+    job.systemModstamp = this.org.clock.stamp();
   }
 
   private process(job: Job): void {
@@ -263,20 +271,35 @@ export class BulkService {
         return;
       }
       const end = Math.min(data.length, index + CHUNK);
-      this.org.clock.tick();
-      for (; index < end; index++) this.processRow(job, header, fields as FieldDef[], idIndex, data[index]);
+      // Each chunk is one transaction, as the rows a trigger sees together; a key twice in it fails both rows.
+      this.org.store.beginCall();
+      const repeated = job.externalIdField
+        ? repeatedKeys(
+            job.externalIdField,
+            data.slice(index, end),
+            lower.indexOf(job.externalIdField.name.toLowerCase())
+          )
+        : new Set<string>();
+      for (; index < end; index++) this.processRow(job, header, fields as FieldDef[], idIndex, data[index], repeated);
       if (index < data.length) {
         setImmediate(step);
         return;
       }
       job.state = 'JobComplete';
       job.finished = Date.now();
-      job.systemModstamp = formatDateTime(job.finished);
+      job.systemModstamp = this.org.clock.stamp();
     };
     step();
   }
 
-  private processRow(job: Job, header: string[], fields: FieldDef[], idIndex: number, row: string[]): void {
+  private processRow(
+    job: Job,
+    header: string[],
+    fields: FieldDef[],
+    idIndex: number,
+    row: string[],
+    repeated: Set<string>
+  ): void {
     job.processed++;
     const failRow = (errors: SaveError[], id = ''): void => {
       job.failedCount++;
@@ -322,6 +345,7 @@ export class BulkService {
           const value = key ? input[key] : undefined;
           if (value === undefined || value === '')
             throw RecordError.of('MISSING_ARGUMENT', `${f.name} not specified`, [f.name]);
+          if (repeated.has(externalKey(f, value))) throw duplicateExternalId(f, value);
           const { record, created } = store.upsert(job.object, f, value, input, { csv: true });
           job.successful.push([record.Id as string, created ? 'true' : 'false', ...row]);
           break;

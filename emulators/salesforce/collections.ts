@@ -1,12 +1,12 @@
 /** sObject Collections: create, update, upsert, delete and retrieve up to 200 records, allOrNone or one by one. */
 import { ApiError, RecordError, type SaveError } from './errors.js';
 import { type Reply, type RequestContext, json, jsonBody, jsonObject } from './http.js';
+import { duplicateExternalId, externalKey, repeatedKeys } from './external-ids.js';
 import { isValidId, to18 } from './ids.js';
 import type { Org } from './org.js';
 import { externalIdField, fieldsParam, recordView, requireObject } from './rest.js';
 import type { ObjectDef } from './schema.js';
 import type { SfRecord } from './store.js';
-import { asText } from './text.js';
 
 export const COLLECTION_LIMIT = 200;
 
@@ -136,24 +136,14 @@ export function collectionUpsert(org: Org, ctx: RequestContext, name: string, fi
     typeOf(org, r, object);
     checkFields(org, object, r);
   }
-  const seen = new Map<string, number>();
-  body.records.forEach((r, i) => {
-    const key = Object.keys(r).find((k) => k.toLowerCase() === f.name.toLowerCase());
-    const value = key ? r[key] : undefined;
-    if (value !== undefined && value !== null) {
-      const normalized = f.caseSensitive ? asText(value) : asText(value).toLowerCase();
-      if (!seen.has(normalized)) seen.set(normalized, i);
-    }
-  });
+  const repeated = repeatedKeys(f, body.records);
   const results = runCollection(org, body.allOrNone, body.records.length, (i) => {
     const record = body.records[i];
     const key = Object.keys(record).find((k) => k.toLowerCase() === f.name.toLowerCase());
     const value = key ? record[key] : undefined;
     if (value === undefined || value === null || value === '')
       throw RecordError.of('MISSING_ARGUMENT', `${f.name} not specified`, [f.name]);
-    const normalized = f.caseSensitive ? asText(value) : asText(value).toLowerCase();
-    if (seen.get(normalized) !== i)
-      throw RecordError.of('DUPLICATE_EXTERNAL_ID', `Duplicate external id specified: ${asText(value)}`, [f.name]);
+    if (repeated.has(externalKey(f, value))) throw duplicateExternalId(f, value);
     const { attributes: _attributes, ...rest } = record;
     const { record: saved, created } = org.store.upsert(object, f, value, rest);
     return { id: saved.Id as string, success: true, errors: [], created };

@@ -17,7 +17,6 @@ import {
   type XmlNode,
 } from './metadata.js';
 import type { Org } from './org.js';
-import { formatDateTime } from './store.js';
 
 type Part = { name: string; filename?: string; contentType?: string; data: Buffer };
 
@@ -145,7 +144,7 @@ export class DeployService {
     }
     this.counter++;
     const id = IdFactory.make('0Af', '5g0', this.counter);
-    const now = formatDateTime(Date.now());
+    const now = this.org.clock.stamp();
     const record: DeployRecord = {
       id,
       options,
@@ -164,7 +163,7 @@ export class DeployService {
       this.process(record, zip).catch((error: unknown) => {
         record.status = 'Failed';
         record.errorMessage = (error as Error).message;
-        record.completedDate = formatDateTime(Date.now());
+        record.completedDate = this.org.clock.stamp();
       });
     });
     return record;
@@ -187,7 +186,7 @@ export class DeployService {
 
   private async process(record: DeployRecord, zip: JSZip): Promise<void> {
     record.status = 'InProgress';
-    record.startDate = formatDateTime(Date.now());
+    record.startDate = this.org.clock.stamp();
     const packageXml = zip.file(/(^|\/)package\.xml$/)[0];
     const root = packageXml ? packageXml.name.replace(/package\.xml$/, '') : '';
     const members: Array<{ type: string; fullName: string }> = [];
@@ -239,7 +238,7 @@ export class DeployService {
     const checkOnly = record.options.checkOnly === true;
     const problems: MetadataProblem[] = applyObjectMetadata(this.org.schema, objectItems, { checkOnly });
     if (!checkOnly && problems.length === 0) this.org.store.reindex();
-    const now = formatDateTime(Date.now());
+    const now = this.org.clock.stamp();
     const message = (
       type: string,
       fullName: string,
@@ -299,7 +298,7 @@ export class DeployService {
       }
     }
     record.status = failed ? 'Failed' : 'Succeeded';
-    record.completedDate = formatDateTime(Date.now());
+    record.completedDate = this.org.clock.stamp();
   }
 
   private view(record: DeployRecord, version: string, includeDetails: boolean): Record<string, unknown> {

@@ -1,6 +1,12 @@
 /** Salesforce-shaped errors: `[{"message","errorCode","fields"}]` for REST, `{statusCode,message,fields}` in save results. */
 
-export type SaveError = { statusCode: string; message: string; fields: string[] };
+export type SaveError = {
+  statusCode: string;
+  message: string;
+  fields: string[];
+  /** DUPLICATES_DETECTED: the rule and the matched records (a DuplicateError, SOAP API Developer Guide). */
+  duplicateResult?: unknown;
+};
 
 /** An error that a REST handler turns into `[{ message, errorCode, fields? }]` with the given HTTP status. */
 export class ApiError extends Error {
@@ -38,10 +44,18 @@ export class RecordError extends Error {
 
   /** The body a single-record REST call answers with (400). */
   public restBody(): unknown {
-    return this.errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields }));
+    return this.errors.map((e) => ({
+      ...(e.duplicateResult === undefined ? {} : { duplicateResult: e.duplicateResult }),
+      message: e.message,
+      errorCode: e.statusCode,
+      fields: e.fields,
+    }));
   }
 }
 
 export function notFound(message = 'The requested resource does not exist'): ApiError {
   return new ApiError(404, 'NOT_FOUND', message);
 }
+
+/** An error naming what the emulator does not model, so a caller never mistakes the gap for a real org's answer. */
+export const NOT_MODELLED = 'EMULATOR_NOT_MODELLED';

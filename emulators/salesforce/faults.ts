@@ -1,17 +1,25 @@
 /**
  * What the emulator does to requests for tests and benchmarks: injected latency, injected faults (503,
- * REQUEST_LIMIT_EXCEEDED, dropped connection), the daily API request limit, and per-endpoint request counters.
+ * REQUEST_LIMIT_EXCEEDED, dropped connection, a write committed whose answer is lost), the daily API request limit,
+ * and per-endpoint request counters.
  */
 import { seededRandom } from '../shared/random.js';
 
-export type FaultKind = 'unavailable' | 'limit' | 'drop';
+/**
+ * `lost-response`: a write (POST/PATCH/PUT/DELETE) is processed in full, then the connection is destroyed without an
+ * answer, as when a network path fails after the org committed; a read given this kind is just dropped.
+ */
+export type FaultKind = 'unavailable' | 'limit' | 'drop' | 'lost-response';
 
-export const FAULT_KINDS: FaultKind[] = ['unavailable', 'limit', 'drop'];
+export const FAULT_KINDS: FaultKind[] = ['unavailable', 'limit', 'drop', 'lost-response'];
+
+/** The kinds a random fault is drawn from unless told: the ones that leave no doubt about what happened. */
+const DEFAULT_KINDS: FaultKind[] = ['unavailable', 'limit', 'drop'];
 
 export type FaultOptions = {
   /** Probability (0..1) that a request fails. */
   rate?: number;
-  /** The kinds a random fault is drawn from (default: all three). */
+  /** The kinds a random fault is drawn from (default: unavailable, limit, drop). */
   kinds?: FaultKind[];
   /** Only requests whose path contains this string (or matches this regular expression source) can fault. */
   match?: string;
@@ -19,11 +27,14 @@ export type FaultOptions = {
   next?: FaultKind[];
   /** Seed of the random draw (deterministic runs). */
   seed?: number;
+  /** Probability (0..1) of a `lost-response`, drawn apart from `rate` (`--lost-response-rate`). */
+  lostResponseRate?: number;
 };
 
 export class Faults {
   private rate = 0;
-  private kinds: FaultKind[] = FAULT_KINDS;
+  private lostResponseRate = 0;
+  private kinds: FaultKind[] = DEFAULT_KINDS;
   private match: RegExp | undefined;
   private queue: FaultKind[] = [];
   private random: () => number = seededRandom(1);
@@ -38,25 +49,47 @@ export class Faults {
         throw new Error(`fault rate must be between 0 and 1 (was ${options.rate})`);
       this.rate = options.rate;
     }
+    if (options.lostResponseRate !== undefined) {
+      if (!(options.lostResponseRate >= 0 && options.lostResponseRate <= 1))
+        throw new Error(`lost-response rate must be between 0 and 1 (was ${options.lostResponseRate})`);
+      this.lostResponseRate = options.lostResponseRate;
+    }
     if (options.kinds) {
       const bad = options.kinds.filter((k) => !FAULT_KINDS.includes(k));
       if (bad.length > 0) throw new Error(`unknown fault kind: ${bad.join(', ')} (allowed: ${FAULT_KINDS.join(', ')})`);
-      this.kinds = options.kinds.length > 0 ? options.kinds : FAULT_KINDS;
+      this.kinds = options.kinds.length > 0 ? options.kinds : DEFAULT_KINDS;
     }
     if (options.match !== undefined) this.match = options.match === '' ? undefined : new RegExp(options.match);
-    if (options.next) this.queue = [...options.next];
+    if (options.next) {
+      const bad = options.next.filter((k) => !FAULT_KINDS.includes(k));
+      if (bad.length > 0) throw new Error(`unknown fault kind: ${bad.join(', ')} (allowed: ${FAULT_KINDS.join(', ')})`);
+      this.queue = [...options.next];
+    }
     if (options.seed !== undefined) this.random = seededRandom(options.seed);
   }
 
   public clear(): void {
     this.rate = 0;
-    this.kinds = FAULT_KINDS;
+    this.lostResponseRate = 0;
+    this.kinds = DEFAULT_KINDS;
     this.match = undefined;
     this.queue = [];
   }
 
-  public state(): { rate: number; kinds: FaultKind[]; match: string | null; next: FaultKind[] } {
-    return { rate: this.rate, kinds: this.kinds, match: this.match?.source ?? null, next: [...this.queue] };
+  public state(): {
+    rate: number;
+    kinds: FaultKind[];
+    match: string | null;
+    next: FaultKind[];
+    lostResponseRate: number;
+  } {
+    return {
+      rate: this.rate,
+      kinds: this.kinds,
+      match: this.match?.source ?? null,
+      next: [...this.queue],
+      lostResponseRate: this.lostResponseRate,
+    };
   }
 
   /** The fault to inject for this request, if any. */
@@ -64,9 +97,10 @@ export class Faults {
     if (this.match && !this.match.test(path)) return undefined;
     const queued = this.queue.shift();
     if (queued) return queued;
-    if (this.rate <= 0) return undefined;
-    if (this.random() >= this.rate) return undefined;
-    return this.kinds[Math.floor(this.random() * this.kinds.length)] ?? 'unavailable';
+    if (this.rate > 0 && this.random() < this.rate)
+      return this.kinds[Math.floor(this.random() * this.kinds.length)] ?? 'unavailable';
+    if (this.lostResponseRate > 0 && this.random() < this.lostResponseRate) return 'lost-response';
+    return undefined;
   }
 }
 

@@ -9,6 +9,8 @@ export type Reply = {
   raw?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** For the request log: rows this request wrote, when the store's count does not say it (a Bulk API upload). */
+  records?: number;
 };
 
 export type RequestContext = {

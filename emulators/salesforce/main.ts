@@ -1,6 +1,7 @@
 /**
  * `npm run emulate:salesforce -- [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata]`
- *   (also `--metadata-dir DIR`, `--daily-api-limit N`, `--fault-seed N`)
+ *   (also `--metadata-dir DIR`, `--daily-api-limit N`, `--fault-seed N`, `--clock-skew-ms N` (negative: write
+ *   `--clock-skew-ms=-5000`), `--lost-response-rate X`, `--no-state-country-picklists`, `--no-duplicate-rules`)
  * Prints `Salesforce emulator listening on http://127.0.0.1:PORT` once it accepts connections, then
  * `SF_ACCESS_TOKEN=…` for `sf org login access-token`; stops cleanly on SIGINT/SIGTERM.
  */
@@ -9,7 +10,7 @@ import { startSalesforceEmulator } from './server.js';
 
 function usage(message: string): never {
   console.error(
-    `${message}\nusage: emulate:salesforce [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata] [--metadata-dir DIR] [--daily-api-limit N] [--fault-seed N]`
+    `${message}\nusage: emulate:salesforce [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata] [--metadata-dir DIR] [--daily-api-limit N] [--fault-seed N] [--clock-skew-ms N] [--lost-response-rate X] [--no-state-country-picklists] [--no-duplicate-rules]`
   );
   process.exit(2);
 }
@@ -35,6 +36,10 @@ async function main(): Promise<void> {
         'metadata-dir': { type: 'string' },
         'daily-api-limit': { type: 'string' },
         'fault-seed': { type: 'string' },
+        'clock-skew-ms': { type: 'string' },
+        'lost-response-rate': { type: 'string' },
+        'no-state-country-picklists': { type: 'boolean' },
+        'no-duplicate-rules': { type: 'boolean' },
       },
       allowPositionals: false,
     });
@@ -50,6 +55,10 @@ async function main(): Promise<void> {
     seed: values.seed,
     loadMetadata: values['metadata-dir'] ?? values['load-metadata'] ?? false,
     dailyApiLimit: number('daily-api-limit', values['daily-api-limit'], 0, Number.MAX_SAFE_INTEGER),
+    clockSkewMs: number('clock-skew-ms', values['clock-skew-ms'], -31_536_000_000, 31_536_000_000),
+    lostResponseRate: number('lost-response-rate', values['lost-response-rate'], 0, 1),
+    stateCountryPicklists: !values['no-state-country-picklists'],
+    duplicateRules: !values['no-duplicate-rules'],
   });
   console.log(`Salesforce emulator listening on ${emulator.url}`);
   console.log(`SF_ACCESS_TOKEN=${emulator.accessToken}`);

@@ -9,7 +9,8 @@ import { IdFactory } from './ids.js';
 import { applyObjectMetadata, readSourceObjects } from './metadata.js';
 import { SchemaRegistry, type SchemaSnapshot } from './schema.js';
 import { SoqlEngine } from './soql/index.js';
-import { Clock, RecordStore, type SfRecord } from './store.js';
+import { Clock } from './clock.js';
+import { RecordStore, type SfRecord } from './store.js';
 
 export const DEFAULT_API_VERSION = '64.0';
 export const DEFAULT_USERNAME = 'emu@pcsync.example';
@@ -26,27 +27,50 @@ export type SeedData = Record<string, unknown>;
 
 export type QueryCursor = { records: SfRecord[]; totalSize: number; batchSize: number; created: number };
 
+/** How the org is set up at start: a new org's defaults unless told otherwise. */
+export type OrgOptions = {
+  apiVersion: string;
+  username: string;
+  /** A source-format folder whose CustomObject/CustomField metadata is loaded at start. */
+  loadMetadata?: string;
+  seed?: SeedData;
+  /** State and Country/Territory Picklists (default on, as in a new org); fixed for the org's life. */
+  stateCountryPicklists?: boolean;
+  /** The standard duplicate rules (default active, as in a new org). */
+  duplicateRules?: boolean;
+  /** The org's clock runs this many ms ahead of this machine's (negative: behind). */
+  clockSkewMs?: number;
+};
+
 export class Org {
-  public readonly schema = new SchemaRegistry();
+  public readonly schema: SchemaRegistry;
   public readonly ids = new IdFactory();
-  public readonly clock = new Clock();
+  public readonly clock: Clock;
   public readonly store: RecordStore;
   public readonly soql: SoqlEngine;
   public readonly orgId: string;
   public readonly userId: string;
+  public readonly apiVersion: string;
+  public readonly username: string;
+  public readonly stateCountryPicklists: boolean;
   public readonly cursors = new Map<string, QueryCursor>();
+  private readonly loadMetadata: string | undefined;
+  private readonly seed: SeedData | undefined;
   private initialSchema: SchemaSnapshot;
   private cursorCounter = 0;
 
-  public constructor(
-    public readonly apiVersion: string,
-    public readonly username: string,
-    private readonly loadMetadata: string | undefined,
-    private readonly seed: SeedData | undefined
-  ) {
+  public constructor(options: OrgOptions) {
+    this.apiVersion = options.apiVersion;
+    this.username = options.username;
+    this.loadMetadata = options.loadMetadata;
+    this.seed = options.seed;
+    this.stateCountryPicklists = options.stateCountryPicklists ?? true;
+    this.schema = new SchemaRegistry({ stateCountryPicklists: this.stateCountryPicklists });
+    this.clock = new Clock(options.clockSkewMs ?? 0);
     this.orgId = IdFactory.make('00D', '5g0', 1);
     this.userId = IdFactory.make('005', '5g0', 1);
-    this.store = new RecordStore(this.schema, this.ids, this.clock, this.userId);
+    this.store = new RecordStore(this.schema, this.ids, this.clock, this.userId, this.apiVersion);
+    this.store.duplicateRules = options.duplicateRules ?? true;
     this.soql = new SoqlEngine(this.schema, this.store, () => this.apiVersion);
     if (this.loadMetadata) {
       const problems = applyObjectMetadata(this.schema, readSourceObjects(this.loadMetadata));
@@ -118,7 +142,7 @@ export class Org {
   /** Inserts seed records (all or nothing); returns how many went in per object. */
   public loadSeed(seed: SeedData): Record<string, number> {
     const groups = (seed.records && typeof seed.records === 'object' ? seed.records : seed) as Record<string, unknown>;
-    this.clock.tick();
+    this.store.beginCall();
     const refs = new Map<string, string>();
     const counts: Record<string, number> = {};
     this.store.transaction(() => {

@@ -2,7 +2,9 @@
  * REST resources: versions and resource lists, login resources (userinfo, User), query with nextRecordsUrl paging,
  * sObject CRUD, upsert by external id, limits. Describe is in describe.ts, sObject Collections in collections.ts.
  */
-import { ApiError, notFound, RecordError } from './errors.js';
+import { createHash } from 'node:crypto';
+import { formatDateTime } from './clock.js';
+import { ApiError, NOT_MODELLED, notFound, RecordError } from './errors.js';
 import { type Reply, type RequestContext, json, jsonObject } from './http.js';
 import type { Org } from './org.js';
 import type { FieldDef, ObjectDef } from './schema.js';
@@ -84,7 +86,7 @@ export function userinfo(org: Org, baseUrl: string): Reply {
       sobjects: `${baseUrl}/services/data/v{version}/sobjects/`,
       query: `${baseUrl}/services/data/v{version}/query/`,
     },
-    updated_at: new Date().toISOString(),
+    updated_at: new Date(org.clock.nowMs()).toISOString(),
   });
 }
 
@@ -182,14 +184,14 @@ export function queryMore(org: Org, ctx: RequestContext, locatorAndOffset: strin
   });
 }
 
-function replicationWindow(ctx: RequestContext): { start: number; end: number } {
+function replicationWindow(org: Org, ctx: RequestContext): { start: number; end: number } {
   const start = Date.parse(ctx.url.searchParams.get('start') ?? '');
   const end = Date.parse(ctx.url.searchParams.get('end') ?? '');
   if (Number.isNaN(start) || Number.isNaN(end)) {
     throw new ApiError(400, 'MISSING_ARGUMENT', 'start and end are required ISO 8601 date-times');
   }
   if (end <= start) throw new ApiError(400, 'INVALID_REPLICATION_DATE', 'end must be after start');
-  if (start < Date.now() - 30 * 86_400_000) {
+  if (start < org.clock.nowMs() - 30 * 86_400_000) {
     throw new ApiError(400, 'INVALID_REPLICATION_DATE', 'startDate cannot be more than 30 days ago');
   }
   return { start, end };
@@ -200,36 +202,46 @@ const stampOf = (record: SfRecord): number => Date.parse(String(record.SystemMod
 /** `GET /sobjects/{type}/updated/?start=&end=`: Ids changed in the window. */
 export function getUpdated(org: Org, ctx: RequestContext, name: string): Reply {
   const object = requireObject(org, name);
-  const { start, end } = replicationWindow(ctx);
+  const { start, end } = replicationWindow(org, ctx);
   const ids = org.store
     .all(object)
     .filter((r) => stampOf(r) >= start && stampOf(r) < end)
     .map((r) => r.Id);
-  return json(200, { ids, latestDateCovered: new Date(Math.min(end, Date.now())).toISOString().replace('Z', '+0000') });
+  return json(200, { ids, latestDateCovered: formatDateTime(Math.min(end, org.clock.nowMs())) });
 }
 
 /** `GET /sobjects/{type}/deleted/?start=&end=`: rows deleted in the window. */
 export function getDeleted(org: Org, ctx: RequestContext, name: string): Reply {
   const object = requireObject(org, name);
-  const { start, end } = replicationWindow(ctx);
+  const { start, end } = replicationWindow(org, ctx);
   const deletedRecords = org.store
     .deleted(object)
     .filter((r) => stampOf(r) >= start && stampOf(r) < end)
     .map((r) => ({ id: r.Id, deletedDate: r.SystemModstamp }));
-  const earliest = new Date(Date.now() - 15 * 86_400_000).toISOString().replace('Z', '+0000');
+  const earliest = formatDateTime(org.clock.nowMs() - 15 * 86_400_000);
   return json(200, {
     deletedRecords,
     earliestDateAvailable: earliest,
-    latestDateCovered: new Date(Math.min(end, Date.now())).toISOString().replace('Z', '+0000'),
+    latestDateCovered: formatDateTime(Math.min(end, org.clock.nowMs())),
   });
 }
 
-/** Tooling API queries: the login sandbox probe (SandboxProcess) and anything else answer an empty result. */
+/**
+ * Tooling API queries. Modelled: `SandboxProcess` (the probe `sf org login` sends), which has no rows because this
+ * org has no sandboxes. Anything else says plainly that it is not modelled, never an empty success.
+ */
 export function toolingQuery(ctx: RequestContext): Reply {
   const q = ctx.url.searchParams.get('q');
   if (q === null || q.trim() === '') throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
   const entity = /\bFROM\s+([A-Za-z0-9_]+)/i.exec(q)?.[1] ?? null;
-  return json(200, { size: 0, totalSize: 0, done: true, queryLocator: null, entityTypeName: entity, records: [] });
+  if (entity?.toLowerCase() === 'sandboxprocess') {
+    return json(200, { size: 0, totalSize: 0, done: true, queryLocator: null, entityTypeName: entity, records: [] });
+  }
+  throw new ApiError(
+    400,
+    NOT_MODELLED,
+    `The Salesforce emulator does not model Tooling API queries on ${entity ?? 'this query'}: only SandboxProcess (no rows: the org has no sandboxes)`
+  );
 }
 
 // ------------------------------------------------------------------ sObject rows
@@ -301,26 +313,44 @@ function header(ctx: RequestContext, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The row's ETag (changes on every write). */
+/**
+ * Conditional requests (REST API Developer Guide, "Conditional Request Headers"): the ETag is a hash of the row's
+ * content, and ETag, If-Match, If-None-Match, If-Modified-Since and If-Unmodified-Since work on Account rows only;
+ * on other objects, and on DELETE, the headers have no effect. Dates compare to the second, as HTTP dates do.
+ */
+function conditional(object: ObjectDef): boolean {
+  return object.name === 'Account';
+}
+
 function etag(record: SfRecord): string {
-  return `"${String(record.Id)}-${Date.parse(String(record.SystemModstamp).replace(/\+0000$/, 'Z'))}"`;
+  const content = JSON.stringify(
+    Object.keys(record)
+      .sort()
+      .map((k) => [k, record[k]])
+  );
+  return `"${createHash('sha256').update(content).digest('base64')}--gzip"`;
 }
 
 function modifiedSeconds(record: SfRecord): number {
   return Math.floor(Date.parse(String(record.LastModifiedDate).replace(/\+0000$/, 'Z')) / 1000);
 }
 
-/** If-Match / If-Unmodified-Since on writes: 412 when the row changed since the caller read it. */
-function checkPreconditions(ctx: RequestContext, record: SfRecord): void {
+const listed = (header: string, tag: string): boolean =>
+  header
+    .split(',')
+    .map((t) => t.trim())
+    .includes(tag);
+
+/** If-Match / If-None-Match / If-Unmodified-Since on an Account PATCH: 412 when the row is not as the caller saw it. */
+function checkPreconditions(ctx: RequestContext, object: ObjectDef, record: SfRecord): void {
+  if (!conditional(object)) return;
   const ifMatch = header(ctx, 'if-match');
+  const ifNoneMatch = header(ctx, 'if-none-match');
   const ifUnmodified = header(ctx, 'if-unmodified-since');
+  const tag = etag(record);
   const failed =
-    (ifMatch !== undefined &&
-      ifMatch !== '*' &&
-      !ifMatch
-        .split(',')
-        .map((t) => t.trim())
-        .includes(etag(record))) ||
+    (ifMatch !== undefined && ifMatch !== '*' && !listed(ifMatch, tag)) ||
+    (ifNoneMatch !== undefined && (ifNoneMatch === '*' || listed(ifNoneMatch, tag))) ||
     (ifUnmodified !== undefined &&
       !Number.isNaN(Date.parse(ifUnmodified)) &&
       modifiedSeconds(record) > Math.floor(Date.parse(ifUnmodified) / 1000));
@@ -337,16 +367,14 @@ export function getRecord(org: Org, ctx: RequestContext, name: string, id: strin
   const object = requireObject(org, name);
   const record = org.store.get(object, id);
   if (!record) throw notFound('The requested resource does not exist');
+  const view = json(200, recordView(org, object, record, ctx.version, fieldsParam(ctx)));
+  if (!conditional(object)) return view;
   const tag = etag(record);
   const ifNoneMatch = header(ctx, 'if-none-match');
   const ifModified = header(ctx, 'if-modified-since');
   const headers = { ETag: tag, 'Last-Modified': new Date(modifiedSeconds(record) * 1000).toUTCString() };
   if (
-    (ifNoneMatch !== undefined &&
-      ifNoneMatch
-        .split(',')
-        .map((t) => t.trim())
-        .includes(tag)) ||
+    (ifNoneMatch !== undefined && listed(ifNoneMatch, tag)) ||
     (ifNoneMatch === undefined &&
       ifModified !== undefined &&
       !Number.isNaN(Date.parse(ifModified)) &&
@@ -354,14 +382,14 @@ export function getRecord(org: Org, ctx: RequestContext, name: string, id: strin
   ) {
     return { status: 304, headers };
   }
-  return { ...json(200, recordView(org, object, record, ctx.version, fieldsParam(ctx))), headers };
+  return { ...view, headers };
 }
 
 export function updateRecord(org: Org, ctx: RequestContext, name: string, id: string): Reply {
   const object = requireObject(org, name);
   const existing = org.store.get(object, id);
   if (!existing) throw notFound('The requested resource does not exist');
-  checkPreconditions(ctx, existing);
+  checkPreconditions(ctx, object, existing);
   try {
     org.store.update(object, id, bodyRecord(ctx));
     return { status: 204 };
@@ -374,7 +402,6 @@ export function deleteRecord(org: Org, ctx: RequestContext, name: string, id: st
   const object = requireObject(org, name);
   const existing = org.store.get(object, id);
   if (!existing) throw notFound('The requested resource does not exist');
-  checkPreconditions(ctx, existing);
   try {
     org.store.delete(object, id);
     return { status: 204 };

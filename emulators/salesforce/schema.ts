@@ -2,6 +2,7 @@
  * The org's schema: standard objects with the standard fields pcsync touches, plus whatever custom objects and
  * fields have been deployed (or loaded from force-app at start). Names are case-insensitive, as in a real org.
  */
+import { addressFields } from './address.js';
 
 export type FieldType =
   | 'id'
@@ -23,7 +24,14 @@ export type FieldType =
   | 'reference'
   | 'encryptedstring';
 
-export type PicklistValue = { value: string; label: string; active: boolean; defaultValue: boolean };
+export type PicklistValue = {
+  value: string;
+  label: string;
+  active: boolean;
+  defaultValue: boolean;
+  /** Dependent picklists: the controlling values this one is valid for (describe's base64 bitmap). */
+  validFor?: string;
+};
 
 export type FieldDef = {
   name: string;
@@ -53,6 +61,10 @@ export type FieldDef = {
   calculatedFormula: string | null;
   autoNumber: boolean;
   displayFormat: string | null;
+  /** Dependent picklists: the controlling field (`BillingCountryCode` for `BillingStateCode`). */
+  controllerName: string | null;
+  /** A state or country code of an address: checked with its pair in address.ts, not as a plain picklist. */
+  addressCode: boolean;
 };
 
 export type ObjectDef = {
@@ -127,6 +139,8 @@ export function field(name: string, type: FieldType, options: Partial<FieldDef> 
     calculatedFormula: null,
     autoNumber: false,
     displayFormat: null,
+    controllerName: null,
+    addressCode: false,
     ...defaults[type],
     ...options,
   };
@@ -206,25 +220,15 @@ export const OPPORTUNITY_STAGES: Array<{ name: string; probability: number; clos
   { name: 'Closed Lost', probability: 0, closed: true, won: false },
 ];
 
-function address(prefix: string, codes: boolean): FieldDef[] {
-  const fields = [
-    field(`${prefix}Street`, 'textarea', { length: 255 }),
-    field(`${prefix}City`, 'string', { length: 40 }),
-    field(`${prefix}State`, 'string', { length: 80 }),
-    field(`${prefix}PostalCode`, 'string', { length: 20 }),
-    field(`${prefix}Country`, 'string', { length: 80 }),
-  ];
-  if (codes) {
-    fields.push(
-      field(`${prefix}StateCode`, 'string', { length: 10 }),
-      field(`${prefix}CountryCode`, 'string', { length: 10 })
-    );
-  }
-  return fields;
-}
+export type SchemaOptions = {
+  /** State and Country/Territory Picklists (on in a new org): the `…StateCode`/`…CountryCode` fields exist. */
+  stateCountryPicklists: boolean;
+};
 
 /** The standard objects of a fresh single-currency org (no RecordTypes, no person accounts). */
-export function standardObjects(): ObjectDef[] {
+export function standardObjects(options: SchemaOptions): ObjectDef[] {
+  const address = (prefix: string, label = prefix): FieldDef[] =>
+    addressFields(prefix, label, options.stateCountryPicklists, field);
   const industries = picklist([
     'Agriculture',
     'Banking',
@@ -249,8 +253,8 @@ export function standardObjects(): ObjectDef[] {
       picklistValues: picklist(['Prospect', 'Customer - Direct', 'Customer - Channel', 'Partner', 'Other']),
     }),
     lookup('ParentId', 'Account', 'Parent'),
-    ...address('Billing', true),
-    ...address('Shipping', true),
+    ...address('Billing'),
+    ...address('Shipping'),
     field('Phone', 'phone'),
     field('Fax', 'phone'),
     field('AccountNumber', 'string', { length: 40 }),
@@ -269,7 +273,8 @@ export function standardObjects(): ObjectDef[] {
     field('FirstName', 'string', { length: 40 }),
     required('LastName', 'string', { length: 80 }),
     readOnly('Name', 'string', { length: 121, label: 'Full Name' }),
-    ...address('Mailing', true),
+    ...address('Mailing'),
+    ...address('Other'),
     field('Phone', 'phone'),
     field('MobilePhone', 'phone'),
     field('Email', 'email'),
@@ -345,12 +350,7 @@ export function standardObjects(): ObjectDef[] {
     readOnly('Name', 'string', { length: 121, label: 'Full Name' }),
     field('Title', 'string', { length: 128 }),
     required('Company', 'string', { length: 255 }),
-    field('Street', 'textarea', { length: 255 }),
-    field('City', 'string', { length: 40 }),
-    field('State', 'string', { length: 80 }),
-    field('PostalCode', 'string', { length: 20 }),
-    field('Country', 'string', { length: 80 }),
-    field('CountryCode', 'string', { length: 10 }),
+    ...address('', ''),
     field('Phone', 'phone'),
     field('Email', 'email'),
     field('Website', 'url'),
@@ -415,8 +415,8 @@ export class SchemaRegistry {
   private readonly objects = new Map<string, ObjectDef>();
   private customPrefixCounter = 0;
 
-  public constructor() {
-    for (const object of standardObjects()) this.objects.set(object.name.toLowerCase(), object);
+  public constructor(options: SchemaOptions) {
+    for (const object of standardObjects(options)) this.objects.set(object.name.toLowerCase(), object);
   }
 
   public object(name: string): ObjectDef | undefined {

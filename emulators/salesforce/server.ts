@@ -2,14 +2,17 @@
  * The Salesforce org emulator: a node:http server on 127.0.0.1 with the REST API pcsync and the sf CLI use, and
  * admin endpoints under `/__emulator/` (a path no real org has) so tests, the demo and benchmarks can drive it.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, ServerResponse } from 'node:http';
 import { BulkService } from './bulk.js';
 import { BulkQueryService } from './bulk-query.js';
 import { DeployService } from './deploy.js';
-import { ApiError, RecordError } from './errors.js';
+import type { Clock } from './clock.js';
+import { parseDuplicateRuleHeader } from './duplicates.js';
+import { ApiError, NOT_MODELLED, RecordError } from './errors.js';
 import { ApiLimit, Counters, type FaultKind, type FaultOptions, Faults } from './faults.js';
 import { BodyTooLarge, listenOnLoopback, readBody } from '../shared/http.js';
-import { type AdminState, handleAdmin, type RequestLogEntry } from './admin.js';
+import { type AdminState, changeSettings, handleAdmin, type OrgSettings, settings } from './admin.js';
+import { RequestLog, type RequestLogEntry, type WaitOptions } from './request-log.js';
 import { type Reply, type RequestContext, json, send } from './http.js';
 import {
   DEFAULT_ACCESS_TOKEN_SECRET,
@@ -58,6 +61,14 @@ export type SalesforceEmulatorOptions = {
   maxBodyBytes?: number;
   /** Largest Bulk API 2.0 CSV upload (default 150 MB). */
   maxUploadBytes?: number;
+  /** The org's clock runs this many ms ahead of this machine's (negative: behind); `Date` headers follow it. */
+  clockSkewMs?: number;
+  /** Probability (0..1) that a write is committed and its answer lost (a read: dropped). */
+  lostResponseRate?: number;
+  /** State and Country/Territory Picklists, on in a new org (default true). */
+  stateCountryPicklists?: boolean;
+  /** The standard Account, Contact and Lead duplicate rules, active in a new org (default true). */
+  duplicateRules?: boolean;
 };
 
 export type SalesforceEmulator = {
@@ -82,8 +93,18 @@ export type SalesforceEmulator = {
   apiUsage(): { used: number; max: number };
   /** Inserts seed records (system mode: Ids and read-only fields may be given). */
   seed(data: SeedData): Record<string, number>;
-  /** The most recent requests (up to 1,000): time, method, path, counter key, status (0: dropped) and duration. */
-  requests(): Array<{ at: string; method: string; path: string; key: string; status: number; ms: number }>;
+  /** The most recent requests (up to 1,000): sequence number, time, method, path, counter key, status (0: no
+   * answer), duration, records written and the injected fault. */
+  requests(): RequestLogEntry[];
+  /** Resolves once `count` requests matching `match` (against `METHOD /path`) after `since` are over; rejects at
+   * `timeoutMs` (default 30 s) saying what was seen. */
+  waitForRequests(options: WaitOptions): Promise<RequestLogEntry[]>;
+  /** Moves the org's clock to `ms` ahead of this machine's (negative: behind). */
+  setClockSkew(ms: number): void;
+  /** Activates or deactivates the standard duplicate rules. */
+  setDuplicateRules(active: boolean): void;
+  /** The org's settings: clock skew, duplicate rules, state and country picklists. */
+  settings(): OrgSettings;
   /** The stored rows of an object (all fields), for assertions. */
   records(objectName: string): SfRecord[];
   close(): Promise<void>;
@@ -104,10 +125,22 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
         ? options.loadMetadata
         : undefined;
   const seed = typeof options.seed === 'string' ? Org.readSeedFile(options.seed) : options.seed;
-  const org = new Org(apiVersion, options.username ?? DEFAULT_USERNAME, metadataDir, seed);
+  const org = new Org({
+    apiVersion,
+    username: options.username ?? DEFAULT_USERNAME,
+    loadMetadata: metadataDir,
+    seed,
+    stateCountryPicklists: options.stateCountryPicklists,
+    duplicateRules: options.duplicateRules,
+    clockSkewMs: options.clockSkewMs,
+  });
   const accessToken = options.accessToken ?? `${org.orgId15}!${DEFAULT_ACCESS_TOKEN_SECRET}`;
   const counters = new Counters();
-  const faults = new Faults({ rate: options.faultRate ?? 0, seed: options.faultSeed ?? 1 });
+  const faults = new Faults({
+    rate: options.faultRate ?? 0,
+    lostResponseRate: options.lostResponseRate ?? 0,
+    seed: options.faultSeed ?? 1,
+  });
   const limit = new ApiLimit(options.dailyApiLimit ?? 15_000);
   const maxBody = options.maxBodyBytes ?? 50 * 1024 * 1024;
   const maxUpload = options.maxUploadBytes ?? 150 * 1024 * 1024;
@@ -252,8 +285,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     }
   };
 
-  /** The most recent requests (method, path, status, duration), for debugging a test or a demo. */
-  const requestLog: RequestLogEntry[] = [];
+  const requestLog = new RequestLog();
 
   const reset = (resetOptions: { keepSchema?: boolean } = {}): void => {
     org.reset(resetOptions);
@@ -261,11 +293,12 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     bulk.reset();
     bulkQuery.reset();
     counters.reset();
-    requestLog.length = 0;
+    requestLog.clear();
     faults.clear();
     latencyMs = options.latencyMs ?? 0;
     latencyMatch = undefined;
     limit.used = 0;
+    changeSettings(org, { clockSkewMs: options.clockSkewMs ?? 0, duplicateRules: options.duplicateRules ?? true });
   };
 
   const adminState: AdminState = {
@@ -297,7 +330,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     if (path.startsWith('/__emulator/')) {
       try {
         const body = await readBody(req, maxUpload);
-        send(res, await handleAdmin(adminState, req.method ?? 'GET', path, body));
+        send(res, await handleAdmin(adminState, req.method ?? 'GET', url, body));
       } catch (error) {
         sendError(res, error, {});
       }
@@ -336,26 +369,35 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
               : `${method} (unknown)`;
     counters.add(key);
     const started = Date.now();
+    const at = new Date(org.clock.nowMs()).toISOString();
+    let records = 0;
+    const fault: FaultKind | undefined = faults.draw(path);
     res.on('close', () => {
-      requestLog.push({
-        at: new Date(started).toISOString(),
+      requestLog.add({
+        at,
         method,
         path,
         key,
         status: res.headersSent ? res.statusCode : 0,
         ms: Date.now() - started,
+        records,
+        ...(fault ? { fault } : {}),
       });
-      if (requestLog.length > 1000) requestLog.shift();
     });
 
     if (latencyMs > 0 && (!latencyMatch || latencyMatch.test(path)))
       await new Promise((resolve) => setTimeout(resolve, latencyMs));
 
-    const fault: FaultKind | undefined = faults.draw(path);
-    if (fault === 'drop') {
+    // A lost response: the write is processed in full, then the connection goes without an answer.
+    const lost = fault === 'lost-response' && ['POST', 'PATCH', 'PUT', 'DELETE'].includes(method);
+    if (fault === 'drop' || (fault === 'lost-response' && !lost)) {
       req.socket.destroy();
       return;
     }
+    const respond = (reply: Reply, headers: Record<string, string> = {}): void => {
+      if (lost) req.socket.destroy();
+      else send(res, reply, headers);
+    };
     const limitHeaders = (): Record<string, string> => ({ 'Sforce-Limit-Info': limit.header() });
     if (fault === 'unavailable') {
       send(
@@ -391,16 +433,20 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
         let reply: Reply;
         if (!path.startsWith('/services/Soap/m/'))
           reply = soapFault(
-            'UNSUPPORTED_API_VERSION',
-            'This emulator serves only the Metadata SOAP API (/services/Soap/m)'
+            NOT_MODELLED,
+            `The Salesforce emulator does not model the SOAP API at ${path}: ` +
+              'only the Metadata API (/services/Soap/m) calls deploy and checkDeployStatus'
           );
         else if (!soap.operation || !soap.payload)
           reply = soapFault('INVALID_SOAP', 'The request is not a SOAP envelope');
         else if (soap.sessionId !== accessToken)
           reply = soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
         else if (!limit.take()) reply = soapFault('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
-        else reply = await handleSoap(deploys, soapVersion, soap.operation, soap.payload);
-        send(res, reply, limitHeaders());
+        else {
+          org.store.beginCall({ version: soapVersion });
+          reply = await handleSoap(deploys, soapVersion, soap.operation, soap.payload);
+        }
+        respond(reply, limitHeaders());
       } catch (error) {
         if (error instanceof BodyTooLarge) {
           send(res, soapFault('EXCEEDED_MAX_SIZE_REQUEST', 'The request body is too large'), { Connection: 'close' });
@@ -412,19 +458,18 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       return;
     }
     if (!authorized(req)) {
-      if (userinfoRoute) send(res, { status: 403, raw: 'Bad_OAuth_Token', contentType: 'text/plain' });
-      else send(res, json(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]));
+      if (userinfoRoute) respond({ status: 403, raw: 'Bad_OAuth_Token', contentType: 'text/plain' });
+      else respond(json(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]));
       req.resume();
       return;
     }
     if (userinfoRoute) {
-      send(res, identityRoute ? rest.identity(org, baseUrl) : rest.userinfo(org, baseUrl));
+      respond(identityRoute ? rest.identity(org, baseUrl) : rest.userinfo(org, baseUrl));
       req.resume();
       return;
     }
     if (!limit.take()) {
-      send(
-        res,
+      respond(
         json(403, [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }]),
         limitHeaders()
       );
@@ -433,8 +478,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     }
     const versionNumber = Number(version);
     if (route && (versionNumber < 31 || versionNumber > Number(apiVersion))) {
-      send(
-        res,
+      respond(
         json(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]),
         limitHeaders()
       );
@@ -453,7 +497,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
                 .join(',')}`,
             },
           ]);
-      send(res, reply, limitHeaders());
+      respond(reply, limitHeaders());
       req.resume();
       return;
     }
@@ -481,15 +525,25 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       throw error;
     }
     const ctx: RequestContext = { method, path, url, params, headers: req.headers, body, version };
-    org.clock.tick();
+    const ruleHeader = req.headers['sforce-duplicate-rule-header'];
+    const duplicateRuleHeader = parseDuplicateRuleHeader(Array.isArray(ruleHeader) ? ruleHeader[0] : ruleHeader);
+    org.store.beginCall({
+      allowDuplicates: duplicateRuleHeader.allowSave,
+      includeRecordDetails: duplicateRuleHeader.includeRecordDetails,
+      version,
+    });
+    const writesBefore = org.store.writes;
+    let reply: Reply;
     try {
-      send(res, await route.handler(ctx), limitHeaders());
+      reply = await route.handler(ctx);
     } catch (error) {
-      sendError(res, error, limitHeaders());
+      reply = errorReply(error);
     }
+    records = reply.records ?? org.store.writes - writesBefore;
+    respond(reply, limitHeaders());
   };
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ ServerResponse: orgDateResponse(org.clock) }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendError(res, error, {});
       else res.destroy();
@@ -519,7 +573,20 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     },
     apiUsage: () => ({ used: limit.used, max: limit.max }),
     seed: (data) => org.loadSeed(data),
-    requests: () => requestLog.map((r) => ({ ...r })),
+    requests: () => requestLog.list(),
+    waitForRequests: async (wait) => {
+      const result = await requestLog.wait(wait);
+      if (result.timedOut) {
+        throw new Error(
+          `waited ${wait.timeoutMs ?? 30_000} ms for ${wait.count} request(s) matching ${wait.match ?? 'anything'}; ` +
+            `saw ${result.requests.length}: ${result.requests.map((r) => `#${r.seq} ${r.method} ${r.path}`).join(', ')}`
+        );
+      }
+      return result.requests;
+    },
+    setClockSkew: (ms) => changeSettings(org, { clockSkewMs: ms }),
+    setDuplicateRules: (active) => changeSettings(org, { duplicateRules: active }),
+    settings: () => settings(org),
     records: (objectName) => {
       const object = org.schema.object(objectName);
       if (!object) throw new Error(`no object ${objectName}`);
@@ -529,25 +596,35 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   };
 }
 
+/** Responses whose `Date` header comes from the org's clock, as every server sends its own time. */
+function orgDateResponse(clock: Clock): typeof ServerResponse {
+  return class OrgDateResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+    public override writeHead(statusCode: number, statusMessage?: string, headers?: OutgoingHttpHeaders): this;
+    public override writeHead(statusCode: number, headers?: OutgoingHttpHeaders): this;
+    public override writeHead(statusCode: number, ...rest: unknown[]): this {
+      this.setHeader('Date', clock.httpDate());
+      return typeof rest[0] === 'string'
+        ? super.writeHead(statusCode, rest[0], rest[1] as OutgoingHttpHeaders | undefined)
+        : super.writeHead(statusCode, rest[0] as OutgoingHttpHeaders | undefined);
+    }
+  };
+}
+
+/** An error as the REST API answers it. */
+function errorReply(error: unknown): Reply {
+  if (error instanceof ApiError) return json(error.status, error.body());
+  if (error instanceof RecordError) return json(400, error.restBody());
+  if (error instanceof SyntaxError) return json(400, [{ errorCode: 'JSON_PARSER_ERROR', message: error.message }]);
+  const message = error instanceof Error ? error.message : String(error);
+  return json(500, [
+    { errorCode: 'UNKNOWN_EXCEPTION', message: `An unexpected error occurred in the emulator: ${message}` },
+  ]);
+}
+
 function sendError(res: ServerResponse, error: unknown, headers: Record<string, string>): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  if (error instanceof ApiError) {
-    send(res, json(error.status, error.body()), headers);
-  } else if (error instanceof RecordError) {
-    send(res, json(400, error.restBody()), headers);
-  } else if (error instanceof SyntaxError) {
-    send(res, json(400, [{ errorCode: 'JSON_PARSER_ERROR', message: error.message }]), headers);
-  } else {
-    const message = error instanceof Error ? error.message : String(error);
-    send(
-      res,
-      json(500, [
-        { errorCode: 'UNKNOWN_EXCEPTION', message: `An unexpected error occurred in the emulator: ${message}` },
-      ]),
-      headers
-    );
-  }
+  send(res, errorReply(error), headers);
 }

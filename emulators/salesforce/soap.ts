@@ -4,6 +4,7 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import type { DeployService } from './deploy.js';
+import { NOT_MODELLED } from './errors.js';
 import type { Reply } from './http.js';
 import { asText } from './text.js';
 
@@ -104,5 +105,10 @@ export async function handleSoap(
     const { deployResult } = deploys.result(record, version, includeDetails) as { deployResult: Node };
     return envelope(`<checkDeployStatusResponse>${toXml('result', deployResult)}</checkDeployStatusResponse>`);
   }
-  return soapFault('UNSUPPORTED_API_VERSION', `This emulator does not implement the Metadata API call '${operation}'`);
+  // `sf project retrieve start` lands here (retrieve, checkRetrieveStatus): say so, not something a real org would say.
+  return soapFault(
+    NOT_MODELLED,
+    `The Salesforce emulator does not model the Metadata API call '${operation}': ` +
+      'only deploy and checkDeployStatus (retrieve is not modelled)'
+  );
 }

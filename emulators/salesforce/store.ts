@@ -2,7 +2,9 @@
  * In-memory records with what a real org enforces on every write: known and writable fields, types and lengths,
  * required fields, restricted picklists, unique external ids, references, and system fields maintained per write.
  */
-import { syncCountries } from './countries.js';
+import { type Clock, formatDateTime } from './clock.js';
+import { syncAddresses } from './address.js';
+import { DUPLICATE_ALERT, findDuplicates } from './duplicates.js';
 import { RecordError, type SaveError } from './errors.js';
 import { evaluateFormula, formatAutoNumber } from './formula.js';
 import { IdFactory, isValidId, to18 } from './ids.js';
@@ -18,27 +20,15 @@ export type WriteOptions = {
   csv?: boolean;
 };
 
-/**
- * The org's clock. Every API call (and every 200-row Bulk chunk) is one transaction: `tick()` starts it with a time
- * strictly after the previous transaction's, and every write inside it shares that time, as in a real org.
- */
-export class Clock {
-  private last = 0;
-
-  public tick(): number {
-    this.last = Math.max(Date.now(), this.last + 1);
-    return this.last;
-  }
-
-  /** The current transaction's time (starts one when there is none yet). */
-  public now(): number {
-    return this.last === 0 ? this.tick() : this.last;
-  }
-}
-
-export function formatDateTime(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '+0000');
-}
+/** What the API call being served asks of its writes, from its request headers. */
+export type CallContext = {
+  /** `Sforce-Duplicate-Rule-Header: allowSave=true`: save despite a duplicate rule's alert. */
+  allowDuplicates: boolean;
+  /** `includeRecordDetails=true`: duplicate matches carry every field, not just the Id. */
+  includeRecordDetails: boolean;
+  /** The API version in the request path (for record URLs). */
+  version: string;
+};
 
 type JournalEntry = { object: string; id: string; before: SfRecord | undefined };
 
@@ -49,13 +39,29 @@ export class RecordStore {
   private readonly deletedRows = new Map<string, Map<string, SfRecord>>();
   private journal: JournalEntry[] | undefined;
   private autoNumbers = new Map<string, number>();
+  /** The standard duplicate rules are active (a new org's default). */
+  public duplicateRules = true;
+  private call: CallContext;
+  private readonly insertedThisCall = new Set<string>();
+  /** Rows written (inserted, updated or deleted, cascades included) and kept; rollbacks take theirs back. */
+  public writes = 0;
 
   public constructor(
     public readonly schema: SchemaRegistry,
     public readonly ids: IdFactory,
     public readonly clock: Clock,
-    public userId: string
-  ) {}
+    public userId: string,
+    private readonly apiVersion: string
+  ) {
+    this.call = { allowDuplicates: false, includeRecordDetails: false, version: apiVersion };
+  }
+
+  /** Starts an API call (or a Bulk API chunk of 200 rows): one transaction time, the call's headers. */
+  public beginCall(context: Partial<CallContext> = {}): void {
+    this.clock.tick();
+    this.call = { allowDuplicates: false, includeRecordDetails: false, version: this.apiVersion, ...context };
+    this.insertedThisCall.clear();
+  }
 
   public clear(): void {
     this.tables.clear();
@@ -126,6 +132,7 @@ export class RecordStore {
   }
 
   private rollback(journal: JournalEntry[]): void {
+    this.writes -= journal.length;
     for (const entry of journal.reverse()) {
       const object = this.schema.object(entry.object);
       if (!object) continue;
@@ -146,6 +153,7 @@ export class RecordStore {
     const table = this.table(object);
     const before = table.get(id);
     this.journal?.push({ object: object.name, id, before });
+    this.writes++;
     if (before) this.unindex(object, before);
     table.set(id, record);
     this.index(object, record);
@@ -156,6 +164,7 @@ export class RecordStore {
     const before = table.get(id);
     if (!before) return;
     this.journal?.push({ object: object.name, id, before });
+    this.writes++;
     this.unindex(object, before);
     table.delete(id);
     // Deleted rows stay visible to queryAll and getDeleted (a real org keeps them in the recycle bin).
@@ -269,16 +278,19 @@ export class RecordStore {
       else if (f.type === 'boolean') record[f.name] = false;
       else record[f.name] = null;
     }
+    // A field whose value was refused is not also "missing".
+    const refused = new Set(errors.flatMap((e) => e.fields));
     const missing = [...object.fields.values()]
       .filter(
         (f) =>
           f.createable &&
           !f.nillable &&
           !f.defaultedOnCreate &&
+          !refused.has(f.name) &&
           (record[f.name] === null || record[f.name] === undefined)
       )
       .map((f) => f.name);
-    syncCountries(object, values, record, errors);
+    syncAddresses(object, values, record, true, errors);
     if (missing.length > 0)
       errors.push({
         statusCode: 'REQUIRED_FIELD_MISSING',
@@ -302,8 +314,10 @@ export class RecordStore {
     system('OwnerId', this.userId);
     record.IsDeleted = false;
     this.derive(object, record, values, true);
+    if (this.duplicateRules && !options.systemMode && !this.call.allowDuplicates) this.checkDuplicates(object, record);
     this.checkUnique(object, record);
     this.put(object, record);
+    this.insertedThisCall.add(record.Id as string);
     return record;
   }
 
@@ -323,9 +337,16 @@ export class RecordStore {
     }
     const errors: SaveError[] = [];
     const values = this.coerceAll(object, input, 'update', options, errors);
+    const refused = new Set(errors.flatMap((e) => e.fields));
     const nulled = Object.keys(values).filter((name) => {
       const f = this.schema.field(object, name);
-      return f && !f.nillable && f.type !== 'boolean' && (values[name] === null || values[name] === undefined);
+      return (
+        f &&
+        !f.nillable &&
+        f.type !== 'boolean' &&
+        !refused.has(f.name) &&
+        (values[name] === null || values[name] === undefined)
+      );
     });
     if (nulled.length > 0)
       errors.push({
@@ -334,7 +355,7 @@ export class RecordStore {
         fields: nulled,
       });
     const record: SfRecord = { ...existing, ...values };
-    syncCountries(object, values, record, errors);
+    syncAddresses(object, values, record, false, errors);
     if (errors.length > 0) throw new RecordError(errors);
     const now = formatDateTime(this.clock.now());
     if (!options.systemMode || !('LastModifiedDate' in values)) record.LastModifiedDate = now;
@@ -518,7 +539,8 @@ export class RecordStore {
             ? Date.parse(normalized)
             : NaN;
         if (Number.isNaN(ms)) return typeError();
-        return formatDateTime(ms);
+        // Stored to the second: a real org drops the milliseconds.
+        return formatDateTime(Math.floor(ms / 1000) * 1000);
       }
       case 'reference': {
         if (!isValidId(text)) return fail('MALFORMED_ID', `${f.label}: id value of incorrect type: ${text}`);
@@ -533,7 +555,8 @@ export class RecordStore {
         return id;
       }
       case 'picklist': {
-        if (f.restrictedPicklist && !f.picklistValues.some((v) => v.value === text)) {
+        // Address codes are checked against their country in address.ts (and are case-insensitive).
+        if (f.restrictedPicklist && !f.addressCode && !f.picklistValues.some((v) => v.value === text)) {
           return fail(
             'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
             `${f.label}: bad value for restricted picklist field: ${text}`
@@ -573,6 +596,35 @@ export class RecordStore {
       );
     }
     return text;
+  }
+
+  /** The standard duplicate rules alert on create, which through the API blocks the save (duplicates.ts). */
+  private checkDuplicates(object: ObjectDef, record: SfRecord): void {
+    const duplicateResult = findDuplicates({
+      object,
+      record,
+      rows: (name) => {
+        const target = this.schema.object(name);
+        return target ? this.all(target) : [];
+      },
+      nameOf: (id) => {
+        const name = typeof id === 'string' ? this.findById(id)?.record.Name : undefined;
+        return typeof name === 'string' ? name : null;
+      },
+      skip: this.insertedThisCall,
+      view: (name, row) => {
+        const attributes = {
+          type: name,
+          url: `/services/data/v${this.call.version}/sobjects/${name}/${String(row.Id)}`,
+        };
+        return this.call.includeRecordDetails ? { attributes, ...row } : { attributes, Id: row.Id };
+      },
+    });
+    if (duplicateResult) {
+      throw new RecordError([
+        { statusCode: 'DUPLICATES_DETECTED', message: DUPLICATE_ALERT, fields: [], duplicateResult },
+      ]);
+    }
   }
 
   private checkUnique(object: ObjectDef, record: SfRecord): void {

@@ -269,3 +269,102 @@ describe('Salesforce emulator through the real sf CLI and jsforce', function () 
     expect(count.totalSize).to.equal(4900 - 30);
   });
 });
+
+describe("Salesforce emulator: a new org's defaults through the real sf CLI", function () {
+  this.timeout(180_000);
+  let defaults: SalesforceEmulator;
+  let plain: SalesforceEmulator;
+  let session: SfSession;
+
+  before(async () => {
+    // Two orgs, two usernames: the sf CLI keys its stored logins by username.
+    defaults = await startSalesforceEmulator({ port: 0, username: 'new-org@pcsync.example' });
+    plain = await startSalesforceEmulator({
+      port: 0,
+      username: 'plain-org@pcsync.example',
+      stateCountryPicklists: false,
+      duplicateRules: false,
+    });
+    session = SfSession.create({ linkPlugin: false, env: { CI: 'true' } });
+    for (const [alias, org] of [
+      ['new-org', defaults],
+      ['plain-org', plain],
+    ] as const) {
+      const login = await session.run(
+        ['org', 'login', 'access-token', '--instance-url', org.url, '--no-prompt', '--alias', alias],
+        { env: { SF_ACCESS_TOKEN: org.accessToken } }
+      );
+      expect(login.exitCode, login.stderr).to.equal(0);
+    }
+  });
+
+  after(async () => {
+    session?.clean();
+    await defaults?.close();
+    await plain?.close();
+  });
+
+  const createAccount = (org: string, values: string): ReturnType<SfSession['runJson']> =>
+    session.runJson(['data', 'create', 'record', '--sobject', 'Account', '--values', values, '--target-org', org]);
+
+  it('refuses a country code in BillingCountry, takes the integration values and fills the codes', async () => {
+    const code = await createAccount('new-org', "Name='Contoso' BillingCountry=US BillingState=WA");
+    expect(code.exitCode).to.equal(1);
+    expect(code.json.name).to.equal('FIELD_INTEGRITY_EXCEPTION');
+    expect(code.json.message).to.include("There's a problem with this country");
+    const names = await createAccount(
+      'new-org',
+      "Name='Contoso' BillingCountry='United States' BillingState=Washington"
+    );
+    expect(names.exitCode, names.stdout).to.equal(0);
+    const queried = await session.runJson<{ records: Array<Record<string, unknown>> }>([
+      'data',
+      'query',
+      '--query',
+      'SELECT BillingCountryCode, BillingStateCode FROM Account',
+      '--target-org',
+      'new-org',
+    ]);
+    expect(queried.json.result?.records[0]).to.include({ BillingCountryCode: 'US', BillingStateCode: 'WA' });
+  });
+
+  it('blocks a second Contoso with DUPLICATES_DETECTED', async () => {
+    const duplicate = await createAccount('new-org', "Name='Contoso Inc.'");
+    expect(duplicate.exitCode).to.equal(1);
+    expect(duplicate.json.name).to.equal('DUPLICATES_DETECTED');
+    expect(duplicate.json.message).to.equal('Use one of these records?');
+    expect(defaults.records('Account')).to.have.length(1);
+  });
+
+  it('an org without them: free text, no code fields, no duplicate rules', async () => {
+    expect((await createAccount('plain-org', "Name='Contoso' BillingCountry=US")).exitCode).to.equal(0);
+    expect((await createAccount('plain-org', "Name='Contoso' BillingCountry=US")).exitCode).to.equal(0);
+    const codes = await session.runJson([
+      'data',
+      'query',
+      '--query',
+      'SELECT BillingCountryCode FROM Account',
+      '--target-org',
+      'plain-org',
+    ]);
+    expect(codes.exitCode).to.equal(1);
+    expect(codes.json.name).to.equal('INVALID_FIELD');
+  });
+
+  it('says plainly that sf project retrieve start is not modelled', async () => {
+    const retrieve = await session.runJson([
+      'project',
+      'retrieve',
+      'start',
+      '--metadata',
+      'CustomObject:Account',
+      '--target-org',
+      'new-org',
+      '--wait',
+      '1',
+    ]);
+    expect(retrieve.exitCode).to.equal(1);
+    expect(retrieve.json.name).to.equal('sf:EMULATOR_NOT_MODELLED');
+    expect(retrieve.json.message).to.include('retrieve is not modelled');
+  });
+});

@@ -5,8 +5,13 @@ import { parseSoql } from './parser.js';
 import type { Resolver } from './resolve.js';
 import { apexType, isTextual } from './values.js';
 
-export function queryColumns(schema: SchemaRegistry, resolver: Resolver, soql: string): Record<string, unknown> {
-  const query = parseSoql(soql);
+export function queryColumns(
+  schema: SchemaRegistry,
+  resolver: Resolver,
+  soql: string,
+  now: number
+): Record<string, unknown> {
+  const query = parseSoql(soql, now);
   const object = resolver.objectOf(soql, query.from, query.fromPos);
   const column = (f: FieldDef, name = f.name): Record<string, unknown> => ({
     aggregate: false,

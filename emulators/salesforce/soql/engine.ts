@@ -40,13 +40,13 @@ export class SoqlEngine {
 
   /** Runs a query; `includeDeleted` (queryAll) adds deleted rows, which have `IsDeleted = true`. */
   public run(soql: string, includeDeleted = false): QueryResult {
-    const query = parseSoql(soql);
+    const query = parseSoql(soql, this.store.clock.nowMs());
     return this.execute(soql, query, undefined, includeDeleted);
   }
 
   /** The `columns=true` answer `sf data query` asks for to lay out its table. */
   public columns(soql: string): Record<string, unknown> {
-    return queryColumns(this.schema, this.resolver, soql);
+    return queryColumns(this.schema, this.resolver, soql, this.store.clock.nowMs());
   }
 
   private execute(

@@ -33,7 +33,8 @@ class Parser {
   private pos = 0;
   public constructor(
     private readonly soql: string,
-    private readonly tokens: Token[]
+    private readonly tokens: Token[],
+    private readonly now: number
   ) {}
 
   private peek(offset = 0): Token {
@@ -309,7 +310,7 @@ class Parser {
           if (count.kind !== 'number') throw this.unexpected(count, 'an integer');
           n = Number(count.text);
         }
-        const range = dateRange(upper, n, Date.now());
+        const range = dateRange(upper, n, this.now);
         if (!range) throw malformed(this.soql, token.pos, `unexpected token: '${token.text}'`);
         return { type: 'dateRange', name: upper, ...range };
       }
@@ -319,6 +320,7 @@ class Parser {
   }
 }
 
-export function parseSoql(soql: string): ParsedQuery {
-  return new Parser(soql, tokenize(soql)).parseQuery();
+/** Parses a query; `now` (the org's clock, ms) anchors date keywords such as TODAY and LAST_N_DAYS:n. */
+export function parseSoql(soql: string, now: number): ParsedQuery {
+  return new Parser(soql, tokenize(soql), now).parseQuery();
 }

@@ -90,6 +90,25 @@ describe('Salesforce emulator: Bulk API 2.0 ingest', function () {
     expect(r1?.Name).to.equal('One');
   });
 
+  it('fails every row of an upsert chunk that repeats an external id; another chunk may update it', async () => {
+    const rows = ['Referral_Identifier__c,Name,StageName,CloseDate', 'D-1,First,Prospecting,2027-01-01'];
+    for (let i = 0; i < 198; i++) rows.push(`F-${i},Filler ${i},Prospecting,2027-01-01`);
+    rows.push('D-1,Second,Prospecting,2027-01-01'); // row 200: the same 200-row chunk as row 1
+    rows.push('D-1,Third,Prospecting,2027-01-01'); // row 201: the next chunk
+    const job = await runJob(
+      { object: 'Opportunity', operation: 'upsert', externalIdFieldName: 'Referral_Identifier__c' },
+      `${rows.join('\n')}\n`
+    );
+    expect(job).to.include({ state: 'JobComplete', numberRecordsProcessed: 201, numberRecordsFailed: 2 });
+    const failed = await results(job.id, 'failedResults');
+    expect(failed.slice(1).map((r) => [r[1], r[3]])).to.deep.equal([
+      ['DUPLICATE_VALUE:Duplicate external id specified: D-1:Referral_Identifier__c --', 'First'],
+      ['DUPLICATE_VALUE:Duplicate external id specified: D-1:Referral_Identifier__c --', 'Second'],
+    ]);
+    const d1 = emulator.records('Opportunity').filter((r) => r.Referral_Identifier__c === 'D-1');
+    expect(d1.map((r) => r.Name)).to.deep.equal(['Third']);
+  });
+
   it('fails the job on a CSV with a bad header and leaves every row unprocessed', async () => {
     const job = await runJob({ object: 'Opportunity', operation: 'insert' }, 'Name,Nope__c\nA,1\nB,2\n');
     expect(job.state).to.equal('Failed');

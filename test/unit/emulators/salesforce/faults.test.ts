@@ -118,6 +118,8 @@ describe('Salesforce emulator: faults, limits, counters and admin endpoints', fu
 
   it('survives a bounded concurrent load with faults, counting every request', async () => {
     emulator.setFaults({ rate: 0.2, seed: 9 });
+    // "Load 1", "Load 2", … match each other under the standard Account duplicate rule; this test is about faults.
+    emulator.setDuplicateRules(false);
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, async (_, i) => {
         try {
@@ -132,6 +134,7 @@ describe('Salesforce emulator: faults, limits, counters and admin endpoints', fu
       })
     );
     emulator.clearFaults();
+    emulator.setDuplicateRules(true);
     const counters = emulator.counters();
     expect((counters['POST /sobjects/{type}'] ?? 0) + (counters['GET /query'] ?? 0)).to.equal(200);
     expect(outcomes.filter((s) => s === 201).length).to.equal(emulator.records('Account').length);
@@ -233,8 +236,37 @@ describe('Salesforce emulator: npm run emulate:salesforce', function () {
     expect(await emulator.exit).to.equal(0);
   });
 
+  it('takes the new-org default switches, the clock skew and the lost-response rate as flags', async () => {
+    const emulator = await start([
+      '--port',
+      '0',
+      '--clock-skew-ms=-5000',
+      '--lost-response-rate',
+      '0.25',
+      '--no-state-country-picklists',
+      '--no-duplicate-rules',
+    ]);
+    const url = (emulator.lines.find((l) => l.startsWith('Salesforce emulator listening on ')) as string).replace(
+      'Salesforce emulator listening on ',
+      ''
+    );
+    const settings = await fetch(`${url}/__emulator/settings`);
+    expect(await settings.json()).to.deep.equal({
+      clockSkewMs: -5000,
+      duplicateRules: false,
+      stateCountryPicklists: false,
+    });
+    expect(Date.parse(settings.headers.get('date') ?? '')).to.be.below(Date.now() - 3000);
+    const faults = (await (await fetch(`${url}/__emulator/faults`)).json()) as { lostResponseRate: number };
+    expect(faults.lostResponseRate).to.equal(0.25);
+    emulator.kill('SIGTERM');
+    expect(await emulator.exit).to.equal(0);
+  });
+
   it('refuses a bad flag with exit code 2', async () => {
     const emulator = await start(['--fault-rate', '7']);
     expect(await emulator.exit).to.equal(2);
+    const lost = await start(['--lost-response-rate', '2']);
+    expect(await lost.exit).to.equal(2);
   });
 });

@@ -79,6 +79,40 @@ describe('Salesforce emulator: REST resources', function () {
       expect(identity.body).to.include({ username: emulator.username, user_id: emulator.userId });
     });
 
+    it('answers the tooling query it models (SandboxProcess) and says plainly which it does not', async () => {
+      const sandbox = await sfRequest<{ totalSize: number; records: unknown[] }>(
+        emulator,
+        'GET',
+        api(`/tooling/query?q=${encodeURIComponent('SELECT Id, Status FROM SandboxProcess')}`)
+      );
+      expect(sandbox.status).to.equal(200);
+      expect(sandbox.body).to.include({ totalSize: 0 });
+      const other = await sfRequest<SfErrorBody>(
+        emulator,
+        'GET',
+        api(`/tooling/query?q=${encodeURIComponent('SELECT Id FROM ApexClass')}`)
+      );
+      expect(other.status).to.equal(400);
+      expect(other.body[0].errorCode).to.equal('EMULATOR_NOT_MODELLED');
+      expect(other.body[0].message).to.include('ApexClass');
+    });
+
+    it('answers a Metadata API retrieve with a plain "not modelled" fault (sf project retrieve start)', async () => {
+      const response = await fetch(`${emulator.url}/services/Soap/m/64.0`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/xml', SOAPAction: '""' },
+        body:
+          '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">' +
+          `<soapenv:Header xmlns="http://soap.sforce.com/2006/04/metadata"><SessionHeader><sessionId>${emulator.accessToken}</sessionId></SessionHeader></soapenv:Header>` +
+          '<soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata"><retrieve><retrieveRequest><apiVersion>64.0</apiVersion></retrieveRequest></retrieve></soapenv:Body></soapenv:Envelope>',
+      });
+      const text = await response.text();
+      expect(response.status).to.equal(500);
+      expect(text).to.include('<faultcode>sf:EMULATOR_NOT_MODELLED</faultcode>');
+      expect(text).to.include("does not model the Metadata API call 'retrieve'");
+      expect(text).to.not.include('UNSUPPORTED_API_VERSION');
+    });
+
     it('rejects a bad access token with 401 INVALID_SESSION_ID (403 on userinfo)', async () => {
       const bad = { url: emulator.url, accessToken: 'not-the-token' };
       const response = await sfRequest<SfErrorBody>(bad, 'GET', api('/sobjects'));
@@ -116,7 +150,8 @@ describe('Salesforce emulator: REST resources', function () {
         OwnerId: emulator.userId,
         CreatedById: emulator.userId,
       });
-      expect(read.body.CreatedDate).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/);
+      // Stored to the second, as a real org does.
+      expect(read.body.CreatedDate).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000\+0000$/);
       expect(read.body).to.not.have.property('CurrencyIsoCode');
 
       const update = await sfRequest(emulator, 'PATCH', api(`/sobjects/Opportunity/${oppId}`), {
@@ -131,7 +166,8 @@ describe('Salesforce emulator: REST resources', function () {
         )
       );
       expect(after.body).to.include({ IsWon: true, IsClosed: true, Probability: 100 });
-      expect(String(after.body.LastModifiedDate) > String(read.body.LastModifiedDate)).to.equal(true);
+      // A later call stamps the same second or a later one (two calls may share a second, as in a real org).
+      expect(String(after.body.LastModifiedDate) >= String(read.body.LastModifiedDate)).to.equal(true);
       expect(after.body.SystemModstamp).to.equal(after.body.LastModifiedDate);
       expect(after.body.CreatedDate).to.equal(read.body.CreatedDate);
 
@@ -183,9 +219,24 @@ describe('Salesforce emulator: REST resources', function () {
       expect(formula.errors[0].errorCode).to.equal('INVALID_FIELD_FOR_INSERT_UPDATE');
     });
 
-    it('honours ETag / If-Match / If-None-Match and If-Unmodified-Since (412 on a concurrent edit)', async () => {
+    it('answers a refused value of a required field with its own error, not also REQUIRED_FIELD_MISSING', async () => {
+      const tooLong = await createError('Opportunity', { ...OPP, Name: 'x'.repeat(121) });
+      expect(tooLong.errors.map((e) => e.errorCode)).to.deep.equal(['STRING_TOO_LONG']);
+      const badType = await createError('Opportunity', { ...OPP, CloseDate: 'not-a-date' });
+      expect(badType.errors.map((e) => e.errorCode)).to.deep.equal(['INVALID_TYPE_ON_FIELD_IN_RECORD']);
       const id = await create('Opportunity', OPP);
-      const path = api(`/sobjects/Opportunity/${id}`);
+      const update = await sfRequest<SfErrorBody>(emulator, 'PATCH', api(`/sobjects/Opportunity/${id}`), {
+        Name: 'y'.repeat(121),
+      });
+      expect(update.body.map((e) => e.errorCode)).to.deep.equal(['STRING_TOO_LONG']);
+      // A value that is truly missing is still REQUIRED_FIELD_MISSING.
+      const missing = await createError('Opportunity', { ...OPP, Name: null });
+      expect(missing.errors.map((e) => e.errorCode)).to.deep.equal(['REQUIRED_FIELD_MISSING']);
+    });
+
+    it('honours ETag, If-Match, If-None-Match, If-Unmodified-Since on Account rows (412 on an edit)', async () => {
+      const id = await create('Account', { Name: 'Conditional Ltd' });
+      const path = api(`/sobjects/Account/${id}`);
       const read = await sfRequest(emulator, 'GET', path);
       const tag = read.headers.get('etag') as string;
       expect(tag).to.match(/^".+"$/);
@@ -252,7 +303,10 @@ describe('Salesforce emulator: REST resources', function () {
       const fr = await create('Account', { Name: 'Paris SA', BillingCountry: 'France' });
       expect(emulator.records('Account').find((r) => r.Id === fr)).to.include({ BillingCountryCode: 'FR' });
       const bad = await createError('Account', { Name: 'Nowhere', BillingCountryCode: 'XX' });
-      expect(bad.errors[0]).to.deep.include({ errorCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['BillingCountryCode'] });
+      expect(bad.errors[0]).to.deep.include({
+        errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+        fields: ['BillingCountryCode'],
+      });
       const update = await sfRequest(emulator, 'PATCH', api(`/sobjects/Account/${de}`), { BillingCountryCode: 'AT' });
       expect(update.status).to.equal(204);
       expect(emulator.records('Account').find((r) => r.Id === de)).to.include({ BillingCountry: 'Austria' });
@@ -351,12 +405,18 @@ describe('Salesforce emulator: REST resources', function () {
       expect(deleted.body.every((r) => r.success)).to.equal(true);
     });
 
-    it('stamps one time per API call: shared inside a collection, strictly later on the next call', async () => {
-      const records = Array.from({ length: 50 }, (_, i) => ({ attributes: { type: 'Account' }, Name: `A${i}` }));
+    it('stamps one time per API call: shared in a collection, the same second or later next call', async () => {
+      const records = Array.from({ length: 50 }, (_, i) => ({
+        attributes: { type: 'Opportunity' },
+        ...OPP,
+        Name: `O${i}`,
+      }));
       await sfRequest(emulator, 'POST', api('/composite/sobjects'), { records });
-      await sfRequest(emulator, 'POST', api('/sobjects/Account'), { Name: 'Later' });
-      const stamps = emulator.records('Account').map((r) => String(r.SystemModstamp));
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await sfRequest(emulator, 'POST', api('/sobjects/Opportunity'), { ...OPP, Name: 'Later' });
+      const stamps = emulator.records('Opportunity').map((r) => String(r.SystemModstamp));
       expect(new Set(stamps.slice(0, 50)).size).to.equal(1);
+      expect(stamps[0]).to.match(/\.000\+0000$/);
       expect(stamps[50] > stamps[0]).to.equal(true);
     });
 
@@ -393,8 +453,15 @@ describe('Salesforce emulator: REST resources', function () {
           ],
         }
       );
-      expect(response.body[0]).to.include({ success: true, created: true });
-      expect(response.body[1].errors[0].statusCode).to.equal('DUPLICATE_EXTERNAL_ID');
+      // Every row carrying the repeated key fails, the first one too.
+      for (const result of response.body) {
+        expect(result.success).to.equal(false);
+        expect(result.errors[0]).to.deep.include({
+          statusCode: 'DUPLICATE_VALUE',
+          message: 'Duplicate external id specified: D-1',
+        });
+      }
+      expect(emulator.records('Opportunity')).to.have.length(0);
     });
 
     it('refuses a 201-record collection with 400 EXCEEDED_ID_LIMIT and changes nothing', async () => {

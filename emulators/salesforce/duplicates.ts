@@ -1,0 +1,308 @@
+/**
+ * The standard duplicate rules a new org has active (Help: "Standard Duplicate Rules"): Account, Contact and Lead,
+ * each "Allow" with an "Alert" on create and only a report on edit, alert text "Use one of these records?". Through
+ * the API an alert blocks the save with DUPLICATES_DETECTED unless the request says
+ * `Sforce-Duplicate-Rule-Header: allowSave=true` (REST API Developer Guide, "Duplicate Rule Header"); the error
+ * carries a DuplicateResult (SOAP API Developer Guide, "DuplicateResult", "MatchResult", "MatchRecord").
+ *
+ * Matching follows the standard matching rules' equations and criteria (Help: "Standard Account Matching Rule",
+ * "Standard Contact Matching Rule and Standard Lead Matching Rule"); the algorithms are in matching.ts.
+ */
+import {
+  companyScore,
+  editSimilarity,
+  firstNameScore,
+  jaroWinkler,
+  normalize,
+  normalizeCompany,
+  normalizePhone,
+  normalizeStreet,
+} from './matching.js';
+import type { ObjectDef } from './schema.js';
+import type { SfRecord } from './store.js';
+
+type Keys = Record<string, string | null>;
+
+type Criterion = {
+  normalize: (value: string) => string;
+  score: (a: string, b: string) => number;
+  threshold: number;
+  /** "Blank Fields": `match` treats two blanks as a match; `no-match` never matches a blank. */
+  blank: 'match' | 'no-match';
+};
+
+type MatchingRule = {
+  name: string;
+  /** The object whose records the rule searches. */
+  entity: string;
+  criteria: Record<string, Criterion>;
+  /** OR of AND groups of criteria keys. */
+  equation: string[][];
+  /** Reads a record of `entity` as the rule's keys. */
+  keys: (record: SfRecord, nameOf: NameLookup) => Keys;
+};
+
+type DuplicateRule = {
+  name: string;
+  object: string;
+  /** The rule's matching rules, with how the record being saved reads as each one's keys. */
+  matching: Array<{ rule: MatchingRule; input: (record: SfRecord, nameOf: NameLookup) => Keys }>;
+};
+
+/** The Name of the record an Id points at (a Contact's Account). */
+export type NameLookup = (id: unknown) => string | null;
+
+export type DuplicateResult = {
+  allowSave: boolean;
+  duplicateRule: string;
+  duplicateRuleEntityType: string;
+  errorMessage: string;
+  matchResults: Array<{
+    entityType: string;
+    errors: unknown[];
+    matchEngine: string;
+    matchRecords: Array<{
+      additionalInformation: unknown[];
+      fieldDiffs: unknown[];
+      matchConfidence: number;
+      record: SfRecord;
+    }>;
+    rule: string;
+    size: number;
+    success: boolean;
+  }>;
+};
+
+/** The standard rules' alert text, which the API answers as the error message. */
+export const DUPLICATE_ALERT = 'Use one of these records?';
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
+const exact = (a: string, b: string): number => (a === b ? 100 : 0);
+const criterion = (
+  threshold: number,
+  score: (a: string, b: string) => number,
+  normalizer: (value: string) => string = normalize,
+  blank: Criterion['blank'] = 'no-match'
+): Criterion => ({ threshold, score, normalize: normalizer, blank });
+
+const zip = (value: string): string => normalize(value).replace(/\s/g, '').slice(0, 5);
+
+const ACCOUNT_RULE: MatchingRule = {
+  name: 'Standard_Account_Match_Rule_v1_0',
+  entity: 'Account',
+  criteria: {
+    name: criterion(70, companyScore, normalizeCompany),
+    street: criterion(80, editSimilarity, normalizeStreet),
+    city: criterion(85, editSimilarity, normalize, 'match'),
+    zip: criterion(80, exact, zip, 'match'),
+    phone: criterion(80, exact, normalizePhone),
+  },
+  equation: [
+    ['name', 'street'],
+    ['name', 'city', 'zip'],
+    ['name', 'phone'],
+  ],
+  keys: (r) => ({
+    name: text(r.Name),
+    street: text(r.BillingStreet),
+    city: text(r.BillingCity),
+    zip: text(r.BillingPostalCode),
+    phone: text(r.Phone),
+  }),
+};
+
+const PERSON_CRITERIA: Record<string, Criterion> = {
+  first: criterion(85, firstNameScore),
+  last: criterion(90, jaroWinkler),
+  email: criterion(100, exact),
+  title: criterion(50, jaroWinkler),
+  company: criterion(70, companyScore, normalizeCompany),
+  phone: criterion(80, exact, normalizePhone),
+  street: criterion(80, editSimilarity, normalizeStreet),
+  city: criterion(85, editSimilarity),
+  zip: criterion(80, exact, zip),
+};
+
+const PERSON_EQUATION = [
+  ['first', 'last', 'title', 'company'],
+  ['first', 'last', 'email'],
+  ['first', 'last', 'phone', 'company'],
+  ['first', 'last', 'street', 'city'],
+  ['first', 'last', 'street', 'zip'],
+  ['first', 'last', 'street', 'phone'],
+  ['first', 'last', 'street', 'title'],
+  ['first', 'last', 'title', 'email'],
+  ['first', 'last', 'phone'],
+];
+
+const contactKeys = (r: SfRecord, nameOf: NameLookup): Keys => ({
+  first: text(r.FirstName),
+  last: text(r.LastName),
+  email: text(r.Email),
+  title: text(r.Title),
+  company: nameOf(r.AccountId),
+  phone: text(r.Phone),
+  street: text(r.MailingStreet),
+  city: text(r.MailingCity),
+  zip: text(r.MailingPostalCode),
+});
+
+const leadKeys = (r: SfRecord): Keys => ({
+  first: text(r.FirstName),
+  last: text(r.LastName),
+  email: text(r.Email),
+  title: text(r.Title),
+  company: text(r.Company),
+  phone: text(r.Phone),
+  street: text(r.Street),
+  city: text(r.City),
+  zip: text(r.PostalCode),
+});
+
+const CONTACT_RULE: MatchingRule = {
+  name: 'Standard_Contact_Match_Rule_v1_1',
+  entity: 'Contact',
+  criteria: PERSON_CRITERIA,
+  equation: PERSON_EQUATION,
+  keys: contactKeys,
+};
+
+const LEAD_RULE: MatchingRule = {
+  name: 'Standard_Lead_Match_Rule_v1_0',
+  entity: 'Lead',
+  criteria: PERSON_CRITERIA,
+  equation: PERSON_EQUATION,
+  keys: leadKeys,
+};
+
+// Orgs created since Summer '17 match contacts against leads and leads against contacts too.
+const DUPLICATE_RULES: DuplicateRule[] = [
+  {
+    name: 'Standard_Account_Duplicate_Rule',
+    object: 'Account',
+    matching: [{ rule: ACCOUNT_RULE, input: ACCOUNT_RULE.keys }],
+  },
+  {
+    name: 'Standard_Contact_Duplicate_Rule',
+    object: 'Contact',
+    matching: [
+      { rule: CONTACT_RULE, input: contactKeys },
+      { rule: LEAD_RULE, input: contactKeys },
+    ],
+  },
+  {
+    name: 'Standard_Lead_Duplicate_Rule',
+    object: 'Lead',
+    matching: [
+      { rule: LEAD_RULE, input: leadKeys },
+      { rule: CONTACT_RULE, input: leadKeys },
+    ],
+  },
+];
+
+/** The field's score, or undefined when it does not match (blanks as the criterion says). */
+function fieldScore(c: Criterion, a: string | null, b: string | null): number | undefined {
+  const x = a === null ? '' : c.normalize(a);
+  const y = b === null ? '' : c.normalize(b);
+  if (x === '' || y === '') return x === '' && y === '' && c.blank === 'match' ? 100 : undefined;
+  const score = c.score(x, y);
+  return score >= c.threshold ? score : undefined;
+}
+
+/** The confidence (0–100) with which `mine` matches `theirs`, or undefined when no group of the equation holds. */
+function confidence(rule: MatchingRule, mine: Keys, theirs: Keys): number | undefined {
+  // "Special Handling": first and last names are also compared transposed, for data-entry mistakes.
+  const candidates = 'first' in theirs ? [theirs, { ...theirs, first: theirs.last, last: theirs.first }] : [theirs];
+  let best: number | undefined;
+  for (const other of candidates) {
+    for (const group of rule.equation) {
+      const scores: number[] = [];
+      const holds = group.every((key) => {
+        // First Name: "ignores blank fields when Email is included in field grouping".
+        if (key === 'first' && group.includes('email') && (mine.first === null || other.first === null)) return true;
+        const score = fieldScore(rule.criteria[key], mine[key], other[key]);
+        if (score !== undefined) scores.push(score);
+        return score !== undefined;
+      });
+      if (holds) {
+        const mean = scores.reduce((sum, s) => sum + s, 0) / Math.max(scores.length, 1);
+        best = Math.max(best ?? 0, Math.round(mean * 10) / 10);
+      }
+    }
+  }
+  return best;
+}
+
+export type DuplicateSearch = {
+  object: ObjectDef;
+  record: SfRecord;
+  /** Rows of an object, by name (the store's live rows). */
+  rows: (objectName: string) => SfRecord[];
+  nameOf: NameLookup;
+  /**
+   * Rows saved by the same API call. "Records within the same save aren't compared to each other; they are only
+   * compared with records already in Salesforce" (Help: "Duplicate Rule Considerations").
+   */
+  skip: Set<string>;
+  /** How a matched row is shown: its Id only, or every field (`includeRecordDetails=true`). */
+  view: (objectName: string, row: SfRecord) => SfRecord;
+};
+
+/** The DuplicateResult of the object's standard rule for a record about to be created, when it has matches. */
+export function findDuplicates(search: DuplicateSearch): DuplicateResult | undefined {
+  const rule = DUPLICATE_RULES.find((r) => r.object === search.object.name);
+  if (!rule) return undefined;
+  const matchResults: DuplicateResult['matchResults'] = [];
+  for (const { rule: matching, input } of rule.matching) {
+    const mine = input(search.record, search.nameOf);
+    const matchRecords: DuplicateResult['matchResults'][number]['matchRecords'] = [];
+    for (const row of search.rows(matching.entity)) {
+      if (row.Id === search.record.Id || search.skip.has(row.Id as string)) continue;
+      const score = confidence(matching, mine, matching.keys(row, search.nameOf));
+      if (score === undefined) continue;
+      matchRecords.push({
+        additionalInformation: [],
+        fieldDiffs: [],
+        matchConfidence: score,
+        record: search.view(matching.entity, row),
+      });
+    }
+    if (matchRecords.length === 0) continue;
+    matchRecords.sort((a, b) => b.matchConfidence - a.matchConfidence);
+    matchResults.push({
+      entityType: matching.entity,
+      errors: [],
+      matchEngine: 'FuzzyMatchEngine',
+      matchRecords,
+      rule: matching.name,
+      size: matchRecords.length,
+      success: true,
+    });
+  }
+  if (matchResults.length === 0) return undefined;
+  return {
+    allowSave: true,
+    duplicateRule: rule.name,
+    duplicateRuleEntityType: search.object.name,
+    errorMessage: DUPLICATE_ALERT,
+    matchResults,
+  };
+}
+
+/** `Sforce-Duplicate-Rule-Header: allowSave=true; includeRecordDetails=true` (each false unless given). */
+export function parseDuplicateRuleHeader(value: string | undefined): {
+  allowSave: boolean;
+  includeRecordDetails: boolean;
+} {
+  const flags = new Map(
+    (value ?? '')
+      .split(/[;,]/)
+      .map((part) => part.split('=').map((s) => s.trim().toLowerCase()))
+      .filter((pair) => pair.length === 2)
+      .map(([k, v]) => [k, v === 'true'])
+  );
+  return {
+    allowSave: flags.get('allowsave') ?? false,
+    includeRecordDetails: flags.get('includerecorddetails') ?? false,
+  };
+}
