@@ -43,6 +43,12 @@ function receiverReason(message: string | undefined): string | undefined {
   }
 }
 
+/** Why the receiver refused, in parentheses after the response code (nothing when it gave no reason). */
+const detail = (result: WebhookTestResult): string => {
+  const reason = result.receiverReason ?? result.responseMessage;
+  return reason ? ` (${reason})` : '';
+};
+
 function summarise(correlationId: string, callbackUrl: string, status?: ValidationEventStatus): WebhookTestResult {
   const results = status?.results ?? [];
   const answered = results.filter((result) => !result.systemError);
@@ -115,11 +121,7 @@ export default class WebhookTest extends SfCommand<WebhookTestResult> {
       return result;
     }
     const error = result.delivered
-      ? messages.createError('error.rejected', [
-          result.callbackUrl,
-          result.responseCode ?? '',
-          result.receiverReason ?? result.responseMessage ?? '',
-        ])
+      ? messages.createError('error.rejected', [result.callbackUrl, result.responseCode ?? '', detail(result)])
       : messages.createError('error.noDelivery', [result.callbackUrl, flags.wait.seconds]);
     throw error.setData(result);
   }

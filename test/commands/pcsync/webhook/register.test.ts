@@ -4,7 +4,7 @@ import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
 import type { SinonStub } from 'sinon';
 import WebhookRegister, { type WebhookRegisterResult } from '../../../../src/commands/pcsync/webhook/register.js';
-import { REFERRAL_EVENTS } from '../../../../src/partner-center/events.js';
+import { WEBHOOK_EVENTS } from '../../../../src/partner-center/events.js';
 import { WebhookRegistrationClient } from '../../../../src/partner-center/webhooks.js';
 import type { WebhookRegistration } from '../../../../src/partner-center/referral-types.js';
 import {
@@ -86,16 +86,16 @@ describe('pcsync webhook register', () => {
   });
 
   describe('--events', () => {
-    it('defaults to the four referral events', async () => {
+    it('defaults to the four referral events and the validation event', async () => {
       const result = await register('--url', URL);
-      expect(result).to.deep.equal({ url: URL, events: [...REFERRAL_EVENTS], action: 'registered' });
-      expect(client.register.firstCall.args[0]).to.deep.equal({ url: URL, events: [...REFERRAL_EVENTS] });
+      expect(result).to.deep.equal({ url: URL, events: [...WEBHOOK_EVENTS], action: 'registered' });
+      expect(client.register.firstCall.args[0]).to.deep.equal({ url: URL, events: [...WEBHOOK_EVENTS] });
       expect(resultSchemaErrors('pcsync:webhook:register', result)).to.deep.equal([]);
     });
 
     it('takes a comma-separated subset, each once', async () => {
       const result = await register('--url', URL, '--events', 'referral-created,referral-updated,referral-created');
-      expect(result.events).to.deep.equal(['referral-created', 'referral-updated']);
+      expect(result.events).to.deep.equal(['referral-created', 'referral-updated', 'test-created']);
     });
 
     it('refuses an event Partner Center does not send for referrals', async () => {
@@ -107,7 +107,7 @@ describe('pcsync webhook register', () => {
 
   describe('an existing registration', () => {
     it('the same URL and events: nothing is sent', async () => {
-      registered(URL, [...REFERRAL_EVENTS].reverse());
+      registered(URL, [...WEBHOOK_EVENTS].reverse());
       const result = await register('--url', URL);
       expect(result.action).to.equal('unchanged');
       expect(client.register.callCount + client.update.callCount).to.equal(0);
@@ -116,7 +116,7 @@ describe('pcsync webhook register', () => {
     it('the same URL with other events: updated without --overwrite', async () => {
       registered(URL, ['referral-created']);
       const result = await register('--url', URL);
-      expect(result).to.deep.equal({ url: URL, events: [...REFERRAL_EVENTS], action: 'updated' });
+      expect(result).to.deep.equal({ url: URL, events: [...WEBHOOK_EVENTS], action: 'updated' });
       expect(client.update.callCount).to.equal(1);
     });
 
@@ -134,11 +134,11 @@ describe('pcsync webhook register', () => {
       const result = await register('--url', URL, '--overwrite');
       expect(result).to.deep.equal({
         url: URL,
-        events: [...REFERRAL_EVENTS],
+        events: [...WEBHOOK_EVENTS],
         action: 'updated',
         replacedUrl: OTHER,
       });
-      expect(client.update.firstCall.args[0]).to.deep.equal({ url: URL, events: [...REFERRAL_EVENTS] });
+      expect(client.update.firstCall.args[0]).to.deep.equal({ url: URL, events: [...WEBHOOK_EVENTS] });
       expect(client.register.callCount).to.equal(0);
       expect(resultSchemaErrors('pcsync:webhook:register', result)).to.deep.equal([]);
     });

@@ -42,6 +42,10 @@ describe('pcsync webhook test', () => {
     stubPcsyncEnv($$.SANDBOX);
     stubFetch($$.SANDBOX);
     $$.SANDBOX.stub(WebhookRegistrationClient.prototype, 'sendValidationEvent').resolves('corr-1');
+    $$.SANDBOX.stub(WebhookRegistrationClient.prototype, 'show').resolves({
+      WebhookUrl: CALLBACK,
+      WebhookEvents: ['referral-created', 'test-created'],
+    });
   });
   after(() => files.remove());
 
@@ -56,7 +60,7 @@ describe('pcsync webhook test', () => {
     $$.SANDBOX.stub(WebhookRegistrationClient.prototype, 'validationStatus').resolves(status('Unauthorized'));
     const error = await failure(WebhookTest.run(['--config', config, '--json']));
     expect(error.name).to.equal('RejectedError');
-    expect(error.message).to.equal(messages.getMessage('error.rejected', [CALLBACK, 60]));
+    expect(error.message).to.equal(messages.getMessage('error.rejected', [CALLBACK, 'Unauthorized', '']));
   });
 
   it('takes --wait from 1 to 600 seconds', async () => {
