@@ -26,20 +26,8 @@ type Json = Record<string, unknown>;
 
 async function main(): Promise<void> {
   step('1. Start the two emulators (a Salesforce org and Partner Center), on ports they pick');
-  // TODO(issue 14): pcsync must write Account countries and states as the org takes them (codes when describe shows
-  // the State and Country/Territory Picklists, integration values otherwise) and link a customer the standard
-  // duplicate rules match (DUPLICATES_DETECTED) instead of failing it; then drop these opt-outs of a new org's defaults.
   const salesforce = await startService(
-    [
-      'run',
-      '--silent',
-      'emulate:salesforce',
-      '--',
-      '--port',
-      '0',
-      '--no-state-country-picklists',
-      '--no-duplicate-rules',
-    ],
+    ['run', '--silent', 'emulate:salesforce', '--', '--port', '0'],
     /listening on/,
     baseEnv
   );

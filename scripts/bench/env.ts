@@ -32,15 +32,10 @@ function trustEmulator(pc: PartnerCenterEmulator): void {
 
 export async function startBench(latencyMs: number): Promise<Bench> {
   const pc = await startPartnerCenterEmulator({ port: 0, latencyMs, webhookRetryDelayMs: 5 });
-  // TODO(issue 14): pcsync must write Account countries and states as the org takes them (codes when describe shows
-  // the State and Country/Territory Picklists, integration values otherwise) and link a customer the standard
-  // duplicate rules match (DUPLICATES_DETECTED) instead of failing it; then drop these opt-outs of a new org's defaults.
   const sf = await startSalesforceEmulator({
     port: 0,
     loadMetadata: true,
     latencyMs,
-    stateCountryPicklists: false,
-    duplicateRules: false,
   });
   trustEmulator(pc);
   const settings = {

@@ -127,7 +127,7 @@ export async function outbound(bench: Bench, samples: number, pollIntervalMs = 1
   const { pc, sf } = bench;
   pc.reset();
   sf.reset({ keepSchema: true });
-  sf.seed({ Account: [{ Name: 'Bench Tailspin', BillingCountry: 'US' }] });
+  sf.seed({ Account: [{ Name: 'Bench Tailspin', BillingCountryCode: 'US' }] });
   const account = sf.records('Account').find((row) => row.Name === 'Bench Tailspin');
   if (!account) throw new Error('the bench Account was not seeded');
   const service = await serve(bench, pollIntervalMs);

@@ -122,6 +122,11 @@ export const accountsSchema = z.strictObject({
     .default(['name', 'country'])
     .refine((keys) => keys.includes('name'), { error: 'must include "name"' }),
   createMissing: z.boolean().default(true),
+  /**
+   * When the org's duplicate rules match a customer pcsync would create: `link` uses the matched record (the rule's
+   * own advice), `save` creates it anyway (Sforce-Duplicate-Rule-Header allowSave=true).
+   */
+  duplicates: z.enum(['link', 'save'], { error: enumError(['link', 'save']) }).default('link'),
   contacts: z
     .strictObject({
       create: z.boolean().default(true),

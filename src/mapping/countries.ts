@@ -83,3 +83,9 @@ export function isCountryCode(value: string): boolean {
   if (!codes) build();
   return codes!.has(value);
 }
+
+/** The English name of an ISO-2 code (the default integration value of Salesforce's country picklist). */
+export function countryName(code: string): string | undefined {
+  if (!isCountryCode(code.toUpperCase())) return undefined;
+  return new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' }).of(code.toUpperCase());
+}

@@ -50,7 +50,18 @@ export type MergeField = {
   /** Salesforce's current value, in Salesforce's form and converted to Partner Center's. */
   sf: unknown;
   sfAsPc: unknown;
+  /**
+   * A Salesforce value as Partner Center would receive it. The Salesforce side counts as changed only when what it
+   * would send changed: "United States" where the org stored "US" (its country picklist's integration value) is no change.
+   */
+  sfToPc?: (value: unknown) => unknown;
 };
+
+/** Did the Salesforce side move away from its base, as far as Partner Center can tell? */
+export function salesforceMoved(field: Pick<MergeField, 'sf' | 'sfAsPc' | 'sfToPc'>, base: unknown): boolean {
+  if (matchesBase(field.sf, base)) return false;
+  return !(field.sfToPc && !isDigest(base) && sameValue(field.sfAsPc, field.sfToPc(base)));
+}
 
 export type FieldDecision =
   | { key: string; action: 'unchanged' }
@@ -87,7 +98,7 @@ export function decideField(
   }
 
   const pcChanged = !matchesBase(field.pc, base.pc);
-  const sfChanged = !matchesBase(field.sf, base.sf);
+  const sfChanged = salesforceMoved(field, base.sf);
   if (!pcChanged && !sfChanged) return { key: field.key, action: 'unchanged' };
   if (pcChanged && !sfChanged)
     return inbound(field.direction) ? toSalesforce() : { key: field.key, action: 'unchanged' };

@@ -46,6 +46,7 @@ export function mergeFields(
       pcAsSf: toSalesforceValue(rule, pc),
       sf,
       sfAsPc: toPartnerCenterValue(rule, sf) ?? null,
+      sfToPc: (value: unknown) => toPartnerCenterValue(rule, value as SalesforceValue) ?? null,
     };
   });
 }
@@ -67,6 +68,10 @@ export function pair(
 }
 
 const patchable = new Set<string>(PATCHABLE_PATHS);
+
+/** Does Partner Center's PATCH take the rule's path (swagger `UpdateReferralDetails`)? */
+export const isPatchable = (rule: Pick<FieldRule, 'partnerCenter'>): boolean =>
+  patchable.has(toJsonPointer(rule.partnerCenter));
 
 /** The JSON Patch operations for the decisions that move to Partner Center, and the paths Partner Center will not take. */
 export function patchFor(pairing: Pairing): { operations: ReferralPatchOperation[]; notPatchable: string[] } {

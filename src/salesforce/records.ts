@@ -25,7 +25,8 @@ async function collection(
   connection: Connection,
   method: 'POST' | 'PATCH',
   url: string,
-  records: SObjectRecord[]
+  records: SObjectRecord[],
+  headers: Record<string, string> = {}
 ): Promise<WriteResult[]> {
   const results: WriteResult[] = [];
   for (const batch of chunks(records, COLLECTION_SIZE)) {
@@ -38,7 +39,7 @@ async function collection(
           method,
           url,
           body: JSON.stringify({ allOrNone: false, records: batch }),
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...headers },
         });
         results.push(...reply.map(toResult));
         break;
@@ -60,12 +61,21 @@ async function collection(
 const typed = (sobject: string, records: readonly SObjectRecord[]): SObjectRecord[] =>
   records.map((record) => ({ attributes: { type: sobject }, ...record }));
 
+export type CreateOptions = {
+  /** Save even when the org's duplicate rules match (REST API Developer Guide, "Duplicate Rule Header"). */
+  allowDuplicates?: boolean;
+};
+
 export function createRecords(
   connection: Connection,
   sobject: string,
-  records: readonly SObjectRecord[]
+  records: readonly SObjectRecord[],
+  options: CreateOptions = {}
 ): Promise<WriteResult[]> {
-  return collection(connection, 'POST', path(connection, '/composite/sobjects'), typed(sobject, records));
+  const headers: Record<string, string> = options.allowDuplicates
+    ? { 'Sforce-Duplicate-Rule-Header': 'allowSave=true' }
+    : {};
+  return collection(connection, 'POST', path(connection, '/composite/sobjects'), typed(sobject, records), headers);
 }
 
 /** Each record carries its `Id`. */

@@ -4,21 +4,43 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 
-export type SaveError = { errorCode: string; message: string; fields?: string[] };
+export type SaveError = {
+  errorCode: string;
+  message: string;
+  fields?: string[];
+  /** DUPLICATES_DETECTED: the Ids of the existing records the org's duplicate rule matched, best first. */
+  duplicateIds?: string[];
+};
 export type WriteResult =
   { success: true; id: string; created?: boolean; errors: [] } | { success: false; id?: string; errors: SaveError[] };
 
 export type SObjectRecord = Record<string, unknown>;
 
+/** A DuplicateError's result (SOAP API Developer Guide, "DuplicateResult"), as REST answers it. */
+type DuplicateResult = { matchResults?: Array<{ matchRecords?: Array<{ record?: { Id?: string } }> }> };
+
 /** Collections report `statusCode`; single-record resources and Bulk report `errorCode`. */
-export type ReplyError = { statusCode?: string; errorCode?: string; message: string; fields?: string[] };
+export type ReplyError = {
+  statusCode?: string;
+  errorCode?: string;
+  message: string;
+  fields?: string[];
+  duplicateResult?: DuplicateResult;
+};
 export type CollectionReply = Array<{ id?: string | null; success: boolean; created?: boolean; errors?: ReplyError[] }>;
 
-export const saveError = (error: ReplyError): SaveError => ({
-  errorCode: error.statusCode ?? error.errorCode ?? 'UNKNOWN',
-  message: error.message,
-  ...(error.fields?.length ? { fields: error.fields } : {}),
-});
+export const saveError = (error: ReplyError): SaveError => {
+  const duplicateIds = (error.duplicateResult?.matchResults ?? [])
+    .flatMap((result) => result.matchRecords ?? [])
+    .map((match) => match.record?.Id)
+    .filter((id): id is string => typeof id === 'string');
+  return {
+    errorCode: error.statusCode ?? error.errorCode ?? 'UNKNOWN',
+    message: error.message,
+    ...(error.fields?.length ? { fields: error.fields } : {}),
+    ...(duplicateIds.length ? { duplicateIds } : {}),
+  };
+};
 
 export const chunks = <T>(items: readonly T[], size: number): T[][] => {
   const out: T[][] = [];

@@ -4,6 +4,7 @@ import type { FieldRule, PcsyncConfig } from '../config/schema.js';
 import type { PartnerCenterClient } from '../partner-center/client.js';
 import { OPP } from '../salesforce/fields.js';
 import type { FieldLimits } from '../salesforce/limits.js';
+import type { OrgSchema } from '../salesforce/org-schema.js';
 import type { Traffic } from '../shared/traffic.js';
 import type { Progress } from './types.js';
 
@@ -15,8 +16,8 @@ export type SyncContext = {
   rules: FieldRule[];
   /** What each Opportunity field can hold (from the org's describe). */
   limits: FieldLimits;
-  /** What each field of another object can hold (Account, Contact), described once per run when needed. */
-  limitsOf: (objectName: string) => Promise<FieldLimits>;
+  /** The org's describes of the other objects a pass writes (Account, Contact), read once per run when needed. */
+  schema: OrgSchema;
   dryRun: boolean;
   /** This machine's clock (Audit lines); watermarks come from the servers' clocks through `traffic`. */
   now: () => Date;

@@ -4,7 +4,8 @@
  * Contact Roles. Safe to repeat: everything is looked up before it is created (see related.ts).
  */
 import type { Referral } from '../partner-center/referral-types.js';
-import { toCountryCode } from '../mapping/countries.js';
+import type { SalesforceValue } from '../mapping/convert.js';
+import { countryName, toCountryCode } from '../mapping/countries.js';
 import { accountField, accountValues, MATCH_PATHS, type MatchKey } from '../mapping/customer.js';
 import { createRecords, inClauses, queryAll, type SObjectRecord } from '../salesforce/records.js';
 import type { SyncContext } from './context.js';
@@ -43,7 +44,7 @@ async function relateAccounts(ctx: SyncContext, referrals: readonly Referral[], 
   }
   const nameField = fields.get('name');
   if (!nameField) return;
-  const limits = await ctx.limitsOf('Account');
+  const limits = await ctx.schema.limits('Account');
   const keyOf = (values: Record<string, unknown>): string =>
     match
       .map((key) => {
@@ -57,8 +58,9 @@ async function relateAccounts(ctx: SyncContext, referrals: readonly Referral[], 
   const referralsByKey = new Map<string, string[]>();
   for (const referral of referrals) {
     if (!referral.customerProfile?.name) continue;
-    const { record, notes } = fitRecord(accountValues(ctx.rules, referral), limits, 'Account');
-    addNotes(links, referral.id, notes);
+    const address = await orgAddress(ctx, accountValues(ctx.rules, referral));
+    const { record, notes } = fitRecord(address.values, limits, 'Account');
+    addNotes(links, referral.id, [...address.notes, ...notes]);
     const key = keyOf(record);
     wanted.set(key, record);
     referralsByKey.set(key, [...(referralsByKey.get(key) ?? []), referral.id]);
@@ -78,13 +80,16 @@ async function relateAccounts(ctx: SyncContext, referrals: readonly Referral[], 
     }
     return found;
   };
+  const allowDuplicates = ctx.config.accounts.duplicates === 'save';
   const ensured: Ensured = createMissing
-    ? await ensureRecords(ctx.connection, { sobject: 'Account', wanted, find })
-    : { ids: await find([...wanted.keys()]), failures: new Map() };
+    ? await ensureRecords(ctx.connection, { sobject: 'Account', wanted, find, allowDuplicates })
+    : { ids: await find([...wanted.keys()]), failures: new Map(), matchedByRule: new Map() };
   for (const [key, referralIds] of referralsByKey) {
     const id = ensured.ids.get(key);
     const failure = ensured.failures.get(key);
+    const matched = ensured.matchedByRule.get(key);
     for (const referralId of referralIds) {
+      if (matched) addNotes(links, referralId, [messages.getMessage('note.duplicateLinked', ['Account', matched])]);
       if (id) links.accountByReferral.set(referralId, id);
       else if (failure) {
         const message = messages.getMessage('outcome.accountFailed', [failureText(failure)]);
@@ -96,7 +101,7 @@ async function relateAccounts(ctx: SyncContext, referrals: readonly Referral[], 
 
 /** Contacts (found by email, or made) for the customers' team members. */
 async function relateContacts(ctx: SyncContext, referrals: readonly Referral[], links: CustomerLinks): Promise<void> {
-  const limits = await ctx.limitsOf('Contact');
+  const limits = await ctx.schema.limits('Contact');
   const wanted = new Map<string, SObjectRecord>();
   const emailsByReferral = new Map<string, string[]>();
   for (const referral of referrals) {
@@ -130,10 +135,15 @@ async function relateContacts(ctx: SyncContext, referrals: readonly Referral[], 
     }
     return found;
   };
-  const ensured = await ensureRecords(ctx.connection, { sobject: 'Contact', wanted, find });
+  const allowDuplicates = ctx.config.accounts.duplicates === 'save';
+  const ensured = await ensureRecords(ctx.connection, { sobject: 'Contact', wanted, find, allowDuplicates });
   for (const [referralId, emails] of emailsByReferral) {
     const ids = emails.map((email) => ensured.ids.get(email)).filter((id): id is string => Boolean(id));
     if (ids.length > 0) links.contactsByReferral.set(referralId, ids);
+    for (const email of emails) {
+      const matched = ensured.matchedByRule.get(email);
+      if (matched) addNotes(links, referralId, [messages.getMessage('note.duplicateLinked', ['Contact', matched])]);
+    }
     const failed = emails.find((email) => ensured.failures.has(email));
     const failure = failed ? ensured.failures.get(failed) : undefined;
     if (failed && failure && !links.failures.has(referralId)) {
@@ -141,6 +151,41 @@ async function relateContacts(ctx: SyncContext, referrals: readonly Referral[], 
       links.failures.set(referralId, { message, transient: failure.transient });
     }
   }
+}
+
+const ADDRESS_FIELD = /^(\w*?)(Country|State)(Code)?$/;
+
+/**
+ * An Account's address values as the org takes them (Help: "State and Country/Territory Picklists"): with the
+ * picklists, the country and state go to the code fields (names turned into codes, the state within its country);
+ * without them, the country as its English name. What the org does not know is left blank, with a note.
+ */
+async function orgAddress(
+  ctx: SyncContext,
+  values: Record<string, SalesforceValue>
+): Promise<{ values: Record<string, SalesforceValue>; notes: string[] }> {
+  const out = { ...values };
+  const notes: string[] = [];
+  const prefixes = new Set(Object.keys(values).flatMap((field) => ADDRESS_FIELD.exec(field)?.[1] ?? []));
+  for (const prefix of prefixes) {
+    const text = (field: string): string => (typeof values[field] === 'string' ? values[field] : '');
+    const country = text(`${prefix}CountryCode`) || text(`${prefix}Country`);
+    const state = text(`${prefix}StateCode`) || text(`${prefix}State`);
+    for (const suffix of ['Country', 'CountryCode', 'State', 'StateCode']) delete out[`${prefix}${suffix}`];
+    const picklists = await ctx.schema.addresses('Account', prefix);
+    if (!picklists) {
+      if (country) out[`${prefix}Country`] = countryName(toCountryCode(country) ?? '') ?? country;
+      if (state) out[`${prefix}State`] = state;
+      continue;
+    }
+    const code = country ? picklists.countryCode(country) : undefined;
+    if (country && !code) notes.push(messages.getMessage('note.unknownCountry', [country]));
+    if (code) out[`${prefix}CountryCode`] = code;
+    const stateCode = code && state ? picklists.stateCode(code, state) : undefined;
+    if (state && !stateCode) notes.push(messages.getMessage('note.unknownState', [state, code ?? country]));
+    if (stateCode) out[`${prefix}StateCode`] = stateCode;
+  }
+  return { values: out, notes };
 }
 
 /** The Accounts and Contacts of these referrals' customers, found or made. */

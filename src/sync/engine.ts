@@ -10,7 +10,9 @@ import { syncRules } from '../mapping/system-rules.js';
 import type { PartnerCenterClient } from '../partner-center/client.js';
 import { OPP } from '../salesforce/fields.js';
 import { instrumentConnection } from '../salesforce/instrument.js';
-import { limitsOf, type FieldLimits } from '../salesforce/limits.js';
+import type { FieldLimits } from '../salesforce/limits.js';
+import { picklistAwareRules } from '../salesforce/org-rules.js';
+import { OrgSchema } from '../salesforce/org-schema.js';
 import { Traffic, totalOf } from '../shared/traffic.js';
 import type { SyncContext } from './context.js';
 import { inboundPass } from './inbound/index.js';
@@ -55,10 +57,11 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
   const traffic = deps.traffic ?? new Traffic();
   instrumentConnection(deps.connection, traffic);
   const before = traffic.snapshot();
-  const { rules, limits } = await describeOrg(deps);
+  const schema = new OrgSchema(deps.connection);
+  const { rules, limits } = await describeOrg(deps, schema);
   const lease = dryRun ? undefined : await holdSyncLease(deps.connection, deps.config, traffic, options);
   try {
-    return await syncUnderLease(deps, options, { rules, limits, traffic, before, now, dryRun, trigger, lease });
+    return await syncUnderLease(deps, options, { rules, limits, schema, traffic, before, now, dryRun, trigger, lease });
   } finally {
     await lease?.release();
   }
@@ -67,6 +70,7 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
 type RunSetup = {
   rules: SyncContext['rules'];
   limits: FieldLimits;
+  schema: OrgSchema;
   traffic: Traffic;
   before: ReturnType<Traffic['snapshot']>;
   now: () => Date;
@@ -77,17 +81,11 @@ type RunSetup = {
 
 async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setup: RunSetup): Promise<SyncResult> {
   const { traffic, now, dryRun, trigger, lease } = setup;
-  const described = new Map<string, Promise<FieldLimits>>();
   const ctx: SyncContext = {
     ...deps,
     rules: setup.rules,
     limits: setup.limits,
-    limitsOf: (objectName) => {
-      if (!described.has(objectName)) {
-        described.set(objectName, deps.connection.sobject(objectName).describe().then(limitsOf));
-      }
-      return described.get(objectName) as Promise<FieldLimits>;
-    },
+    schema: setup.schema,
     dryRun,
     now,
     traffic,
@@ -173,13 +171,15 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
  * The rules this org can take — the system rules, then the mapping without an optional rule whose field the org
  * lacks — and what each Opportunity field can hold. A missing sync field stops the run.
  */
-async function describeOrg(deps: SyncDependencies): Promise<{ rules: SyncContext['rules']; limits: FieldLimits }> {
-  const describe = await deps.connection.sobject('Opportunity').describe();
-  const limits = limitsOf(describe);
+async function describeOrg(
+  deps: SyncDependencies,
+  schema: OrgSchema
+): Promise<{ rules: SyncContext['rules']; limits: FieldLimits }> {
+  const limits = await schema.limits('Opportunity');
   const missing = Object.values(OPP).filter((name) => !limits.has(name.toLowerCase()));
   if (missing.length > 0) throw messages.createError('error.notDeployed', [missing.join(', ')]);
   const applicable = deps.config.mapping.filter(
     (rule) => !rule.optional || rule.salesforce.includes('.') || limits.has(rule.salesforce.toLowerCase())
   );
-  return { rules: syncRules(applicable), limits };
+  return { rules: syncRules(await picklistAwareRules(applicable, schema)), limits };
 }

@@ -15,6 +15,8 @@ export type Failure = { error: SaveError; transient: boolean };
 export type Ensured = {
   ids: Map<string, string>;
   failures: Map<string, Failure>;
+  /** Keys linked to an existing record because the org's duplicate rule matched it (its Id). */
+  matchedByRule: Map<string, string>;
 };
 
 export type EnsureRequest = {
@@ -23,17 +25,21 @@ export type EnsureRequest = {
   wanted: ReadonlyMap<string, SObjectRecord>;
   /** The Ids of the records that already exist for these keys. */
   find: (keys: readonly string[]) => Promise<Map<string, string>>;
+  /** Save even where the org's duplicate rules match; otherwise the matched record is linked instead. */
+  allowDuplicates?: boolean;
 };
 
 export async function ensureRecords(connection: Connection, request: EnsureRequest): Promise<Ensured> {
   const ids = await request.find([...request.wanted.keys()]);
   const failures = new Map<string, Failure>();
+  const matchedByRule = new Map<string, string>();
   let missing = [...request.wanted.keys()].filter((key) => !ids.has(key));
   for (let attempt = 0; attempt < 2 && missing.length > 0; attempt++) {
     const results = await createRecords(
       connection,
       request.sobject,
-      missing.map((key) => request.wanted.get(key) as SObjectRecord)
+      missing.map((key) => request.wanted.get(key) as SObjectRecord),
+      { allowDuplicates: request.allowDuplicates }
     );
     const unclear: string[] = [];
     results.forEach((result, index) => {
@@ -44,6 +50,14 @@ export async function ensureRecords(connection: Connection, request: EnsureReque
         return;
       }
       const error = result.errors[0];
+      // The org's duplicate rule says the customer exists already: that record is the one to use.
+      const matched = error.errorCode === 'DUPLICATES_DETECTED' ? error.duplicateIds?.[0] : undefined;
+      if (matched) {
+        ids.set(key, matched);
+        matchedByRule.set(key, matched);
+        failures.delete(key);
+        return;
+      }
       failures.set(key, { error, transient: isTransient(error) });
       if (isTransient(error)) unclear.push(key);
     });
@@ -56,7 +70,7 @@ export async function ensureRecords(connection: Connection, request: EnsureReque
     }
     missing = unclear.filter((key) => !found.has(key));
   }
-  return { ids, failures };
+  return { ids, failures, matchedByRule };
 }
 
 /** A record's values fitted to its object's fields; the notes say what was cut. */

@@ -30,14 +30,9 @@ describe('e2e: sf pcsync run', function () {
 
   before(async () => {
     pc = await startPartnerCenterEmulator({ port: 0 });
-    // TODO(issue 14): pcsync must write Account countries and states as the org takes them (codes when describe shows
-    // the State and Country/Territory Picklists, integration values otherwise) and link a customer the standard
-    // duplicate rules match (DUPLICATES_DETECTED) instead of failing it; then drop these opt-outs of a new org's defaults.
     sf = await startSalesforceEmulator({
       port: 0,
       loadMetadata: true,
-      stateCountryPicklists: false,
-      duplicateRules: false,
     });
     session = SfSession.create({
       env: partnerCenterEnv(pc),

@@ -52,14 +52,9 @@ describe('e2e: sf pcsync serve', function () {
 
   before(async () => {
     pc = await startPartnerCenterEmulator({ port: 0, webhookRetryDelayMs: 5, validationEventsPerMinute: 10 });
-    // TODO(issue 14): pcsync must write Account countries and states as the org takes them (codes when describe shows
-    // the State and Country/Territory Picklists, integration values otherwise) and link a customer the standard
-    // duplicate rules match (DUPLICATES_DETECTED) instead of failing it; then drop these opt-outs of a new org's defaults.
     sf = await startSalesforceEmulator({
       port: 0,
       loadMetadata: true,
-      stateCountryPicklists: false,
-      duplicateRules: false,
     });
     session = SfSession.create({
       env: partnerCenterEnv(pc),
@@ -121,7 +116,7 @@ describe('e2e: sf pcsync serve', function () {
     const response = await fetch(`${sf.url}/services/data/v64.0/sobjects/Account`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${sf.accessToken}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ Name: 'Tailspin', BillingCountry: 'US' }),
+      body: JSON.stringify({ Name: 'Tailspin', BillingCountryCode: 'US' }),
     });
     const account = (await response.json()) as { id: string };
     sf.seed({

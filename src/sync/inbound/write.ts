@@ -148,7 +148,9 @@ export async function writeInbound(
 
   const failureOf = (planned: Planned): { message: string; transient: boolean } | undefined =>
     customers.failures.get(planned.referral.id);
-  toCreate.forEach((planned, index) => outcomes.push(settle(planned, created[index], failureOf(planned))));
-  for (const [planned, result] of guarded.written) outcomes.push(settle(planned, result, failureOf(planned)));
+  const settleWithNotes = (planned: Planned, result: WriteResult): RecordOutcome =>
+    settle(withNotes(planned, customers), result, failureOf(planned));
+  toCreate.forEach((planned, index) => outcomes.push(settleWithNotes(planned, created[index])));
+  for (const [planned, result] of guarded.written) outcomes.push(settleWithNotes(planned, result));
   return { outcomes, customers };
 }

@@ -3,9 +3,17 @@
  * and which JSON Patch operations carry it (stage moves become Partner Center's status transitions).
  */
 import type { FieldRule, StageSettings } from '../../config/schema.js';
-import { sameValue } from '../../mapping/convert.js';
-import { matchesBase, parseSnapshot, type FieldDecision, type Snapshot } from '../../mapping/merge.js';
-import { pair, patchFor, ruleKey, rowValue, type OpportunityRow, type Pairing } from '../../mapping/pairing.js';
+import { sameValue, toPartnerCenterValue, type SalesforceValue } from '../../mapping/convert.js';
+import { matchesBase, parseSnapshot, salesforceMoved, type FieldDecision, type Snapshot } from '../../mapping/merge.js';
+import {
+  isPatchable,
+  pair,
+  patchFor,
+  ruleKey,
+  rowValue,
+  type OpportunityRow,
+  type Pairing,
+} from '../../mapping/pairing.js';
 import type { Referral, ReferralPatchOperation } from '../../partner-center/referral-types.js';
 import { OPP } from '../../salesforce/fields.js';
 import { syncMessages as messages } from '../messages.js';
@@ -35,10 +43,14 @@ export function salesforceSideChanged(rules: readonly FieldRule[], row: Opportun
   if (snapshot.gone && row[OPP.resync] !== true) return false;
   if (!matchesBase(row.StageName, snapshot.fields[STAGE_KEY]?.sf)) return true;
   // A record's Id never changes: it goes out (as externalReferenceId) with the next real change, never on its own.
-  return outboundRules(rules).some(
-    (rule) =>
-      rule.salesforce !== 'Id' && !matchesBase(rowValue(row, rule.salesforce), snapshot.fields[ruleKey(rule)]?.sf)
-  );
+  return outboundRules(rules).some((rule) => {
+    // A relationship path (the Account's address) changes with another record and cannot be patched: it goes out
+    // with a new referral only, never on its own.
+    if (rule.salesforce === 'Id' || (rule.salesforce.includes('.') && !isPatchable(rule))) return false;
+    const sf = rowValue(row, rule.salesforce);
+    const sfToPc = (value: unknown): unknown => toPartnerCenterValue(rule, value as SalesforceValue) ?? null;
+    return salesforceMoved({ sf, sfAsPc: sfToPc(sf), sfToPc }, snapshot.fields[ruleKey(rule)]?.sf);
+  });
 }
 
 /** A rep who resolved a conflict and asked for a resync has decided: Salesforce's value goes. */

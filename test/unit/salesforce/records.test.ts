@@ -16,9 +16,8 @@ describe('salesforce: batched reads and writes against the org emulator', functi
   let connection: Connection;
 
   before(async () => {
-    // TODO(issue 14): the standard Account duplicate rule matches "Account 1" … "Account 200" across requests;
-    // pcsync's createRecords must cope with DUPLICATES_DETECTED (link to the match, or allowSave by config). Then
-    // drop this opt-out of a new org's duplicate rules.
+    // These tests are about batching: their "Account 1" … "Account 200" would match each other across requests
+    // under the standard duplicate rule (the sync's handling of that is tested in test/e2e/sync-org.test.ts).
     org = await startSalesforceEmulator({ port: 0, loadMetadata: true, duplicateRules: false });
     connection = new Connection({ instanceUrl: org.url, accessToken: org.accessToken, version: '64.0' });
   });

@@ -27,15 +27,9 @@ describe('sync engine against both emulators', function () {
 
   before(async () => {
     pc = await startPartnerCenterEmulator({ port: 0 });
-    // TODO(issue 14): pcsync must write Account countries and states as the org takes them (codes in
-    // BillingCountryCode/BillingStateCode when describe shows the picklists, integration values otherwise) and link an
-    // incoming customer that the standard duplicate rules match (DUPLICATES_DETECTED) instead of failing it; then
-    // drop these opt-outs of a new org's defaults.
     sf = await startSalesforceEmulator({
       port: 0,
       loadMetadata: true,
-      stateCountryPicklists: false,
-      duplicateRules: false,
     });
     connection = new Connection({ instanceUrl: sf.url, accessToken: sf.accessToken, version: '64.0' });
     config = validateConfig({});
@@ -201,7 +195,7 @@ describe('sync engine against both emulators', function () {
   });
 
   it('20 flagged Opportunities become 20 referrals; the 10 asking for help as co-sell in two steps', async () => {
-    const [account] = await connection.sobject('Account').create([{ Name: 'Litware', BillingCountry: 'DE' }]);
+    const [account] = await connection.sobject('Account').create([{ Name: 'Litware', BillingCountryCode: 'DE' }]);
     const [contact] = await connection
       .sobject('Contact')
       .create([{ LastName: 'Buyer', Email: 'buyer@litware.example', AccountId: account.id }]);
