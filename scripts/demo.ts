@@ -32,7 +32,8 @@ async function main(): Promise<void> {
     baseEnv
   );
   const partnerCenter = await startService(
-    ['run', '--silent', 'emulate:partner-center', '--', '--port', '0'],
+    // TODO(issue 15): drop once the receiver verifies Microsoft-shaped chains
+    ['run', '--silent', 'emulate:partner-center', '--', '--port', '0', '--legacy-signing-chain'],
     /listening on/,
     baseEnv
   );
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
 
   step('4. A book of business: referrals from Microsoft in Partner Center, flagged deals in Salesforce');
   const admin = async (route: string, body: Json = {}): Promise<Json> => {
-    const response = await fetch(`${pcUrl}/admin${route}`, {
+    const response = await fetch(`${pcUrl}/__emulator${route}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),

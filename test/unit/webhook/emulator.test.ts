@@ -24,7 +24,8 @@ describe('webhook receiver with the Partner Center emulator', function () {
   const synced: string[] = [];
 
   before(async () => {
-    pc = await startPartnerCenterEmulator({ port: 0, webhookRetryDelayMs: 50 });
+    // TODO(issue 15): drop once the receiver verifies Microsoft-shaped chains
+    pc = await startPartnerCenterEmulator({ port: 0, webhookRetryDelayMs: 50, legacySigningChain: true });
     clients = clientsFor(pc);
     queue = new WebhookQueue({
       processBatch: async (ids) => {
