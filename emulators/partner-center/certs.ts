@@ -5,10 +5,10 @@
  * - a signing root, shaped like Microsoft's: root → intermediate (`O=Microsoft Corporation`) → the webhook signing
  *   leaf `CN=pcnotifications-dispatch.microsoft.com`. Partner Center's events are "digitally signed with a certificate
  *   that chains to the Microsoft Root", and Microsoft's verification sample checks that the certificate's *Issuer*
- *   contains `O=Microsoft Corporation` (https://learn.microsoft.com/en-us/partner-center/developer/partner-center-webhooks),
- *   so the organisation is in the leaf's issuer and not in its subject. The leaf names its issuer through AIA
- *   caIssuers (RFC 5280 §4.2.2.1), a URL the emulator serves, as Microsoft's certificates point at
- *   www.microsoft.com/pkiops/certs/.
+ *   contains `O=Microsoft Corporation`, so the organisation is in the leaf's issuer and not in its subject
+ *   (https://learn.microsoft.com/en-us/partner-center/developer/partner-center-webhooks). The leaf names its
+ *   issuer through AIA caIssuers (RFC 5280 §4.2.2.1), a URL the emulator serves, as Microsoft's certificates point
+ *   at www.microsoft.com/pkiops/certs/.
  *
  * `legacy`: the emulator's first shape — one root, both the TLS root and the signing leaf's direct issuer, with
  * `O=Microsoft Corporation` in the root's and the leaf's subject — for receivers that do not yet build chains.

@@ -79,9 +79,9 @@ export const CLASSIFICATION: Readonly<Record<ReferralKind, Classification>> = {
  * A marketplace lead's source and call to action. referral-resources lists ReferralSource ("Represents source of
  * Marketplace lead") and CallToAction ("Represents call to action for a Marketplace lead") but their value tables
  * could not be read, and the swagger types `referralSource` and `callToAction` as plain strings; these defaults name
- * the storefront and the button as the marketplace does ("Contact me", "Get It Now", "Free Trial", "Test Drive":
- * https://learn.microsoft.com/en-us/partner-center/marketplace-offers/partner-center-portal/commercial-marketplace-get-customer-leads).
- * Pass others through the admin endpoint's overrides.
+ * the storefront and the button as the marketplace does ("Contact me", "Get It Now", "Free Trial", "Test Drive"). Pass
+ * others through the admin endpoint's overrides.
+ * https://learn.microsoft.com/en-us/partner-center/marketplace-offers/partner-center-portal/commercial-marketplace-get-customer-leads
  */
 export const MARKETPLACE_LEAD_DEFAULTS = { referralSource: 'AppSource', callToAction: 'ContactMe' } as const;
 

@@ -105,8 +105,8 @@ export function listReferrals<T extends Referral>(
   const remaining = token.r === undefined ? undefined : token.r - page.length;
   if (token.o + page.length < matching.length && (remaining === undefined || remaining > 0)) {
     // Like Microsoft's sample, the nextLink does not repeat the /engagements path: clients must treat it as opaque.
-    result['@odata.nextLink'] =
-      `${options.origin}/v1.0/referrals?$skiptoken=${encodeSkipToken({ ...token, o: token.o + page.length, r: remaining })}`;
+    const next = encodeSkipToken({ ...token, o: token.o + page.length, r: remaining });
+    result['@odata.nextLink'] = `${options.origin}/v1.0/referrals?$skiptoken=${next}`;
   }
   return result;
 }

@@ -303,8 +303,8 @@ export class ReferralStore {
    * `id`, which may name either referral) is accepted — Active/Accepted, a Microsoft seller joins its team and
    * `trackingInfo.microsoftMsxId` ("Opportunity ID for the referral in Microsoft CRM", swagger) is set, as the
    * Salesforce connector's "Microsoft CRM Identifier" is "filled … when a co-sell referral is created and accepted by
-   * Microsoft" — or declined (Closed/Declined with a reason). Either way Partner Center raises related-referral-updated
-   * (partner-center-webhook-events: "raised when the related referral is updated").
+   * Microsoft" — or declined (Closed/Declined with a reason). Either way Partner Center raises
+   * related-referral-updated (partner-center-webhook-events: "raised when the related referral is updated").
    * https://learn.microsoft.com/en-us/partner-center/referrals/connector-salesforce
    */
   public microsoftResponds(

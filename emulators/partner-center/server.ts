@@ -275,7 +275,8 @@ export async function startPartnerCenterEmulator(
         endpoint = api.endpoint;
         outcome = await callApi(req, res, api, path);
       } else if (entraMatch) {
-        endpoint = `${method} /${entraMatch[2] ?? (entraMatch[1].startsWith('v2.0') ? 'openid-configuration' : 'keys')}`;
+        const name = entraMatch[2] ?? (entraMatch[1].startsWith('v2.0') ? 'openid-configuration' : 'keys');
+        endpoint = `${method} /${name}`;
         const form = method === 'POST' ? new URLSearchParams(await readBody(req)) : new URLSearchParams();
         entra.handle(req, res, path, form, origin);
       } else {

@@ -80,7 +80,7 @@ describe('Partner Center emulator: Microsoft answers a co-sell', () => {
     return [partner, connected.body as Referral];
   };
 
-  it('accepts: Active/Accepted, a Microsoft seller in the team, the MSX id set, related-referral-updated raised', async () => {
+  it('accepts: Active/Accepted, a Microsoft seller in the team, the MSX id set, an event', async () => {
     const [partner, connected] = await coSell();
     const accepted = emulator.admin.acceptCoSell(partner.id);
     expect(accepted.id).to.equal(connected.id);

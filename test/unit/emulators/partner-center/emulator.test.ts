@@ -257,7 +257,7 @@ describe('Partner Center emulator', () => {
       expect(emulator.admin.getReferral(incoming.id).details.dealValue).to.equal(10000);
     });
 
-    it('filters with eq/ne/gt/lt/ge/le, and/or/not, parentheses and any(); orders by date fields; pages at 100', async () => {
+    it('filters with eq/ne/gt/lt/ge/le, and/or/not, parentheses and any(); orders by date; pages at 100', async () => {
       emulator.admin.seedReferrals(120, 'lead');
       const co = emulator.admin.createIncoming('cosell', {
         customerProfile: { name: "O'Brien Ltd", address: { country: 'IE' } },

@@ -49,7 +49,7 @@ describe('Partner Center emulator: faults, clock and request log', () => {
       expect((await create()).status, 'the next call is answered').to.equal(200);
     });
 
-    it('commits a patch, then drops the answer; a refused write is dropped uncommitted; a read just drops', async () => {
+    it('commits a patch and drops the answer; drops a refused write uncommitted, and a read', async () => {
       const referral = emulator.admin.createIncoming('microsoft-co-sell');
       const patch = (value: string): Promise<Response> =>
         fetch(`${emulator.referralsBaseUrl}/referrals/${referral.id}`, {
@@ -207,8 +207,9 @@ describe('Partner Center emulator: faults, clock and request log', () => {
       this.timeout(30_000);
       const script = `
         const { URL: url, TOKEN: token } = process.env;
-        const body = JSON.stringify({ type: 'Independent', customerProfile: { address: { country: 'US' } }, consent: {}, details: {} });
-        for (;;) await fetch(url, { method: 'POST', headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' }, body });
+        const body = ${JSON.stringify(JSON.stringify(partnerReferral()))};
+        const headers = { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' };
+        for (;;) await fetch(url, { method: 'POST', headers, body });
       `;
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
         env: {

@@ -28,7 +28,8 @@ describe('Partner Center emulator: each referral kind from the admin endpoint', 
   beforeEach(() => emulator.reset());
 
   for (const [kind, expected] of Object.entries(EXPECTED)) {
-    it(`creates a ${kind}: ${expected.type}, ${expected.qualification}, invited by ${expected.invitedBy ?? 'nobody'}`, async () => {
+    const inviter = expected.invitedBy ?? 'no inviter';
+    it(`creates a ${kind}: ${expected.type}, ${expected.qualification}, ${inviter}`, async () => {
       const created = await emulatorCall(emulator, 'POST', 'referrals', { kind });
       expect(created.status).to.equal(200);
       assertValid('referral', created.body);

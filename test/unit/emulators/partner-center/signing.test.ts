@@ -76,7 +76,7 @@ describe('Partner Center emulator: webhook signing PKI', () => {
     await emulator?.close();
   });
 
-  it('signs a delivery with a DER leaf that chains through its AIA to the signing root, O=Microsoft Corporation in its issuer', async () => {
+  it('signs with a DER leaf chaining via AIA to the signing root, O=Microsoft Corporation in its issuer', async () => {
     const delivery = await deliveryFrom(emulator, hook);
     expect(delivery.headers['x-ms-signature-algorithm']).to.equal('rsa-sha256');
     const served = await download(delivery.headers['x-ms-certificate-url'] as string);
