@@ -15,9 +15,21 @@ function usage(message: string): never {
   process.exit(2);
 }
 
+/** parseArgs reads `--clock-skew-ms -5000` as a flag without its value; join a negative number to its flag. */
+function joinNegativeValues(argv: string[]): string[] {
+  return argv.flatMap((arg, i) =>
+    /^-\d/.test(arg) && argv[i - 1] === '--clock-skew-ms'
+      ? []
+      : arg === '--clock-skew-ms' && /^-\d/.test(argv[i + 1] ?? '')
+        ? [`${arg}=${argv[i + 1]}`]
+        : [arg]
+  );
+}
+
 let parsed;
 try {
   parsed = parseArgs({
+    args: joinNegativeValues(process.argv.slice(2)),
     options: {
       port: { type: 'string', default: '0' },
       'latency-ms': { type: 'string', default: '0' },

@@ -434,7 +434,7 @@ describe('emulate:partner-center start-up contract', () => {
 
   it('prints the listening line and the NAME=value lines, then stops on SIGTERM', async function () {
     this.timeout(60_000);
-    const child = start(['--port', '0', '--strict-odata', '--clock-skew-ms=-5000', '--lost-response-rate', '0.5']);
+    const child = start(['--port', '0', '--strict-odata', '--clock-skew-ms', '-5000', '--lost-response-rate', '0.5']);
     let stdout = '';
     child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -459,6 +459,12 @@ describe('emulate:partner-center start-up contract', () => {
       const [tlsRoot, signingRoot] = [lines[1], lines[2]].map((line) => readFileSync(line.split('=')[1], 'utf8'));
       expect(signingRoot).to.match(/^-----BEGIN CERTIFICATE-----/);
       expect(signingRoot, 'the signing root is not the TLS root').not.to.equal(tlsRoot);
+      trustEmulator({ caCertPem: tlsRoot });
+      const url = lines[0].split(' ').at(-1)!;
+      const state = async (name: string): Promise<unknown> => (await fetch(`${url}/__emulator/${name}`)).json();
+      expect(await state('clock')).to.deep.include({ skewMs: -5000 });
+      expect(await state('odata')).to.deep.equal({ strict: true });
+      expect(await state('faults')).to.deep.include({ lostResponseRate: 0.5 });
     } finally {
       child.kill('SIGTERM');
     }
