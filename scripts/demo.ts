@@ -65,7 +65,7 @@ async function main(): Promise<void> {
 
   step('4. A book of business: referrals from Microsoft in Partner Center, flagged deals in Salesforce');
   const admin = async (route: string, body: Json = {}): Promise<Json> => {
-    const response = await fetch(`${pcUrl}/admin${route}`, {
+    const response = await fetch(`${pcUrl}/__emulator${route}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
@@ -113,11 +113,13 @@ async function main(): Promise<void> {
 
   step("6. Register the webhook and start the receiver: Partner Center's changes now arrive on their own");
   const certificates = String(partnerCenter.values.PCSYNC_AUTHORITY).replace(/\/[^/]+$/, '/certs/');
-  // Port 0: the receiver picks a free port and says which.
+  // Port 0: the receiver picks a free port and says which. The emulator signs as Microsoft does, under a signing
+  // root of its own (trusted here explicitly), with its intermediate published under /pkiops/.
   const serve = startSf(
     [
       ...['pcsync', 'serve', '--target-org', ORG, '--port', '0'],
-      ...['--allow-certificate-url', certificates, '--signing-root', String(pcEnv.NODE_EXTRA_CA_CERTS)],
+      ...['--allow-certificate-url', certificates, '--allow-issuer-url', `${pcUrl}/pkiops/`],
+      ...['--signing-root', String(partnerCenter.values.PCSYNC_SIGNING_ROOT)],
     ],
     env
   );

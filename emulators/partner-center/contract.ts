@@ -54,6 +54,9 @@ export const PATCHABLE_PATHS: ReadonlySet<string> = new Set(enumOf(patchOperatio
  */
 export const PATCH_OPERATIONS: ReadonlySet<string> = new Set(enumOf(patchOperation.op, 'UpdateReferralDetails.op'));
 
+/** The referral's top-level properties (what `$select` may name). */
+export const SWAGGER_REFERRAL_PROPERTIES: ReadonlySet<string> = new Set(Object.keys(referralSchema.properties ?? {}));
+
 /** Referral fields the swagger restricts to an enum, by dotted path (salesStage, inviteContext.assistanceRequestCode). */
 export const FIELD_ENUMS: ReadonlyMap<string, readonly string[]> = enumsUnder(referralSchema);
 
@@ -118,7 +121,7 @@ export const EXPIRY_DAYS = 14;
 export const MICROSOFT_ORGANIZATION_ID = 'msft';
 
 type Json = Record<string, unknown>;
-type Member = { firstName?: string; lastName?: string; email?: string; phoneNumber?: string } & Json;
+export type Member = { firstName?: string; lastName?: string; email?: string; phoneNumber?: string } & Json;
 
 /** A referral as the emulator answers it (the swagger's V3 `Referral`, camelCase on the wire). */
 export type Referral = {
@@ -142,6 +145,11 @@ export type Referral = {
   salesStage?: string;
   campaignId?: string;
   referralProgram?: string;
+  /** A marketplace lead's source and call to action (plain strings in the swagger). */
+  referralSource?: string;
+  callToAction?: string;
+  /** swagger: "Opportunity ID for the referral in Microsoft CRM". */
+  trackingInfo?: { microsoftMsxId?: string };
   customerProfile: {
     name?: string;
     address?: { country?: string } & Json;

@@ -49,6 +49,49 @@ const FILTERABLE = new Set([
 
 export const ORDERABLE = ['createdDateTime', 'updatedDateTime'] as const;
 
+/**
+ * What get-a-list-of-referrals documents for `$filter`: its samples compare engagementId, status, qualification,
+ * customerProfile/address/country, direction, type and substatus with `eq`, join them with `and` (in parentheses or
+ * not) and match a seller with `team/any(t:t/email eq '…')`. Nothing else (no updatedDateTime, externalReferenceId,
+ * `or`, `ne`, `gt`…) is shown; `--strict-odata` refuses it, as a service that supports only what it documents would.
+ * https://learn.microsoft.com/en-us/partner-center/developer/get-a-list-of-referrals
+ */
+export const DOCUMENTED_FILTER_PATHS: readonly string[] = [
+  'engagementId',
+  'status',
+  'substatus',
+  'qualification',
+  'direction',
+  'type',
+  'customerProfile/address/country',
+];
+const DOCUMENTED_ANY = { collection: 'team', field: 'email' };
+
+/** Why a parsed `$filter` goes beyond what Microsoft documents; undefined when it does not. */
+export function undocumentedFilter(node: FilterNode): string | undefined {
+  switch (node.kind) {
+    case 'and':
+      return undocumentedFilter(node.left) ?? undocumentedFilter(node.right);
+    case 'or':
+    case 'not':
+      return `the "${node.kind}" operator is not supported in $filter`;
+    case 'any': {
+      const inner = node.expr;
+      const documented =
+        node.path.join('/') === DOCUMENTED_ANY.collection &&
+        inner.kind === 'cmp' &&
+        inner.op === 'eq' &&
+        inner.path.join('/') === `${node.variable}/${DOCUMENTED_ANY.field}`;
+      return documented ? undefined : `$filter supports only ${DOCUMENTED_ANY.collection}/any(t:t/email eq '…')`;
+    }
+    case 'cmp': {
+      const path = node.path.join('/');
+      if (!DOCUMENTED_FILTER_PATHS.includes(path)) return `$filter on "${path}" is not supported`;
+      return node.op === 'eq' ? undefined : `the "${node.op}" operator is not supported in $filter`;
+    }
+  }
+}
+
 function bad(message: string): HttpError {
   return new HttpError(400, `Invalid OData query: ${message}`);
 }

@@ -1,7 +1,8 @@
 /**
  * The referral store, applying Microsoft's rules from contract.ts: required fields on create, ISO-2 country, the
  * status/substatus transition table, terminal states, the swagger's enums, eTag per change with 412 on a stale
- * If-Match, JSON Patch add/replace only on the paths the swagger lists, and the OData list with $skiptoken paging.
+ * If-Match, JSON Patch add/replace only on the paths the swagger lists; the list is listing.ts's. It also plays
+ * Microsoft's side: incoming referrals of each kind (kinds.ts) and Microsoft's answer to a partner's co-sell.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
@@ -18,14 +19,15 @@ import {
   TYPES,
   type Referral,
   type ReferralPage,
+  type Member,
   type ReferralStatus,
   type ReferralSubstatus,
 } from './contract.js';
+import { Clock } from './clock.js';
 import { HttpError } from './http-util.js';
 import { ISO_COUNTRIES } from './iso-countries.js';
-import { evaluate, parseFilter, parseOrderBy, sortBy, type OrderBy } from './odata.js';
-
-export const MAX_TOP = 100;
+import { incomingReferral, kindOf, REFERRAL_KINDS, type KindName } from './kinds.js';
+import { listReferrals, type ListOptions, type ListQuery } from './listing.js';
 
 export type ReferralEventName =
   'referral-created' | 'referral-updated' | 'related-referral-created' | 'related-referral-updated';
@@ -79,36 +81,42 @@ export function checkTransition(
   }
 }
 
-export type ListQuery = Record<string, string>;
-
-type SkipToken = { o: number; f?: string; ob?: string; t: number };
-
 export class ReferralStore {
   private readonly referrals = new Map<string, Stored>();
-  private readonly byRequestId = new Map<string, string>();
   private seq = 0;
   private lastTime = 0;
 
   public constructor(
     private readonly org: Organization,
-    private readonly onChange: ChangeListener,
-    private readonly links: { referralsBase: () => string; origin: () => string }
+    private onChange: ChangeListener,
+    private readonly links: { referralsBase: () => string; origin: () => string },
+    private readonly clock: Clock = new Clock()
   ) {}
 
   public get size(): number {
     return this.referrals.size;
   }
 
+  /** No referral, and the clock and numbering from the start. */
   public clear(): void {
     this.referrals.clear();
-    this.byRequestId.clear();
+    this.seq = 0;
+    this.lastTime = 0;
   }
 
-  /** A strictly increasing clock, so every change has its own updatedDateTime. */
+  /**
+   * The emulator's clock, strictly increasing, so every change has its own updatedDateTime (a skew moved backwards
+   * at run time holds the stated times at the last one until the clock catches up).
+   */
   public timestamp(at?: number): string {
-    const now = Math.max(at ?? Date.now(), this.lastTime + 1);
+    const now = Math.max(at ?? this.clock.now(), this.lastTime + 1);
     this.lastTime = now;
     return new Date(now).toISOString();
+  }
+
+  /** Every referral, as the API answers it. */
+  public all(): Referral[] {
+    return [...this.referrals.values()].map((stored) => this.present(stored));
   }
 
   public get(id: string): Referral {
@@ -117,12 +125,15 @@ export class ReferralStore {
     return this.present(stored);
   }
 
-  /** POST /referrals by the partner (Outgoing). MS-RequestId makes a retried create idempotent. */
-  public createFromPartner(body: unknown, requestId?: string): Referral {
-    if (requestId) {
-      const existing = this.byRequestId.get(requestId);
-      if (existing) return this.get(existing);
-    }
+  /**
+   * POST /referrals by the partner (Outgoing). Every call makes a new referral, whatever its MS-RequestId: the
+   * Partner Center REST headers page says MS-RequestId is "used to ensure id-potency" and that a retry after a
+   * timeout "should include the same value", but it also says "Not all API calls accept all headers", and neither
+   * create-a-referral nor the connector swagger (CreateReferral takes MS-CorrelationId only) says a create is
+   * idempotent. So a retried create is a second referral, the worst case a client must survive.
+   * https://learn.microsoft.com/en-us/partner-center/developer/headers
+   */
+  public createFromPartner(body: unknown): Referral {
     const input = this.validateNew(body);
     const msftTarget = isMicrosoftTarget(input);
     if (input.engagementId && ![...this.referrals.values()].some((r) => r.engagementId === input.engagementId)) {
@@ -157,77 +168,43 @@ export class ReferralStore {
       ...(status === 'Active' ? { acceptedDateTime: now } : {}),
       ...(status === 'Closed' ? { closedDateTime: now } : {}),
     });
-    if (requestId) this.byRequestId.set(requestId, referral.id);
     this.onChange(msftTarget ? 'related-referral-created' : 'referral-created', referral);
     return referral;
   }
 
-  /** Microsoft's side: an incoming lead or co-sell invitation. */
-  public createIncoming(kind: 'lead' | 'cosell', overrides: Partial<Referral> = {}, at?: number): Referral {
+  /** Microsoft's side: an incoming referral of one kind (kinds.ts), `overrides` laid over it as given. */
+  public createIncoming(name: KindName, overrides: Partial<Referral> = {}, at?: number): Referral {
+    const kind = kindOf(name);
+    if (!kind) throw new HttpError(400, `Unknown referral kind "${name}"; use one of ${REFERRAL_KINDS.join(', ')}.`);
     const now = this.timestamp(at);
-    const expires = new Date(Date.parse(now) + EXPIRY_DAYS * 24 * 3600 * 1000).toISOString();
-    const n = this.seq + 1;
-    const base: Referral = {
+    const day = 24 * 3600 * 1000;
+    const dates = {
+      now,
+      expires: new Date(Date.parse(now) + EXPIRY_DAYS * day).toISOString(),
+      closing: new Date(Date.parse(now) + 90 * day).toISOString(),
+    };
+    const referral = this.insert({
       id: randomUUID(),
       engagementId: randomUUID(),
-      name: kind === 'lead' ? `Marketplace lead ${n}` : `Co-sell opportunity ${n}`,
       organizationId: this.org.id,
       organizationName: this.org.name,
-      direction: 'Incoming',
-      type: kind === 'lead' ? 'Independent' : 'Shared',
-      qualification: kind === 'lead' ? 'MarketingQualified' : 'SalesQualified',
-      status: 'New',
-      substatus: kind === 'lead' ? 'Received' : 'Pending',
-      createdDateTime: now,
-      updatedDateTime: now,
-      expirationDateTime: expires,
-      customerProfile: {
-        name: `Fabrikam ${n}`,
-        address: { addressLine1: '1 Main St', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' },
-        size: '51to500employees',
-        team: [
-          { firstName: 'Ada', lastName: `Customer${n}`, email: `ada${n}@fabrikam.example`, phoneNumber: '5550100' },
-        ],
-        ids: [],
-      },
-      consent: { consentToContact: true, consentToToShareInfoWithOthers: true },
-      details: {
-        notes: 'From Microsoft',
-        dealValue: 10000 + n,
-        currency: 'USD',
-        closingDateTime: new Date(Date.parse(now) + 90 * 86400000).toISOString(),
-      },
-      team: [{ firstName: 'Mo', lastName: 'Seller', email: 'mo.seller@microsoft.example' }],
-      inviteContext: {
-        notes: kind === 'lead' ? 'A customer asked for a partner.' : 'Microsoft invites you to co-sell.',
-        invitedBy: { organizationId: MICROSOFT_ORGANIZATION_ID, organizationName: 'Microsoft' },
-        ...(kind === 'cosell' ? { assistanceRequestCode: 'GeneralOrOther' as const } : {}),
-      },
-      target: [{ type: 'BusinessProfileLocation', id: this.org.id }],
+      ...incomingReferral(kind, this.seq + 1, dates, this.org),
       eTag: '',
       ...overrides,
-    };
-    const referral = this.insert(base);
+    });
     this.onChange('referral-created', referral);
     return referral;
   }
 
-  /** Many incoming referrals at once (for paging tests and benchmarks); no events. */
-  public seedMany(count: number, kind: 'lead' | 'cosell' = 'cosell'): void {
-    const start = Date.now() - count * 1000;
-    for (let i = 0; i < count; i++) {
-      const r = this.createIncomingQuiet(kind, start + i * 1000);
-      void r;
-    }
-  }
-
-  private createIncomingQuiet(kind: 'lead' | 'cosell', at: number): Referral {
+  /** Many incoming referrals at once, a second apart up to now (for paging tests and benchmarks); no events. */
+  public seedMany(count: number, kind: KindName = 'microsoft-co-sell'): void {
+    const start = this.clock.now() - count * 1000;
     const listener = this.onChange;
-    (this as unknown as { onChange: ChangeListener }).onChange = () => undefined;
+    this.onChange = () => undefined;
     try {
-      return this.createIncoming(kind, {}, at);
+      for (let i = 0; i < count; i++) this.createIncoming(kind, {}, start + i * 1000);
     } finally {
-      (this as unknown as { onChange: ChangeListener }).onChange = listener;
+      this.onChange = listener;
     }
   }
 
@@ -292,6 +269,11 @@ export class ReferralStore {
       if (substatus === 'Expired')
         throw new HttpError(400, 'Expired is set by Partner Center when a referral is not answered in time.');
     }
+    // "Once visible, it can't be reverted" (connector-salesforce, Microsoft Partner Center Referral Visibility).
+    const consent = (stored: Record<string, unknown>): unknown =>
+      (stored.consent as Record<string, unknown> | undefined)?.consentToShareReferralWithMicrosoftSellers;
+    if (consent(current) === true && consent(next) !== true)
+      throw new HttpError(400, 'A referral shared with Microsoft sellers cannot be made private again.');
     validateDetails(next);
     return this.commit(current, next as unknown as Stored);
   }
@@ -316,43 +298,46 @@ export class ReferralStore {
     return this.commit(current, next);
   }
 
-  public list(query: ListQuery): ReferralPage {
-    const allowed = new Set(['$filter', '$orderby', '$top', '$skiptoken', '$count', '$skip']);
-    for (const key of Object.keys(query)) {
-      if (key.startsWith('$') && !allowed.has(key))
-        throw new HttpError(400, `The query option ${key} is not supported.`);
-    }
-    let token: SkipToken;
-    if (query.$skiptoken) {
-      token = decodeSkipToken(query.$skiptoken);
+  /**
+   * Microsoft answers a partner's co-sell: its connected referral (the one targeted at `msft` in the engagement of
+   * `id`, which may name either referral) is accepted — Active/Accepted, a Microsoft seller joins its team and
+   * `trackingInfo.microsoftMsxId` ("Opportunity ID for the referral in Microsoft CRM", swagger) is set, as the
+   * Salesforce connector's "Microsoft CRM Identifier" is "filled … when a co-sell referral is created and accepted by
+   * Microsoft" — or declined (Closed/Declined with a reason). Either way Partner Center raises
+   * related-referral-updated (partner-center-webhook-events: "raised when the related referral is updated").
+   * https://learn.microsoft.com/en-us/partner-center/referrals/connector-salesforce
+   */
+  public microsoftResponds(
+    id: string,
+    decision: 'accept' | 'decline',
+    options: { statusReason?: string; seller?: Member; microsoftMsxId?: string } = {}
+  ): Referral {
+    const named = this.referrals.get(id);
+    if (!named) throw new HttpError(404, `Referral ${id} was not found.`);
+    const current = isMicrosoftTarget(named)
+      ? named
+      : [...this.referrals.values()].find((r) => r.engagementId === named.engagementId && isMicrosoftTarget(r));
+    if (!current)
+      throw new HttpError(409, `Engagement ${named.engagementId} has no connected referral for Microsoft to answer.`);
+    const next: Stored = clone(current);
+    if (decision === 'accept') {
+      checkTransition(current, { status: 'Active', substatus: 'Accepted' });
+      const seller = options.seller ?? MICROSOFT_SELLER;
+      Object.assign(next, { status: 'Active', substatus: 'Accepted' });
+      if (!(next.team ?? []).some((m) => m.email === seller.email)) next.team = [...(next.team ?? []), { ...seller }];
+      next.trackingInfo = { ...next.trackingInfo, microsoftMsxId: options.microsoftMsxId ?? newMsxId() };
     } else {
-      const top = query.$top === undefined ? MAX_TOP : Number(query.$top);
-      if (!Number.isInteger(top) || top < 1)
-        throw new HttpError(400, `$top must be a positive integer; got "${query.$top}".`);
-      const skip = query.$skip === undefined ? 0 : Number(query.$skip);
-      if (!Number.isInteger(skip) || skip < 0)
-        throw new HttpError(400, `$skip must be a non-negative integer; got "${query.$skip}".`);
-      token = { o: skip, f: query.$filter, ob: query.$orderby, t: Math.min(MAX_TOP, top) };
+      checkTransition(current, { status: 'Closed', substatus: 'Declined' });
+      Object.assign(next, { status: 'Closed', substatus: 'Declined' });
+      if (options.statusReason) next.statusReason = options.statusReason;
     }
-    const filter = token.f ? parseFilter(token.f) : undefined;
-    const order: OrderBy = token.ob ? parseOrderBy(token.ob) : [{ field: 'createdDateTime', desc: false }];
-    const all = [...this.referrals.values()].filter((r) => !filter || evaluate(filter, r));
-    const sorted = sortBy(
-      all as unknown as Array<Record<string, unknown> & { id: string }>,
-      order
-    ) as unknown as Stored[];
-    const page = sorted.slice(token.o, token.o + token.t);
-    const result: ReferralPage = {
-      '@odata.context': `${this.links.origin()}/v1.0/$metadata#Referrals`,
-      '@odata.count': sorted.length,
-      value: page.map((r) => this.present(r)),
-    };
-    if (token.o + token.t < sorted.length) {
-      // Like Microsoft's sample, the nextLink does not repeat the /engagements path: clients must treat it as opaque.
-      result['@odata.nextLink'] =
-        `${this.links.origin()}/v1.0/referrals?$skiptoken=${encodeSkipToken({ ...token, o: token.o + token.t })}`;
-    }
-    return result;
+    return this.commit(current, next);
+  }
+
+  public list(query: ListQuery, options: Omit<ListOptions, 'origin'> = { strict: false }): ReferralPage {
+    return listReferrals([...this.referrals.values()], query, { ...options, origin: this.links.origin() }, (r) =>
+      this.present(r)
+    );
   }
 
   private validateNew(body: unknown): Referral {
@@ -428,6 +413,19 @@ export class ReferralStore {
   }
 }
 
+/** The Microsoft seller who takes a co-sell Microsoft accepts (unless the admin call names another). */
+export const MICROSOFT_SELLER: Member = {
+  firstName: 'Morgan',
+  lastName: 'Microsoft',
+  email: 'morgan.seller@microsoft.example',
+  phoneNumber: '4255550100',
+};
+
+/** An MSX opportunity number; Microsoft documents no format, this one looks like the `7-…` numbers sellers see. */
+function newMsxId(): string {
+  return `7-${randomBytes(5).toString('hex').toUpperCase()}`;
+}
+
 function validateDetails(body: Record<string, unknown>): void {
   const details = body.details as Record<string, unknown> | undefined;
   if (!details) return;
@@ -487,18 +485,4 @@ function applyOperation(target: Record<string, unknown>, op: 'add' | 'replace', 
     throw new HttpError(400, `The value for "${path}" must be a list.`);
   }
   parent[last] = coerced;
-}
-
-function encodeSkipToken(token: SkipToken): string {
-  return Buffer.from(JSON.stringify(token)).toString('base64url');
-}
-
-function decodeSkipToken(text: string): SkipToken {
-  try {
-    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as SkipToken;
-    if (typeof token.o !== 'number' || typeof token.t !== 'number') throw new Error('shape');
-    return token;
-  } catch {
-    throw new HttpError(400, 'The $skiptoken is not valid.');
-  }
 }

@@ -1,18 +1,28 @@
 /**
  * The Partner Center emulator: one TLS server on 127.0.0.1 serving the Entra-style authority, the referrals API,
- * the webhook registration API, the signing certificate and an admin API that plays Microsoft's side.
+ * the webhook registration API, the signing certificate and its issuer (AIA), and the emulator's own endpoints that
+ * play Microsoft's side (admin.ts). Faults, the clock and the request log wrap the Partner Center APIs here.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ADMIN_PREFIXES, createAdmin, handleAdmin, type EmulatorAdmin } from './admin.js';
+import { matchApi, type Reply } from './api.js';
+import { INTERMEDIATE_PATH, createPki, type SigningCertificate } from './certs.js';
+import { Clock } from './clock.js';
 import type { Referral } from './contract.js';
-import { createPki } from './certs.js';
-import { Entra, type EmulatorAudience } from './entra.js';
-import { listenOnLoopback } from '../shared/http.js';
-import { seededRandom } from '../shared/random.js';
-import { HttpError, header, parseJson, readBody, sendError, sendJson } from './http-util.js';
+import { Entra } from './entra.js';
+import { Faults, type FaultOptions, type FaultSettings } from './faults.js';
+import { HttpError, header, readBody, sendError, sendJson } from './http-util.js';
+import type { KindName } from './kinds.js';
 import { ReferralStore } from './referrals.js';
-import { WebhookService, type Delivery, type Registration } from './webhooks.js';
+import { RequestLog, type RequestRecord, type WaitOptions } from './request-log.js';
+import { WebhookService } from './webhooks.js';
+import { listenOnLoopback } from '../shared/http.js';
+
+export type { EmulatorAdmin, TransitionAction, CoSellAnswer } from './admin.js';
+export type { RequestRecord, WaitOptions } from './request-log.js';
+export type { FaultOptions, FaultSettings } from './faults.js';
 
 export const DEFAULT_TENANT_ID = '4d3c2b1a-0f9e-4d8c-b7a6-123456789abc';
 export const DEFAULT_CLIENT_ID = '0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
@@ -22,29 +32,30 @@ export const DEFAULT_USER = {
   name: 'Referrals Admin',
 };
 export const PARTNER_ORG = { id: 'b1e2f3a4-5c6d-4e7f-8a9b-0c1d2e3f4a5b', name: 'Contoso Partner' };
+export const CERTIFICATE_PATH = '/certs/pcnotifications-dispatch.microsoft.com.cer';
 
-export type Faults = {
-  /** Probability that an API call is answered 429 with Retry-After. */
-  rate429: number;
-  /** Probability that an API call is answered 500 or 503. */
-  rate5xx: number;
-  /** Retry-After seconds on injected 429s. */
-  retryAfterSeconds: number;
-  /** Delay added to every API call. */
-  latencyMs: number;
-};
-
-export type SeedData = { referrals?: Array<Partial<Referral>>; generate?: { count: number; kind?: 'lead' | 'cosell' } };
+export type SeedData = { referrals?: Array<Partial<Referral>>; generate?: { count: number; kind?: KindName } };
 
 export type PartnerCenterEmulatorOptions = {
   port?: number;
   latencyMs?: number;
   /** Total injected fault rate, split evenly between 429 and 5xx. */
   faultRate?: number;
+  /** Probability that a write is committed and its response dropped. */
+  lostResponseRate?: number;
   /** A seed file path or seed data. */
   seed?: string | SeedData;
   /** Seed for the fault-injection PRNG (deterministic faults). */
   randomSeed?: number;
+  /** The emulator's clock runs this many ms ahead of the machine's (negative: behind). */
+  clockSkewMs?: number;
+  /** Refuse the $filter options Microsoft does not document for referrals. */
+  strictOData?: boolean;
+  /**
+   * Sign webhooks the emulator's first way: a leaf issued straight by the TLS root, `O=Microsoft Corporation` in its
+   * subject, no intermediate, no AIA.
+   */
+  legacySigningChain?: boolean;
   tenantId?: string;
   clientId?: string;
   clientSecret?: string;
@@ -54,23 +65,20 @@ export type PartnerCenterEmulatorOptions = {
   validationEventsPerMinute?: number;
 };
 
-export type RequestRecord = {
-  method: string;
-  endpoint: string;
-  path: string;
-  requestId?: string;
-  correlationId?: string;
-  status: number;
-};
-
-export type TransitionAction = 'accept' | 'win' | 'lose' | 'decline' | 'expire';
-
 export type PartnerCenterEmulator = {
   url: string;
   port: number;
+  /** The TLS root (for `NODE_EXTRA_CA_CERTS`); not a signing anchor. */
   caCertPath: string;
   caCertPem: string;
+  /** The root the webhook signing chain ends in (`PCSYNC_SIGNING_ROOT`); the TLS root in the legacy shape. */
+  signingRootPath: string;
+  signingRootPem: string;
+  /** The signing leaf, and its issuer (absent in the legacy shape) as served at `intermediateUrl`. */
   signingCertPem: string;
+  signingIntermediatePem?: string;
+  intermediateUrl?: string;
+  legacySigningChain: boolean;
   certificateUrl: string;
   tenantId: string;
   clientId: string;
@@ -82,43 +90,36 @@ export type PartnerCenterEmulator = {
   webhooksBaseUrl: string;
   /** Requests per endpoint, e.g. `GET /referrals`, `PATCH /referrals/{id}`, `POST /token`. */
   counters(): Record<string, number>;
+  /** Zeroes the counters and empties the request log. */
   resetCounters(): void;
-  /** Every API request seen (method, endpoint, MS-RequestId, MS-CorrelationId, status). */
+  /** Every request seen (not the emulator's own endpoints), with sequence numbers. */
   requests(): RequestRecord[];
-  setFaults(faults: Partial<Faults> & { faultRate?: number }): void;
+  clearRequests(): void;
+  /** Resolves once `count` requests matching `match` have been answered (or committed, for a lost response). */
+  waitForRequests(options?: WaitOptions): Promise<RequestRecord[]>;
+  setFaults(options: FaultOptions): void;
+  faults(): FaultSettings;
+  /** Faults back to none (latency too). */
+  clearFaults(): void;
+  setClockSkew(ms: number): void;
+  clockSkewMs(): number;
+  /** Now, on the emulator's clock (ms since the epoch). */
+  now(): number;
+  setStrictOData(strict: boolean): void;
+  strictOData(): boolean;
   /**
-   * Data back to the start state: referrals, webhook registrations and deliveries, counters, faults, pending device
-   * codes. Issued tokens stay valid unless `auth: true` (then only the printed refresh token survives).
+   * Data back to the start state: referrals, webhook registrations and deliveries, counters, request log, faults,
+   * clock, pending device codes. Issued tokens stay valid unless `auth: true` (then only the printed refresh token
+   * survives).
    */
   reset(options?: { auth?: boolean }): void;
   admin: EmulatorAdmin;
   close(): Promise<void>;
 };
 
-export type EmulatorAdmin = {
-  createIncoming(kind: 'lead' | 'cosell', overrides?: Partial<Referral>): Referral;
-  seedReferrals(count: number, kind?: 'lead' | 'cosell'): void;
-  transition(id: string, action: TransitionAction, statusReason?: string): Referral;
-  getReferral(id: string): Referral;
-  referralCount(): number;
-  pendingDeviceCodes(): Array<{ userCode: string; state: string }>;
-  approveDeviceCode(userCode: string): boolean;
-  declineDeviceCode(userCode: string): boolean;
-  revokeRefreshTokens(username?: string): number;
-  expireRefreshTokens(): number;
-  issueRefreshToken(): string;
-  registration(): Registration | undefined;
-  deliveries(): Delivery[];
-  offlineQueue(): Delivery[];
-  deliveriesIdle(timeoutMs?: number): Promise<void>;
-  /** Signs a body exactly as deliveries are signed (for receiver tests). */
-  sign(body: string): string;
-};
-
-function splitRate(rate: number | undefined): Pick<Faults, 'rate429' | 'rate5xx'> {
-  const r = Math.min(1, Math.max(0, rate ?? 0));
-  return { rate429: r / 2, rate5xx: r / 2 };
-}
+const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+const ENTRA_PATH =
+  /^\/[^/]+\/(oauth2\/v2\.0\/(devicecode|token)|v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)$/;
 
 function loadSeed(seed: string | SeedData | undefined): SeedData {
   if (!seed) return {};
@@ -127,17 +128,39 @@ function loadSeed(seed: string | SeedData | undefined): SeedData {
   return Array.isArray(data) ? { referrals: data } : data;
 }
 
+function send(res: ServerResponse, reply: Reply): void {
+  if (reply.status >= 400 && reply.body === undefined) sendError(res, reply.status, 'Error', reply.headers);
+  else sendJson(res, reply.status, reply.body, reply.headers);
+}
+
+function errorReply(error: unknown): Reply {
+  if (error instanceof HttpError)
+    return { status: error.status, body: { statusCode: error.status, message: error.message }, headers: error.headers };
+  return {
+    status: 500,
+    body: { statusCode: 500, message: 'The partner API service failed to fulfill the request.' },
+  };
+}
+
 export async function startPartnerCenterEmulator(
   options: PartnerCenterEmulatorOptions = {}
 ): Promise<PartnerCenterEmulator> {
-  const pki = await createPki();
+  const pki = await createPki({ legacy: options.legacySigningChain === true });
   const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
+  const clock = new Clock(options.clockSkewMs ?? 0);
+  const faults = new Faults({
+    faultRate: options.faultRate,
+    lostResponseRate: options.lostResponseRate,
+    latencyMs: options.latencyMs,
+    seed: options.randomSeed,
+  });
+  const log = new RequestLog();
+  let strictOData = options.strictOData === true;
   let origin = '';
-  let random = seededRandom(options.randomSeed ?? 1);
-  let faults: Faults = { ...splitRate(options.faultRate), retryAfterSeconds: 1, latencyMs: options.latencyMs ?? 0 };
+  // The leaf names its issuer's URL (AIA), so it is issued once the origin is known (after listen).
+  const pkiState: { signing?: SigningCertificate } = {};
   let counters: Record<string, number> = {};
-  let requestLog: RequestRecord[] = [];
 
   const entra = new Entra({
     tenantId,
@@ -148,76 +171,27 @@ export async function startPartnerCenterEmulator(
     deviceCodeIntervalSec: options.deviceCodeIntervalSec,
   });
   const webhooks = new WebhookService({
-    signingKeyPem: pki.signingKeyPem,
-    certificateUrl: () => `${origin}/certs/pcnotifications-dispatch.microsoft.com.cer`,
+    signingKeyPem: () => pkiState.signing!.leafKeyPem,
+    certificateUrl: () => `${origin}${CERTIFICATE_PATH}`,
+    clock,
     retryDelayMs: options.webhookRetryDelayMs,
     validationEventsPerMinute: options.validationEventsPerMinute,
   });
   const store = new ReferralStore(
     PARTNER_ORG,
     (event, referral) => webhooks.notify(tenantId, event, `${origin}/engagements/v1/referrals/${referral.id}`),
-    { referralsBase: () => `${origin}/v1.0/engagements`, origin: () => origin }
+    { referralsBase: () => `${origin}/v1.0/engagements`, origin: () => origin },
+    clock
   );
+  const admin = createAdmin({ store, webhooks, entra, tenantId });
   const seed = loadSeed(options.seed);
   const applySeed = (): void => {
     for (const referral of seed.referrals ?? []) store.load(referral);
-    if (seed.generate) store.seedMany(seed.generate.count, seed.generate.kind);
+    if (seed.generate) admin.seedReferrals(seed.generate.count, seed.generate.kind);
   };
   applySeed();
-  let refreshToken = '';
 
-  const admin: EmulatorAdmin = {
-    createIncoming: (kind, overrides) => store.createIncoming(kind, overrides),
-    seedReferrals: (count, kind) => store.seedMany(count, kind),
-    transition: (id, action, reason) => store.transition(id, action, reason),
-    getReferral: (id) => store.get(id),
-    referralCount: () => store.size,
-    pendingDeviceCodes: () => entra.pendingDeviceCodes(),
-    approveDeviceCode: (code) => entra.decideDeviceCode(code, 'approve'),
-    declineDeviceCode: (code) => entra.decideDeviceCode(code, 'decline'),
-    revokeRefreshTokens: (username) => entra.revokeRefreshTokens(username),
-    expireRefreshTokens: () => entra.expireRefreshTokens(),
-    issueRefreshToken: () => entra.issueRefreshToken(),
-    registration: () => {
-      try {
-        return webhooks.get(tenantId);
-      } catch {
-        return undefined;
-      }
-    },
-    deliveries: () => webhooks.list(),
-    offlineQueue: () => webhooks.offlineQueue(),
-    deliveriesIdle: (timeoutMs) => webhooks.idle(timeoutMs),
-    sign: (body) => webhooks.sign(body),
-  };
-
-  const count = (endpoint: string): void => {
-    counters[endpoint] = (counters[endpoint] ?? 0) + 1;
-  };
-
-  /** Latency and faults for the Partner Center APIs (not the authority or admin endpoints). */
-  const injectFaults = async (res: ServerResponse): Promise<boolean> => {
-    if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
-    const roll = random();
-    if (roll < faults.rate429) {
-      sendError(res, 429, `Rate limit is exceeded. Try again in ${faults.retryAfterSeconds} seconds.`, {
-        'Retry-After': String(faults.retryAfterSeconds),
-      });
-      return true;
-    }
-    if (roll < faults.rate429 + faults.rate5xx) {
-      const status = roll < faults.rate429 + faults.rate5xx / 2 ? 500 : 503;
-      sendError(
-        res,
-        status,
-        'The partner API service or one of its dependencies failed to fulfill the request. Callers may retry this.'
-      );
-      return true;
-    }
-    return false;
-  };
-
-  const authorize = (req: IncomingMessage, audience: EmulatorAudience): string => {
+  const authorize = (req: IncomingMessage, audience: Parameters<Entra['checkAccess']>[1]): string => {
     const check = entra.checkAccess(header(req, 'authorization'), audience);
     if (!check.ok)
       throw new HttpError(401, check.message, {
@@ -225,189 +199,105 @@ export async function startPartnerCenterEmulator(
       });
     return check.tenantId;
   };
+  const apiContext = { store, webhooks, origin: () => origin, strictOData: () => strictOData, authorize };
 
-  const referralsApi = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    query: Record<string, string>,
-    endpoint: (e: string) => void
-  ): Promise<boolean> => {
-    const list = path === '/v1.0/engagements/referrals' || path === '/v1.0/engagements/referrals/';
-    const nextLink = path === '/v1.0/referrals';
-    const one = /^\/v1\.0\/engagements\/referrals\/([^/]+)$/.exec(path);
-    if (!list && !nextLink && !one) return false;
-    endpoint(list || nextLink ? `${req.method ?? ''} /referrals` : `${req.method ?? ''} /referrals/{id}`);
-    if (await injectFaults(res)) return true;
-    authorize(req, 'https://api.partner.microsoft.com');
-    if ((list || nextLink) && req.method === 'GET') {
-      if (nextLink && (!query.$skiptoken || Object.keys(query).length !== 1)) throw new HttpError(404, 'Not Found');
-      sendJson(res, 200, store.list(query));
-    } else if (list && req.method === 'POST') {
-      const body = parseJson(await readBody(req));
-      sendJson(res, 200, store.createFromPartner(body, header(req, 'ms-requestid')));
-    } else if (one && req.method === 'GET') {
-      sendJson(res, 200, store.get(decodeURIComponent(one[1])));
-    } else if (one && req.method === 'PATCH') {
-      const contentType = header(req, 'content-type') ?? '';
-      if (!/application\/(json|json-patch\+json)/.test(contentType))
-        throw new HttpError(415, 'Content-Type must be application/json.');
-      const body = parseJson(await readBody(req));
-      const updated = store.patch(decodeURIComponent(one[1]), body, header(req, 'if-match'));
-      if (/return=representation/i.test(header(req, 'prefer') ?? ''))
-        sendJson(res, 200, updated, { ETag: updated.eTag });
-      else sendJson(res, 204, undefined, { ETag: updated.eTag });
-    } else if (one && req.method === 'PUT') {
-      throw new HttpError(405, 'PUT is obsolete in this emulator; use PATCH with JSON Patch.');
-    } else {
-      throw new HttpError(405, 'Method Not Allowed');
-    }
-    return true;
+  /** The signing leaf (DER, the usual `.cer`), as PEM, the TLS root, and the intermediate at the leaf's AIA URL. */
+  const certificate = (path: string): { type: string; body: string | Buffer } | undefined => {
+    if (path === CERTIFICATE_PATH) return { type: 'application/pkix-cert', body: pkiState.signing!.leafDer };
+    if (path === '/certs/pcnotifications-dispatch.microsoft.com.pem')
+      return { type: 'application/x-pem-file', body: pkiState.signing!.leafPem };
+    if (path === '/certs/root.pem') return { type: 'application/x-pem-file', body: pki.caCertPem };
+    if (path === INTERMEDIATE_PATH && pkiState.signing?.intermediateDer)
+      return { type: 'application/pkix-cert', body: pkiState.signing.intermediateDer };
+    return undefined;
   };
 
-  const webhooksApi = async (
+  /** A Partner Center API call under the injected faults: answered, refused, or processed and then dropped. */
+  const callApi = async (
     req: IncomingMessage,
     res: ServerResponse,
-    path: string,
-    endpoint: (e: string) => void
-  ): Promise<boolean> => {
-    const m = /^\/webhooks\/v1\/registration(\/events|\/validationEvents(?:\/([^/]+))?)?\/?$/.exec(path);
-    if (!m) return false;
-    const sub = m[1] === '/events' ? '/events' : m[2] ? '/validationEvents/{id}' : m[1] ? '/validationEvents' : '';
-    endpoint(`${req.method ?? ''} /webhooks/registration${sub}`);
-    if (await injectFaults(res)) return true;
-    const tenant = authorize(req, 'https://api.partnercenter.microsoft.com');
-    const route = `${req.method ?? ''} ${sub}`;
-    if (route === 'GET /events') sendJson(res, 200, webhooks.supportedEventsList());
-    else if (route === 'GET ') sendJson(res, 200, webhooks.get(tenant));
-    else if (route === 'POST ') sendJson(res, 200, webhooks.register(tenant, parseJson(await readBody(req)), false));
-    else if (route === 'PUT ') sendJson(res, 200, webhooks.register(tenant, parseJson(await readBody(req)), true));
-    else if (route === 'POST /validationEvents') sendJson(res, 200, webhooks.sendValidationEvent(tenant, origin));
-    else if (route === 'GET /validationEvents/{id}')
-      sendJson(res, 200, webhooks.validationStatus(tenant, decodeURIComponent(m[2])));
-    else throw new HttpError(405, 'Method Not Allowed');
-    return true;
-  };
-
-  const adminApi = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
-    if (!path.startsWith('/admin/')) return false;
-    const route = `${req.method ?? ''} ${path.slice('/admin'.length)}`;
-    const body = req.method === 'POST' ? ((): Record<string, unknown> => ({}))() : {};
-    if (req.method === 'POST') {
-      const text = await readBody(req);
-      Object.assign(body, text ? (parseJson(text) as Record<string, unknown>) : {});
+    route: NonNullable<ReturnType<typeof matchApi>>,
+    path: string
+  ): Promise<Pick<RequestRecord, 'fault' | 'committed'> & { dropped: boolean }> => {
+    if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+    const write = WRITES.has(req.method ?? 'GET');
+    const fault = faults.draw([`${req.method ?? ''} ${path}`, route.endpoint], write);
+    if (fault?.kind === 'throttle') {
+      const seconds = faults.retryAfterSeconds;
+      const message = `Rate limit is exceeded. Try again in ${seconds} seconds.`;
+      send(res, { status: 429, body: { statusCode: 429, message }, headers: { 'Retry-After': String(seconds) } });
+      return { fault: fault.kind, dropped: false };
     }
-    let m: RegExpExecArray | null;
-    if (route === 'POST /referrals')
-      sendJson(res, 200, admin.createIncoming(body.kind === 'lead' ? 'lead' : 'cosell', body.referral ?? {}));
-    else if (route === 'POST /referrals/seed') {
-      admin.seedReferrals(Number(body.count ?? 0), body.kind === 'lead' ? 'lead' : 'cosell');
-      sendJson(res, 200, { count: store.size });
-    } else if ((m = /^POST \/referrals\/([^/]+)\/(accept|win|lose|decline|expire)$/.exec(route))) {
-      sendJson(
-        res,
-        200,
-        admin.transition(
-          decodeURIComponent(m[1]),
-          m[2] as TransitionAction,
-          typeof body.statusReason === 'string' ? body.statusReason : undefined
-        )
-      );
-    } else if (route === 'GET /device-codes') sendJson(res, 200, admin.pendingDeviceCodes());
-    else if ((m = /^POST \/device-codes\/([^/]+)\/(approve|decline)$/.exec(route))) {
-      const ok =
-        m[2] === 'approve'
-          ? admin.approveDeviceCode(decodeURIComponent(m[1]))
-          : admin.declineDeviceCode(decodeURIComponent(m[1]));
-      if (!ok) throw new HttpError(404, 'No pending device code with that user code.');
-      sendJson(res, 200, { userCode: m[1], state: m[2] === 'approve' ? 'approved' : 'declined' });
-    } else if (route === 'POST /refresh-tokens/revoke')
-      sendJson(res, 200, {
-        revoked: admin.revokeRefreshTokens(typeof body.username === 'string' ? body.username : undefined),
-      });
-    else if (route === 'POST /refresh-tokens/expire') sendJson(res, 200, { expired: admin.expireRefreshTokens() });
-    else if (route === 'GET /counters') sendJson(res, 200, { ...counters });
-    else if (route === 'POST /counters/reset') {
-      emulator.resetCounters();
-      sendJson(res, 200, {});
-    } else if (route === 'POST /faults') {
-      emulator.setFaults(body);
-      sendJson(res, 200, { ...faults });
-    } else if (route === 'POST /reset') {
-      emulator.reset({ auth: body.auth === true });
-      sendJson(res, 200, {});
-    } else if (route === 'GET /deliveries')
-      sendJson(
-        res,
-        200,
-        admin.deliveries().map(({ body: b, ...d }) => ({ ...d, body: b }))
-      );
-    else if (route === 'GET /offline-queue') sendJson(res, 200, admin.offlineQueue());
-    else if (route === 'GET /requests') sendJson(res, 200, requestLog);
-    else throw new HttpError(404, 'Not Found');
-    return true;
+    if (fault?.kind === 'unavailable') {
+      const message =
+        'The partner API service or one of its dependencies failed to fulfill the request. Callers may retry this.';
+      send(res, { status: fault.status, body: { statusCode: fault.status, message } });
+      return { fault: fault.kind, dropped: false };
+    }
+    if (fault?.kind === 'lost-response' && !write) {
+      req.socket.destroy();
+      return { fault: fault.kind, dropped: true };
+    }
+    const reply = await route.run().catch(errorReply);
+    if (fault?.kind === 'lost-response') {
+      req.socket.destroy();
+      return { fault: fault.kind, committed: reply.status < 300, dropped: true };
+    }
+    send(res, reply);
+    return { dropped: false };
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    res.setHeader('Date', clock.httpDate());
     const url = new URL(req.url ?? '/', origin);
     const path = url.pathname;
-    const query = Object.fromEntries(url.searchParams.entries());
-    let endpoint = `${req.method ?? ''} ${path}`;
-    const record = (e: string): void => {
-      endpoint = e;
-    };
+    const method = req.method ?? 'GET';
+    const prefix = ADMIN_PREFIXES.find((p) => path.startsWith(p));
+    if (prefix) {
+      send(res, await handleAdmin(emulator, req, path.slice(prefix.length), url.searchParams).catch(errorReply));
+      return;
+    }
+    let endpoint = `${method} ${path}`;
+    let outcome: Pick<RequestRecord, 'fault' | 'committed'> & { dropped: boolean } = { dropped: false };
     try {
-      if (path.startsWith('/certs/')) {
-        record(`GET ${path}`);
-        if (path === '/certs/pcnotifications-dispatch.microsoft.com.cer')
-          res.writeHead(200, { 'Content-Type': 'application/pkix-cert' }).end(pki.signingCertDer);
-        else if (path === '/certs/pcnotifications-dispatch.microsoft.com.pem')
-          res.writeHead(200, { 'Content-Type': 'application/x-pem-file' }).end(pki.signingCertPem);
-        else if (path === '/certs/root.pem')
-          res.writeHead(200, { 'Content-Type': 'application/x-pem-file' }).end(pki.caCertPem);
-        else throw new HttpError(404, 'Not Found');
-        return;
-      }
-      if (path === '/devicelogin') {
-        record('GET /devicelogin');
+      const served = certificate(path);
+      const api = matchApi(req, path, Object.fromEntries(url.searchParams.entries()), apiContext);
+      const entraMatch = ENTRA_PATH.exec(path);
+      if (served && method === 'GET') {
+        res.writeHead(200, { 'Content-Type': served.type }).end(served.body);
+      } else if (path === '/devicelogin') {
+        endpoint = 'GET /devicelogin';
         res
           .writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' })
-          .end('Partner Center emulator: approve a user code with POST /admin/device-codes/{code}/approve.\n');
-        return;
-      }
-      if (await adminApi(req, res, path)) return;
-      if (await referralsApi(req, res, path, query, record)) return;
-      if (await webhooksApi(req, res, path, record)) return;
-      const entraMatch =
-        /^\/[^/]+\/(oauth2\/v2\.0\/(devicecode|token)|v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys)$/.exec(
-          path
-        );
-      if (entraMatch) {
-        record(
-          `${req.method ?? ''} /${entraMatch[2] ?? (entraMatch[1].startsWith('v2.0') ? 'openid-configuration' : 'keys')}`
-        );
-        const form = req.method === 'POST' ? new URLSearchParams(await readBody(req)) : new URLSearchParams();
+          .end('Partner Center emulator: approve a user code with POST /__emulator/device-codes/{code}/approve.\n');
+      } else if (api) {
+        endpoint = api.endpoint;
+        outcome = await callApi(req, res, api, path);
+      } else if (entraMatch) {
+        const name = entraMatch[2] ?? (entraMatch[1].startsWith('v2.0') ? 'openid-configuration' : 'keys');
+        endpoint = `${method} /${name}`;
+        const form = method === 'POST' ? new URLSearchParams(await readBody(req)) : new URLSearchParams();
         entra.handle(req, res, path, form, origin);
-        return;
+      } else {
+        throw new HttpError(404, 'Not Found');
       }
-      throw new HttpError(404, 'Not Found');
     } catch (error) {
-      if (res.headersSent) return;
-      if (error instanceof HttpError) sendError(res, error.status, error.message, error.headers);
-      else sendError(res, 500, 'The partner API service failed to fulfill the request.');
+      if (!res.headersSent) send(res, errorReply(error));
     } finally {
-      if (!path.startsWith('/admin/')) {
-        count(endpoint);
-        requestLog.push({
-          method: req.method ?? '',
-          endpoint,
-          path,
-          requestId: header(req, 'ms-requestid'),
-          correlationId: header(req, 'ms-correlationid'),
-          status: res.statusCode,
-        });
-        if (requestLog.length > 100_000) requestLog = requestLog.slice(-50_000);
-      }
+      counters[endpoint] = (counters[endpoint] ?? 0) + 1;
+      log.add({
+        at: clock.iso(),
+        method,
+        endpoint,
+        path,
+        requestId: header(req, 'ms-requestid'),
+        correlationId: header(req, 'ms-correlationid'),
+        status: outcome.dropped ? 0 : res.statusCode,
+        ms: Math.round(performance.now() - started),
+        ...(outcome.fault ? { fault: outcome.fault } : {}),
+        ...(outcome.committed === undefined ? {} : { committed: outcome.committed }),
+      });
     }
   };
 
@@ -417,15 +307,22 @@ export async function startPartnerCenterEmulator(
   const listening = await listenOnLoopback(server, options.port);
   const port = listening.port;
   origin = `https://127.0.0.1:${port}`;
-  refreshToken = entra.issueRefreshToken();
+  const signing = await pki.issueSigning(origin);
+  pkiState.signing = signing;
+  const refreshToken = entra.issueRefreshToken();
 
   const emulator: PartnerCenterEmulator = {
     url: origin,
     port,
     caCertPath: pki.caCertPath,
     caCertPem: pki.caCertPem,
-    signingCertPem: pki.signingCertPem,
-    certificateUrl: `${origin}/certs/pcnotifications-dispatch.microsoft.com.cer`,
+    signingRootPath: pki.signingRootPath,
+    signingRootPem: pki.signingRootPem,
+    signingCertPem: signing.leafPem,
+    signingIntermediatePem: signing.intermediatePem,
+    intermediateUrl: signing.intermediateDer ? `${origin}${INTERMEDIATE_PATH}` : undefined,
+    legacySigningChain: pki.legacy,
+    certificateUrl: `${origin}${CERTIFICATE_PATH}`,
     tenantId,
     clientId,
     refreshToken,
@@ -436,38 +333,42 @@ export async function startPartnerCenterEmulator(
     counters: () => ({ ...counters }),
     resetCounters: () => {
       counters = {};
-      requestLog = [];
+      log.clear();
     },
-    requests: () => [...requestLog],
-    setFaults: (next) => {
-      faults = {
-        ...faults,
-        ...(next.faultRate === undefined ? {} : splitRate(next.faultRate)),
-        ...stripUndefined(next),
-      };
-      delete (faults as Partial<Faults> & { faultRate?: number }).faultRate;
+    requests: () => log.list(),
+    clearRequests: () => log.clear(),
+    waitForRequests: (wait) => log.wait(wait),
+    setFaults: (next) => faults.set(next),
+    faults: () => faults.state(),
+    clearFaults: () => faults.set({ rate429: 0, rate5xx: 0, lostResponseRate: 0, latencyMs: 0, match: null, next: [] }),
+    setClockSkew: (ms) => {
+      clock.skewMs = ms;
     },
+    clockSkewMs: () => clock.skewMs,
+    now: () => clock.now(),
+    setStrictOData: (strict) => {
+      strictOData = strict;
+    },
+    strictOData: () => strictOData,
     reset: (resetOptions = {}) => {
       store.clear();
       webhooks.reset();
       entra.reset(resetOptions.auth === true);
       if (resetOptions.auth) entra.restoreRefreshToken(refreshToken);
       counters = {};
-      requestLog = [];
-      random = seededRandom(options.randomSeed ?? 1);
-      faults = { ...splitRate(options.faultRate), retryAfterSeconds: 1, latencyMs: options.latencyMs ?? 0 };
+      log.clear();
+      faults.reset();
+      clock.skewMs = options.clockSkewMs ?? 0;
+      strictOData = options.strictOData === true;
       applySeed();
     },
     admin,
     close: async () => {
+      log.close();
       await webhooks.close();
       await listening.close();
       rmSync(pki.dir, { recursive: true, force: true });
     },
   };
   return emulator;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -4,6 +4,7 @@
  * 10 attempts, then the offline queue. `test-created` validation events keep their delivery status.
  */
 import { createSign, randomUUID } from 'node:crypto';
+import type { Clock } from './clock.js';
 import { HttpError } from './http-util.js';
 
 export const SUPPORTED_EVENTS = [
@@ -45,8 +46,10 @@ export type Delivery = {
 };
 
 export type WebhookOptions = {
-  signingKeyPem: string;
+  /** The signing leaf's private key (issued once the emulator knows its origin). */
+  signingKeyPem: () => string;
   certificateUrl: () => string;
+  clock: Clock;
   /** First retry delay; doubles per attempt up to 30 s. */
   retryDelayMs?: number;
   /** Validation events allowed per minute per tenant (Partner Center: 2). */
@@ -100,6 +103,10 @@ export class WebhookService {
     return [...SUPPORTED_EVENTS];
   }
 
+  public find(tenantId: string): Registration | undefined {
+    return this.registrations.get(tenantId);
+  }
+
   public get(tenantId: string): Registration {
     const registration = this.registrations.get(tenantId);
     if (!registration) throw new HttpError(404, 'No webhook registration exists for this tenant.');
@@ -125,7 +132,7 @@ export class WebhookService {
     const registration = this.get(tenantId);
     if (!registration.WebhookEvents.includes('test-created'))
       throw new HttpError(400, 'Register for the test-created event before sending a validation event.');
-    const now = Date.now();
+    const now = this.options.clock.now();
     const recent = (this.validationSent.get(tenantId) ?? []).filter((t) => now - t < 60_000);
     if (recent.length >= this.validationEventsPerMinute) {
       const retryAfter = Math.ceil((60_000 - (now - recent[0])) / 1000);
@@ -144,7 +151,7 @@ export class WebhookService {
         ResourceUri: `${origin}/webhooks/v1/registration/validationEvents/${correlationId}`,
         ResourceName: 'test',
         AuditUri: null,
-        ResourceChangeUtcDate: new Date().toISOString(),
+        ResourceChangeUtcDate: this.options.clock.iso(),
       },
       correlationId
     );
@@ -173,7 +180,7 @@ export class WebhookService {
       ResourceUri: resourceUri,
       ResourceName: 'referral',
       AuditUri: null,
-      ResourceChangeUtcDate: new Date().toISOString(),
+      ResourceChangeUtcDate: this.options.clock.iso(),
     });
   }
 
@@ -194,7 +201,7 @@ export class WebhookService {
   }
 
   public sign(body: string): string {
-    return createSign('RSA-SHA256').update(Buffer.from(body, 'utf8')).sign(this.options.signingKeyPem, 'base64');
+    return createSign('RSA-SHA256').update(Buffer.from(body, 'utf8')).sign(this.options.signingKeyPem(), 'base64');
   }
 
   private enqueue(
@@ -246,14 +253,14 @@ export class WebhookService {
         responseCode: STATUS_TEXT[response.status] ?? String(response.status),
         responseMessage: text.slice(0, 200),
         systemError: false,
-        dateTimeUtc: new Date().toISOString(),
+        dateTimeUtc: this.options.clock.iso(),
       };
     } catch (error) {
       result = {
         responseCode: 'None',
         responseMessage: error instanceof Error ? error.message : String(error),
         systemError: true,
-        dateTimeUtc: new Date().toISOString(),
+        dateTimeUtc: this.options.clock.iso(),
       };
     }
     delivery.results.push(result);

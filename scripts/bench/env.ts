@@ -32,11 +32,7 @@ function trustEmulator(pc: PartnerCenterEmulator): void {
 
 export async function startBench(latencyMs: number): Promise<Bench> {
   const pc = await startPartnerCenterEmulator({ port: 0, latencyMs, webhookRetryDelayMs: 5 });
-  const sf = await startSalesforceEmulator({
-    port: 0,
-    loadMetadata: true,
-    latencyMs,
-  });
+  const sf = await startSalesforceEmulator({ port: 0, loadMetadata: true, latencyMs });
   trustEmulator(pc);
   const settings = {
     referralsBaseUrl: pc.referralsBaseUrl,

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   createVerifier,
-  httpsCertificateFetcher,
+  httpCertificateFetcher,
   silentLogger,
   startWebhookServer,
   WebhookQueue,
@@ -28,8 +28,9 @@ export async function receiver(bench: Bench, deliveries: number, concurrency = 8
   const certificatePrefix = pc.certificateUrl.slice(0, pc.certificateUrl.lastIndexOf('/') + 1);
   const verifier = createVerifier({
     allowList: [certificatePrefix],
-    trustedRoots: [pc.caCertPem],
-    fetchCertificate: httpsCertificateFetcher(),
+    trustedRoots: [pc.signingRootPem],
+    issuerAllowList: [`${pc.url}/pkiops/`],
+    fetchCertificate: httpCertificateFetcher(),
   });
   const queue = new WebhookQueue({ processBatch: () => Promise.resolve(), logger: silentLogger });
   const server = await startWebhookServer({ host: '127.0.0.1', port: 0, verifier, queue, logger: silentLogger });

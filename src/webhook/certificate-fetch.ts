@@ -43,9 +43,6 @@ export function httpCertificateFetcher(options: HttpCertificateFetcherOptions = 
   };
 }
 
-/** @deprecated The fetcher also reads AIA issuers over http: use {@link httpCertificateFetcher}. */
-export const httpsCertificateFetcher = httpCertificateFetcher;
-
 export type CertificateCacheOptions = {
   /** How long a fetched certificate is reused (default 1 hour). */
   ttlMs?: number;

@@ -3,10 +3,15 @@
  * HTTP, and Salesforce changes reach Partner Center through its outbound poll, with no `sf pcsync run`. It runs
  * with --json, so its stdout is JSON Lines (the log records, then the result) that the tests read.
  *
- * The emulator's root is trusted for TLS through NODE_EXTRA_CA_CERTS (partnerCenterEnv) and for signatures only
- * because serve is given `--signing-root` — a serve without it refuses the same deliveries.
+ * The emulator signs as Microsoft does (a DER leaf from an intermediate reached through AIA, under a signing root of
+ * its own, separate from its TLS root in NODE_EXTRA_CA_CERTS); serve trusts that root only because it is given
+ * `--signing-root` — a serve without it refuses the same deliveries, even when its TLS store holds that root.
  */
-import { createServer } from 'node:net';
+import { createServer } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../emulators/partner-center/server.js';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce/index.js';
@@ -19,15 +24,22 @@ import { partnerCenterEnv } from '../helpers/partner-center-env.js';
 import { SfSession, type BackgroundSf } from '../helpers/sf-cli.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 
-const freePort = async (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+/** A receiver that is down: it answers every request 503 (bound to a port it picked itself). */
+async function downReceiver(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((_req, res) => res.writeHead(503).end());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/webhooks/partner-center`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The webhook URL a receiver started on port 0 says it listens at. */
+async function listeningAt(receiver: BackgroundSf): Promise<string> {
+  const line = await receiver.waitFor(/"event":"listening","url":"[^"]+"|Receiving Partner Center webhooks at \S+/);
+  return (/"url":"([^"]+)"/.exec(line)?.[1] ?? /at (\S+)/.exec(line)?.[1]) as string;
+}
 
 /** Waits (bounded) until `check` returns something truthy. */
 async function eventually<T>(check: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
@@ -52,10 +64,7 @@ describe('e2e: sf pcsync serve', function () {
 
   before(async () => {
     pc = await startPartnerCenterEmulator({ port: 0, webhookRetryDelayMs: 5, validationEventsPerMinute: 10 });
-    sf = await startSalesforceEmulator({
-      port: 0,
-      loadMetadata: true,
-    });
+    sf = await startSalesforceEmulator({ port: 0, loadMetadata: true });
     session = SfSession.create({
       env: partnerCenterEnv(pc),
     });
@@ -65,7 +74,6 @@ describe('e2e: sf pcsync serve', function () {
     );
     expect(login.exitCode, login.stderr).to.equal(0);
 
-    const port = await freePort();
     certificatePrefix = pc.certificateUrl.slice(0, pc.certificateUrl.lastIndexOf('/') + 1);
     serve = session.start([
       'pcsync',
@@ -73,7 +81,7 @@ describe('e2e: sf pcsync serve', function () {
       '--target-org',
       'emu',
       '--port',
-      String(port),
+      '0',
       '--reconcile-interval',
       '3',
       '--poll-interval',
@@ -81,11 +89,12 @@ describe('e2e: sf pcsync serve', function () {
       '--allow-certificate-url',
       certificatePrefix,
       '--signing-root',
-      pc.caCertPath,
+      pc.signingRootPath,
+      '--allow-issuer-url',
+      `${pc.url}/pkiops/`,
       '--json',
     ]);
-    await serve.waitFor(/"event":"listening"/);
-    base = `http://127.0.0.1:${port}`;
+    base = new URL(await listeningAt(serve)).origin;
     await clientsFor(pc).webhooks.register({
       url: `${base}/webhooks/partner-center`,
       events: ['referral-created', 'referral-updated'],
@@ -142,10 +151,14 @@ describe('e2e: sf pcsync serve', function () {
 
   it('an event dropped during downtime (past its 10 retries) is healed by the next reconcile', async () => {
     const webhooks = clientsFor(pc).webhooks;
-    const down = `http://127.0.0.1:${await freePort()}/webhooks/partner-center`;
-    await webhooks.update({ url: down, events: ['referral-created', 'referral-updated'] });
+    const down = await downReceiver();
+    await webhooks.update({ url: down.url, events: ['referral-created', 'referral-updated'] });
     const missed = pc.admin.createIncoming('cosell');
-    await eventually(() => pc.admin.offlineQueue().length > 0, 30_000, 'the delivery parked in the offline queue');
+    await eventually(
+      () => pc.admin.offlineQueue().length > 0,
+      30_000,
+      'the delivery parked in the offline queue'
+    ).finally(() => down.close());
     expect(pc.admin.offlineQueue().some((delivery) => JSON.stringify(delivery).includes(missed.id))).to.equal(true);
     await webhooks.update({ url: `${base}/webhooks/partner-center`, events: ['referral-created', 'referral-updated'] });
     await eventually(() => byReferral(missed.id), 30_000, 'the reconcile pass to bring the missed referral');
@@ -194,22 +207,28 @@ describe('e2e: sf pcsync serve', function () {
   });
 
   it('refuses deliveries signed under a root trusted only for TLS, and webhook test reports why', async () => {
-    const port = await freePort();
-    const tlsOnly = session.start([
-      'pcsync',
-      'serve',
-      '--target-org',
-      'emu',
-      '--port',
-      String(port),
-      '--no-reconcile',
-      '--allow-certificate-url',
-      certificatePrefix,
-      '--json-logs',
-    ]);
+    // Its TLS trust store holds the signing root too: trusted for TLS is not trusted for signatures.
+    const both = path.join(mkdtempSync(path.join(tmpdir(), 'pcsync-tls-')), 'tls-roots.pem');
+    writeFileSync(both, `${pc.caCertPem}\n${pc.signingRootPem}`);
+    const tlsOnly = session.start(
+      [
+        'pcsync',
+        'serve',
+        '--target-org',
+        'emu',
+        '--port',
+        '0',
+        '--no-reconcile',
+        '--allow-certificate-url',
+        certificatePrefix,
+        '--allow-issuer-url',
+        `${pc.url}/pkiops/`,
+        '--json-logs',
+      ],
+      { env: { NODE_EXTRA_CA_CERTS: both } }
+    );
     try {
-      await tlsOnly.waitFor(/Receiving Partner Center webhooks at \S+/);
-      const url = `http://127.0.0.1:${port}/webhooks/partner-center`;
+      const url = await listeningAt(tlsOnly);
       const registered = await session.runJson<WebhookRegisterResult>([
         'pcsync',
         'webhook',
@@ -287,24 +306,21 @@ describe('e2e: sf pcsync serve', function () {
   });
 
   it('without --json: its own message on stdout, the log records (--json-logs: as JSON) on stderr', async () => {
-    const port = await freePort();
     const human = session.start([
       'pcsync',
       'serve',
       '--target-org',
       'emu',
       '--port',
-      String(port),
+      '0',
       '--no-reconcile',
       '--json-logs',
     ]);
     await human.waitFor(/"event":"listening"/);
-    await human.waitFor(/Receiving Partner Center webhooks at \S+/);
+    const url = await listeningAt(human);
     human.child.kill('SIGTERM');
     expect(await human.exited, human.stderr).to.equal(0);
-    expect(human.stdout.trim()).to.equal(
-      `Receiving Partner Center webhooks at http://127.0.0.1:${port}/webhooks/partner-center (Ctrl+C to stop).`
-    );
+    expect(human.stdout.trim()).to.equal(`Receiving Partner Center webhooks at ${url} (Ctrl+C to stop).`);
     const records = human.stderr
       .split('\n')
       .filter((line) => line.startsWith('{'))

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../../emulators/partner-center/server.js';
 import {
   createVerifier,
-  httpsCertificateFetcher,
+  httpCertificateFetcher,
   startWebhookServer,
   WebhookQueue,
   type Verifier,
@@ -35,8 +35,10 @@ describe('webhook receiver with the Partner Center emulator', function () {
     });
     verifier = createVerifier({
       allowList: [`${pc.url}/certs/`],
-      trustedRoots: [pc.caCertPem],
-      fetchCertificate: httpsCertificateFetcher(),
+      // Signed as Microsoft signs: a leaf from an intermediate (fetched through AIA) under a root of its own.
+      trustedRoots: [pc.signingRootPem],
+      issuerAllowList: [`${pc.url}/pkiops/`],
+      fetchCertificate: httpCertificateFetcher(),
     });
     server = await startWebhookServer({ port: 0, verifier, queue });
   });

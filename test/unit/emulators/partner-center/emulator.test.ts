@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { X509Certificate, createVerify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -257,7 +257,7 @@ describe('Partner Center emulator', () => {
       expect(emulator.admin.getReferral(incoming.id).details.dealValue).to.equal(10000);
     });
 
-    it('filters with eq/ne/gt/lt/ge/le, and/or/not, parentheses and any(); orders by date fields; caps $top at 100', async () => {
+    it('filters with eq/ne/gt/lt/ge/le, and/or/not, parentheses and any(); orders by date; pages at 100', async () => {
       emulator.admin.seedReferrals(120, 'lead');
       const co = emulator.admin.createIncoming('cosell', {
         customerProfile: { name: "O'Brien Ltd", address: { country: 'IE' } },
@@ -290,7 +290,8 @@ describe('Partner Center emulator', () => {
       expect(dated.body.value[0].id).to.equal(co.id);
       expect((await list('$orderby=name')).status).to.equal(400);
       expect((await list(encodeURI("$filter=bogus eq 'x'"))).status).to.equal(400);
-      expect((await list('$top=0')).status).to.equal(400);
+      expect((await list('$top=-1')).status).to.equal(400);
+      expect((await list('$top=0')).body.value).to.deep.equal([]);
     });
 
     it('parses the documented team/any lambda', () => {
@@ -343,7 +344,7 @@ describe('Partner Center emulator', () => {
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
 
-    it('signs deliveries as Partner Center does, with a certificate that chains to the emulator root and says O=Microsoft Corporation', async () => {
+    it('signs deliveries as Partner Center does, with a leaf whose issuer says O=Microsoft Corporation', async () => {
       const hook = await receiver(() => 200);
       servers.push(hook.server);
       expect(
@@ -368,9 +369,7 @@ describe('Partner Center emulator', () => {
       const authorization = delivery.headers.authorization!;
       expect(authorization).to.match(/^Signature [A-Za-z0-9+/=]+$/);
       const cert = new X509Certificate(Buffer.from(await (await fetch(certUrl)).arrayBuffer()));
-      const root = new X509Certificate(emulator.caCertPem);
-      expect(cert.verify(root.publicKey)).to.equal(true);
-      expect(cert.subject).to.include('O=Microsoft Corporation');
+      expect(cert.verify(new X509Certificate(emulator.signingIntermediatePem!).publicKey)).to.equal(true);
       expect(cert.issuer).to.include('O=Microsoft Corporation');
       expect(
         createVerify('RSA-SHA256')
@@ -426,34 +425,59 @@ describe('Partner Center emulator seeding', () => {
 });
 
 describe('emulate:partner-center start-up contract', () => {
+  const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..', '..');
+  const start = (args: string[]): ReturnType<typeof spawn> =>
+    spawn(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), ['emulators/partner-center/main.ts', ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+
   it('prints the listening line and the NAME=value lines, then stops on SIGTERM', async function () {
     this.timeout(60_000);
-    const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..', '..');
-    const child = spawn(
-      path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
-      ['emulators/partner-center/main.ts', '--port', '0'],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] }
-    );
+    const child = start(['--port', '0', '--strict-odata', '--clock-skew-ms', '-5000', '--lost-response-rate', '0.5']);
     let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const deadline = Date.now() + 45_000;
-    while (!stdout.includes('PCSYNC_WEBHOOKS_BASE_URL=') && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      const deadline = Date.now() + 45_000;
+      while (!stdout.includes('PCSYNC_WEBHOOKS_BASE_URL=') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const lines = stdout.trim().split('\n');
+      expect(lines[0]).to.match(/^Partner Center emulator listening on https:\/\/127\.0\.0\.1:\d+$/);
+      expect(lines.slice(1).map((l) => l.split('=')[0])).to.deep.equal([
+        'NODE_EXTRA_CA_CERTS',
+        'PCSYNC_SIGNING_ROOT',
+        'PCSYNC_TENANT_ID',
+        'PCSYNC_CLIENT_ID',
+        'PCSYNC_REFRESH_TOKEN',
+        'PCSYNC_AUTHORITY',
+        'PCSYNC_REFERRALS_BASE_URL',
+        'PCSYNC_WEBHOOKS_BASE_URL',
+      ]);
+      expect(TOKEN_SHAPE.test(lines[5]), 'the headless refresh token is printed, by contract').to.equal(true);
+      const [tlsRoot, signingRoot] = [lines[1], lines[2]].map((line) => readFileSync(line.split('=')[1], 'utf8'));
+      expect(signingRoot).to.match(/^-----BEGIN CERTIFICATE-----/);
+      expect(signingRoot, 'the signing root is not the TLS root').not.to.equal(tlsRoot);
+      trustEmulator({ caCertPem: tlsRoot });
+      const url = lines[0].split(' ').at(-1)!;
+      const state = async (name: string): Promise<unknown> => (await fetch(`${url}/__emulator/${name}`)).json();
+      expect(await state('clock')).to.deep.include({ skewMs: -5000 });
+      expect(await state('odata')).to.deep.equal({ strict: true });
+      expect(await state('faults')).to.deep.include({ lostResponseRate: 0.5 });
+    } finally {
+      child.kill('SIGTERM');
     }
-    const lines = stdout.trim().split('\n');
-    expect(lines[0]).to.match(/^Partner Center emulator listening on https:\/\/127\.0\.0\.1:\d+$/);
-    expect(lines.slice(1).map((l) => l.split('=')[0])).to.deep.equal([
-      'NODE_EXTRA_CA_CERTS',
-      'PCSYNC_TENANT_ID',
-      'PCSYNC_CLIENT_ID',
-      'PCSYNC_REFRESH_TOKEN',
-      'PCSYNC_AUTHORITY',
-      'PCSYNC_REFERRALS_BASE_URL',
-      'PCSYNC_WEBHOOKS_BASE_URL',
-    ]);
-    expect(TOKEN_SHAPE.test(lines[4]), 'the headless refresh token is printed, by contract').to.equal(true);
-    child.kill('SIGTERM');
     expect(await exited).to.equal(0);
+  });
+
+  it('refuses a bad flag value with a usage line and exit code 2', async function () {
+    this.timeout(60_000);
+    const child = start(['--lost-response-rate', '2']);
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).to.equal(2);
+    expect(stderr).to.include('--lost-response-rate must be a number between 0 and 1').and.include('usage:');
   });
 });
