@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     store: new TokenStore({ rootFolder: home }),
   });
   const client = new PartnerCenterClient(
-    { referralsBaseUrl: String(pcEnv.PCSYNC_REFERRALS_BASE_URL), concurrency: 2, pageSize: 100 },
+    { referralsBaseUrl: String(pcEnv.PCSYNC_REFERRALS_BASE_URL), concurrency: 2 },
     { tokens }
   );
   const opportunity = async (referralId: string): Promise<Json | undefined> => {

@@ -41,7 +41,6 @@ export async function startBench(latencyMs: number): Promise<Bench> {
     tenantId: pc.tenantId,
     clientId: pc.clientId,
     concurrency: 4,
-    pageSize: 100,
   };
   const tokens = new PartnerCenterTokenProvider({
     settings,

@@ -9,7 +9,6 @@ export const PARTNER_CENTER_DEFAULTS = {
   webhooksBaseUrl: 'https://api.partnercenter.microsoft.com/webhooks/v1',
   authority: 'https://login.microsoftonline.com/{tenant}',
   concurrency: 4,
-  pageSize: 100,
 } as const;
 
 /** The variables, by what they set. */

@@ -90,7 +90,6 @@ export const partnerCenterSchema = z.strictObject({
   tenantId: nonEmpty.optional(),
   clientId: nonEmpty.optional(),
   concurrency: z.int().min(1).max(32).default(PARTNER_CENTER_DEFAULTS.concurrency),
-  pageSize: z.int().min(1).max(100).default(PARTNER_CENTER_DEFAULTS.pageSize),
 });
 
 export const stagesSchema = z.strictObject({

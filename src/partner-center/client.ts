@@ -14,7 +14,7 @@ export type ListReferralsQuery = {
   filter?: string;
   /** OData $orderby, e.g. `updatedDateTime desc` (Microsoft documents createdDateTime and updatedDateTime). */
   orderBy?: string;
-  /** Page size ($top), at most 100; defaults to the configured page size. */
+  /** How many referrals to return in all ($top, as the swagger documents it); default: every match. */
   top?: number;
 };
 
@@ -27,7 +27,7 @@ export type UpdateReferralOptions = {
   returnRepresentation?: boolean;
 };
 
-export type ClientSettings = Pick<PartnerCenterSettings, 'referralsBaseUrl' | 'concurrency' | 'pageSize'>;
+export type ClientSettings = Pick<PartnerCenterSettings, 'referralsBaseUrl' | 'concurrency'>;
 
 const patchable = new Set<string>(PATCHABLE_PATHS);
 
@@ -43,11 +43,9 @@ export function assertValidPatch(operations: readonly ReferralPatchOperation[]):
 export class PartnerCenterClient {
   public readonly http: PartnerCenterHttp;
   private readonly base: string;
-  private readonly pageSize: number;
 
   public constructor(settings: ClientSettings, options: HttpOptions) {
     this.base = `${settings.referralsBaseUrl.replace(/\/+$/, '')}/referrals`;
-    this.pageSize = Math.min(100, Math.max(1, settings.pageSize));
     this.http = new PartnerCenterHttp({ concurrency: settings.concurrency, ...options });
   }
 
@@ -56,7 +54,8 @@ export class PartnerCenterClient {
     const params = new URLSearchParams();
     if (query.filter) params.set('$filter', query.filter);
     if (query.orderBy) params.set('$orderby', query.orderBy);
-    params.set('$top', String(Math.min(100, query.top ?? this.pageSize)));
+    // $top is the number of referrals to return in all (swagger), not a page size: pages follow @odata.nextLink.
+    if (query.top !== undefined) params.set('$top', String(query.top));
     let url: string | undefined = `${this.base}?${params.toString().replace(/\+/g, '%20')}`;
     while (url) {
       const page: HttpResponse<ReferralPage> = await this.fetchJson<ReferralPage>(url);

@@ -10,7 +10,6 @@ export type PartnerCenterSettings = {
   tenantId?: string;
   clientId?: string;
   concurrency: number;
-  pageSize: number;
 };
 
 export const REFERRALS_AUDIENCE = 'https://api.partner.microsoft.com';

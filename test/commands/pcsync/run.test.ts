@@ -77,17 +77,17 @@ describe('pcsync run', () => {
 
   describe('configuration errors come before any API call', () => {
     it('a bad configuration fails naming the key, with nothing sent to either side', async () => {
-      const bad = files.write('bad.json', { partnerCenter: { pageSize: 500 } });
+      const bad = files.write('bad.json', { partnerCenter: { concurrency: 500 } });
       const error = await failure(
         Run.run(['--target-org', testOrg.username, '--config', bad, '--direction', 'inbound', '--json'])
       );
       expect(error.name).to.equal('PcsyncConfigError');
       expect(error.exitCode).to.equal(1);
-      expect(error.message).to.include('partnerCenter.pageSize');
+      expect(error.message).to.include('partnerCenter.concurrency');
     });
 
     it('a bad --since is reported before the configuration is even read', async () => {
-      const bad = files.write('bad-too.json', { partnerCenter: { pageSize: 500 } });
+      const bad = files.write('bad-too.json', { partnerCenter: { concurrency: 500 } });
       const error = await failure(Run.run(['--target-org', testOrg.username, '--config', bad, '--since', 'soon']));
       expect(error.name).to.equal('BadSinceError');
     });

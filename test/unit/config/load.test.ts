@@ -140,16 +140,16 @@ describe('config: loading and validation', () => {
     });
 
     it('a key of the wrong type', async () => {
-      writeProject({ partnerCenter: { pageSize: '100' } });
+      writeProject({ partnerCenter: { concurrency: '4' } });
       const error = await configErrorOf(() => loadConfigWithSource({ projectDir: dir, env: {} }));
       expect(problemsOf(error)).to.deep.equal([
         {
-          path: 'plugins.pcsync.partnerCenter.pageSize',
-          message: 'expected number, got the string "100"',
+          path: 'plugins.pcsync.partnerCenter.concurrency',
+          message: 'expected number, got the string "4"',
           severity: 'error',
         },
       ]);
-      expect(error.message).to.include('plugins.pcsync.partnerCenter.pageSize: expected number');
+      expect(error.message).to.include('plugins.pcsync.partnerCenter.concurrency: expected number');
     });
 
     it('an unknown key', () => {

@@ -77,6 +77,18 @@ describe('Partner Center client against the emulator', () => {
     expect(sent.slice(1).every((s) => s.url.includes('/v1.0/referrals?$skiptoken='))).to.equal(true);
   });
 
+  it('$top is the number to return in all, across pages (as the swagger documents it), and is sent only when asked', async () => {
+    emulator.admin.seedReferrals(250);
+    const all: Referral[] = [];
+    for await (const referral of clients.referrals.list()) all.push(referral);
+    expect(all).to.have.length(250);
+    const some: Referral[] = [];
+    for await (const referral of clients.referrals.list({ top: 120 })) some.push(referral);
+    expect(some).to.have.length(120);
+    const lists = emulator.requests().filter((entry) => entry.endpoint === 'GET /referrals');
+    expect(lists.filter((entry) => !entry.path.includes('$top'))).to.have.length.greaterThan(0);
+  });
+
   it('lists with $filter (including team/any) and $orderby', async () => {
     const a = emulator.admin.createIncoming('cosell', { team: [{ email: 'r2d2@contoso.example' }] });
     emulator.admin.createIncoming('lead');
@@ -86,7 +98,6 @@ describe('Partner Center client against the emulator', () => {
       filter:
         "status eq 'New' and (type eq 'Shared' and direction eq 'Incoming') and team/any(t:t/email eq 'r2d2@contoso.example')",
       orderBy: 'updatedDateTime desc',
-      top: 1,
     })) {
       found.push(referral);
     }
@@ -256,7 +267,7 @@ describe('Partner Center client under injected faults', () => {
     );
     const listed: Referral[] = [];
     const listing = (async (): Promise<void> => {
-      for await (const r of referrals.list({ top: 50 })) listed.push(r);
+      for await (const r of referrals.list()) listed.push(r);
     })();
     const settled = await Promise.allSettled(creates);
     await listing;

@@ -39,7 +39,6 @@ export function emulatorSettings(
   tenantId: string;
   clientId: string;
   concurrency: number;
-  pageSize: number;
 } {
   return {
     referralsBaseUrl: emulator.referralsBaseUrl,
@@ -48,7 +47,6 @@ export function emulatorSettings(
     tenantId: emulator.tenantId,
     clientId: emulator.clientId,
     concurrency,
-    pageSize: 100,
   };
 }
 

@@ -62,7 +62,7 @@ export default class ConfigShow extends SfCommand<ConfigShowResult> {
         { Setting: 'partnerCenter.webhooksBaseUrl', Value: pc.webhooksBaseUrl },
         { Setting: 'partnerCenter.authority', Value: pc.authority },
         { Setting: 'partnerCenter.tenantId', Value: pc.tenantId ?? messages.getMessage('info.unset') },
-        { Setting: 'partnerCenter.concurrency / pageSize', Value: `${pc.concurrency} / ${pc.pageSize}` },
+        { Setting: 'partnerCenter.concurrency', Value: String(pc.concurrency) },
         { Setting: 'accounts.match', Value: config.accounts.match.join(' + ') },
         { Setting: 'accounts.createMissing', Value: String(config.accounts.createMissing) },
         { Setting: 'sync.bulkThreshold', Value: String(config.sync.bulkThreshold) },
