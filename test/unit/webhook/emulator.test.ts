@@ -67,7 +67,8 @@ describe('webhook receiver with the Partner Center emulator', function () {
     const delivery = pc.admin.deliveries().find((d) => d.body.includes(referral.id));
     expect(delivery?.state).to.equal('delivered');
     expect(delivery?.attempts).to.equal(1);
-    expect(verifier.fetchCertificate.fetches()).to.equal(1);
+    // The leaf at the certificate URL and its issuer through AIA, each fetched once.
+    expect(verifier.fetchCertificate.fetches()).to.equal(2);
   });
 
   it('acknowledges the validation event (test-created) as delivered, without a sync', async () => {
@@ -87,6 +88,7 @@ describe('webhook receiver with the Partner Center emulator', function () {
     });
     const referral = pc.admin.createIncoming('cosell');
     await waitFor(() => synced.includes(referral.id));
-    expect(verifier.fetchCertificate.fetches()).to.equal(1);
+    // Both certificates come from the cache now.
+    expect(verifier.fetchCertificate.fetches()).to.equal(2);
   });
 });
