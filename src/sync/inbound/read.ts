@@ -57,18 +57,34 @@ async function readByIds(ctx: SyncContext, ids: readonly string[]): Promise<Refe
 export async function readReferrals(ctx: SyncContext, selection: InboundSelection): Promise<ReferralRead> {
   if (selection.referralIds?.length) return readByIds(ctx, selection.referralIds);
   const since = withOverlap(selection.since, ctx.config.sync.overlapSeconds * 1000);
-  const filter = since ? `updatedDateTime ge ${since}` : undefined;
   const byId = new Map<string, Referral>();
+  const listed = await list(ctx, since, byId);
+  const startedAt = listed.startedAt;
+  // Over several pages a referral that changed meanwhile may have moved onto a page already read; what changed
+  // since the listing began is read once more, so the pass misses nothing (later changes are the next pass's).
+  if (listed.pages > 1 && startedAt) await list(ctx, startedAt, byId);
+  return { referrals: [...byId.values()], gone: [], failed: [], ...(startedAt ? { startedAt } : {}) };
+}
+
+/** One listing, newest first; a referral already read keeps its first (newer) copy. */
+async function list(
+  ctx: SyncContext,
+  since: string | undefined,
+  byId: Map<string, Referral>
+): Promise<{ pages: number; startedAt?: string }> {
+  const filter = since ? `updatedDateTime ge ${since}` : undefined;
   let startedAt: string | undefined;
-  let read = 0;
+  let pages = 0;
   for await (const page of ctx.client.pages({ ...(filter ? { filter } : {}), orderBy: 'updatedDateTime desc' })) {
     startedAt ??= toWatermark(ctx.traffic.serverNow('partner-center'));
-    // Newest first: a referral seen twice (it changed during the listing) keeps its first, newer copy.
-    for (const referral of page.value) if (!byId.has(referral.id)) byId.set(referral.id, referral);
-    read += page.value.length;
-    ctx.progress({ phase: 'inbound: reading referrals', done: read });
+    pages++;
+    for (const referral of page.value) {
+      const known = byId.get(referral.id);
+      if (!known || referral.updatedDateTime > known.updatedDateTime) byId.set(referral.id, referral);
+    }
+    ctx.progress({ phase: 'inbound: reading referrals', done: byId.size });
   }
-  return { referrals: [...byId.values()], gone: [], failed: [], ...(startedAt ? { startedAt } : {}) };
+  return { pages, ...(startedAt ? { startedAt } : {}) };
 }
 
 export type OpportunitiesByReferral = { byReferral: Map<string, OpportunityRow>; byId: Map<string, OpportunityRow> };
