@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { Connection } from '@jsforce/jsforce-node';
 import { LEASE } from './fields.js';
 import { queryAll, soqlString } from './records.js';
+import { retrying } from './results.js';
 
 export type LeaseRecord = {
   id: string;
@@ -134,7 +135,7 @@ export class OrgLease {
     const held = this.assertHeld();
     const expiresAt = this.expiry();
     try {
-      await this.connection.sobject(LEASE.object).update({ Id: held.id, [LEASE.expiresAt]: expiresAt });
+      await retrying(() => this.connection.sobject(LEASE.object).update({ Id: held.id, [LEASE.expiresAt]: expiresAt }));
     } catch (error) {
       if (['ENTITY_IS_DELETED', 'NOT_FOUND', 'INVALID_CROSS_REFERENCE_KEY'].includes(errorCode(error) ?? '')) {
         this.lost = true;
@@ -194,7 +195,7 @@ export class OrgLease {
 
   private async remove(id: string): Promise<void> {
     try {
-      await this.connection.sobject(LEASE.object).destroy(id);
+      await retrying(() => this.connection.sobject(LEASE.object).destroy(id));
     } catch (error) {
       // Someone else removed it first: fine, the create that follows decides.
       if (!['ENTITY_IS_DELETED', 'NOT_FOUND', 'INVALID_CROSS_REFERENCE_KEY'].includes(errorCode(error) ?? ''))

@@ -2,6 +2,7 @@
 import type { Connection, DescribeSObjectResult } from '@jsforce/jsforce-node';
 import { addressPicklists, type AddressPicklists } from './addresses.js';
 import { limitsOf, type FieldLimits } from './limits.js';
+import { retrying } from './results.js';
 
 export class OrgSchema {
   private readonly described = new Map<string, Promise<DescribeSObjectResult>>();
@@ -11,7 +12,7 @@ export class OrgSchema {
   public describe(objectName: string): Promise<DescribeSObjectResult> {
     let pending = this.described.get(objectName);
     if (!pending) {
-      pending = this.connection.sobject(objectName).describe();
+      pending = retrying(() => this.connection.sobject(objectName).describe());
       this.described.set(objectName, pending);
     }
     return pending;

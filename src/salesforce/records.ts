@@ -6,6 +6,7 @@
 import type { Connection } from '@jsforce/jsforce-node';
 import { bulkUpsert } from './bulk.js';
 import {
+  retrying,
   batchFailure,
   chunks,
   IDEMPOTENT_RETRIES,
@@ -117,10 +118,11 @@ export async function upsertRecords(
 /** Runs a SOQL query and reads every page (nextRecordsUrl). */
 export async function queryAll<T extends SObjectRecord>(connection: Connection, soql: string): Promise<T[]> {
   const records: T[] = [];
-  let page = await connection.query<T>(soql, { autoFetch: false });
+  let page = await retrying(() => connection.query<T>(soql, { autoFetch: false }));
   records.push(...page.records);
   while (!page.done && page.nextRecordsUrl) {
-    page = await connection.queryMore<T>(page.nextRecordsUrl);
+    const locator = page.nextRecordsUrl;
+    page = await retrying(() => connection.queryMore<T>(locator));
     records.push(...page.records);
   }
   return records;

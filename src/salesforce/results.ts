@@ -67,7 +67,6 @@ export const batchFailure = (count: number, error: unknown): WriteResult[] => {
 export const path = (connection: Connection, rest: string): string => `/services/data/v${connection.version}${rest}`;
 
 /** Errors that say nothing about the data: the same request may succeed later. */
-/** Errors that say nothing about the data: the same request may succeed later. */
 const TRANSIENT = new Set(['REQUEST_FAILED', 'SERVER_UNAVAILABLE', 'UNABLE_TO_LOCK_ROW', 'UNKNOWN_EXCEPTION']);
 
 /** A failure another attempt may cure (no answer, the org busy or briefly down), as opposed to refused data. */
@@ -76,3 +75,22 @@ export const isTransient = (error: Pick<SaveError, 'errorCode'>): boolean =>
 
 /** Retries of an idempotent batch (an update by Id or an upsert by External ID) after a transient failure. */
 export const IDEMPOTENT_RETRIES = [250, 1000];
+
+/** Pauses before the retries of a read that met a transient failure. */
+const READ_RETRIES = [250, 1000, 3000];
+
+/**
+ * Runs an idempotent request (a query, a describe), again after a transient failure — no answer, the org briefly
+ * unavailable — up to three times. Anything else (a refused query, a missing object) fails at once.
+ */
+export async function retrying<T>(work: () => PromiseLike<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const errorCode = (error as { errorCode?: string }).errorCode ?? 'REQUEST_FAILED';
+      if (attempt >= READ_RETRIES.length || !isTransient({ errorCode })) throw error;
+      await new Promise((resolve) => setTimeout(resolve, READ_RETRIES[attempt]));
+    }
+  }
+}

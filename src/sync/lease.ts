@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { Connection } from '@jsforce/jsforce-node';
 import type { PcsyncConfig } from '../config/schema.js';
-import { LeaseBusyError, OrgLease, type LeaseRecord } from '../salesforce/lease.js';
+import { LeaseBusyError, LeaseLostError, OrgLease, type LeaseRecord } from '../salesforce/lease.js';
 import type { Traffic } from '../shared/traffic.js';
 import { syncMessages as messages } from './messages.js';
 
@@ -56,7 +56,11 @@ export async function holdSyncLease(
     () => {
       lease.renew().then(
         () => (renewedAt = Date.now()),
-        (error: unknown) => (lost ??= error)
+        // Taken over: stop at the next batch. Any other failure: the next renewal tries again (a lease not renewed
+        // for a whole period counts as lost all the same).
+        (error: unknown) => {
+          if (error instanceof LeaseLostError) lost ??= error;
+        }
       );
     },
     Math.max(1000, Math.floor(ttlMs / 3))

@@ -53,6 +53,35 @@ describe('e2e: a run killed mid-way, then run again', function () {
     expect(after.runs).to.deep.equal({ Interrupted: 1, Succeeded: 1 });
   });
 
+  it("killed between a co-sell's referral and Microsoft's invitation: the next full run sends the invitation", async () => {
+    const [id] = await world.flag(1, 1);
+    const mine = (): boolean =>
+      world.pc.admin
+        .referrals()
+        .some(
+          (r) => r.externalReferenceId?.slice(0, 15) === id.slice(0, 15) && !r.target?.some((t) => t.id === 'msft')
+        );
+    // The invitation waits out the latency after the referral is made: the kill lands between the two.
+    world.pc.setFaults({ latencyMs: 1_000 });
+    const run = world.run('--direction', 'outbound');
+    await until(mine, 60_000, "the co-sell's own referral");
+    world.session.killRunning();
+    await run.catch(() => undefined);
+    world.pc.setFaults({ latencyMs: 0 });
+    const before = await world.census();
+    expect(before.referralsByOpportunity.get(id.slice(0, 15))).to.deep.equal({ own: 1, microsoft: 0 });
+    expect(world.sf.records('Opportunity')[0][OPP.referralId] ?? null).to.equal(null);
+
+    // Both directions, as a scheduled run goes: the inbound pass sees the partner's referral first.
+    const rerun = await world.run();
+    expect(rerun.exitCode, rerun.stderr).to.equal(0);
+    const after = await world.census();
+    expect(after.referralsByOpportunity.get(id.slice(0, 15))).to.deep.equal({ own: 1, microsoft: 1 });
+    const [row] = world.sf.records('Opportunity');
+    expect(row[OPP.state]).to.equal('Synced');
+    expect(row[OPP.referralId]).to.be.a('string');
+  });
+
   it('killed after the first batch of Opportunities: the rerun writes every Account, Contact and contact role', async () => {
     world.pc.admin.seedReferrals(300, 'cosell');
     world.sf.setLatency(100);

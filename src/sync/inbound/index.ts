@@ -6,6 +6,7 @@
  */
 import type { Referral } from '../../partner-center/referral-types.js';
 import type { SyncContext } from '../context.js';
+import { isFlaggedCoSell } from '../outbound/select.js';
 import { toWatermark } from '../run-record.js';
 import type { RecordOutcome } from '../types.js';
 import { markGone } from './gone.js';
@@ -66,8 +67,10 @@ export async function inboundPass(
     const own = rows.byReferral.get(referral.id);
     // The partner's own referral found by the Opportunity Id it carries (a run stopped before writing it back).
     const linked = own || twin ? undefined : referenceRow(rows, referral);
-    const row = own ?? linked;
-    const planned = twin ? undefined : planReferral(ctx, referral, row, Boolean(linked));
+    // A flagged co-sell's is the outbound pass's to link: it also sends Microsoft's invitation if that is missing.
+    const leftOut = Boolean(linked && isFlaggedCoSell(linked));
+    const row = own ?? (leftOut ? undefined : linked);
+    const planned = twin || leftOut ? undefined : planReferral(ctx, referral, row, Boolean(linked));
     if (row?.Id) opportunities.set(referral.id, row.Id);
     if (planned) (row ? updates : creates).push(planned);
     else {

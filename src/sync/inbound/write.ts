@@ -74,6 +74,39 @@ async function movedSinceRead(ctx: SyncContext, planned: readonly Planned[]): Pr
   return new Set(planned.filter((p) => stamps.get(String(p.row?.Id).slice(0, 15)) !== p.row?.SystemModstamp));
 }
 
+/**
+ * An upsert whose answer never came (a dropped connection, an unavailable org after the commit) may still have
+ * written: the rows are looked up by the referral identifier, and those found are settled with their Id, so the
+ * Opportunity gets its timeline now rather than being met as unchanged by the next run.
+ */
+async function recoverLost(
+  ctx: SyncContext,
+  planned: readonly Planned[],
+  results: WriteResult[]
+): Promise<WriteResult[]> {
+  const unclear = planned.filter((_, index) => {
+    const result = results[index];
+    return !result.success && result.errors.some(isTransient);
+  });
+  if (unclear.length === 0) return results;
+  let found: Awaited<ReturnType<typeof readOpportunities>>;
+  try {
+    found = await readOpportunities(
+      ctx,
+      unclear.map((p) => p.referral.id),
+      []
+    );
+  } catch {
+    return results; // Still unreachable: the transient failures stand, and the next run looks again.
+  }
+  return results.map((result, index) => {
+    const row = found.byReferral.get(planned[index].referral.id);
+    return !result.success && result.errors.some(isTransient) && row?.Id
+      ? { success: true, id: String(row.Id), created: true, errors: [] }
+      : result;
+  });
+}
+
 function settle(
   planned: Planned,
   result: WriteResult,
@@ -135,7 +168,11 @@ export async function writeInbound(
   const createValues = toCreate.map((planned) => ({ ...valuesFor(planned), [OPP.referralId]: planned.referral.id }));
   const bulkThreshold = ctx.config.sync.bulkThreshold;
   const created = toCreate.length
-    ? (await upsertRecords(ctx.connection, 'Opportunity', OPP.referralId, createValues, { bulkThreshold })).results
+    ? await recoverLost(
+        ctx,
+        toCreate,
+        (await upsertRecords(ctx.connection, 'Opportunity', OPP.referralId, createValues, { bulkThreshold })).results
+      )
     : [];
   ctx.progress({ phase: 'inbound: written', done: created.length, total });
   const guarded = await updateGuarded(

@@ -9,11 +9,11 @@ import { referralBodyFor, textOf, type OpportunityRow } from '../../mapping/pair
 import type { JsonObject } from '../../mapping/paths.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
 import type { Member, NewReferral, Referral } from '../../partner-center/referral-types.js';
-import { OPP } from '../../salesforce/fields.js';
 import type { SyncContext } from '../context.js';
 import { isMicrosoftsSide } from '../inbound/read.js';
 import { syncMessages as messages } from '../messages.js';
 import type { RecordOutcome } from '../types.js';
+import { wantsCoSell } from './select.js';
 import { failed, syncedValues, type Settled } from './write-back.js';
 
 /** `externalReferenceId eq …` clauses per list call, so no filter grows past what a URL holds. */
@@ -119,7 +119,7 @@ export async function createReferrals(
   return Promise.all(
     rows.map(async (row): Promise<Settled> => {
       const id = String(row.Id);
-      const coSell = Boolean(row[OPP.help]);
+      const coSell = wantsCoSell(row);
       const found = existing.get(id);
       const planned: RecordOutcome = {
         direction: 'outbound',

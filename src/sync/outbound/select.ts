@@ -8,6 +8,12 @@ import { withOverlap } from '../run-record.js';
 
 export type OutboundSelection = { since?: string; recordIds?: string[] };
 
+/** A co-sell is asked for by saying how Microsoft can help. */
+export const wantsCoSell = (row: OpportunityRow): boolean => Boolean(row[OPP.help]);
+
+/** An Opportunity flagged to sync as a co-sell: its referral and Microsoft's invitation are the outbound pass's. */
+export const isFlaggedCoSell = (row: OpportunityRow): boolean => row[OPP.syncWith] === true && wantsCoSell(row);
+
 type ContactRoleRow = {
   OpportunityId: string;
   IsPrimary: boolean;

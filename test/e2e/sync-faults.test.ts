@@ -1,0 +1,107 @@
+/**
+ * Clocks and faults (issue 13), through the real sf CLI: watermarks come from the servers' own clocks, so edits
+ * made right after a run arrive whatever the skew between this machine and each server; and under 30% injected
+ * faults on both sides — errors, dropped connections, and writes committed whose answer was lost — a few runs
+ * converge to exactly one of everything, over several seeds.
+ */
+import { expect } from 'chai';
+import { EVENT, OPP, RUN } from '../../src/salesforce/fields.js';
+import { startSyncWorld, type SyncWorld } from '../helpers/sync-world.js';
+import { clientsFor } from '../unit/partner-center/helpers.js';
+
+type Row = Record<string, unknown>;
+
+describe('e2e: clocks that disagree', function () {
+  this.timeout(300_000);
+
+  for (const skew of [
+    { sf: 5000, pc: -5000 },
+    { sf: -5000, pc: 5000 },
+  ]) {
+    it(`edits made right after a run arrive (Salesforce ${skew.sf} ms, Partner Center ${skew.pc} ms from this machine)`, async () => {
+      const world = await startSyncWorld({ sf: { clockSkewMs: skew.sf }, pc: { clockSkewMs: skew.pc } });
+      try {
+        const [a, b] = [world.pc.admin.createIncoming('cosell'), world.pc.admin.createIncoming('cosell')];
+        for (const referral of [a, b]) world.pc.admin.transition(referral.id, 'accept');
+        expect((await world.run('--full')).exitCode).to.equal(0);
+        const opportunity = (id: string): Row =>
+          world.sf.records('Opportunity').find((row) => row[OPP.referralId] === id) as Row;
+        for (let round = 1; round <= 3; round++) {
+          // Both edits land within a second of the last run's end.
+          await clientsFor(world.pc).referrals.update(a.id, [
+            { op: 'replace', path: '/details/dealValue', value: 1000 + round },
+          ]);
+          await world.rest('PATCH', `/sobjects/Opportunity/${String(opportunity(b.id).Id)}`, { Amount: 2000 + round });
+          const result = await world.run();
+          expect(result.exitCode, result.stdout).to.equal(0);
+          expect(opportunity(a.id).Amount, `round ${round}: Partner Center's change`).to.equal(1000 + round);
+          expect(world.pc.admin.getReferral(b.id).details.dealValue, `round ${round}: the rep's edit`).to.equal(
+            2000 + round
+          );
+        }
+      } finally {
+        await world.close();
+      }
+    });
+  }
+});
+
+describe('e2e: 30% faults on both sides, lost responses among them', function () {
+  this.timeout(600_000);
+  let world: SyncWorld;
+
+  before(async () => {
+    // The seeded customers share a street and a phone: the standard duplicate rules would link them, which
+    // sync-org.test.ts covers; here every customer is its own Account, so the counts are exact.
+    world = await startSyncWorld({ sf: { duplicateRules: false } });
+  });
+  after(async () => {
+    await world?.close();
+  });
+
+  for (const seed of [11, 22, 33]) {
+    it(`converges to one of everything (seed ${seed})`, async () => {
+      world.pc.reset();
+      world.sf.reset({ keepSchema: true });
+      world.pc.admin.seedReferrals(30, 'cosell');
+      const flagged = await world.flag(10, 2);
+      world.sf.setFaults({ rate: 0.3, kinds: ['unavailable', 'drop', 'lost-response'], seed });
+      world.pc.setFaults({ faultRate: 0.2, lostResponseRate: 0.1, retryAfterSeconds: 0, seed });
+      let converged = false;
+      let runs = 0;
+      for (; runs < 8 && !converged; runs++) {
+        converged = (await world.run()).exitCode === 0;
+      }
+      world.sf.clearFaults();
+      world.pc.setFaults({ faultRate: 0, lostResponseRate: 0 });
+      expect(converged, `no clean run in ${runs} runs`).to.equal(true);
+
+      const census = await world.census();
+      const opportunities = world.sf.records('Opportunity');
+      // 30 from Partner Center and 10 flagged; one Account per customer (+ the flagged deals' own), one Contact and
+      // one contact role per incoming customer (+ the flagged co-sells' roles and their Contact).
+      expect({ o: census.opportunities, a: census.accounts, c: census.contacts, r: census.contactRoles }).to.deep.equal(
+        {
+          o: 40,
+          a: 31,
+          c: 31,
+          r: 35,
+        }
+      );
+      expect(opportunities.filter((row) => row[OPP.state] !== 'Synced' || !row.AccountId)).to.have.length(0);
+      expect(new Set(opportunities.map((row) => row[OPP.referralId])).size).to.equal(40);
+      const wrong = flagged.filter((id, i) => {
+        const held = census.referralsByOpportunity.get(id.slice(0, 15));
+        return held?.own !== 1 || held.microsoft !== (i % 2 === 0 ? 1 : 0);
+      });
+      expect(wrong, 'flagged Opportunities with other than one referral').to.deep.equal([]);
+      // Every run left its record, finished; every Opportunity has its timeline.
+      const runRecords = world.sf.records(RUN.object);
+      expect(runRecords.length).to.be.within(1, runs);
+      expect(runRecords.filter((run) => run[RUN.status] === 'Running')).to.have.length(0);
+      const events = world.sf.records(EVENT.object);
+      const withEvents = new Set(events.map((event) => String(event[EVENT.opportunity]).slice(0, 15)));
+      expect(opportunities.filter((row) => !withEvents.has(String(row.Id).slice(0, 15)))).to.have.length(0);
+    });
+  }
+});
