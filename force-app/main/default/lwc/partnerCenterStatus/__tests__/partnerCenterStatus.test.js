@@ -200,6 +200,7 @@ describe('c-partner-center-status', () => {
             expect(byId(element, 'microsoft-heading').textContent.trim()).toBe('Microsoft on this co-sell');
             expect(byId(element, 'microsoft-seller').textContent).toBe('Avery Howard (avery.howard@microsoft.com)');
             expect(byId(element, 'microsoft-crm-id').textContent).toBe('7-3FJ2K1LQ9');
+            expect($(element, '[data-id="microsoft"] dl').textContent).toMatch(/^Microsoft seller.*Microsoft CRM id/);
             await expect(element).toBeAccessible();
         });
 
