@@ -16,7 +16,19 @@ export const OPP = {
   snapshot: 'Partner_Center_Snapshot__c',
   resync: 'Partner_Center_Resync_Requested__c',
   declineReason: 'Partner_Center_Decline_Reason__c',
+  dealType: 'Partner_Center_Deal_Type__c',
+  microsoftStatus: 'Partner_Center_Microsoft_Status__c',
+  microsoftSeller: 'Partner_Center_Microsoft_Seller__c',
+  microsoftCrmId: 'Partner_Center_Microsoft_CRM_Id__c',
 } as const;
+
+/**
+ * The values of Partner_Center_Deal_Type__c: Microsoft's three deal types (create-a-referral), from the least to the
+ * most shared. Private is not shared with Microsoft sellers; Partner-led and Co-sell are, and a Co-sell invites
+ * Microsoft to help.
+ */
+export const DEAL_TYPE = { private: 'Private', partnerLed: 'Partner-led', coSell: 'Co-sell' } as const;
+export type DealType = (typeof DEAL_TYPE)[keyof typeof DEAL_TYPE];
 
 export const RUN = {
   object: 'Partner_Center_Sync_Run__c',

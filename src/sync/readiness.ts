@@ -1,13 +1,13 @@
 /**
  * Partner Center's rules for sharing an Opportunity, checked before any call, so a rep reads what to fix on the
  * record instead of an API error: a country Partner Center knows on the Account, at least one well-formed solution
- * id, and a customer contact when Microsoft's help is requested. The record page's panel applies the same rules, codes
- * and words (force-app/main/default/lwc/pcsyncReadiness); test/fixtures/readiness-cases.json holds both to them.
+ * id, and for a co-sell the help requested and a customer contact. The record page's panel applies the same rules,
+ * codes and words (force-app/main/default/lwc/pcsyncReadiness); test/fixtures/readiness-cases.json holds both to them.
  */
 import type { FieldRule } from '../config/schema.js';
 import { toCountryCode } from '../mapping/countries.js';
 import { DEFAULT_MAPPING } from '../mapping/defaults.js';
-import { OPP } from '../salesforce/fields.js';
+import { DEAL_TYPE, OPP } from '../salesforce/fields.js';
 import { syncMessages as messages } from './messages.js';
 
 /**
@@ -19,7 +19,8 @@ import { syncMessages as messages } from './messages.js';
 const SOLUTION_ID = /^(SOL(-[A-Za-z0-9]+)+|[A-Za-z][A-Za-z0-9]+)$/;
 const SOLUTION_ID_MAX_LENGTH = 100;
 
-export type ReadinessCode = 'noAccount' | 'noCountry' | 'badCountry' | 'noSolution' | 'badSolution' | 'noContact';
+export type ReadinessCode =
+  'noAccount' | 'noCountry' | 'badCountry' | 'noSolution' | 'badSolution' | 'noHelp' | 'noContact';
 export type ReadinessProblem = { code: ReadinessCode; message: string };
 
 export type ReadinessInput = {
@@ -31,6 +32,8 @@ export type ReadinessInput = {
   solutionsText?: string | null;
   helpRequested: boolean;
   contactCount: number;
+  /** Partner_Center_Deal_Type__c; without one (a record from before it), help requested means a co-sell. */
+  dealType?: string | null;
 };
 
 /** The list separator of the mapping rule for Partner_Center_Solutions__c: the configured rule, else the default. */
@@ -68,6 +71,8 @@ export function readinessProblems(
   if (ids.length === 0) add('noSolution');
   const bad = ids.filter((id) => id.length > SOLUTION_ID_MAX_LENGTH || !SOLUTION_ID.test(id));
   if (bad.length > 0) add('badSolution', bad.join(', '), separator);
-  if (input.helpRequested && input.contactCount === 0) add('noContact');
+  const coSell = input.dealType ? input.dealType === DEAL_TYPE.coSell : input.helpRequested;
+  if (coSell && !input.helpRequested) add('noHelp');
+  if (coSell && input.contactCount === 0) add('noContact');
   return problems;
 }

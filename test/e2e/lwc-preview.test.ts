@@ -141,6 +141,8 @@ describe('LWC preview: c-partner-center-panel in headless Chromium', function ()
     ['conflict', 'Conflict ⚠', /Amount, CloseDate/],
     ['incoming-on-hold', 'Synced ✔', /Last synced/],
     ['read-only', 'Synced ✔', /Last synced/],
+    ['private', 'Synced ✔', /Last synced/],
+    ['co-sell-declined', 'Synced ✔', /Last synced/],
   ];
 
   for (const [state, words, detail] of STATES) {
@@ -216,8 +218,55 @@ describe('LWC preview: c-partner-center-panel in headless Chromium', function ()
     await page.locator('#toasts .slds-notify_toast').waitFor();
     expect(await writes()).to.deep.equal([{ Id: '006Hs00001ABCDEIA5', Sync_With_Partner_Center__c: false }]);
     expect(await text('.state-words')).to.equal('Not synced');
-    expect(await text('#toasts')).to.match(/no longer shared with Microsoft/);
+    expect(await text('#toasts')).to.match(/no longer syncs with Partner Center/);
     await shot('pending-unshared');
+  });
+
+  it('synced co-sell: Microsoft’s answer, seller and CRM id; the deal type can no longer be made private', async () => {
+    await open('synced');
+    expect(await text('[data-id="microsoft-answer"] .slds-media__body')).to.equal(
+      'Accepted: Microsoft is working on this deal with you.'
+    );
+    expect(await text('[data-id="microsoft-seller"]')).to.equal('Avery Howard (avery.howard@microsoft.com)');
+    expect(await text('[data-id="microsoft-crm-id"]')).to.equal('7-3FJ2K1LQ9');
+    const offered = await page
+      .locator('[data-id="deal-type-option"]')
+      .evaluateAll((radios) => radios.map((radio) => (radio as HTMLInputElement).value));
+    expect(offered).to.deep.equal(['Co-sell']);
+    expect(await text('[data-id="shared-note"]')).to.match(
+      /can't be made private again, and a co-sell stays a co-sell/
+    );
+  });
+
+  it('co-sell declined by Microsoft: the rep reads it on the record', async () => {
+    await open('co-sell-declined');
+    expect(await text('[data-id="microsoft-answer"] .slds-media__body')).to.equal(
+      'Declined: Microsoft will not help on this deal.'
+    );
+    expect(await page.locator('[data-id="microsoft-seller"]').count()).to.equal(0);
+    await shot('co-sell-declined-microsoft');
+  });
+
+  it('private: choosing partner-led asks first that sharing cannot be taken back, then writes the deal type', async () => {
+    await open('private');
+    const offered = await page
+      .locator('[data-id="deal-type-option"]')
+      .evaluateAll((radios) => radios.map((radio) => (radio as HTMLInputElement).value));
+    expect(offered).to.deep.equal(['Private', 'Partner-led', 'Co-sell']);
+    // the radio itself is SLDS's 1px input: a rep clicks its label
+    await page.locator('[data-id="deal-type"] label', { hasText: 'Partner-led' }).click();
+    await page.locator('[data-id="save"] button').click();
+    await page.locator('[data-id="share-confirm"]').waitFor();
+    expect(await text('[data-id="share-confirm-text"]')).to.match(/can't be taken back/);
+    expect(await writes()).to.deep.equal([]);
+    await shot('private-share-confirm');
+    await page.locator('[data-id="share-confirm-yes"] button').click();
+    await page.locator('#toasts .slds-notify_toast').waitFor();
+    expect(await writes()).to.deep.equal([{ Id: '006Hs00001ABCDEIA5', Partner_Center_Deal_Type__c: 'Partner-led' }]);
+    expect(await text('#toasts')).to.match(/Partner Center sharing saved/);
+    // saved and shared: private is no longer offered
+    await page.locator('[data-id="deal-type-option"][value="Private"]').waitFor({ state: 'detached' });
+    await shot('private-shared-partner-led');
   });
 
   it('pending: Sync now writes Resync Requested and toasts', async () => {

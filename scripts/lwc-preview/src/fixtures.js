@@ -61,6 +61,7 @@ function fixture({ rec, objectInfo = getObjectInfo, timeline = events([]), roles
 const synced = {
   Sync_With_Partner_Center__c: true,
   StageName: 'Qualification',
+  Partner_Center_Deal_Type__c: 'Co-sell',
   How_Can_Microsoft_Help__c: 'Proof of concept or demo',
   Partner_Center_Solutions__c: 'SOL-34104-EBB;SOL-Microsoft365',
   Referral_Identifier__c: REFERRAL_ID,
@@ -69,6 +70,10 @@ const synced = {
   Partner_Center_Substatus__c: 'Accepted',
   Partner_Center_Sync_State__c: 'Synced',
   Partner_Center_Last_Synced__c: '2026-11-24T09:12:00.000Z',
+  // Microsoft's connected referral of the co-sell
+  Partner_Center_Microsoft_Status__c: 'Active/Accepted',
+  Partner_Center_Microsoft_Seller__c: 'Avery Howard (avery.howard@microsoft.com)',
+  Partner_Center_Microsoft_CRM_Id__c: '7-3FJ2K1LQ9',
 };
 
 const STATES = {
@@ -93,6 +98,29 @@ const STATES = {
       }),
     }),
   synced: () => fixture({ rec: record(synced), timeline: clone(getRelatedListRecords) }),
+  // A private deal that syncs: choosing Partner-led or Co-sell asks the rep to confirm first
+  private: () =>
+    fixture({
+      rec: record({
+        ...synced,
+        Partner_Center_Deal_Type__c: 'Private',
+        How_Can_Microsoft_Help__c: null,
+        Partner_Center_Microsoft_Status__c: null,
+        Partner_Center_Microsoft_Seller__c: null,
+        Partner_Center_Microsoft_CRM_Id__c: null,
+      }),
+      timeline: clone(getRelatedListRecords),
+    }),
+  'co-sell-declined': () =>
+    fixture({
+      rec: record({
+        ...synced,
+        Partner_Center_Microsoft_Status__c: 'Closed/Declined',
+        Partner_Center_Microsoft_Seller__c: null,
+        Partner_Center_Microsoft_CRM_Id__c: null,
+      }),
+      timeline: clone(getRelatedListRecords),
+    }),
   error: () =>
     fixture({
       rec: record(
@@ -159,6 +187,7 @@ const STATES = {
     const info = clone(getObjectInfo);
     [
       'Sync_With_Partner_Center__c',
+      'Partner_Center_Deal_Type__c',
       'How_Can_Microsoft_Help__c',
       'Partner_Center_Solutions__c',
       'Partner_Center_Resync_Requested__c',

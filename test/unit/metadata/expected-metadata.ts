@@ -51,6 +51,9 @@ export const HOW_CAN_MICROSOFT_HELP_VALUES = [
   'General or other',
 ] as const;
 
+/** Microsoft's three deal types (create-a-referral), from the least to the most shared. */
+export const DEAL_TYPE_VALUES = ['Private', 'Partner-led', 'Co-sell'] as const;
+
 export const SYNC_STATE_VALUES = ['Not Synced', 'Pending', 'Synced', 'Error', 'Conflict'] as const;
 export type SyncState = (typeof SYNC_STATE_VALUES)[number];
 
@@ -59,7 +62,7 @@ export const RUN_STATUS_VALUES = ['Running', 'Succeeded', 'Partially Succeeded',
 export const EVENT_DIRECTION_VALUES = ['Inbound', 'Outbound'] as const;
 export const EVENT_ACTION_VALUES = ['Created', 'Updated', 'Linked', 'Skipped', 'Conflict', 'Error'] as const;
 
-/** Opportunity custom fields: SPEC's two tables, in their order. */
+/** Opportunity custom fields: SPEC's three tables, in their order. */
 export const OPPORTUNITY_FIELDS = [
   // The fields the rep and the Microsoft connector's users know.
   { apiName: 'Sync_With_Partner_Center__c', label: 'Sync with Partner Center', type: 'Checkbox', editor: 'rep' },
@@ -127,6 +130,35 @@ export const OPPORTUNITY_FIELDS = [
       reads: 'Partner_Center_Sync_State__c',
       results: { Synced: '✔ Synced', Pending: '⏳ Pending', Error: '✖ Error', Conflict: '⚠ Conflict' },
     },
+    editor: 'sync',
+  },
+  // Added in the second build: the rep's deal type, and Microsoft's side of a co-sell (read-only to reps).
+  {
+    apiName: 'Partner_Center_Deal_Type__c',
+    label: 'Deal Type',
+    type: 'Picklist',
+    values: DEAL_TYPE_VALUES,
+    editor: 'rep',
+  },
+  {
+    apiName: 'Partner_Center_Microsoft_Status__c',
+    label: 'Microsoft Status',
+    type: 'Text',
+    length: 40,
+    editor: 'sync',
+  },
+  {
+    apiName: 'Partner_Center_Microsoft_Seller__c',
+    label: 'Microsoft Seller',
+    type: 'Text',
+    length: 255,
+    editor: 'sync',
+  },
+  {
+    apiName: 'Partner_Center_Microsoft_CRM_Id__c',
+    label: 'Microsoft CRM Id',
+    type: 'Text',
+    length: 100,
     editor: 'sync',
   },
 ] as const satisfies readonly ExpectedField[];

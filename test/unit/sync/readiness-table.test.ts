@@ -20,6 +20,7 @@ type ReadinessCase = {
     solutionsText: string | null;
     helpRequested: boolean;
     contactCount: number;
+    dealType: string | null;
   };
   expected: { ready: boolean; problems: Array<{ code: ReadinessCode; message: string }> };
 };
@@ -36,13 +37,14 @@ const inputOf = ({ input }: ReadinessCase): Parameters<typeof readinessProblems>
   solutionsText: input.solutionsText,
   helpRequested: input.helpRequested,
   contactCount: input.contactCount,
+  dealType: input.dealType,
 });
 
 describe('sync readiness: the shared table', () => {
   it('has cases for every problem code, and ready ones', () => {
     const codes = new Set(table.cases.flatMap((c) => c.expected.problems.map((p) => p.code)));
     expect([...codes].sort()).to.deep.equal(
-      ['badCountry', 'badSolution', 'noAccount', 'noContact', 'noCountry', 'noSolution'].sort()
+      ['badCountry', 'badSolution', 'noAccount', 'noContact', 'noCountry', 'noHelp', 'noSolution'].sort()
     );
     expect(table.cases.filter((c) => c.expected.ready)).to.not.be.empty;
   });

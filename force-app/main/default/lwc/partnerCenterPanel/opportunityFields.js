@@ -18,6 +18,10 @@ import SYNC_ERROR_FIELD from '@salesforce/schema/Opportunity.Partner_Center_Sync
 import LAST_SYNCED_FIELD from '@salesforce/schema/Opportunity.Partner_Center_Last_Synced__c';
 import RESYNC_FIELD from '@salesforce/schema/Opportunity.Partner_Center_Resync_Requested__c';
 import DECLINE_REASON_FIELD from '@salesforce/schema/Opportunity.Partner_Center_Decline_Reason__c';
+import DEAL_TYPE_FIELD from '@salesforce/schema/Opportunity.Partner_Center_Deal_Type__c';
+import MS_STATUS_FIELD from '@salesforce/schema/Opportunity.Partner_Center_Microsoft_Status__c';
+import MS_SELLER_FIELD from '@salesforce/schema/Opportunity.Partner_Center_Microsoft_Seller__c';
+import MS_CRM_ID_FIELD from '@salesforce/schema/Opportunity.Partner_Center_Microsoft_CRM_Id__c';
 
 const ACCOUNT_COUNTRY_CODE_FIELD = 'Opportunity.Account.BillingCountryCode';
 
@@ -40,7 +44,11 @@ export const FIELDS = {
     syncError: SYNC_ERROR_FIELD,
     lastSynced: LAST_SYNCED_FIELD,
     resync: RESYNC_FIELD,
-    declineReason: DECLINE_REASON_FIELD
+    declineReason: DECLINE_REASON_FIELD,
+    dealType: DEAL_TYPE_FIELD,
+    microsoftStatus: MS_STATUS_FIELD,
+    microsoftSeller: MS_SELLER_FIELD,
+    microsoftCrmId: MS_CRM_ID_FIELD
 };
 
 export const RECORD_FIELDS = [
@@ -57,7 +65,11 @@ export const RECORD_FIELDS = [
     SYNC_ERROR_FIELD,
     LAST_SYNCED_FIELD,
     RESYNC_FIELD,
-    DECLINE_REASON_FIELD
+    DECLINE_REASON_FIELD,
+    DEAL_TYPE_FIELD,
+    MS_STATUS_FIELD,
+    MS_SELLER_FIELD,
+    MS_CRM_ID_FIELD
 ];
 
 // Optional: the record still loads for a rep who cannot read the Account, or in an org without BillingCountryCode.

@@ -8,16 +8,12 @@ import { reduceErrors } from 'c/ldsUtils';
 import { EVENT_FIELDS, EVENTS_NEWEST_FIRST, EVENTS_RELATED_LIST, newestConflictFields } from 'c/pcsyncEvents';
 import OPPORTUNITY_OBJECT from '@salesforce/schema/Opportunity';
 import CONTACT_ROLE_CONTACT_FIELD from '@salesforce/schema/OpportunityContactRole.ContactId';
+import { editableFields, fieldLengths } from './fieldAccess';
 import { FIELDS, OPTIONAL_RECORD_FIELDS, RECORD_FIELDS } from './opportunityFields';
+import { fieldsOfChanges, sharingSavedMessage } from './sharingSave';
 
 const TIMELINE_SIZE = 10;
 const CONTACT_ROLES_RELATED_LIST = 'OpportunityContactRoles';
-/** The field each change of the sharing form writes. */
-const FIELD_OF_CHANGE = {
-    syncWithPartnerCenter: FIELDS.syncWith,
-    microsoftHelp: FIELDS.help,
-    solutions: FIELDS.solutions
-};
 
 /**
  * The Partner Center panel of the Opportunity record page. It owns the data (record, object info, the help picklist,
@@ -44,7 +40,7 @@ export default class PartnerCenterPanel extends LightningElement {
     eventsError;
     contactRoleCount;
     contactRolesUnreadable = false;
-    /** The sharing form's unsaved help and solutions ({ microsoftHelp, solutions }), for the readiness checklist. */
+    /** The sharing form's unsaved edits ({ microsoftHelp, solutions, dealType }), for the readiness checklist. */
     draft = {};
     saving = false;
 
@@ -93,18 +89,18 @@ export default class PartnerCenterPanel extends LightningElement {
         this.contactRolesUnreadable = !!error;
     }
 
-    value(field) {
+    fieldValue(field) {
         return this.record ? getFieldValue(this.record, field) : undefined;
     }
 
     /** Field values by what they are, for the template. */
     get opportunity() {
         const names = Object.keys(FIELDS);
-        return Object.fromEntries(names.map((name) => [name, this.value(FIELDS[name])]));
+        return Object.fromEntries(names.map((name) => [name, this.fieldValue(FIELDS[name])]));
     }
 
     get referralStatus() {
-        return [this.value(FIELDS.pcStatus), this.value(FIELDS.pcSubstatus)].filter(Boolean).join(' · ');
+        return [this.fieldValue(FIELDS.pcStatus), this.fieldValue(FIELDS.pcSubstatus)].filter(Boolean).join(' · ');
     }
 
     get conflictFields() {
@@ -113,27 +109,11 @@ export default class PartnerCenterPanel extends LightningElement {
 
     /** What the rep may edit: object info reflects the rep's profile and permission sets. */
     get editable() {
-        const info = this.objectInfo;
-        const can = (field) => {
-            const fieldInfo = info && info.updateable !== false && info.fields && info.fields[field.fieldApiName];
-            return !!(fieldInfo && fieldInfo.updateable);
-        };
-        const [sync, help, solutions] = [can(FIELDS.syncWith), can(FIELDS.help), can(FIELDS.solutions)];
-        return {
-            sync,
-            help,
-            solutions,
-            nothing: !!info && !sync && !help && !solutions,
-            resync: can(FIELDS.resync),
-            answer: can(FIELDS.stage) && can(FIELDS.declineReason)
-        };
+        return editableFields(this.objectInfo);
     }
 
-    /** Text field lengths from the object info. */
     get lengths() {
-        const fields = (this.objectInfo && this.objectInfo.fields) || {};
-        const length = (field) => (fields[field.fieldApiName] || {}).length;
-        return { solutions: length(FIELDS.solutions), declineReason: length(FIELDS.declineReason) };
+        return fieldLengths(this.objectInfo);
     }
 
     get helpValues() {
@@ -143,17 +123,22 @@ export default class PartnerCenterPanel extends LightningElement {
     // ---- share with Microsoft, and what Partner Center requires first ---------------------------------
 
     get showReadiness() {
-        return !this.value(FIELDS.referralId) || this.value(FIELDS.syncState) === 'Error';
+        return !this.fieldValue(FIELDS.referralId) || this.fieldValue(FIELDS.syncState) === 'Error';
+    }
+
+    get hasReferral() {
+        return !!this.fieldValue(FIELDS.referralId);
     }
 
     get readinessInput() {
-        const { microsoftHelp, solutions } = this.draft;
+        const { microsoftHelp, solutions, dealType } = this.draft;
         return {
-            accountName: this.value(FIELDS.accountName),
-            billingCountry: this.value(FIELDS.accountCountry),
-            billingCountryCode: this.value(FIELDS.accountCountryCode),
-            solutionsText: solutions !== undefined ? solutions : this.value(FIELDS.solutions),
-            helpRequested: !!(microsoftHelp !== undefined ? microsoftHelp : this.value(FIELDS.help)),
+            accountName: this.fieldValue(FIELDS.accountName),
+            billingCountry: this.fieldValue(FIELDS.accountCountry),
+            billingCountryCode: this.fieldValue(FIELDS.accountCountryCode),
+            solutionsText: solutions !== undefined ? solutions : this.fieldValue(FIELDS.solutions),
+            dealType: dealType !== undefined ? dealType : this.fieldValue(FIELDS.dealType),
+            helpRequested: !!(microsoftHelp !== undefined ? microsoftHelp : this.fieldValue(FIELDS.help)),
             contactCount: this.contactRoleCount
         };
     }
@@ -166,32 +151,31 @@ export default class PartnerCenterPanel extends LightningElement {
         this.refs.sharingForm.focusSolutionInput();
     }
 
+    handleEditHelp() {
+        this.refs.sharingForm.focusHelpInput();
+    }
+
     async handleShareSave(event) {
         const form = event.target;
         const { changes } = event.detail;
-        const fields = Object.fromEntries(
-            Object.entries(changes).map(([change, value]) => [FIELD_OF_CHANGE[change].fieldApiName, value])
-        );
-        if (await this.save(fields, 'Partner Center sharing saved', this.shareMessage(changes))) {
+        const saved = {
+            sync: this.fieldValue(FIELDS.syncWith) === true,
+            dealType: this.fieldValue(FIELDS.dealType),
+            helpRequested: !!this.fieldValue(FIELDS.help),
+            hasReferral: this.hasReferral
+        };
+        const message = sharingSavedMessage(changes, saved);
+        if (await this.save(fieldsOfChanges(changes), 'Partner Center sharing saved', message)) {
             form.reset();
         }
-    }
-
-    shareMessage({ syncWithPartnerCenter }) {
-        if (syncWithPartnerCenter !== undefined) {
-            return syncWithPartnerCenter
-                ? 'The next sync shares this opportunity with Microsoft.'
-                : 'This opportunity is no longer shared with Microsoft.';
-        }
-        return this.value(FIELDS.syncWith) ? 'The next sync sends the changes to Partner Center.' : undefined;
     }
 
     // ---- sync now -------------------------------------------------------------------------------------------
 
     get syncNow() {
-        const requested = this.value(FIELDS.resync) === true;
+        const requested = this.fieldValue(FIELDS.resync) === true;
         return {
-            show: this.value(FIELDS.syncWith) === true && this.editable.resync,
+            show: this.fieldValue(FIELDS.syncWith) === true && this.editable.resync,
             requested,
             label: requested ? 'Sync requested' : 'Sync now',
             disabled: requested || this.saving
@@ -209,7 +193,7 @@ export default class PartnerCenterPanel extends LightningElement {
     // ---- an incoming referral on hold -------------------------------------------------------------------
 
     get isIncomingOnHold() {
-        return !!this.value(FIELDS.referralId) && this.value(FIELDS.stage) === this.holdStage;
+        return !!this.fieldValue(FIELDS.referralId) && this.fieldValue(FIELDS.stage) === this.holdStage;
     }
 
     handleAccept() {

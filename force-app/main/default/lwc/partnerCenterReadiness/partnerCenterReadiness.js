@@ -1,23 +1,26 @@
 import { LightningElement, api } from 'lwc';
+import { isCoSell } from 'c/pcsyncDealType';
 import { parseSolutionsText, readiness, toCountryCode } from 'c/pcsyncReadiness';
 
 /**
  * What Partner Center requires before the first sync, as a checklist with a way to fix each item. The rules and the
  * words of each problem are the sync's (c/pcsyncReadiness), so the checklist and the sync never disagree.
- * Raises `editsolutions` when the rep asks to add a solution id.
+ * Raises `editsolutions` when the rep asks to add a solution id, `edithelp` when the rep asks to say how Microsoft can
+ * help.
  */
 export default class PartnerCenterReadiness extends LightningElement {
     @api recordId;
     @api accountId;
     /**
-     * What the rules look at: { accountName, billingCountry, billingCountryCode, solutionsText, helpRequested,
-     * contactCount }, with the rep's unsaved edits.
+     * What the rules look at: { accountName, billingCountry, billingCountryCode, solutionsText, dealType,
+     * helpRequested, contactCount }, with the rep's unsaved edits.
      */
     @api input;
     /** The contact roles could not be read (they count as none). */
     @api contactRolesUnreadable = false;
-    /** Whether the rep can add solution ids here. */
+    /** Whether the rep can add solution ids, and say how Microsoft can help, from here. */
     @api canEditSolutions = false;
+    @api canEditHelp = false;
 
     get result() {
         return readiness(this.input || {});
@@ -56,7 +59,14 @@ export default class PartnerCenterReadiness extends LightningElement {
             fixLabel: 'Add a solution id',
             editSolutions: true
         });
-        if (input.helpRequested) {
+        if (isCoSell(input)) {
+            items.push({
+                key: 'help',
+                problem: this.problem('noHelp'),
+                doneText: 'How Microsoft can help is chosen, as a co-sell requires.',
+                fixLabel: 'Say how Microsoft can help',
+                editHelp: true
+            });
             const noContact = this.problem('noContact');
             items.push({
                 key: 'contact',
@@ -64,7 +74,7 @@ export default class PartnerCenterReadiness extends LightningElement {
                     noContact && this.contactRolesUnreadable
                         ? `Contact roles could not be read. ${noContact}`
                         : noContact,
-                doneText: 'A customer contact role, needed when Microsoft’s help is requested.',
+                doneText: 'A customer contact role, which a co-sell needs.',
                 fixLabel: 'Open contact roles',
                 href: `/lightning/r/Opportunity/${this.recordId}/related/OpportunityContactRoles/view`
             });
@@ -82,6 +92,7 @@ export default class PartnerCenterReadiness extends LightningElement {
             iconText: done ? 'Done' : 'To do',
             showLink: !done && !!item.href,
             showEditSolutions: !done && !!item.editSolutions && this.canEditSolutions,
+            showEditHelp: !done && !!item.editHelp && this.canEditHelp,
             className: `readiness-item slds-item slds-media slds-media_center slds-p-vertical_xx-small ${
                 done ? 'done' : 'todo'
             }`
@@ -96,5 +107,9 @@ export default class PartnerCenterReadiness extends LightningElement {
 
     handleEditSolutions() {
         this.dispatchEvent(new CustomEvent('editsolutions'));
+    }
+
+    handleEditHelp() {
+        this.dispatchEvent(new CustomEvent('edithelp'));
     }
 }

@@ -1,28 +1,29 @@
 import { LightningElement, api } from 'lwc';
-import {
-    isSolutionId,
-    joinSolutionIds,
-    normalizeSolutionId,
-    parseSolutionsText,
-    parseTypedSolutions,
-    solutionIdProblem
-} from 'c/pcsyncReadiness';
+import { dealTypeChoices, effectiveDealType, isSharedWithMicrosoft } from 'c/pcsyncDealType';
+import { isSolutionId, joinSolutionIds, parseSolutionsText } from 'c/pcsyncReadiness';
+import { changesToSave, shareConfirmation } from './sharingChanges';
 
 /**
- * The rep's side of sharing with Microsoft: the Sync with Partner Center toggle, "How can Microsoft help?" and the
- * solution ids as pills. Keeps the unsaved edits; raises `draftchange` (detail: { microsoftHelp, solutions }, each
- * undefined when unedited) so the readiness checklist follows them, and `save` (detail: { changes }) for the container
- * to write. The container calls reset() once the save succeeded. Slot "readiness" sits above Save.
+ * The rep's side of sharing with Microsoft: the Sync with Partner Center toggle, the deal type with "How can Microsoft
+ * help?" (c-partner-center-deal-type) and the solution ids (c-partner-center-solutions). Keeps the unsaved edits;
+ * raises `draftchange` (detail: { microsoftHelp, solutions, dealType }, help and solutions undefined when unedited)
+ * so the readiness checklist follows them, and `save` (detail: { changes }) for the container to write — after the
+ * rep confirmed, when the save shares the deal with Microsoft sellers for the first time. The container calls reset()
+ * once the save succeeded. Slot "readiness" sits above Save.
  */
 export default class PartnerCenterSharingForm extends LightningElement {
     /** Sync_With_Partner_Center__c, How_Can_Microsoft_Help__c and Partner_Center_Solutions__c as saved. */
     @api syncWithPartnerCenter = false;
     @api microsoftHelp;
     @api solutions;
+    /** Partner_Center_Deal_Type__c as saved (none on a record from before it), and whether a referral exists. */
+    @api dealType;
+    @api hasReferral = false;
     /** The picklist values of How_Can_Microsoft_Help__c ({ label, value }), and whether they failed to load. */
     @api helpValues = [];
     @api helpValuesUnavailable = false;
     @api canEditSync = false;
+    @api canEditDealType = false;
     @api canEditHelp = false;
     @api canEditSolutions = false;
     /** The rep's permissions are known and allow none of it: says so. */
@@ -33,32 +34,61 @@ export default class PartnerCenterSharingForm extends LightningElement {
     @api saving = false;
 
     draftSync;
+    draftDealType;
     draftHelp;
     draftSolutions;
-    solutionInput = '';
-    solutionError;
+    /** The save shares with Microsoft for the first time and waits for the rep's confirmation. */
+    confirming = false;
+    focusAfterRender;
 
     /** Drops the unsaved edits. */
     @api
     reset() {
         this.draftSync = undefined;
+        this.draftDealType = undefined;
         this.draftHelp = undefined;
         this.draftSolutions = undefined;
-        this.solutionInput = '';
-        this.solutionError = undefined;
+        this.confirming = false;
+        this.template.querySelector('c-partner-center-solutions').reset();
         this.notifyDraft();
     }
 
     @api
     focusSolutionInput() {
-        const input = this.template.querySelector('[data-id="solution-input"]');
-        if (input) {
-            input.focus();
+        this.template.querySelector('c-partner-center-solutions').focusInput();
+    }
+
+    @api
+    focusHelpInput() {
+        this.template.querySelector('c-partner-center-deal-type').focusHelp();
+    }
+
+    renderedCallback() {
+        const target = this.focusAfterRender && this.template.querySelector(`[data-id="${this.focusAfterRender}"]`);
+        if (target) {
+            this.focusAfterRender = undefined;
+            target.focus();
         }
     }
 
     get syncChecked() {
         return this.draftSync !== undefined ? this.draftSync : this.syncWithPartnerCenter === true;
+    }
+
+    get savedRecord() {
+        return { dealType: this.dealType, helpRequested: !!this.microsoftHelp, hasReferral: this.hasReferral === true };
+    }
+
+    get sharedWithMicrosoft() {
+        return isSharedWithMicrosoft(this.savedRecord);
+    }
+
+    get dealTypeChoices() {
+        return dealTypeChoices(this.savedRecord);
+    }
+
+    get dealTypeValue() {
+        return this.draftDealType !== undefined ? this.draftDealType : effectiveDealType(this.savedRecord);
     }
 
     get savedHelp() {
@@ -69,27 +99,12 @@ export default class PartnerCenterSharingForm extends LightningElement {
         return this.draftHelp !== undefined ? this.draftHelp : this.savedHelp;
     }
 
-    get helpOptions() {
-        return [
-            { label: '--None--', value: '' },
-            ...(this.helpValues || []).map(({ label, value }) => ({ label, value }))
-        ];
-    }
-
-    get helpPlaceholder() {
-        return this.helpValuesUnavailable ? 'Values could not be loaded' : 'Select how Microsoft can help';
-    }
-
     get syncDisabled() {
         return !this.canEditSync || this.saving;
     }
 
-    get helpDisabled() {
-        return !this.canEditHelp || this.saving;
-    }
-
     get canEditAny() {
-        return this.canEditSync || this.canEditHelp || this.canEditSolutions;
+        return this.canEditSync || this.canEditDealType || this.canEditHelp || this.canEditSolutions;
     }
 
     get savedSolutions() {
@@ -100,114 +115,75 @@ export default class PartnerCenterSharingForm extends LightningElement {
         return this.draftSolutions !== undefined ? this.draftSolutions : this.savedSolutions;
     }
 
-    get solutionPills() {
-        return this.currentSolutions.map((id) => ({
-            id,
-            hasError: !isSolutionId(id),
-            title: solutionIdProblem(id) || id
-        }));
-    }
-
-    get hasSolutions() {
-        return this.currentSolutions.length > 0;
-    }
-
     get invalidSolutions() {
         return this.currentSolutions.filter((id) => !isSolutionId(id));
     }
 
-    get invalidSolutionsMessage() {
-        const bad = this.invalidSolutions;
-        return bad.length
-            ? `Not a Partner Center solution id: ${bad.join(', ')}. Ids look like SOL-34104-EBB; remove and re-enter.`
-            : undefined;
+    /** What the save writes, and whether it first shares the deal with Microsoft sellers (./sharingChanges). */
+    get plan() {
+        return changesToSave({
+            saved: {
+                sync: this.syncWithPartnerCenter === true,
+                dealType: this.dealType,
+                effectiveDealType: effectiveDealType(this.savedRecord),
+                sharedWithMicrosoft: this.sharedWithMicrosoft,
+                help: this.savedHelp,
+                solutions: joinSolutionIds(this.savedSolutions)
+            },
+            draft: {
+                sync: this.draftSync,
+                dealType: this.draftDealType,
+                help: this.draftHelp,
+                solutions: this.draftSolutions !== undefined ? joinSolutionIds(this.draftSolutions) : undefined
+            },
+            canRecordDealType: this.canEditDealType
+        });
     }
 
-    /** What differs from the record: { syncWithPartnerCenter?, microsoftHelp?, solutions? }; undefined when nothing. */
-    get changes() {
-        const changes = {};
-        if (this.draftSync !== undefined && this.draftSync !== (this.syncWithPartnerCenter === true)) {
-            changes.syncWithPartnerCenter = this.draftSync;
-        }
-        if (this.draftHelp !== undefined && this.draftHelp !== this.savedHelp) {
-            changes.microsoftHelp = this.draftHelp || null;
-        }
-        if (this.draftSolutions !== undefined) {
-            const joined = joinSolutionIds(this.draftSolutions);
-            if (joined !== joinSolutionIds(this.savedSolutions)) {
-                changes.solutions = joined || null;
-            }
-        }
-        return Object.keys(changes).length ? changes : undefined;
+    get confirmation() {
+        return shareConfirmation(this.dealTypeValue);
     }
 
     get saveDisabled() {
-        return !this.changes || this.saving || this.invalidSolutions.length > 0;
+        const coSellWithoutHelp = this.confirmation.coSell && !this.helpValue;
+        return !this.plan.changes || this.saving || this.invalidSolutions.length > 0 || coSellWithoutHelp;
     }
 
     get cancelDisabled() {
-        return !this.changes || this.saving;
+        return !this.plan.changes || this.saving;
     }
 
     notifyDraft() {
         const solutions = this.draftSolutions !== undefined ? joinSolutionIds(this.draftSolutions) : undefined;
-        this.dispatchEvent(new CustomEvent('draftchange', { detail: { microsoftHelp: this.draftHelp, solutions } }));
+        const detail = { microsoftHelp: this.draftHelp, solutions, dealType: this.dealTypeValue };
+        this.dispatchEvent(new CustomEvent('draftchange', { detail }));
+    }
+
+    /** An edit after Save was asked: the confirmation no longer describes what would be saved. */
+    edited() {
+        this.confirming = false;
     }
 
     handleSyncToggle(event) {
         this.draftSync = event.detail.checked;
+        this.edited();
+    }
+
+    handleDealTypeChange(event) {
+        this.draftDealType = event.detail.value;
+        this.edited();
+        this.notifyDraft();
     }
 
     handleHelpChange(event) {
         this.draftHelp = event.detail.value;
+        this.edited();
         this.notifyDraft();
     }
 
-    handleSolutionInput(event) {
-        this.solutionInput = event.detail.value;
-        this.solutionError = undefined;
-    }
-
-    handleSolutionKeyUp(event) {
-        if (event.key === 'Enter') {
-            this.addSolutions();
-        }
-    }
-
-    /** Adds what the rep typed (one id, or several separated by ; , or line breaks), refusing malformed ids. */
-    addSolutions() {
-        const typed = parseTypedSolutions(this.solutionInput);
-        if (!typed.length) {
-            this.solutionError = solutionIdProblem('');
-            return;
-        }
-        const current = [...this.currentSolutions];
-        const problems = [];
-        typed.map(normalizeSolutionId).forEach((id) => {
-            const problem = solutionIdProblem(id);
-            if (problem) {
-                problems.push(problem);
-            } else if (!current.includes(id)) {
-                current.push(id);
-            }
-        });
-        if (joinSolutionIds(current).length > this.solutionsMaxLength) {
-            const max = this.solutionsMaxLength;
-            this.solutionError = `Too many solution ids: the Products field holds ${max} characters.`;
-            return;
-        }
-        this.draftSolutions = current;
-        this.notifyDraft();
-        // keep what the rep typed when something was refused, so the typo can be fixed in place
-        this.solutionError = problems.length ? [...new Set(problems)].join(' ') : undefined;
-        if (!problems.length) {
-            this.solutionInput = '';
-        }
-    }
-
-    handleRemoveSolution(event) {
-        const id = event.target.name;
-        this.draftSolutions = this.currentSolutions.filter((s) => s !== id);
+    handleSolutionsChange(event) {
+        this.draftSolutions = event.detail.solutions;
+        this.edited();
         this.notifyDraft();
     }
 
@@ -216,9 +192,28 @@ export default class PartnerCenterSharingForm extends LightningElement {
     }
 
     handleSave() {
-        const changes = this.changes;
+        const { changes, sharesFirstTime } = this.plan;
+        if (!changes) {
+            return;
+        }
+        if (sharesFirstTime) {
+            this.confirming = true;
+            this.focusAfterRender = 'share-confirm-heading';
+            return;
+        }
+        this.dispatchEvent(new CustomEvent('save', { detail: { changes } }));
+    }
+
+    handleConfirmShare() {
+        const { changes } = this.plan;
+        this.confirming = false;
         if (changes) {
             this.dispatchEvent(new CustomEvent('save', { detail: { changes } }));
         }
+    }
+
+    handleConfirmBack() {
+        this.confirming = false;
+        this.focusAfterRender = 'save';
     }
 }

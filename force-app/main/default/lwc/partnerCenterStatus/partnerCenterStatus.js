@@ -20,8 +20,38 @@ const STATES = {
     }
 };
 
+// Microsoft's side of a co-sell (Partner_Center_Microsoft_Status__c, "status/substatus" of the connected referral
+// Microsoft received), by substatus: the referral status table of referral-resources
+// (https://learn.microsoft.com/en-us/partner-center/developer/referral-resources): New is Pending or Received, Active
+// is Accepted, Closed is Won, Lost, Declined or Expired (a referral not answered within 14 days expires).
+const MICROSOFT_ANSWERS = {
+    Pending: { key: 'waiting', words: 'Invited: waiting for Microsoft to accept or decline.', icon: 'utility:clock' },
+    Received: { key: 'waiting', words: 'Received by Microsoft, not answered yet.', icon: 'utility:clock' },
+    Accepted: {
+        key: 'accepted',
+        words: 'Accepted: Microsoft is working on this deal with you.',
+        icon: 'utility:success',
+        variant: 'success'
+    },
+    Declined: {
+        key: 'declined',
+        words: 'Declined: Microsoft will not help on this deal.',
+        icon: 'utility:error',
+        variant: 'error'
+    },
+    Expired: {
+        key: 'expired',
+        words: 'Expired: Microsoft did not answer in time.',
+        icon: 'utility:warning',
+        variant: 'warning'
+    },
+    Won: { key: 'won', words: 'Closed as won on Microsoft’s side.', icon: 'utility:success', variant: 'success' },
+    Lost: { key: 'lost', words: 'Closed as lost on Microsoft’s side.', icon: 'utility:close' }
+};
+
 /**
- * The sync state at a glance (with when it last synced, or what went wrong) and the referral it is linked to.
+ * The sync state at a glance (with when it last synced, or what went wrong), the referral it is linked to, and on a
+ * co-sell Microsoft's side of it: its answer, its seller and its CRM id.
  */
 export default class PartnerCenterStatus extends LightningElement {
     /** Partner_Center_Sync_State__c. */
@@ -37,6 +67,10 @@ export default class PartnerCenterStatus extends LightningElement {
     @api referralStatus;
     /** Fields named by the newest Conflict event of the timeline. */
     @api conflictFields = [];
+    /** Partner_Center_Microsoft_Status__c ("Active/Accepted"), _Seller__c and _CRM_Id__c: Microsoft's side. */
+    @api microsoftStatus;
+    @api microsoftSeller;
+    @api microsoftCrmId;
 
     get stateValue() {
         // The outbound pass only picks up shared opportunities: once sharing is off nothing is pending any more.
@@ -82,9 +116,32 @@ export default class PartnerCenterStatus extends LightningElement {
                 return undefined;
             default:
                 return this.shared
-                    ? 'Shared with Microsoft: the next sync sends it to Partner Center.'
+                    ? 'Sync is on: the next sync sends it to Partner Center.'
                     : 'This opportunity is not shared with Partner Center.';
         }
+    }
+
+    get hasMicrosoftSide() {
+        return !!(this.microsoftStatus || this.microsoftSeller || this.microsoftCrmId);
+    }
+
+    /** Microsoft's answer in words, with its icon; a status this panel does not know is shown as it came. */
+    get microsoftAnswer() {
+        if (!this.microsoftStatus) {
+            return undefined;
+        }
+        const substatus = String(this.microsoftStatus).split('/').pop().trim();
+        return (
+            MICROSOFT_ANSWERS[substatus] || {
+                key: 'other',
+                words: `Microsoft’s status: ${this.microsoftStatus}.`,
+                icon: 'utility:info'
+            }
+        );
+    }
+
+    get hasMicrosoftDetails() {
+        return !!(this.microsoftSeller || this.microsoftCrmId);
     }
 
     get referralLinkLabel() {

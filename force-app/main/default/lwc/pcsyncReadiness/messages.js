@@ -14,9 +14,10 @@ const MESSAGES = {
     badSolution:
         'These Products are not Partner Center solution ids: %s. ' +
         'Use ids such as SOL-34104-EBB or Dynamics365forFieldService, separated by "%s".',
+    noHelp: 'Choose how Microsoft can help (How can Microsoft help?): Partner Center requires it for a co-sell deal.',
     noContact:
         'Add a customer contact role to the Opportunity: ' +
-        'Partner Center requires a customer contact when you ask Microsoft for help.'
+        'Partner Center requires a customer contact for a co-sell deal.'
 };
 
 /** The message for a problem code, its %s filled in order. */

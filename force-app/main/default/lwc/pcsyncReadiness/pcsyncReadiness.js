@@ -3,6 +3,7 @@
  * the sync's src/sync/readiness.ts, so the panel never blocks a record the sync would send, nor passes one it would
  * refuse. test/fixtures/readiness-cases.json is the table both are tested against.
  */
+import { isCoSell } from 'c/pcsyncDealType';
 import { toCountryCode } from './countries';
 import { readinessMessage } from './messages';
 import { SOLUTIONS_SEPARATOR, isSolutionId, parseSolutionsText } from './solutionIds';
@@ -26,6 +27,7 @@ export {
  * @param {string} [input.solutionsText] Partner_Center_Solutions__c as stored
  * @param {boolean} input.helpRequested
  * @param {number} input.contactCount
+ * @param {string} [input.dealType] Partner_Center_Deal_Type__c; none: a co-sell when help is requested, as before it
  * @return {{ ready: boolean, problems: Array<{ code: string, message: string }> }}
  */
 export function readiness(input) {
@@ -47,7 +49,12 @@ export function readiness(input) {
     if (bad.length) {
         add('badSolution', bad.join(', '), SOLUTIONS_SEPARATOR);
     }
-    if (input.helpRequested && !(input.contactCount > 0)) {
+    // A co-sell asks Microsoft for help and needs a customer contact (create-a-referral; Microsoft's connector pages)
+    const coSell = isCoSell(input);
+    if (coSell && !input.helpRequested) {
+        add('noHelp');
+    }
+    if (coSell && !(input.contactCount > 0)) {
         add('noContact');
     }
     return { ready: problems.length === 0, problems };

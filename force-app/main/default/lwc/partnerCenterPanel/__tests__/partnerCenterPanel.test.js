@@ -160,6 +160,32 @@ describe('c-partner-center-panel', () => {
             await expect(element).toBeAccessible();
         });
 
+        it('a co-sell: Microsoft’s side reaches the status; deal type and referral reach the form', async () => {
+            const element = await renderPanel({
+                record: recordWith({
+                    ...SYNCED,
+                    Partner_Center_Deal_Type__c: 'Co-sell',
+                    How_Can_Microsoft_Help__c: 'Quotes or licensing',
+                    Partner_Center_Microsoft_Status__c: 'Active/Accepted',
+                    Partner_Center_Microsoft_Seller__c: 'Avery Howard (avery.howard@microsoft.com)',
+                    Partner_Center_Microsoft_CRM_Id__c: '7-3FJ2K1LQ9'
+                })
+            });
+
+            expect(status(element)).toMatchObject({
+                microsoftStatus: 'Active/Accepted',
+                microsoftSeller: 'Avery Howard (avery.howard@microsoft.com)',
+                microsoftCrmId: '7-3FJ2K1LQ9'
+            });
+            expect(inChild(element, 'c-partner-center-status', 'microsoft-answer').textContent).toMatch(/^Accepted/);
+            expect(child(element, 'c-partner-center-sharing-form')).toMatchObject({
+                dealType: 'Co-sell',
+                hasReferral: true,
+                canEditDealType: true
+            });
+            await expect(element).toBeAccessible();
+        });
+
         it('an error after the referral exists brings the checklist back', async () => {
             const element = await renderPanel({
                 record: recordWith({ ...SYNCED, Partner_Center_Sync_State__c: 'Error' })

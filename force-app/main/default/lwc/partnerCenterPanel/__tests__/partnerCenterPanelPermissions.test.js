@@ -9,6 +9,7 @@ import {
     recordWith,
     renderPanel
 } from '../../../../../test/jest-helpers/partnerCenterPanel';
+import { helpCombobox } from '../../../../../test/jest-helpers/sharingForm';
 import mockGetObjectInfo from './data/getObjectInfo.json';
 
 const SYNCED_ON_HOLD = {
@@ -27,13 +28,16 @@ describe('c-partner-center-panel permissions', () => {
     });
 
     it('help values that cannot be loaded leave only --None--, and the form says so', async () => {
-        const element = await renderPanel({ picklist: null });
+        const element = await renderPanel({
+            picklist: null,
+            record: recordWith({ Partner_Center_Deal_Type__c: 'Co-sell' })
+        });
         getPicklistValues.error({ message: 'No access' }, 403, 'Forbidden');
         await flushPromises();
 
         const form = child(element, 'c-partner-center-sharing-form');
         expect(form).toMatchObject({ helpValues: [], helpValuesUnavailable: true });
-        expect(form.shadowRoot.querySelector('[data-id="help"]').placeholder).toBe('Values could not be loaded');
+        expect(helpCombobox(form).placeholder).toBe('Values could not be loaded');
     });
 
     it('offers nothing as editable that the rep may not edit', async () => {
@@ -41,6 +45,7 @@ describe('c-partner-center-panel permissions', () => {
             record: recordWith(SYNCED_ON_HOLD),
             objectInfo: objectInfoWithReadOnly(
                 'Sync_With_Partner_Center__c',
+                'Partner_Center_Deal_Type__c',
                 'How_Can_Microsoft_Help__c',
                 'Partner_Center_Solutions__c',
                 'Partner_Center_Resync_Requested__c',
@@ -50,6 +55,7 @@ describe('c-partner-center-panel permissions', () => {
 
         expect(child(element, 'c-partner-center-sharing-form')).toMatchObject({
             canEditSync: false,
+            canEditDealType: false,
             canEditHelp: false,
             canEditSolutions: false,
             readOnly: true
@@ -58,6 +64,19 @@ describe('c-partner-center-panel permissions', () => {
         expect(child(element, 'c-partner-center-referral-actions').canAnswer).toBe(false);
         expect(element.shadowRoot.querySelector('[data-id="sync-now"]')).toBeNull();
         await expect(element).toBeAccessible();
+    });
+
+    it('the deal type alone read-only: the rest stays editable, the deal type is not offered', async () => {
+        const element = await renderPanel({ objectInfo: objectInfoWithReadOnly('Partner_Center_Deal_Type__c') });
+
+        expect(child(element, 'c-partner-center-sharing-form')).toMatchObject({
+            canEditSync: true,
+            canEditDealType: false,
+            readOnly: false
+        });
+        expect(
+            child(element, 'c-partner-center-sharing-form').shadowRoot.querySelector('c-partner-center-deal-type')
+        ).toMatchObject({ canEdit: false });
     });
 
     it('a read-only object, or object info not there yet, allows nothing and claims nothing', async () => {

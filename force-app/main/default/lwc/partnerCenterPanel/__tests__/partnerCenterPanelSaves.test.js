@@ -13,17 +13,20 @@ import {
     recordWith,
     renderPanel
 } from '../../../../../test/jest-helpers/partnerCenterPanel';
+import {
+    addSolution,
+    chooseDealType,
+    chooseHelp,
+    helpCombobox,
+    solutionsEditor
+} from '../../../../../test/jest-helpers/sharingForm';
 import mockContactRoles from './data/getRelatedListRecords-contactRoles.json';
 
 const FORM = 'c-partner-center-sharing-form';
 const ACTIONS = 'c-partner-center-referral-actions';
 const ON_HOLD = { StageName: 'Prospecting', Sync_With_Partner_Center__c: true, Referral_Identifier__c: REFERRAL_ID };
 const toastOf = (toasts, n = 0) => toasts.mock.calls[n][0].detail;
-
-async function addSolution(element, text) {
-    await change(inChild(element, FORM, 'solution-input'), { value: text });
-    await click(inChild(element, FORM, 'solution-add'));
-}
+const form = (element) => child(element, FORM);
 
 describe('c-partner-center-panel saves', () => {
     afterEach(() => {
@@ -39,8 +42,7 @@ describe('c-partner-center-panel saves', () => {
         const refresh = listen(element, 'lightning__refresh');
 
         await change(inChild(element, FORM, 'sync-toggle'), { checked: true });
-        await change(inChild(element, FORM, 'help'), { value: '' });
-        await addSolution(element, 'SOL-Microsoft365');
+        await addSolution(form(element), 'SOL-Microsoft365');
         await click(inChild(element, FORM, 'save'));
 
         expect(updateRecord).toHaveBeenCalledTimes(1);
@@ -48,6 +50,7 @@ describe('c-partner-center-panel saves', () => {
             fields: {
                 Id: RECORD_ID,
                 Sync_With_Partner_Center__c: true,
+                Partner_Center_Deal_Type__c: 'Private',
                 Partner_Center_Solutions__c: 'SOL-34104-EBB;SOL-Microsoft365'
             }
         });
@@ -56,29 +59,52 @@ describe('c-partner-center-panel saves', () => {
         expect(toastOf(toasts)).toMatchObject({
             variant: 'success',
             title: 'Partner Center sharing saved',
-            message: 'The next sync shares this opportunity with Microsoft.'
+            message: 'The next sync sends this opportunity to Partner Center, private to your company.'
         });
         expect(inChild(element, FORM, 'save').disabled).toBe(true);
         await expect(element).toBeAccessible();
     });
 
-    it('sharing: help to none writes null; turning sharing off says so', async () => {
+    it('sharing: a co-sell’s help is written; turning the sync off says what it does', async () => {
         const element = await renderPanel({
-            record: recordWith({ Sync_With_Partner_Center__c: true, How_Can_Microsoft_Help__c: 'Quotes or licensing' })
+            record: recordWith({
+                Sync_With_Partner_Center__c: true,
+                Partner_Center_Deal_Type__c: 'Co-sell',
+                How_Can_Microsoft_Help__c: 'Quotes or licensing'
+            })
         });
         const toasts = listen(element, 'lightning__showtoast');
 
-        await change(inChild(element, FORM, 'help'), { value: '' });
+        await chooseHelp(form(element), 'Proof of concept or demo');
         await click(inChild(element, FORM, 'save'));
         await change(inChild(element, FORM, 'sync-toggle'), { checked: false });
         await click(inChild(element, FORM, 'save'));
 
         expect(updateRecord.mock.calls.map(([{ fields }]) => fields)).toEqual([
-            { Id: RECORD_ID, How_Can_Microsoft_Help__c: null },
+            { Id: RECORD_ID, How_Can_Microsoft_Help__c: 'Proof of concept or demo' },
             { Id: RECORD_ID, Sync_With_Partner_Center__c: false }
         ]);
         expect(toastOf(toasts, 0).message).toBe('The next sync sends the changes to Partner Center.');
-        expect(toastOf(toasts, 1).message).toBe('This opportunity is no longer shared with Microsoft.');
+        expect(toastOf(toasts, 1).message).toBe('This opportunity no longer syncs with Partner Center.');
+    });
+
+    it('sharing with Microsoft sellers: confirmed in the form, written as the deal type, toasted', async () => {
+        const element = await renderPanel({ record: recordWith({ Partner_Center_Deal_Type__c: 'Private' }) });
+        const toasts = listen(element, 'lightning__showtoast');
+
+        await change(inChild(element, FORM, 'sync-toggle'), { checked: true });
+        await chooseDealType(form(element), 'Partner-led');
+        await click(inChild(element, FORM, 'save'));
+        expect(updateRecord).not.toHaveBeenCalled();
+        await expect(element).toBeAccessible();
+        await click(inChild(element, FORM, 'share-confirm-yes'));
+
+        expect(updateRecord).toHaveBeenCalledWith({
+            fields: { Id: RECORD_ID, Sync_With_Partner_Center__c: true, Partner_Center_Deal_Type__c: 'Partner-led' }
+        });
+        expect(toastOf(toasts).message).toBe(
+            'The next sync sends this opportunity to Partner Center, shared with Microsoft sellers.'
+        );
     });
 
     it('a failed save toasts the readable message and keeps the edits', async () => {
@@ -109,16 +135,18 @@ describe('c-partner-center-panel saves', () => {
         await expect(element).toBeAccessible();
     });
 
-    it('the checklist follows unsaved edits: help asks for a contact role, pills count as solution ids', async () => {
+    it('the checklist follows unsaved edits: a co-sell asks for help and a contact; pills count', async () => {
         const element = await renderPanel({
             record: recordWith({ Partner_Center_Solutions__c: null }),
             contactRoles: noContactRoles()
         });
         expect(readiness(element)).toEqual({ country: 'done', solution: 'todo' });
 
-        await change(inChild(element, FORM, 'help'), { value: 'Customer technical architecture' });
-        await addSolution(element, 'SOL-34104-EBB');
-        expect(readiness(element)).toEqual({ country: 'done', solution: 'done', contact: 'todo' });
+        await chooseDealType(form(element), 'Co-sell');
+        expect(readiness(element)).toEqual({ country: 'done', solution: 'todo', help: 'todo', contact: 'todo' });
+        await chooseHelp(form(element), 'Customer technical architecture');
+        await addSolution(form(element), 'SOL-34104-EBB');
+        expect(readiness(element)).toEqual({ country: 'done', solution: 'done', help: 'done', contact: 'todo' });
 
         getRelatedListRecords.emit(mockContactRoles, isContactRoles);
         await flushPromises();
@@ -144,12 +172,22 @@ describe('c-partner-center-panel saves', () => {
 
     it('the checklist’s "Add a solution id" puts the focus in the form’s solution input', async () => {
         const element = await renderPanel({ record: recordWith({ Partner_Center_Solutions__c: null }) });
-        const input = inChild(element, FORM, 'solution-input');
+        const input = solutionsEditor(form(element)).shadowRoot.querySelector('[data-id="solution-input"]');
         input.focus = jest.fn();
 
         await click(child(element, 'c-partner-center-readiness').shadowRoot.querySelector('button.fix'));
 
         expect(input.focus).toHaveBeenCalled();
+    });
+
+    it('the checklist’s "Say how Microsoft can help" puts the focus in the co-sell’s help', async () => {
+        const element = await renderPanel({ record: recordWith({ Partner_Center_Deal_Type__c: 'Co-sell' }) });
+        const help = helpCombobox(form(element));
+        help.focus = jest.fn();
+
+        await click(child(element, 'c-partner-center-readiness').shadowRoot.querySelector('[data-item="help"] .fix'));
+
+        expect(help.focus).toHaveBeenCalled();
     });
 
     it('Sync now writes Partner_Center_Resync_Requested__c and toasts; a requested sync shows as such', async () => {

@@ -140,8 +140,37 @@ describe('c-partner-center-readiness', () => {
     it('help requested with a contact role: done', async () => {
         const element = await render({ helpRequested: true, contactCount: 1 });
 
-        expect(states(element)).toEqual({ country: 'done', solution: 'done', contact: 'done' });
+        expect(states(element)).toEqual({ country: 'done', solution: 'done', help: 'done', contact: 'done' });
         await expect(element).toBeAccessible();
+    });
+
+    it('a co-sell without help: a to-do whose button asks the form for the help', async () => {
+        const element = await render({ dealType: 'Co-sell', contactCount: 1 }, { canEditHelp: true });
+        const editHelp = listen(element, 'edithelp');
+
+        expect(states(element)).toEqual({ country: 'done', solution: 'done', help: 'todo', contact: 'done' });
+        expect(itemText(element, 'help')).toBe(
+            'Choose how Microsoft can help (How can Microsoft help?): Partner Center requires it for a co-sell deal.'
+        );
+        await click($(element, '[data-item="help"] button.fix'));
+        expect(editHelp).toHaveBeenCalledTimes(1);
+        await expect(element).toBeAccessible();
+    });
+
+    it('a co-sell without help, for a rep who may not choose it: no button', async () => {
+        const element = await render({ dealType: 'Co-sell', contactCount: 1 });
+
+        expect(states(element).help).toBe('todo');
+        expect($(element, '[data-item="help"] button.fix')).toBeNull();
+    });
+
+    it('partner-led and private ask for neither help nor a contact, even with help left on the record', async () => {
+        const partnerLed = await render({ dealType: 'Partner-led', helpRequested: true });
+        const privateDeal = await render({ dealType: 'Private', helpRequested: true });
+
+        expect(states(partnerLed)).toEqual({ country: 'done', solution: 'done' });
+        expect(states(privateDeal)).toEqual({ country: 'done', solution: 'done' });
+        await expect(partnerLed).toBeAccessible();
     });
 
     it('contact roles that could not be read count as none, and it says so', async () => {

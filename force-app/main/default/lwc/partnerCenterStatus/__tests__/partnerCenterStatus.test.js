@@ -41,7 +41,8 @@ describe('c-partner-center-status', () => {
         const element = await render({ syncState: 'Not Synced', shared: true });
 
         expect(stateOf(element)).toBe('not-synced');
-        expect(detail(element)).toBe('Shared with Microsoft: the next sync sends it to Partner Center.');
+        // "Shared with Microsoft" would be wrong for a private deal: the sync is on, who sees it is the deal type's
+        expect(detail(element)).toBe('Sync is on: the next sync sends it to Partner Center.');
         await expect(element).toBeAccessible();
     });
 
@@ -146,5 +147,70 @@ describe('c-partner-center-status', () => {
 
         expect(detail(withError)).toBe('Amount changed on both sides.');
         expect(detail(bare)).toMatch(/since the last sync\. See the timeline below\./);
+    });
+
+    describe('Microsoft’s side of a co-sell', () => {
+        const SYNCED = {
+            syncState: 'Synced',
+            shared: true,
+            referralId: REFERRAL_ID,
+            referralStatus: 'Active · Accepted'
+        };
+        const answer = (element) => byId(element, 'microsoft-answer');
+
+        it('nothing from Microsoft yet: no section', async () => {
+            const element = await render(SYNCED);
+
+            expect(byId(element, 'microsoft')).toBeNull();
+        });
+
+        it.each([
+            ['New/Pending', 'waiting', 'Invited: waiting for Microsoft to accept or decline.'],
+            ['New/Received', 'waiting', 'Received by Microsoft, not answered yet.'],
+            ['Active/Accepted', 'accepted', 'Accepted: Microsoft is working on this deal with you.'],
+            ['Closed/Declined', 'declined', 'Declined: Microsoft will not help on this deal.'],
+            ['Closed/Expired', 'expired', 'Expired: Microsoft did not answer in time.'],
+            ['Closed/Won', 'won', 'Closed as won on Microsoft’s side.'],
+            ['Closed/Lost', 'lost', 'Closed as lost on Microsoft’s side.']
+        ])('%s in words a rep understands', async (microsoftStatus, key, text) => {
+            const element = await render({ ...SYNCED, microsoftStatus });
+
+            expect(answer(element).dataset.answer).toBe(key);
+            expect(answer(element).textContent.trim()).toBe(text);
+            expect(byId(element, 'microsoft-seller')).toBeNull();
+            await expect(element).toBeAccessible();
+        });
+
+        it('a status this panel does not know is shown as it came', async () => {
+            const element = await render({ ...SYNCED, microsoftStatus: 'Active/Engaged' });
+
+            expect(answer(element).dataset.answer).toBe('other');
+            expect(answer(element).textContent.trim()).toBe('Microsoft’s status: Active/Engaged.');
+            await expect(element).toBeAccessible();
+        });
+
+        it('accepted, with Microsoft’s seller and its CRM id', async () => {
+            const element = await render({
+                ...SYNCED,
+                microsoftStatus: 'Active/Accepted',
+                microsoftSeller: 'Avery Howard (avery.howard@microsoft.com)',
+                microsoftCrmId: '7-3FJ2K1LQ9'
+            });
+
+            expect(byId(element, 'microsoft-heading').textContent.trim()).toBe('Microsoft on this co-sell');
+            expect(byId(element, 'microsoft-seller').textContent).toBe('Avery Howard (avery.howard@microsoft.com)');
+            expect(byId(element, 'microsoft-crm-id').textContent).toBe('7-3FJ2K1LQ9');
+            expect($(element, '[data-id="microsoft"] dl').textContent).toMatch(/^Microsoft seller.*Microsoft CRM id/);
+            await expect(element).toBeAccessible();
+        });
+
+        it('a seller or CRM id without a status still shows, without an answer', async () => {
+            const element = await render({ ...SYNCED, microsoftCrmId: '7-3FJ2K1LQ9' });
+
+            expect(byId(element, 'microsoft')).not.toBeNull();
+            expect(answer(element)).toBeNull();
+            expect(byId(element, 'microsoft-crm-id').textContent).toBe('7-3FJ2K1LQ9');
+            await expect(element).toBeAccessible();
+        });
     });
 });

@@ -7,7 +7,7 @@ describe('c-pcsync-readiness: the table shared with the sync', () => {
     it('has cases for every problem code, and ready ones', () => {
         const codes = new Set(table.cases.flatMap((c) => c.expected.problems.map((p) => p.code)));
         expect([...codes].sort()).toEqual(
-            ['badCountry', 'badSolution', 'noAccount', 'noContact', 'noCountry', 'noSolution'].sort()
+            ['badCountry', 'badSolution', 'noAccount', 'noContact', 'noCountry', 'noHelp', 'noSolution'].sort()
         );
         expect(table.cases.some((c) => c.expected.ready)).toBe(true);
     });

@@ -1,15 +1,18 @@
 import { createElement } from 'lwc';
-import PartnerCenterSharingForm from 'c/partnerCenterSharingForm';
+import PartnerCenterSolutions from 'c/partnerCenterSolutions';
+import { parseSolutionsText } from 'c/pcsyncReadiness';
 import { $, $$, byId, change, click, flushPromises, listen, mount } from '../../../../../test/jest-helpers/dom';
 
+/** Mounts the pills as the sharing form does: each solutionschange becomes the list shown. */
 async function render(solutions = 'SOL-34104-EBB', props = {}) {
-    const element = mount(createElement, 'c-partner-center-sharing-form', PartnerCenterSharingForm, {
-        solutions,
-        canEditSync: true,
-        canEditHelp: true,
-        canEditSolutions: true,
-        solutionsMaxLength: 255,
+    const element = mount(createElement, 'c-partner-center-solutions', PartnerCenterSolutions, {
+        solutions: parseSolutionsText(solutions),
+        canEdit: true,
+        maxLength: 255,
         ...props
+    });
+    element.addEventListener('solutionschange', (event) => {
+        element.solutions = event.detail.solutions;
     });
     await flushPromises();
     return element;
@@ -21,9 +24,9 @@ async function addSolution(element, text) {
 }
 
 const pills = (element) => $$(element, '[data-id="solution-pill"]').map((p) => p.label);
-const savedChanges = (handler) => handler.mock.calls.map((call) => call[0].detail.changes);
+const changes = (handler) => handler.mock.calls.map((call) => call[0].detail.solutions);
 
-describe('c-partner-center-sharing-form solution ids', () => {
+describe('c-partner-center-solutions', () => {
     afterEach(() => {
         while (document.body.firstChild) {
             document.body.removeChild(document.body.firstChild);
@@ -46,16 +49,16 @@ describe('c-partner-center-sharing-form solution ids', () => {
         await expect(element).toBeAccessible();
     });
 
-    it('an added id becomes a pill and is saved ;-separated', async () => {
+    it('an added id becomes a pill and raises the new list', async () => {
         const element = await render();
-        const save = listen(element, 'save');
+        const changed = listen(element, 'solutionschange');
 
         await addSolution(element, 'SOL-Microsoft365');
+
         expect(pills(element)).toEqual(['SOL-34104-EBB', 'SOL-Microsoft365']);
         expect(byId(element, 'solution-input').value).toBe('');
-        await click(byId(element, 'save'));
-
-        expect(savedChanges(save)).toEqual([{ solutions: 'SOL-34104-EBB;SOL-Microsoft365' }]);
+        expect(changes(changed)).toEqual([['SOL-34104-EBB', 'SOL-Microsoft365']]);
+        await expect(element).toBeAccessible();
     });
 
     it('a Microsoft catalog id without the SOL- prefix is accepted', async () => {
@@ -77,15 +80,16 @@ describe('c-partner-center-sharing-form solution ids', () => {
         expect(pills(element)).toEqual(['SOL-34104-EBB', 'SOL-abc-def', 'SOL-99-X1', 'SOL-7-A']);
     });
 
-    it('a malformed id is refused with a message, kept in the input, and never saved', async () => {
+    it('a malformed id is refused with a message, kept in the input, and never raised', async () => {
         const element = await render();
+        const changed = listen(element, 'solutionschange');
 
         await addSolution(element, 'SOL34104-EBB');
 
         expect(byId(element, 'solution-error').textContent).toMatch(/“SOL34104-EBB” is not a Partner Center/);
         expect(pills(element)).toEqual(['SOL-34104-EBB']);
         expect(byId(element, 'solution-input').value).toBe('SOL34104-EBB');
-        expect(byId(element, 'save').disabled).toBe(true);
+        expect(changed).not.toHaveBeenCalled();
         await expect(element).toBeAccessible();
     });
 
@@ -118,45 +122,55 @@ describe('c-partner-center-sharing-form solution ids', () => {
         expect(byId(element, 'solution-error')).toBeNull();
     });
 
-    it('a stored malformed id (a comma is no separator) is flagged and blocks Save until removed', async () => {
+    it('a stored malformed id (a comma is no separator) is flagged on its pill and named', async () => {
         const element = await render('SOL-34104-EBB;SOL-1,SOL-2');
-        const save = listen(element, 'save');
 
         const [good, bad] = $$(element, '[data-id="solution-pill"]');
         expect([good.hasError, bad.hasError]).toEqual([false, true]);
         expect(bad.title).toMatch(/not a Partner Center solution id/);
         expect(byId(element, 'invalid-solutions').textContent).toMatch(/SOL-1,SOL-2/);
         await expect(element).toBeAccessible();
-
-        await change(byId(element, 'sync-toggle'), { checked: true });
-        expect(byId(element, 'save').disabled).toBe(true);
-
-        bad.dispatchEvent(new CustomEvent('remove'));
-        await flushPromises();
-        expect(byId(element, 'save').disabled).toBe(false);
-        await click(byId(element, 'save'));
-        expect(savedChanges(save)).toEqual([{ syncWithPartnerCenter: true, solutions: 'SOL-34104-EBB' }]);
     });
 
-    it('removing the last pill saves null', async () => {
+    it('removing a pill raises the list without it; removing the last one shows none', async () => {
         const element = await render();
-        const save = listen(element, 'save');
+        const changed = listen(element, 'solutionschange');
 
         $(element, '[data-id="solution-pill"]').dispatchEvent(new CustomEvent('remove'));
         await flushPromises();
+
+        expect(changes(changed)).toEqual([[]]);
         expect(byId(element, 'no-solutions')).not.toBeNull();
-        await click(byId(element, 'save'));
-
-        expect(savedChanges(save)).toEqual([{ solutions: null }]);
     });
 
-    it('re-adding what was removed is no change', async () => {
+    it('read-only: badges instead of pills, and no input', async () => {
+        const element = await render('SOL-34104-EBB', { canEdit: false });
+
+        expect(byId(element, 'solution-pill')).toBeNull();
+        expect(byId(element, 'solution-badge').textContent).toBe('SOL-34104-EBB');
+        expect(byId(element, 'solution-input')).toBeNull();
+        await expect(element).toBeAccessible();
+    });
+
+    it('reset() clears what was typed and the message; focusInput() focuses the input', async () => {
         const element = await render();
+        await addSolution(element, 'SOL 1');
+        const input = byId(element, 'solution-input');
+        input.focus = jest.fn();
 
-        $(element, '[data-id="solution-pill"]').dispatchEvent(new CustomEvent('remove'));
+        element.reset();
         await flushPromises();
-        await addSolution(element, 'SOL-34104-EBB');
+        element.focusInput();
 
-        expect(byId(element, 'save').disabled).toBe(true);
+        expect(byId(element, 'solution-input').value).toBe('');
+        expect(byId(element, 'solution-error')).toBeNull();
+        expect(input.focus).toHaveBeenCalled();
+    });
+
+    it('while saving, nothing can be added', async () => {
+        const element = await render('SOL-34104-EBB', { saving: true });
+
+        expect(byId(element, 'solution-input').disabled).toBe(true);
+        expect(byId(element, 'solution-add').disabled).toBe(true);
     });
 });
