@@ -154,6 +154,8 @@ export type Referral = {
   team?: Member[];
   inviteContext?: InviteContext;
   target?: ReferralTarget[];
+  /** Swagger `trackingInfo`: `microsoftMsxId` is the "Opportunity ID for the referral in Microsoft CRM". */
+  trackingInfo?: { microsoftMsxId?: string };
   eTag: string;
   links?: { relatedReferrals?: ReferralLink; self?: ReferralLink };
 };

@@ -25,11 +25,21 @@ export type SyncContext = {
   progress: Progress;
   /** Called before each batch of writes: throws when this run no longer holds the org's sync lease. */
   checkpoint: () => void;
+  /** What the run had to work around (e.g. a query option Partner Center refused), said once in its run record. */
+  notices: Set<string>;
 };
 
 /** The Opportunity fields every pass selects, plus the mapped ones. */
 export function opportunitySelect(rules: readonly FieldRule[]): string {
-  const fields = new Set<string>(['Id', 'Name', 'StageName', 'AccountId', 'SystemModstamp', ...Object.values(OPP)]);
+  const fields = new Set<string>([
+    'Id',
+    'Name',
+    'StageName',
+    'AccountId',
+    'CreatedDate',
+    'SystemModstamp',
+    ...Object.values(OPP),
+  ]);
   for (const rule of rules) fields.add(rule.salesforce);
   return [...fields].join(', ');
 }

@@ -91,6 +91,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     traffic,
     progress: options.progress ?? ((): void => undefined),
     checkpoint: () => lease?.assertHeld(),
+    notices: new Set(),
   };
   const orgNow = (): string => (traffic.serverNow('salesforce') ?? now()).toISOString();
   const startedAt = orgNow();
@@ -150,10 +151,14 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     summary,
     watermarks: failure ? previous : watermarks,
     records: outcomes,
+    ...(ctx.notices.size ? { notices: [...ctx.notices] } : {}),
   };
   if (run) {
     const reason = failure instanceof Error ? failure.message : 'sync failed';
-    const message = failure ? reason : messages.getMessage('run.summary', [outcomes.length, errors]);
+    const message = [
+      failure ? reason : messages.getMessage('run.summary', [outcomes.length, errors]),
+      ...ctx.notices,
+    ].join(' ');
     await writeEvents(deps.connection, run, outcomes, result.finishedAt).catch((error: Error) => {
       result.status = result.status === 'Failed' ? 'Failed' : 'Partially Succeeded';
       failure ??= error;

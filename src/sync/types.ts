@@ -39,6 +39,8 @@ export type SyncResult = {
   summary: { inbound: DirectionSummary; outbound: DirectionSummary };
   watermarks: { inbound?: string; outbound?: string };
   records: RecordOutcome[];
+  /** What the run had to work around, in words (also in the run record's message). */
+  notices?: string[];
 };
 
 export const emptySummary = (): DirectionSummary => ({

@@ -10,15 +10,9 @@ import { isFlaggedCoSell } from '../outbound/select.js';
 import { toWatermark } from '../run-record.js';
 import type { RecordOutcome } from '../types.js';
 import { markGone } from './gone.js';
+import { applyMicrosoftSide } from './microsoft.js';
 import { outcomeOf, planReferral, type Planned } from './plan.js';
-import {
-  isMicrosoftsSide,
-  isTwin,
-  readOpportunities,
-  readReferrals,
-  referenceRow,
-  type InboundSelection,
-} from './read.js';
+import { isTwin, readOpportunities, readReferrals, referenceRow, type InboundSelection } from './read.js';
 import { healContactRoles } from './roles.js';
 import { writeInbound } from './write.js';
 
@@ -53,16 +47,18 @@ export async function inboundPass(
   const outcomes: RecordOutcome[] = [...read.failed];
   const referrals = read.referrals;
   const at = ctx.now().toISOString();
-  const references = referrals
-    .filter((referral) => !isMicrosoftsSide(referral))
-    .map((referral) => referral.externalReferenceId ?? '');
+  const references = referrals.map((referral) => referral.externalReferenceId ?? '');
   const rows = await readOpportunities(ctx, [...referrals.map((referral) => referral.id), ...read.gone], references);
   outcomes.push(...(await markGone(ctx, read.gone, rows.byReferral, at)));
 
   const creates: Planned[] = [];
   const updates: Planned[] = [];
   const opportunities = new Map<string, string>();
+  const microsoft = await applyMicrosoftSide(ctx, referrals, rows);
+  outcomes.push(...microsoft);
+  const answered = new Set(microsoft.map((outcome) => outcome.referralId));
   for (const referral of referrals) {
+    if (answered.has(referral.id)) continue;
     const twin = isTwin(rows, referral);
     const own = rows.byReferral.get(referral.id);
     // The partner's own referral found by the Opportunity Id it carries (a run stopped before writing it back).

@@ -9,6 +9,7 @@ import type { Referral } from '../../partner-center/referral-types.js';
 import { OPP } from '../../salesforce/fields.js';
 import { inClauses, queryAll } from '../../salesforce/records.js';
 import { opportunitySelect, type SyncContext } from '../context.js';
+import { pagesSince } from '../listing.js';
 import { syncMessages as messages } from '../messages.js';
 import { toWatermark, withOverlap } from '../run-record.js';
 import type { RecordOutcome } from '../types.js';
@@ -75,7 +76,7 @@ async function list(
   const filter = since ? `updatedDateTime ge ${since}` : undefined;
   let startedAt: string | undefined;
   let pages = 0;
-  for await (const page of ctx.client.pages({ ...(filter ? { filter } : {}), orderBy: 'updatedDateTime desc' })) {
+  for await (const page of pagesSince(ctx, 'updatedDateTime', since, filter)) {
     startedAt ??= toWatermark(ctx.traffic.serverNow('partner-center'));
     pages++;
     for (const referral of page.value) {

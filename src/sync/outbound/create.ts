@@ -10,10 +10,11 @@ import type { JsonObject } from '../../mapping/paths.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
 import type { Member, NewReferral, Referral } from '../../partner-center/referral-types.js';
 import type { SyncContext } from '../context.js';
+import { referralsReferencing } from '../listing.js';
+import { dealTypeOf, isCoSell, referralTerms } from '../deal-type.js';
 import { isMicrosoftsSide } from '../inbound/read.js';
 import { syncMessages as messages } from '../messages.js';
 import type { RecordOutcome } from '../types.js';
-import { wantsCoSell } from './select.js';
 import { failed, syncedValues, type Settled } from './write-back.js';
 
 /** `externalReferenceId eq …` clauses per list call, so no filter grows past what a URL holds. */
@@ -30,33 +31,34 @@ export const mappedBody = (ctx: SyncContext, row: OpportunityRow): JsonObject & 
 export const solutionIdsOf = (body: Partial<NewReferral>): string[] =>
   (body.details?.requirements?.solutions ?? []).map((solution) => solution.id).filter((id): id is string => !!id);
 
+/** A referral for an Opportunity is made after it: with Salesforce's and Partner Center's clocks a day apart at most. */
+const CLOCK_MARGIN_MS = 86_400_000;
+
 /** What Partner Center already has for these Opportunities, by Opportunity Id. */
-async function lookUp(ctx: SyncContext, ids: readonly string[]): Promise<Map<string, Existing>> {
+async function lookUp(ctx: SyncContext, rows: readonly OpportunityRow[]): Promise<Map<string, Existing>> {
   const existing = new Map<string, Existing>();
-  for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
-    const filter = ids
-      .slice(i, i + LOOKUP_BATCH)
-      .map((id) => `externalReferenceId eq '${id}'`)
-      .join(' or ');
-    for await (const referral of ctx.client.list({ filter })) {
-      const key = referral.externalReferenceId;
-      if (!key) continue;
-      const entry = existing.get(key) ?? { microsoft: [] };
-      if (isMicrosoftsSide(referral)) entry.microsoft.push(referral);
-      else entry.own ??= referral;
-      existing.set(key, entry);
-    }
+  const created = rows.map((row) => Date.parse(textOf(row.CreatedDate))).filter((time) => !Number.isNaN(time));
+  const since =
+    created.length === rows.length ? new Date(Math.min(...created) - CLOCK_MARGIN_MS).toISOString() : undefined;
+  const ids = rows.map((row) => String(row.Id));
+  for (const referral of await referralsReferencing(ctx, ids, since, LOOKUP_BATCH)) {
+    const key = referral.externalReferenceId;
+    if (!key) continue;
+    const entry = existing.get(key) ?? { microsoft: [] };
+    if (isMicrosoftsSide(referral)) entry.microsoft.push(referral);
+    else entry.own ??= referral;
+    existing.set(key, entry);
   }
   return existing;
 }
 
-function bodyFor(ctx: SyncContext, row: OpportunityRow, team: Member[]): Omit<NewReferral, 'type'> {
+function bodyFor(ctx: SyncContext, row: OpportunityRow, team: Member[]): NewReferral {
   const mapped = mappedBody(ctx, row);
   return {
-    ...(mapped as Omit<NewReferral, 'type'>),
+    ...(mapped as NewReferral),
     externalReferenceId: String(row.Id),
     customerProfile: { ...(mapped.customerProfile ?? {}), team } as NewReferral['customerProfile'],
-    consent: { consentToContact: true, consentToShareReferralWithMicrosoftSellers: true },
+    ...referralTerms(dealTypeOf(row)),
     details: mapped.details ?? {},
     target: [{ type: 'SolutionProfile', id: solutionIdsOf(mapped)[0] }],
   };
@@ -85,11 +87,11 @@ async function ensureReferral(
 ): Promise<Referral> {
   const id = String(row.Id);
   const body = bodyFor(ctx, row, team);
-  const again = async (): Promise<Existing | undefined> => (await lookUp(ctx, [id])).get(id);
+  const again = async (): Promise<Existing | undefined> => (await lookUp(ctx, [row])).get(id);
   const own =
     found?.own ??
     (await createOnce(
-      () => ctx.client.create({ ...body, type: 'Shared' }),
+      () => ctx.client.create(body),
       async () => (await again())?.own
     ));
   const invited = (candidates: readonly Referral[] | undefined): Referral | undefined =>
@@ -110,16 +112,11 @@ export async function createReferrals(
   at: string
 ): Promise<Settled[]> {
   if (rows.length === 0) return [];
-  const existing = ctx.dryRun
-    ? new Map<string, Existing>()
-    : await lookUp(
-        ctx,
-        rows.map((row) => String(row.Id))
-      );
+  const existing = ctx.dryRun ? new Map<string, Existing>() : await lookUp(ctx, rows);
   return Promise.all(
     rows.map(async (row): Promise<Settled> => {
       const id = String(row.Id);
-      const coSell = wantsCoSell(row);
+      const coSell = isCoSell(row);
       const found = existing.get(id);
       const planned: RecordOutcome = {
         direction: 'outbound',

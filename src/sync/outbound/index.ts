@@ -13,7 +13,7 @@ import { readinessProblems, type ReadinessInput } from '../readiness.js';
 import type { RecordOutcome } from '../types.js';
 import { createReferrals } from './create.js';
 import { salesforceSideChanged } from './plan.js';
-import { readCandidates, readContacts, wantsCoSell, type OutboundSelection } from './select.js';
+import { readCandidates, readContacts, type OutboundSelection } from './select.js';
 import { updateReferral } from './update.js';
 import { refused, writeBack, type Settled } from './write-back.js';
 
@@ -29,7 +29,8 @@ function readinessInput(ctx: SyncContext, row: OpportunityRow, contactCount: num
     accountName: account(MATCH_PATHS.name),
     billingCountry: account(MATCH_PATHS.country),
     solutionsText: row[OPP.solutions] as string | null,
-    helpRequested: wantsCoSell(row),
+    helpRequested: Boolean(row[OPP.help]),
+    dealType: textOf(row[OPP.dealType]) || null,
     contactCount,
   };
 }

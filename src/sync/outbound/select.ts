@@ -4,15 +4,13 @@ import type { Member } from '../../partner-center/referral-types.js';
 import { OPP } from '../../salesforce/fields.js';
 import { inClauses, queryAll } from '../../salesforce/records.js';
 import { opportunitySelect, type SyncContext } from '../context.js';
+import { isCoSell } from '../deal-type.js';
 import { withOverlap } from '../run-record.js';
 
 export type OutboundSelection = { since?: string; recordIds?: string[] };
 
-/** A co-sell is asked for by saying how Microsoft can help. */
-export const wantsCoSell = (row: OpportunityRow): boolean => Boolean(row[OPP.help]);
-
 /** An Opportunity flagged to sync as a co-sell: its referral and Microsoft's invitation are the outbound pass's. */
-export const isFlaggedCoSell = (row: OpportunityRow): boolean => row[OPP.syncWith] === true && wantsCoSell(row);
+export const isFlaggedCoSell = (row: OpportunityRow): boolean => row[OPP.syncWith] === true && isCoSell(row);
 
 type ContactRoleRow = {
   OpportunityId: string;
@@ -51,11 +49,13 @@ export async function readContacts(ctx: SyncContext, rows: readonly OpportunityR
     const roles = await queryAll<ContactRoleRow>(ctx.connection, soql);
     for (const role of roles.sort((a, b) => Number(b.IsPrimary) - Number(a.IsPrimary))) {
       if (!role.Contact?.Email) continue;
+      // A value the Contact lacks is left out: the swagger's member fields are strings, never null.
+      const { FirstName: firstName, LastName: lastName, Email: email, Phone: phoneNumber } = role.Contact;
       const member: Member = {
-        firstName: role.Contact.FirstName,
-        lastName: role.Contact.LastName,
-        email: role.Contact.Email,
-        ...(role.Contact.Phone ? { phoneNumber: role.Contact.Phone } : {}),
+        ...(firstName ? { firstName } : {}),
+        ...(lastName ? { lastName } : {}),
+        email,
+        ...(phoneNumber ? { phoneNumber } : {}),
       };
       const key = role.OpportunityId.slice(0, 15);
       byOpp.set(key, [...(byOpp.get(key) ?? []), member]);

@@ -1,0 +1,147 @@
+/**
+ * The seller's deal type and Microsoft's side of a co-sell (issue 15), through the real sf CLI against both
+ * emulators: Private, Partner-led and Co-sell each create exactly the referrals and consent Microsoft's
+ * create-a-referral page describes (stored bodies checked against Microsoft's swagger), and Microsoft accepting, then
+ * a co-sell being declined, shows on the Opportunity and in its timeline.
+ */
+import { expect } from 'chai';
+import type { Referral } from '../../emulators/partner-center/contract.js';
+import { EVENT, OPP } from '../../src/salesforce/fields.js';
+import { startSyncWorld, type SyncWorld } from '../helpers/sync-world.js';
+import { assertValid } from '../unit/partner-center/swagger.js';
+
+type Row = Record<string, unknown>;
+
+describe('e2e: deal types and Microsoft’s side of a co-sell', function () {
+  this.timeout(300_000);
+  let world: SyncWorld;
+  let account: string;
+  let contact: string;
+
+  before(async () => {
+    world = await startSyncWorld({ sf: { duplicateRules: false } });
+  });
+  beforeEach(async () => {
+    world.pc.reset();
+    world.sf.reset({ keepSchema: true });
+    account = String(
+      (await world.rest('POST', '/sobjects/Account', { Name: 'Litware', BillingCountry: 'Germany' })).id
+    );
+    contact = String(
+      (
+        await world.rest('POST', '/sobjects/Contact', {
+          LastName: 'Buyer',
+          Email: 'b@litware.example',
+          AccountId: account,
+        })
+      ).id
+    );
+  });
+  after(async () => {
+    await world?.close();
+  });
+
+  const opportunity = async (name: string, fields: Row, withContact = false): Promise<string> => {
+    const { id } = await world.rest('POST', '/sobjects/Opportunity', {
+      Name: name,
+      StageName: 'Qualification',
+      CloseDate: '2027-02-28',
+      AccountId: account,
+      [OPP.syncWith]: true,
+      [OPP.solutions]: 'SOL-34104-EBB',
+      ...fields,
+    });
+    if (withContact) {
+      await world.rest('POST', '/sobjects/OpportunityContactRole', { OpportunityId: id, ContactId: contact });
+    }
+    return String(id);
+  };
+  const referralsOf = (id: string): Referral[] =>
+    world.pc.admin.referrals().filter((r) => r.externalReferenceId?.slice(0, 15) === id.slice(0, 15));
+  const isMicrosofts = (r: Referral): boolean => Boolean(r.target?.some((t) => t.id === 'msft'));
+  const rowOf = (id: string): Row =>
+    world.sf.records('Opportunity').find((row) => String(row.Id).slice(0, 15) === id.slice(0, 15))!;
+
+  it('Private, Partner-led and Co-sell each create what Microsoft’s page describes', async () => {
+    const privateDeal = await opportunity('Private deal', { [OPP.dealType]: 'Private' });
+    const partnerLed = await opportunity('Partner-led deal', { [OPP.dealType]: 'Partner-led' });
+    const coSell = await opportunity(
+      'Co-sell deal',
+      { [OPP.dealType]: 'Co-sell', [OPP.help]: 'General or other' },
+      true
+    );
+    // From before the field: no deal type and no help is private — nothing is shared unless the seller chose it.
+    const legacy = await opportunity('Legacy deal', {});
+    // A co-sell must say how Microsoft can help: refused up front, nothing sent.
+    const noHelp = await opportunity('Co-sell without help', { [OPP.dealType]: 'Co-sell' }, true);
+
+    const run = await world.run('--direction', 'outbound');
+    expect(run.exitCode).to.equal(1); // the co-sell without help is an error on its record
+    const stored = world.pc.admin.referrals();
+    for (const referral of stored) assertValid('referral', referral);
+    expect(stored).to.have.length(5);
+
+    const terms = (id: string): unknown =>
+      referralsOf(id).map((r) => ({
+        microsoft: isMicrosofts(r),
+        type: r.type,
+        share: r.consent?.consentToShareReferralWithMicrosoftSellers ?? false,
+        contact: r.consent?.consentToContact ?? false,
+      }));
+    expect(terms(privateDeal)).to.deep.equal([{ microsoft: false, type: 'Independent', share: false, contact: false }]);
+    expect(terms(legacy)).to.deep.equal([{ microsoft: false, type: 'Independent', share: false, contact: false }]);
+    expect(terms(partnerLed)).to.deep.equal([{ microsoft: false, type: 'Independent', share: true, contact: false }]);
+    expect(terms(coSell)).to.have.deep.members([
+      { microsoft: false, type: 'Shared', share: true, contact: true },
+      { microsoft: true, type: 'Shared', share: true, contact: true },
+    ]);
+    const [own, invitation] = [
+      referralsOf(coSell).find((r) => !isMicrosofts(r))!,
+      referralsOf(coSell).find(isMicrosofts)!,
+    ];
+    expect(invitation.engagementId).to.equal(own.engagementId);
+
+    expect(referralsOf(noHelp)).to.have.length(0);
+    expect(rowOf(noHelp)[OPP.state]).to.equal('Error');
+    expect(String(rowOf(noHelp)[OPP.error])).to.match(/how Microsoft can help/i);
+    for (const id of [privateDeal, partnerLed, coSell, legacy]) expect(rowOf(id)[OPP.state]).to.equal('Synced');
+  });
+
+  it('Microsoft accepting, then another co-sell declined, shows on the Opportunity and in its timeline', async () => {
+    const accepted = await opportunity('Accepted', { [OPP.dealType]: 'Co-sell', [OPP.help]: 'General or other' }, true);
+    const declined = await opportunity('Declined', { [OPP.dealType]: 'Co-sell', [OPP.help]: 'General or other' }, true);
+    const first = await world.run();
+    expect(first.exitCode, first.stderr).to.equal(0);
+    const ownOf = (id: string): Referral => referralsOf(id).find((r) => !isMicrosofts(r))!;
+
+    world.pc.admin.acceptCoSell(ownOf(accepted).id, {
+      seller: { firstName: 'Mia', lastName: 'Seller', email: 'mia@microsoft.example' },
+      microsoftMsxId: '7-ABCDEF123',
+    });
+    world.pc.admin.declineCoSell(ownOf(declined).id, { statusReason: 'Not a fit' });
+    const second = await world.run();
+    expect(second.exitCode, second.stderr).to.equal(0);
+
+    expect(rowOf(accepted)).to.include({
+      [OPP.microsoftStatus]: 'Active/Accepted',
+      [OPP.microsoftSeller]: 'Mia Seller <mia@microsoft.example>',
+      [OPP.microsoftCrmId]: '7-ABCDEF123',
+    });
+    expect(rowOf(declined)[OPP.microsoftStatus]).to.equal('Closed/Declined');
+    // The partner's own referral and the Opportunity are untouched by Microsoft's answer: one Opportunity each.
+    expect(world.sf.records('Opportunity')).to.have.length(2);
+    const timeline = (id: string): string[] =>
+      world.sf
+        .records(EVENT.object)
+        .filter((event) => String(event[EVENT.opportunity]).slice(0, 15) === id.slice(0, 15))
+        .map((event) => String(event[EVENT.message]));
+    expect(timeline(accepted)).to.include('Microsoft accepted the co-sell.');
+    expect(timeline(declined)).to.include('Microsoft declined the co-sell.');
+
+    // Nothing new: the third run writes no Microsoft field and adds no event.
+    const events = world.sf.records(EVENT.object).length;
+    const third = await world.run();
+    expect(third.exitCode, third.stderr).to.equal(0);
+    expect(world.sf.records(EVENT.object)).to.have.length(events);
+  });
+});
