@@ -136,7 +136,8 @@ export default class PartnerCenterSharingForm extends LightningElement {
                 help: this.draftHelp,
                 solutions: this.draftSolutions !== undefined ? joinSolutionIds(this.draftSolutions) : undefined
             },
-            canRecordDealType: this.canEditDealType
+            canRecordDealType: this.canEditDealType,
+            canClearHelp: this.canEditHelp
         });
     }
 

@@ -6,13 +6,14 @@ import { DEAL_TYPE, sharesWithMicrosoft } from 'c/pcsyncDealType';
  * @param {Object} saved { sync, dealType (as recorded), effectiveDealType, sharedWithMicrosoft, help, solutions }
  * @param {Object} draft { sync, dealType, help, solutions }, each undefined when unedited; solutions joined
  * @param {boolean} canRecordDealType whether the rep may write Partner_Center_Deal_Type__c
+ * @param {boolean} canClearHelp whether the rep may write How_Can_Microsoft_Help__c
  * @return {{ changes: Object|undefined, sharesFirstTime: boolean }} changes as { syncWithPartnerCenter?,
  *     dealType?, microsoftHelp?, solutions? } (blank as null); sharesFirstTime: the save makes the deal visible to
  *     Microsoft sellers for the first time — it records Partner-led or Co-sell, or turns on or keeps the sync of a
  *     record that is one in effect — so the rep confirms first. The deal type in effect is recorded with any save of
  *     a record that shares or syncs (a record from before the field otherwise leaves the sync to guess).
  */
-export function changesToSave({ saved, draft, canRecordDealType }) {
+export function changesToSave({ saved, draft, canRecordDealType, canClearHelp }) {
     const changes = {};
     if (draft.sync !== undefined && draft.sync !== saved.sync) {
         changes.syncWithPartnerCenter = draft.sync;
@@ -36,6 +37,12 @@ export function changesToSave({ saved, draft, canRecordDealType }) {
     // A record that syncs carries the deal type the rep saw, so the sync never has to guess one for it
     if (canRecordDealType && dealType !== saved.dealType && (sharesFirstTime || syncOn)) {
         changes.dealType = dealType;
+    }
+    // Partner-led and Private are "No help needed" (create-a-referral): help left on the record would still read as a
+    // co-sell to anything that predates the deal type
+    const help = draft.help !== undefined ? draft.help : saved.help;
+    if (changes.dealType && changes.dealType !== DEAL_TYPE.coSell && help && canClearHelp) {
+        changes.microsoftHelp = null;
     }
     return { changes, sharesFirstTime };
 }

@@ -110,6 +110,7 @@ describe('c-partner-center-deal-type', () => {
 
         expect(byId(element, 'help').placeholder).toBe('Values could not be loaded');
         expect(byId(element, 'help').options).toEqual([{ label: '--None--', value: '' }]);
+        await expect(element).toBeAccessible();
     });
 
     it('shared: only the types offered, and why private is gone', async () => {
@@ -146,6 +147,7 @@ describe('c-partner-center-deal-type', () => {
         expect(radios(saving).every((r) => r.disabled)).toBe(true);
         expect(byId(saving, 'help').disabled).toBe(true);
         await expect(readOnly).toBeAccessible();
+        await expect(saving).toBeAccessible();
     });
 
     it('focusHelp() puts the focus in the help combobox', async () => {

@@ -124,6 +124,7 @@ describe('c-partner-center-sharing-form', () => {
 
         await chooseHelp(element, '');
         expect(byId(element, 'save').disabled).toBe(true);
+        await expect(element).toBeAccessible();
         await chooseHelp(element, 'General or other');
         expect(byId(element, 'save').disabled).toBe(false);
     });
@@ -231,6 +232,7 @@ describe('c-partner-center-sharing-form', () => {
         expect(dealTypePicker(element).saving).toBe(true);
         expect(solutionsEditor(element).saving).toBe(true);
         expect(byId(element, 'save').disabled).toBe(true);
+        await expect(element).toBeAccessible();
     });
 
     it('offers nothing as editable that the rep may not edit, and says so', async () => {

@@ -9,8 +9,8 @@ const SAVED = {
     help: '',
     solutions: 'SOL-34104-EBB'
 };
-const plan = (saved, draft, canRecordDealType = true) =>
-    changesToSave({ saved: { ...SAVED, ...saved }, draft, canRecordDealType });
+const plan = (saved, draft, canRecordDealType = true, canClearHelp = true) =>
+    changesToSave({ saved: { ...SAVED, ...saved }, draft, canRecordDealType, canClearHelp });
 
 describe('c-partner-center-sharing-form: the save plan', () => {
     it.each([
@@ -54,6 +54,20 @@ describe('c-partner-center-sharing-form: the save plan', () => {
             false
         ],
         [
+            'partner-led chosen after help was picked for a co-sell: the help is not saved',
+            {},
+            { dealType: 'Partner-led', help: 'Quotes or licensing' },
+            { dealType: 'Partner-led', microsoftHelp: null },
+            true
+        ],
+        [
+            'from before the deal type, help saved: recording private clears it',
+            { sync: true, effectiveDealType: 'Co-sell', help: 'General or other' },
+            { dealType: 'Private' },
+            { dealType: 'Private', microsoftHelp: null },
+            false
+        ],
+        [
             'blank help and solutions are null',
             { help: 'Quotes or licensing' },
             { help: '', solutions: '' },
@@ -62,6 +76,15 @@ describe('c-partner-center-sharing-form: the save plan', () => {
         ]
     ])('%s', (name, saved, draft, changes, sharesFirstTime) => {
         expect(plan(saved, draft)).toEqual({ changes, sharesFirstTime });
+    });
+
+    it('leaves the help alone when the rep may not write it', () => {
+        const saved = { sync: true, effectiveDealType: 'Co-sell', help: 'General or other' };
+
+        expect(plan(saved, { dealType: 'Private' }, true, false)).toEqual({
+            changes: { dealType: 'Private' },
+            sharesFirstTime: false
+        });
     });
 
     it('asks, but does not record the deal type, when the rep may not write it', () => {
