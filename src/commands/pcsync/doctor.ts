@@ -51,7 +51,9 @@ export default class Doctor extends SfCommand<DoctorResult> {
 
   private render(report: DoctorReport): void {
     const column = (key: string): string => messages.getMessage(`column.${key}`);
+    // Wrapped, not truncated: in a narrow terminal the default would cut off what the admin has to do.
     this.table({
+      overflow: 'wrap',
       data: report.checks.map((row: CheckRow) => ({
         [column('check')]: row.check,
         [column('status')]: messages.getMessage(`status.${row.status}`),

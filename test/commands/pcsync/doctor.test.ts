@@ -94,7 +94,11 @@ describe('pcsync doctor', () => {
 
   it('prints one table row per check with its status, result and what to do, then the counts', async () => {
     const result = (await run()) as Awaited<ReturnType<Doctor['run']>>;
-    const [table] = ux.table.getCalls().map((call) => call.args[0] as { data: Array<Record<string, string>> });
+    const [table] = ux.table
+      .getCalls()
+      .map((call) => call.args[0] as { data: Array<Record<string, string>>; overflow?: string });
+    // A terminal narrower than the table wraps the advice rather than cutting it off.
+    expect(table.overflow).to.equal('wrap');
     const column = (key: string): string => messages.getMessage(`column.${key}`);
     expect(table.data).to.have.length(CHECK_IDS.length);
     expect(table.data[0]).to.deep.equal({
