@@ -47,6 +47,7 @@ const sfVersion = (
   }
 ).version;
 
+const loadAtStart = os.loadavg();
 const world = await startWorld(latencyMs);
 let exitCode = 0;
 try {
@@ -107,7 +108,8 @@ try {
     ...(memory ? { memory } : {}),
   };
   const rows = buildRows(measures);
-  const setting = settingLines({ quick, latencyMs, bulkThreshold, pollSeconds, cpu, sfVersion });
+  const load = { start: loadAtStart, end: os.loadavg() };
+  const setting = settingLines({ quick, latencyMs, bulkThreshold, pollSeconds, cpu, sfVersion, load });
   const notes = noteLines(
     latencyMs,
     minimum,

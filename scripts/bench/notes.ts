@@ -10,9 +10,12 @@ export type Setting = {
   pollSeconds: number;
   cpu: number | undefined;
   sfVersion: string;
+  /** 1-, 5- and 15-minute load averages at the start and the end: the machine may be shared. */
+  load: { start: number[]; end: number[] };
 };
 
 const join = (...parts: string[]): string => parts.join(' ');
+const loads = (values: number[]): string => values.map((n) => n.toFixed(2)).join(' / ');
 
 export function settingLines(s: Setting): string[] {
   const cpus = os.cpus();
@@ -20,6 +23,7 @@ export function settingLines(s: Setting): string[] {
   const pinned = s.cpu === undefined ? 'unpinned' : `pinned to CPU ${s.cpu} (taskset)`;
   return [
     `Machine: ${machine}, ${os.type()} ${os.release()}; Node ${process.version}; @salesforce/cli ${s.sfVersion}.`,
+    `Load average (1, 5, 15 min): ${loads(s.load.start)} at the start, ${loads(s.load.end)} at the end.`,
     join(
       `Settings: ${s.quick ? 'quick (small sizes: a check of the harness, not a measurement)' : 'full'};`,
       `${s.latencyMs} ms injected per API request on both emulators (--latency-ms);`,
