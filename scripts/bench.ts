@@ -3,9 +3,10 @@
  * latency, the sync as the real `sf pcsync run` and `sf pcsync serve`, every figure read from outside (the emulators'
  * counters and request logs, /proc, the run records) and printed beside its goal.
  *
- *   npm run bench -- [--quick] [--latency-ms 50] [--out bench/results] [--baseline]
+ *   npm run bench -- [--quick] [--latency-ms 50] [--out bench/results] [--baseline] [--run-bound-minutes 40]
  *
- * --quick keeps small sizes (a check of the harness, not a measurement); --baseline also writes bench/BASELINE.md.
+ * --quick keeps small sizes (a check of the harness, not a measurement); --baseline also writes bench/BASELINE.md;
+ * a sync run past --run-bound-minutes is stopped, and its row says so.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '50' },
     out: { type: 'string', default: path.join('bench', 'results') },
     baseline: { type: 'boolean', default: false },
+    'run-bound-minutes': { type: 'string', default: '40' },
   },
 });
 const quick = values.quick;
@@ -39,7 +41,8 @@ if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new Error('--latency-ms
 const sizes = quick
   ? { backfill: 300, naive: 20, inbound: 5, outbound: 3, receiver: 200, memory: 0, pollSeconds: 1 }
   : { backfill: 10_000, naive: 300, inbound: 50, outbound: 10, receiver: 2000, memory: 100_000, pollSeconds: 0 };
-const RUN_BOUND_MS = 40 * 60_000;
+const RUN_BOUND_MS = Number(values['run-bound-minutes']) * 60_000;
+if (!(RUN_BOUND_MS > 0)) throw new Error('--run-bound-minutes must be a number > 0');
 const log = (text: string): void => void process.stderr.write(`${new Date().toISOString()} ${text}\n`);
 const sfVersion = (
   JSON.parse(readFileSync(path.join(repoRoot, 'node_modules/@salesforce/cli/package.json'), 'utf8')) as {
