@@ -1,213 +1,119 @@
 /**
- * Backfill (full first sync), its API economy against the minimum, the no-op run after it, the naive per-record
- * baseline on a sample, and peak RSS for a large backfill.
+ * The backfill (a full first sync) and the no-op run after it, each as the real `sf pcsync run` process: its wall
+ * time, its process tree's peak RSS, the requests both emulators counted, the rows it left in the org, and its run
+ * record — whose Request_Count__c is checked against the emulators' own count of the run's requests.
  */
-import { runSync } from '../../src/sync/engine.js';
-import { OPP } from '../../src/salesforce/fields.js';
-import { dataRequests, isToken, isWrite, rssSampler, round, sum, type Bench } from './env.js';
+import { isSignIn, isWrite, lastSeq, total, type Counters } from './emulators.js';
+import type { World } from './world.js';
 
+/** The objects a backfill writes: the data, then the run's events (SPEC: every run writes its events). */
+export const WRITTEN_OBJECTS = [
+  'Opportunity',
+  'Account',
+  'Contact',
+  'OpportunityContactRole',
+  'Partner_Center_Sync_Event__c',
+] as const;
 const RUN_OBJECT = 'Partner_Center_Sync_Run__c';
+/** The run's bookkeeping objects: its run record and the org's sync lease. */
+const BOOKKEEPING_PATH = /\/Partner_Center_Sync_(Run|Lease)__c\b/;
 
-export type BackfillResult = {
-  referrals: number;
-  /** False when the run outlived its time bound (the figures are then up to the bound). */
-  finished: boolean;
-  /** The run's status and its first record error, if any (a figure from a failed run is not a backfill). */
-  status: string;
-  errors: number;
-  firstError?: string;
-  opportunitiesCreated: number;
+export type RunRecord = {
+  Id: string;
+  Status__c: string;
+  Request_Count__c: number | null;
+  Inbound_Created__c: number | null;
+  Inbound_Errors__c: number | null;
+  Outbound_Errors__c: number | null;
+  Message__c: string | null;
+};
+
+export type SyncProcess = {
+  command: string;
+  exitCode: number | null;
+  timedOut: boolean;
   wallMs: number;
   peakRssMb: number;
-  partnerCenter: Record<string, number>;
-  salesforce: Record<string, number>;
-  pcListRequests: number;
-  opportunityWriteRequests: number;
-  opportunityWriteApi: 'collections' | 'bulk';
-  records: Record<string, number>;
+  highWaterRssMb: number;
+  processes: number;
+  partnerCenter: Counters;
+  salesforce: Counters;
+  /** Data requests (sign-in excluded) the emulators counted while the process ran. */
+  made: { partnerCenter: number; salesforce: number };
+  /** Salesforce requests logged after the run record's closing write (not in the run's own count). */
+  afterClose: number;
+  run?: RunRecord;
+  /** Request_Count__c against the emulators: their data requests up to and including the run record's close. */
+  requestCount: { recorded: number | null; emulators: number; equal: boolean };
+  /** Writes other than the run record and the lease, both sides. */
+  dataWrites: number;
 };
 
-export type EconomyResult = {
-  made: number;
-  minimum: number;
-  ratio: number;
-  minimumParts: Record<string, number>;
-};
+const mb = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 
-export type NoopResult = {
-  requests: number;
-  writes: number;
-  runRecordWrites: number;
-  dataWritesExcludingJournal: number;
-  byEndpoint: Record<string, number>;
-};
+async function runIds(world: World): Promise<Set<string>> {
+  const { records } = await world.sf.query<{ Id: string }>(`SELECT Id FROM ${RUN_OBJECT}`);
+  return new Set(records.map((row) => row.Id));
+}
 
-export type NaiveResult = {
-  sample: number;
-  requests: number;
-  requestsPerReferral: number;
-  sampleMs: number;
-  extrapolatedRequests: number;
-  extrapolatedMs: number;
-};
-
-/** Bulk API 2.0 job: create, upload, close, one status poll, successful/failed/unprocessed result reads. */
-const BULK_JOB_MIN_REQUESTS = 7;
-
-export async function backfill(bench: Bench, n: number, timeoutMs = 15 * 60_000): Promise<BackfillResult> {
-  const { pc, sf } = bench;
-  pc.reset();
-  sf.reset({ keepSchema: true });
-  pc.admin.seedReferrals(n, 'cosell');
-  sf.resetCounters();
-  pc.resetCounters();
-  const rss = rssSampler();
-  const started = performance.now();
-  const sync = runSync({ connection: bench.connection, client: bench.referrals, config: bench.config }, { full: true });
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), timeoutMs);
-  });
-  const result = await Promise.race([sync, bound]).finally(() => clearTimeout(timer));
-  // Past the bound the run is left behind (it fails once the emulators close); the figures say it did not finish.
-  if (!result) sync.catch(() => undefined);
-  const wallMs = performance.now() - started;
-  const peak = rss.stop();
-  const failed = result?.records.find((record) => record.outcome === 'error');
-  const firstError = failed ? JSON.stringify(failed).slice(0, 300) : undefined;
-  const sfCounters = sf.counters();
-  const bulk = sum(sfCounters, (key) => /jobs\/ingest/.test(key));
-  const opportunityCollections = sf
-    .requests()
-    .filter((entry) => entry.method === 'PATCH' && entry.path.includes('/composite/sobjects/Opportunity/')).length;
-  const records: Record<string, number> = {};
-  for (const object of ['Opportunity', 'Account', 'Contact', 'OpportunityContactRole', RUN_OBJECT])
-    records[object] = sf.records(object).length;
+/** `sf pcsync run ARGS` from zeroed counters; every figure read from outside the process. */
+export async function syncProcess(world: World, args: string[], timeoutMs: number): Promise<SyncProcess> {
+  const { sf, pc, cli } = world;
+  const before = await runIds(world);
+  const since = lastSeq(await sf.requests());
+  await Promise.all([sf.resetCounters(), pc.resetCounters()]);
+  const command = ['pcsync', 'run', '--target-org', cli.alias, ...args];
+  const outcome = await cli.run(command, { timeoutMs });
+  // Read the counters and the log before the bench's own read-backs below add to them.
+  const [salesforce, partnerCenter, log] = await Promise.all([sf.counters(), pc.counters(), sf.requests()]);
+  const mine = log.filter((entry) => entry.seq > since);
+  const close = mine
+    .filter((entry) => entry.method === 'PATCH' && entry.path.includes(`/sobjects/${RUN_OBJECT}/`))
+    .pop();
+  const afterClose = close ? mine.filter((entry) => entry.seq > close.seq).length : 0;
+  const made = { partnerCenter: total(partnerCenter, (key) => !isSignIn(key)), salesforce: total(salesforce) };
+  const fields =
+    'Id, Status__c, Request_Count__c, Inbound_Created__c, Inbound_Errors__c, Outbound_Errors__c, Message__c';
+  const runs = (await sf.query<RunRecord>(`SELECT ${fields} FROM ${RUN_OBJECT}`)).records;
+  const run = runs.find((row) => !before.has(row.Id));
+  const emulators = made.partnerCenter + made.salesforce - afterClose;
+  const bookkeeping = mine.filter((entry) => isWrite(`${entry.method} `) && BOOKKEEPING_PATH.test(entry.path)).length;
+  const writes = total(salesforce, isWrite) + total(partnerCenter, (key) => isWrite(key) && !isSignIn(key));
   return {
-    referrals: n,
-    finished: result !== undefined,
-    status: result?.status ?? 'Unfinished',
-    errors: result ? result.summary.inbound.error + result.summary.outbound.error : 0,
-    ...(firstError ? { firstError } : {}),
-    opportunitiesCreated: result ? result.summary.inbound.created : sf.records('Opportunity').length,
-    wallMs,
-    peakRssMb: round(peak / 2 ** 20),
-    partnerCenter: pc.counters(),
-    salesforce: sfCounters,
-    pcListRequests: pc.counters()['GET /referrals'] ?? 0,
-    opportunityWriteRequests: n > bench.config.sync.bulkThreshold ? bulk : opportunityCollections,
-    opportunityWriteApi: n > bench.config.sync.bulkThreshold ? 'bulk' : 'collections',
-    records,
+    command: `sf ${command.join(' ')}`,
+    exitCode: outcome.code,
+    timedOut: outcome.timedOut,
+    wallMs: outcome.wallMs,
+    peakRssMb: mb(Math.max(outcome.rss.sampledBytes, outcome.rss.highWaterBytes)),
+    highWaterRssMb: mb(outcome.rss.highWaterBytes),
+    processes: outcome.rss.processes,
+    partnerCenter,
+    salesforce,
+    made,
+    afterClose,
+    ...(run ? { run } : {}),
+    requestCount: {
+      recorded: run?.Request_Count__c ?? null,
+      emulators,
+      equal: run?.Request_Count__c === emulators,
+    },
+    dataWrites: writes - bookkeeping,
   };
 }
 
-/**
- * The minimum for a backfill of N referrals: ceil(N/100) list pages; per object written (Opportunity, Account,
- * Contact, OpportunityContactRole), ceil(rows/200) collections, or one Bulk API 2.0 job above sync.bulkThreshold;
- * plus opening and closing the run record (2 writes).
- */
-export function economy(bench: Bench, result: BackfillResult): EconomyResult {
-  const batches = (rows: number): number =>
-    rows === 0 ? 0 : rows > bench.config.sync.bulkThreshold ? BULK_JOB_MIN_REQUESTS : Math.ceil(rows / 200);
-  const minimumParts: Record<string, number> = {
-    'Partner Center list pages (ceil(N/100))': Math.ceil(result.referrals / 100),
-    'Opportunity writes': batches(result.records.Opportunity),
-    'Account writes': batches(result.records.Account),
-    'Contact writes': batches(result.records.Contact),
-    'OpportunityContactRole writes': batches(result.records.OpportunityContactRole),
-    'run record open + close, lease take + release': 4,
-  };
-  const minimum = sum(minimumParts);
-  const made = dataRequests(result.partnerCenter) + dataRequests(result.salesforce);
-  return { made, minimum, ratio: round(made / minimum, 2), minimumParts };
+export type BackfillResult = SyncProcess & { referrals: number; rows: Record<string, number> };
+
+/** A full first sync of `n` seeded co-sell referrals into an empty org. */
+export async function backfill(world: World, n: number, timeoutMs: number): Promise<BackfillResult> {
+  await Promise.all([world.sf.reset(), world.pc.reset()]);
+  await world.pc.seed(n, 'cosell');
+  const result = await syncProcess(world, ['--full'], timeoutMs);
+  const rows: Record<string, number> = {};
+  for (const object of WRITTEN_OBJECTS) rows[object] = await world.sf.count(object);
+  return { ...result, referrals: n, rows };
 }
 
-/** An incremental run right after the backfill. */
-export async function noop(bench: Bench): Promise<NoopResult> {
-  bench.sf.resetCounters();
-  bench.pc.resetCounters();
-  await fetch(`${bench.sf.url}/__emulator/requests`, { method: 'DELETE' });
-  await runSync({ connection: bench.connection, client: bench.referrals, config: bench.config }, {});
-  const sfCounters = bench.sf.counters();
-  const pcCounters = bench.pc.counters();
-  const writes = sum(sfCounters, isWrite) + sum(pcCounters, isWrite);
-  // The run takes and releases its lease and opens and closes its run record; nothing else may write.
-  const journal = bench.sf
-    .requests()
-    .filter((entry) => /^(POST|PATCH|PUT|DELETE)$/.test(entry.method) && /Sync_(Run|Lease)__c/.test(entry.path)).length;
-  const byEndpoint: Record<string, number> = {};
-  for (const [key, n] of Object.entries(pcCounters)) if (!isToken(key)) byEndpoint[`PC ${key}`] = n;
-  for (const [key, n] of Object.entries(sfCounters)) byEndpoint[`SF ${key}`] = n;
-  return {
-    requests: dataRequests(pcCounters) + dataRequests(sfCounters),
-    writes,
-    runRecordWrites: journal,
-    dataWritesExcludingJournal: writes - journal,
-    byEndpoint,
-  };
-}
-
-/**
- * What a per-record flow does (as Microsoft's Power Automate flows do): for each referral, read it, query its
- * Opportunity by Referral_Identifier__c, upsert that one Opportunity — sequentially. Measured on `sample` referrals
- * already imported, extrapolated linearly to `n`.
- */
-export async function naive(bench: Bench, sample: number, n: number): Promise<NaiveResult> {
-  const ids = bench.sf
-    .records('Opportunity')
-    .map((row) => row[OPP.referralId])
-    .filter((id): id is string => typeof id === 'string' && id.length > 0)
-    .slice(0, sample);
-  // One token request up front so the sample counts data requests only.
-  await bench.referrals.get(ids[0]);
-  bench.sf.resetCounters();
-  bench.pc.resetCounters();
-  const opportunity = bench.connection.sobject('Opportunity');
-  const started = performance.now();
-  for (const id of ids) {
-    const referral = await bench.referrals.get(id);
-    await bench.connection.query(`SELECT Id, Name, Amount FROM Opportunity WHERE ${OPP.referralId} = '${id}'`);
-    await opportunity.upsert(
-      { [OPP.referralId]: id, Name: referral.name, Description: referral.details?.notes ?? null },
-      OPP.referralId
-    );
-  }
-  const sampleMs = performance.now() - started;
-  const requests = dataRequests(bench.pc.counters()) + dataRequests(bench.sf.counters());
-  return {
-    sample: ids.length,
-    requests,
-    requestsPerReferral: round(requests / ids.length, 2),
-    sampleMs,
-    extrapolatedRequests: Math.round((requests / ids.length) * n),
-    extrapolatedMs: (sampleMs / ids.length) * n,
-  };
-}
-
-/** Peak RSS (whole process, emulators included) over a full backfill of `n` referrals. */
-export async function memory(
-  bench: Bench,
-  n: number,
-  timeoutMs: number
-): Promise<{
-  referrals: number;
-  peakRssMb: number;
-  wallMs: number;
-  created: number;
-  finished: boolean;
-  status: string;
-  errors: number;
-  firstError?: string;
-}> {
-  const result = await backfill(bench, n, timeoutMs);
-  return {
-    referrals: n,
-    peakRssMb: result.peakRssMb,
-    wallMs: result.wallMs,
-    created: result.opportunitiesCreated,
-    finished: result.finished,
-    status: result.status,
-    errors: result.errors,
-    ...(result.firstError ? { firstError: result.firstError } : {}),
-  };
+/** An incremental run right after a backfill, with nothing changed on either side. */
+export function noop(world: World, timeoutMs: number): Promise<SyncProcess> {
+  return syncProcess(world, [], timeoutMs);
 }

@@ -1,171 +1,136 @@
 /**
- * Inbound latency (Partner Center change → Opportunity updated, through the signed webhook and the serve service)
- * and outbound latency (rep flags an Opportunity → referral exists, through the serve service's outbound poll).
+ * How long a change takes to cross over, from the change in one system to its arrival in the other, through a real
+ * `sf pcsync serve` process. Both ends are read from the emulators' request logs: the emulator's clock is the
+ * machine's (no skew is injected), so a change timed here and an arrival timed there share one clock.
+ *
+ * Inbound: Microsoft accepts a referral → Partner Center delivers a signed webhook → the Opportunity's stage
+ * changes. Outbound: a rep saves a flagged Opportunity → serve's outbound poll finds it → the referral exists in
+ * Partner Center.
  */
-import { startService, type RunningService } from '../../src/webhook/service.js';
-import { runSync } from '../../src/sync/engine.js';
-import { OPP, RUN } from '../../src/salesforce/fields.js';
-import { silentLogger } from '../../src/webhook/index.js';
-import { dataRequests, percentile, until, type Bench } from './env.js';
+import { isSignIn, lastSeq, total } from './emulators.js';
+import { percentile, seededRandom, sleep } from './stats.js';
+import { registerWebhook, startServe, type Serve } from './serve.js';
+import type { World } from './world.js';
 
-export type InboundResult = {
-  changes: number;
-  p50Ms: number;
-  p95Ms: number;
-  maxMs: number;
-  requestsPerChange: number;
-  sequentialPerChange: number;
-  floorMs: number;
-  queueQuietMs: number;
-};
-export type OutboundResult = { samples: number; p50Ms: number; p95Ms: number; maxMs: number; pollIntervalMs: number };
+export type Latencies = { samples: number; p50Ms: number; p95Ms: number; maxMs: number; timesMs: number[] };
+export type InboundResult = Latencies & { requestsPerChange: number; webhookPasses: number };
+export type OutboundResult = Latencies & { pollIntervalSeconds: number; referralsCreated: number };
 
-const QUEUE_QUIET_MS = 100; // WebhookQueue default: a batch starts once no event arrived for this long
+const summarise = (times: number[]): Latencies => ({
+  samples: times.length,
+  p50Ms: percentile(times, 50),
+  p95Ms: percentile(times, 95),
+  maxMs: Math.max(...times),
+  timesMs: times,
+});
+
+const ARRIVAL_BOUND_MS = 60_000;
+
+/** `sf pcsync run --full` to import what Partner Center holds (setup, not measured). */
+export async function importAll(world: World): Promise<void> {
+  const run = await world.cli.run(['pcsync', 'run', '--target-org', world.cli.alias, '--full']);
+  if (run.code !== 0) throw new Error(`the import run failed (${String(run.code)}): ${run.stderr.slice(-2000)}`);
+}
 
 /**
- * Salesforce requests that ran one after another between a change and its Opportunity update: requests whose
- * [start, end] overlap merge into one wave. Requests not finished when the update was seen (closing the run record) are not on the path.
+ * `changes` referrals accepted one at a time, each after serve finished the pass of the one before. Returns the
+ * serve process (still running, its webhook registered) and the referrals, for the receiver measure.
  */
-function salesforceWaves(log: Array<{ at: string; ms: number }>, windows: Array<{ from: number; to: number }>): number {
-  let waves = 0;
-  for (const window of windows) {
-    const intervals = log
-      .map((entry) => ({ start: Date.parse(entry.at), end: Date.parse(entry.at) + entry.ms }))
-      .filter((entry) => entry.start >= window.from && entry.end <= window.to)
-      .sort((a, b) => a.start - b.start);
-    let end = -Infinity;
-    for (const interval of intervals) {
-      if (interval.start >= end) waves++;
-      end = Math.max(end, interval.end);
-    }
-  }
-  return waves;
-}
-
-async function serve(bench: Bench, outboundPollIntervalMs?: number): Promise<RunningService> {
-  const certificatePrefix = bench.pc.certificateUrl.slice(0, bench.pc.certificateUrl.lastIndexOf('/') + 1);
-  return startService({
-    deps: { connection: bench.connection, client: bench.referrals, config: bench.config },
-    host: '127.0.0.1',
-    port: 0,
-    path: '/webhooks/partner-center',
-    allowList: [certificatePrefix],
-    trustedRoots: [bench.pc.signingRootPem],
-    issuerAllowList: [`${bench.pc.url}/pkiops/`],
-    reconcile: outboundPollIntervalMs !== undefined,
-    reconcileIntervalMs: 3_600_000,
-    outboundPollIntervalMs: outboundPollIntervalMs ?? 3_600_000,
-    logger: silentLogger,
-    checkAuth: async () => {
-      await bench.referrals.pages().next();
-    },
-  });
-}
-
-export async function inbound(bench: Bench, changes: number): Promise<InboundResult> {
-  const { pc, sf } = bench;
-  pc.reset();
-  sf.reset({ keepSchema: true });
-  // One warm-up referral (certificate fetch, connections) plus the measured ones, imported before the webhook exists.
-  const referrals = Array.from({ length: changes + 1 }, () => pc.admin.createIncoming('cosell'));
-  await runSync({ connection: bench.connection, client: bench.referrals, config: bench.config }, { full: true });
-  const service = await serve(bench);
+export async function inbound(
+  world: World,
+  changes: number,
+  cpu?: number
+): Promise<{ result: InboundResult; serve: Serve; referralIds: string[] }> {
+  const { sf, pc } = world;
+  await Promise.all([sf.reset(), pc.reset()]);
+  // One warm-up referral (the certificate and issuer fetches, the connections) and the measured ones.
+  const referralIds: string[] = [];
+  for (let i = 0; i <= changes; i++) referralIds.push((await pc.createIncoming('cosell')).id);
+  await importAll(world);
+  const serve = await startServe(world, cpu === undefined ? {} : { cpu });
   try {
-    await bench.webhooks.register({ url: service.webhookUrl, events: ['referral-updated'] });
-    const stage = (id: string): unknown =>
-      sf.records('Opportunity').find((row) => row[OPP.referralId] === id)?.StageName;
-    const windows: Array<{ from: number; to: number }> = [];
-    const webhookRuns = (): Array<Record<string, unknown>> =>
-      sf.records(RUN.object).filter((run) => run[RUN.trigger] === 'Webhook');
-    let passes = 0;
+    await registerWebhook(world, serve.url);
+    const stage = async (id: string): Promise<unknown> =>
+      (await sf.records('Opportunity')).find((row) => row.Referral_Identifier__c === id)?.StageName;
     const change = async (id: string): Promise<number> => {
-      const from = Date.now();
-      const started = performance.now();
-      pc.admin.transition(id, 'accept');
-      await until(() => stage(id) === 'Qualification', 30_000, `the accepted stage of ${id}`);
-      windows.push({ from, to: Date.now() });
-      const elapsed = performance.now() - started;
-      // The pass goes on to close its run record: let it finish so that the next change starts on a quiet service.
-      passes++;
-      await until(
-        () => webhookRuns().length >= passes && webhookRuns().every((run) => run[RUN.status] !== 'Running'),
-        30_000,
-        'the webhook pass to close its run record'
-      );
-      return elapsed;
+      const passes = serve.count('pass');
+      let cursor = lastSeq(await sf.requests());
+      const changedAt = Date.now();
+      await pc.transition(id, 'accept');
+      let arrivedAt: number | undefined;
+      while (arrivedAt === undefined) {
+        const [write] = await sf.waitForRequests('^(POST|PATCH) ', cursor, ARRIVAL_BOUND_MS);
+        cursor = write.seq;
+        if ((await stage(id)) === 'Qualification') arrivedAt = Date.parse(write.at) + write.ms;
+      }
+      // The pass goes on to write its events and close its run record: the next change starts on a quiet serve.
+      await serve.waitForCount('pass', passes + 1, ARRIVAL_BOUND_MS);
+      return arrivedAt - changedAt;
     };
-    await change(referrals[0].id);
-    await pc.admin.deliveriesIdle(10_000);
-    windows.length = 0;
-    sf.resetCounters();
-    pc.resetCounters();
+    await change(referralIds[0]);
+    await Promise.all([sf.resetCounters(), pc.resetCounters()]);
+    const passesBefore = serve.count('pass');
     const times: number[] = [];
-    for (const referral of referrals.slice(1)) {
-      times.push(await change(referral.id));
-      await pc.admin.deliveriesIdle(10_000);
-    }
-    // Every request on the path of one change (its webhook pass: run record, rules, referral read, query, write)…
-    const requestsPerChange = (dataRequests(sf.counters()) + dataRequests(pc.counters())) / changes;
-    // …of which on the path, in sequence: Salesforce requests from the change to the Opportunity update, overlapping
-    // ones counted once (emulator request log: start, duration), plus the Partner Center referral reads.
-    const sequentialPerChange = (salesforceWaves(sf.requests(), windows) + dataRequests(pc.counters())) / changes;
+    for (const id of referralIds.slice(1)) times.push(await change(id));
+    const [sfCounters, pcCounters] = await Promise.all([sf.counters(), pc.counters()]);
+    const requests = total(sfCounters) + total(pcCounters, (key) => !isSignIn(key));
     return {
-      changes,
-      p50Ms: percentile(times, 50),
-      p95Ms: percentile(times, 95),
-      maxMs: Math.max(...times),
-      requestsPerChange,
-      sequentialPerChange,
-      floorMs: sequentialPerChange * bench.latencyMs,
-      queueQuietMs: QUEUE_QUIET_MS,
+      result: {
+        ...summarise(times),
+        requestsPerChange: requests / changes,
+        webhookPasses: serve.count('pass') - passesBefore,
+      },
+      serve,
+      referralIds,
     };
-  } finally {
-    await service.close(10_000);
+  } catch (error) {
+    await serve.stop();
+    throw error;
   }
 }
 
-export async function outbound(bench: Bench, samples: number, pollIntervalMs = 1000): Promise<OutboundResult> {
-  const { pc, sf } = bench;
-  pc.reset();
-  sf.reset({ keepSchema: true });
-  sf.seed({ Account: [{ Name: 'Bench Tailspin', BillingCountryCode: 'US' }] });
-  const account = sf.records('Account').find((row) => row.Name === 'Bench Tailspin');
-  if (!account) throw new Error('the bench Account was not seeded');
-  const service = await serve(bench, pollIntervalMs);
+/**
+ * `samples` flags, each saved at a random moment of the poll cycle (so the wait for the next poll is spread over the
+ * interval, as a rep's saves are), each timed until Partner Center answered the referral's create.
+ */
+export async function outbound(world: World, samples: number, pollIntervalSeconds: number): Promise<OutboundResult> {
+  const { sf, pc } = world;
+  await Promise.all([sf.reset(), pc.reset()]);
+  const account = await sf.rest<{ id: string }>('POST', '/sobjects/Account', {
+    Name: 'Bench Tailspin',
+    BillingCountryCode: 'US',
+  });
+  const serve = await startServe(world, { pollSeconds: pollIntervalSeconds });
+  const random = seededRandom(18);
+  const times: number[] = [];
   try {
-    const times: number[] = [];
     for (let i = 0; i < samples; i++) {
-      const name = `Bench rollout ${i}`;
-      const started = performance.now();
-      sf.seed({
-        Opportunity: [
-          {
-            Name: name,
-            StageName: 'Qualification',
-            CloseDate: '2027-05-31',
-            AccountId: account.Id,
-            [OPP.syncWith]: true,
-            [OPP.solutions]: 'SOL-34104-EBB',
-          },
-        ],
+      await sleep(random() * pollIntervalSeconds * 1000);
+      const after = lastSeq(await pc.requests());
+      const opportunity = await sf.rest<{ id: string }>('POST', '/sobjects/Opportunity', {
+        Name: `Bench rollout ${i}`,
+        StageName: 'Qualification',
+        CloseDate: '2027-05-31',
+        AccountId: account.id,
+        Sync_With_Partner_Center__c: true,
+        Partner_Center_Solutions__c: 'SOL-34104-EBB',
       });
-      const row = await until(
-        () => sf.records('Opportunity').find((r) => r.Name === name && r[OPP.referralId]),
-        30_000,
-        `the referral of ${name}`
-      );
-      const referral = pc.admin.getReferral(String(row[OPP.referralId]));
-      if (referral.externalReferenceId !== row.Id) throw new Error(`the referral of ${name} does not point back to it`);
-      times.push(performance.now() - started);
+      const savedAt = Date.now();
+      const bound = pollIntervalSeconds * 1000 + ARRIVAL_BOUND_MS;
+      let arrivedAt: number | undefined;
+      let cursor = after;
+      while (arrivedAt === undefined) {
+        const [create] = await pc.waitForRequests('^POST /referrals$', cursor, bound);
+        cursor = create.seq;
+        const referrals = await pc.referrals();
+        if (referrals.some((referral) => referral.externalReferenceId?.slice(0, 15) === opportunity.id.slice(0, 15)))
+          arrivedAt = Date.parse(create.at);
+      }
+      times.push(arrivedAt - savedAt);
     }
-    return {
-      samples,
-      p50Ms: percentile(times, 50),
-      p95Ms: percentile(times, 95),
-      maxMs: Math.max(...times),
-      pollIntervalMs,
-    };
+    const referralsCreated = (await pc.referrals()).filter((referral) => referral.externalReferenceId).length;
+    return { ...summarise(times), pollIntervalSeconds, referralsCreated };
   } finally {
-    await service.close(10_000);
+    await serve.stop();
   }
 }

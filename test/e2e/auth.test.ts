@@ -9,16 +9,10 @@ import { expect } from 'chai';
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../emulators/partner-center/server.js';
 import type { AuthLogoutResult } from '../../src/commands/pcsync/auth/logout.js';
 import type { AuthShowResult } from '../../src/commands/pcsync/auth/show.js';
+import { environmentSecrets, expectNoSecrets, expectNoSecretsIn, TEST_CLIENT_SECRET } from '../helpers/secrets.js';
 import { SfSession, repoRoot, type SfResult } from '../helpers/sf-cli.js';
 
-const TOKEN_SHAPE = /pcemu-(at|rt|dc)\.[A-Za-z0-9_-]{20,}/;
 const sfBin = path.join(repoRoot, 'node_modules', '.bin', 'sf');
-
-function expectNoToken(result: SfResult): void {
-  // Assert on shape only, so a failure never prints the token itself.
-  expect(TOKEN_SHAPE.test(result.stdout), 'stdout holds a token').to.equal(false);
-  expect(TOKEN_SHAPE.test(result.stderr), 'stderr holds a token').to.equal(false);
-}
 
 describe('sf pcsync auth (e2e, real sf CLI)', function () {
   this.timeout(180_000);
@@ -26,7 +20,11 @@ describe('sf pcsync auth (e2e, real sf CLI)', function () {
   let session: SfSession;
 
   before(async () => {
-    emulator = await startPartnerCenterEmulator({ port: 0, deviceCodeIntervalSec: 1 });
+    emulator = await startPartnerCenterEmulator({
+      port: 0,
+      deviceCodeIntervalSec: 1,
+      clientSecret: TEST_CLIENT_SECRET,
+    });
     session = SfSession.create({
       env: {
         NODE_EXTRA_CA_CERTS: emulator.caCertPath,
@@ -35,6 +33,7 @@ describe('sf pcsync auth (e2e, real sf CLI)', function () {
         PCSYNC_AUTHORITY: emulator.authority,
         PCSYNC_REFERRALS_BASE_URL: emulator.referralsBaseUrl,
         PCSYNC_WEBHOOKS_BASE_URL: emulator.webhooksBaseUrl,
+        PCSYNC_CLIENT_SECRET: TEST_CLIENT_SECRET,
       },
     });
   });
@@ -43,6 +42,11 @@ describe('sf pcsync auth (e2e, real sf CLI)', function () {
     session?.clean();
     await emulator?.close();
   });
+  afterEach(() => expectNoSecretsIn({ session, pc: emulator }));
+
+  /** No secret in one command's output (the login runs outside the session's transcript). */
+  const expectNoToken = (result: SfResult): void =>
+    expectNoSecrets(environmentSecrets({ pc: emulator }), { stdout: result.stdout, stderr: result.stderr });
 
   it('auth login completes a device-code sign-in and stores the refresh token encrypted', async () => {
     const child = spawn(sfBin, ['pcsync', 'auth', 'login'], {
@@ -78,7 +82,8 @@ describe('sf pcsync auth (e2e, real sf CLI)', function () {
     expect(stdout).to.include(`Signed in to Partner Center as ${emulator.username}`);
 
     const stored = readFileSync(path.join(session.home, '.sf', 'pcsync-auth.json'), 'utf8');
-    expect(TOKEN_SHAPE.test(stored), 'the stored refresh token is encrypted').to.equal(false);
+    // The stored refresh token is encrypted: no secret reads in the clear.
+    expectNoSecrets(environmentSecrets({ pc: emulator }), { 'pcsync-auth.json': stored });
     const parsed = JSON.parse(stored) as Record<string, string>;
     expect(parsed.username).to.equal(emulator.username);
     expect(parsed.refreshToken)

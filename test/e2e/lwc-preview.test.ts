@@ -1,16 +1,24 @@
 // Renders c-partner-center-panel in a real browser: the force-app bundle compiled by the open-source LWC compiler
 // with the public lightning-base-components and global SLDS (scripts/lwc-preview/), served on 127.0.0.1, opened in
-// headless Debian Chromium through playwright-core. One screenshot per state goes to test-results/lwc-preview/.
-// Skips (saying so) only when /usr/bin/chromium is missing: scripts/install-chromium.sh installs it.
+// headless Debian Chromium through playwright-core. One screenshot per state goes to test-results/lwc-preview/, and
+// every state it renders is checked with axe (sa11y's rule set, as the jest tests use) against the real base
+// components. When /usr/bin/chromium is missing it skips, saying so — except under CI=true, where it fails with the
+// install command: a CI run must not pass by skipping.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { rollup, type OutputOptions, type RollupOptions } from 'rollup';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { defaultRuleset } from '@sa11y/preset-rules';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium, as scripts/install-chromium.sh installs it (LWC_PREVIEW_CHROMIUM: another binary). */
+const CHROMIUM = process.env.LWC_PREVIEW_CHROMIUM ?? '/usr/bin/chromium';
+const INSTALL_CHROMIUM = 'bash scripts/install-chromium.sh';
+/** axe-core, the engine under @sa11y/jest, injected into the page as a plain script. */
+const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -25,6 +33,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const previewDir = path.join(root, 'scripts/lwc-preview');
 const shotsDir = path.join(root, 'test-results/lwc-preview');
 const distDir = path.join(shotsDir, 'dist');
+
+/** CI=true (or any value but false/0), as CI services and .ci/run set it. */
+const isCi = (): boolean => !!process.env.CI && !/^(false|0)$/i.test(process.env.CI);
 
 type PreviewConfig = RollupOptions & { output: OutputOptions };
 type Server = { url: string; close: () => Promise<void> };
@@ -79,9 +90,9 @@ describe('LWC preview: c-partner-center-panel in headless Chromium', function ()
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
-      process.stdout.write(
-        `      skipping the LWC browser preview: ${CHROMIUM} is missing (install it with scripts/install-chromium.sh)\n`
-      );
+      const missing = `${CHROMIUM} is missing: install it with \`${INSTALL_CHROMIUM}\``;
+      if (isCi()) throw new Error(`the LWC browser preview cannot run under CI: ${missing}`);
+      process.stdout.write(`      skipping the LWC browser preview (not under CI): ${missing}\n`);
       this.skip();
     }
     const build = await buildPreview();
@@ -121,10 +132,24 @@ describe('LWC preview: c-partner-center-panel in headless Chromium', function ()
     await page.evaluate(() => document.fonts.ready);
   }
 
+  /** Every state the preview renders is photographed, and checked with axe as it stands. */
   async function shot(name: string): Promise<string> {
     const file = path.join(shotsDir, `${name}.png`);
     await page.locator('#frame').screenshot({ path: file });
+    expect(await axeViolations(), `axe violations in the ${name} state`).to.deep.equal([]);
     return file;
+  }
+
+  async function axeViolations(): Promise<string[]> {
+    if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ path: AXE_SCRIPT });
+    return page.evaluate(async (options) => {
+      type Violation = { id: string; help: string; nodes: Array<{ target: unknown[] }> };
+      const axe = (globalThis as unknown as { axe: { run(context: string, o: unknown): Promise<unknown> } }).axe;
+      const result = (await axe.run('#frame', options)) as { violations: Violation[] };
+      return result.violations.map(
+        (v) => `${v.id}: ${v.help} (${v.nodes.map((node) => node.target.join(' ')).join(', ')})`
+      );
+    }, defaultRuleset);
   }
 
   const text = (selector: string): Promise<string> => page.locator(selector).first().innerText();

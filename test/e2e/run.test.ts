@@ -11,6 +11,7 @@ import type { RunResult } from '../../src/commands/pcsync/run.js';
 import { OPP } from '../../src/salesforce/fields.js';
 import { partnerCenterEnv } from '../helpers/partner-center-env.js';
 import { bookkeepingWrites, clearRequestLog, dataWrites, requestsNaming } from '../helpers/salesforce-emulator.js';
+import { expectNoSecretsIn, TEST_CLIENT_SECRET } from '../helpers/secrets.js';
 import { SfSession } from '../helpers/sf-cli.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 
@@ -29,7 +30,7 @@ describe('e2e: sf pcsync run', function () {
   let session: SfSession;
 
   before(async () => {
-    pc = await startPartnerCenterEmulator({ port: 0 });
+    pc = await startPartnerCenterEmulator({ port: 0, clientSecret: TEST_CLIENT_SECRET });
     sf = await startSalesforceEmulator({
       port: 0,
       loadMetadata: true,
@@ -50,6 +51,8 @@ describe('e2e: sf pcsync run', function () {
     await pc?.close();
     await sf?.close();
   });
+  // Every command's output so far (serve's log included), and the org's run records and events.
+  afterEach(() => expectNoSecretsIn({ session, pc, sf }));
 
   const run = (...args: string[]): ReturnType<SfSession['runJson']> =>
     session.runJson<RunResult>(['pcsync', 'run', '--target-org', 'emu', ...args]);

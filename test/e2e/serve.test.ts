@@ -21,6 +21,7 @@ import { OPP } from '../../src/salesforce/fields.js';
 import type { ServeResult } from '../../src/commands/pcsync/serve.js';
 import { resultSchemaErrors } from '../helpers/command-test.js';
 import { partnerCenterEnv } from '../helpers/partner-center-env.js';
+import { expectNoSecretsIn, TEST_CLIENT_SECRET } from '../helpers/secrets.js';
 import { SfSession, type BackgroundSf } from '../helpers/sf-cli.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 
@@ -63,7 +64,12 @@ describe('e2e: sf pcsync serve', function () {
   let certificatePrefix: string;
 
   before(async () => {
-    pc = await startPartnerCenterEmulator({ port: 0, webhookRetryDelayMs: 5, validationEventsPerMinute: 10 });
+    pc = await startPartnerCenterEmulator({
+      port: 0,
+      webhookRetryDelayMs: 5,
+      validationEventsPerMinute: 10,
+      clientSecret: TEST_CLIENT_SECRET,
+    });
     sf = await startSalesforceEmulator({ port: 0, loadMetadata: true });
     session = SfSession.create({
       env: partnerCenterEnv(pc),
@@ -107,6 +113,8 @@ describe('e2e: sf pcsync serve', function () {
     await pc?.close();
     await sf?.close();
   });
+  // Every command's output so far (serve's log included), and the org's run records and events.
+  afterEach(() => expectNoSecretsIn({ session, pc, sf }));
 
   const byReferral = (id: string): Record<string, unknown> | undefined =>
     sf.records('Opportunity').find((row) => row[OPP.referralId] === id);

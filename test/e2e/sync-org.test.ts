@@ -35,6 +35,8 @@ for (const picklists of [true, false]) {
       world.pc.reset();
       world.sf.reset({ keepSchema: true });
     });
+    // Before the next test's reset: every command's output so far, serve's log, this test's run records and events.
+    afterEach(() => world.expectNoSecrets());
     after(async () => {
       await world?.close();
     });

@@ -20,6 +20,8 @@ describe('e2e: sync passes that overlap', function () {
     world.pc.reset();
     world.sf.reset({ keepSchema: true });
   });
+  // Before the next test's reset: every command's output so far, serve's log, this test's run records and events.
+  afterEach(() => world.expectNoSecrets());
   after(async () => {
     await world?.close();
   });

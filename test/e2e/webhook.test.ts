@@ -4,6 +4,7 @@ import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../em
 import type { WebhookRegisterResult } from '../../src/commands/pcsync/webhook/register.js';
 import type { WebhookShowResult } from '../../src/commands/pcsync/webhook/show.js';
 import { partnerCenterEnv } from '../helpers/partner-center-env.js';
+import { expectNoSecretsIn, TEST_CLIENT_SECRET } from '../helpers/secrets.js';
 import { SfSession } from '../helpers/sf-cli.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 
@@ -13,7 +14,7 @@ describe('e2e: sf pcsync webhook', function () {
   let session: SfSession;
 
   before(async () => {
-    pc = await startPartnerCenterEmulator({ port: 0 });
+    pc = await startPartnerCenterEmulator({ port: 0, clientSecret: TEST_CLIENT_SECRET });
     session = SfSession.create({
       env: partnerCenterEnv(pc),
     });
@@ -22,6 +23,7 @@ describe('e2e: sf pcsync webhook', function () {
     session?.clean();
     await pc?.close();
   });
+  afterEach(() => expectNoSecretsIn({ session, pc }));
 
   it('registers the four referral events, and refuses to replace another URL without --overwrite', async () => {
     const none = await session.runJson<WebhookShowResult>(['pcsync', 'webhook', 'show']);

@@ -37,6 +37,9 @@ export function sfEnv(home: string, extra: Record<string, string> = {}): NodeJS.
   return cliEnvironment(home, { FORCE_COLOR: '0', NO_COLOR: '1', TERM: 'dumb', ...extra });
 }
 
+/** One command a session ran and what it printed (a background command's output as it grows). */
+export type TranscriptEntry = { readonly command: string; readonly stdout: string; readonly stderr: string };
+
 export type BackgroundSf = {
   child: import('node:child_process').ChildProcess;
   stdout: string;
@@ -48,6 +51,8 @@ export type BackgroundSf = {
 /** A throwaway HOME with this plugin linked into the repository's sf CLI. */
 export class SfSession {
   public readonly home: string;
+  /** Every command this session ran, with its output: what the secrets check (secrets.ts) reads. */
+  public readonly transcript: TranscriptEntry[] = [];
   private readonly cwd: string;
   private readonly env: Record<string, string>;
   private readonly running = new Set<import('node:child_process').ChildProcess>();
@@ -87,7 +92,9 @@ export class SfSession {
       maxBuffer: 64 * 1024 * 1024,
       timeout: 300_000,
     });
-    return { exitCode: child.status, stdout: child.stdout, stderr: child.stderr };
+    const result = { exitCode: child.status, stdout: child.stdout, stderr: child.stderr };
+    this.transcript.push({ command: args.join(' '), stdout: result.stdout, stderr: result.stderr });
+    return result;
   }
 
   /** Runs `sf ARGS` asynchronously (so an in-process emulator keeps serving while the CLI talks to it). */
@@ -106,6 +113,7 @@ export class SfSession {
       child.on('error', reject);
       child.on('close', (exitCode) => {
         this.running.delete(child);
+        this.transcript.push({ command: args.join(' '), stdout, stderr });
         resolve({ exitCode, stdout, stderr });
       });
     });
@@ -162,6 +170,15 @@ export class SfSession {
     };
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (handle.stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (handle.stderr += chunk));
+    this.transcript.push({
+      command: args.join(' '),
+      get stdout() {
+        return handle.stdout;
+      },
+      get stderr() {
+        return handle.stderr;
+      },
+    });
     return handle;
   }
 

@@ -20,6 +20,7 @@ import type { Referral } from '../../src/partner-center/referral-types.js';
 import { OPP, RUN } from '../../src/salesforce/fields.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 import { partnerCenterEnv } from './partner-center-env.js';
+import { expectNoSecretsIn, TEST_CLIENT_SECRET } from './secrets.js';
 import { SfSession, type SfJsonResult } from './sf-cli.js';
 
 type Row = Record<string, unknown> & { Id: string };
@@ -47,13 +48,15 @@ export type SyncWorld = {
   /** Flags `count` Opportunities for Partner Center on one Account with a contact; every `coSellEvery`th asks Microsoft for help. */
   flag(count: number, coSellEvery?: number): Promise<string[]>;
   census(): Promise<Census>;
+  /** No secret of the world in any command's output or serve log, nor in the org's run records and events. */
+  expectNoSecrets(): void;
   close(): Promise<void>;
 };
 
 export async function startSyncWorld(
   options: { pc?: PartnerCenterEmulatorOptions; sf?: SalesforceEmulatorOptions } = {}
 ): Promise<SyncWorld> {
-  const pc = await startPartnerCenterEmulator({ port: 0, ...options.pc });
+  const pc = await startPartnerCenterEmulator({ port: 0, clientSecret: TEST_CLIENT_SECRET, ...options.pc });
   const sf = await startSalesforceEmulator({ port: 0, loadMetadata: true, ...options.sf });
   const session = SfSession.create({ env: partnerCenterEnv(pc) });
   const login = await session.run(
@@ -142,6 +145,7 @@ export async function startSyncWorld(
     rest,
     flag,
     census,
+    expectNoSecrets: () => expectNoSecretsIn({ session, pc, sf }),
     close: async () => {
       session.clean();
       await pc.close();
