@@ -37,6 +37,7 @@ describe('e2e: deal types and Microsoft’s side of a co-sell', function () {
       ).id
     );
   });
+  afterEach(() => world.expectNoSecrets());
   after(async () => {
     await world?.close();
   });

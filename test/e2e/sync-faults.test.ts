@@ -39,6 +39,7 @@ describe('e2e: clocks that disagree', function () {
             2000 + round
           );
         }
+        world.expectNoSecrets();
       } finally {
         await world.close();
       }
@@ -55,6 +56,7 @@ describe('e2e: 30% faults on both sides, lost responses among them', function ()
     // sync-org.test.ts covers; here every customer is its own Account, so the counts are exact.
     world = await startSyncWorld({ sf: { duplicateRules: false } });
   });
+  afterEach(() => world.expectNoSecrets());
   after(async () => {
     await world?.close();
   });

@@ -21,6 +21,7 @@ describe('e2e: Partner Center refusing undocumented filters (--strict-odata)', f
     world.pc.reset();
     world.sf.reset({ keepSchema: true });
   });
+  afterEach(() => world.expectNoSecrets());
   after(async () => {
     await world?.close();
   });
