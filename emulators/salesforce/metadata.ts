@@ -9,7 +9,21 @@ import { field, type FieldDef, type FieldType, picklist, type SchemaRegistry } f
 
 export type XmlNode = Record<string, unknown>;
 
-const ARRAY_TAGS = new Set(['fields', 'value', 'types', 'members', 'picklistValues', 'referenceTo']);
+const ARRAY_TAGS = new Set([
+  'fields',
+  'value',
+  'types',
+  'members',
+  'picklistValues',
+  'referenceTo',
+  'fieldPermissions',
+  'objectPermissions',
+  'flexiPageRegions',
+  'itemInstances',
+  'componentInstanceProperties',
+  'target',
+  'targetConfig',
+]);
 
 const parser = new XMLParser({
   ignoreAttributes: true,
@@ -29,7 +43,7 @@ export function str(node: unknown): string | undefined {
   return undefined;
 }
 
-function bool(node: unknown): boolean {
+export function bool(node: unknown): boolean {
   return str(node)?.toLowerCase() === 'true';
 }
 
@@ -40,11 +54,11 @@ function num(node: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function asNode(value: unknown): XmlNode | undefined {
+export function asNode(value: unknown): XmlNode | undefined {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as XmlNode) : undefined;
 }
 
-function asArray(value: unknown): unknown[] {
+export function asArray(value: unknown): unknown[] {
   if (value === undefined || value === null || value === '') return [];
   return Array.isArray(value) ? value : [value];
 }
