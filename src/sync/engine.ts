@@ -21,6 +21,7 @@ import { syncMessages as messages } from './messages.js';
 import { outboundPass } from './outbound/index.js';
 import { closeRun, lastWatermarks, markInterrupted, openRun, toWatermark, writeEvents } from './run-record.js';
 import { emptySummary, type Progress, type RecordOutcome, type SyncResult, type SyncTrigger } from './types.js';
+import { requireFieldAccess } from '../salesforce/field-access.js';
 
 export type SyncOptions = {
   direction?: 'inbound' | 'outbound' | 'both';
@@ -175,6 +176,7 @@ async function describeOrg(
   deps: SyncDependencies,
   schema: OrgSchema
 ): Promise<{ rules: SyncContext['rules']; limits: FieldLimits }> {
+  await requireFieldAccess((name) => schema.describe(name).catch(() => undefined), deps.config);
   const limits = await schema.limits('Opportunity');
   const missing = Object.values(OPP).filter((name) => !limits.has(name.toLowerCase()));
   if (missing.length > 0) throw messages.createError('error.notDeployed', [missing.join(', ')]);

@@ -13,6 +13,7 @@ import { partnerCenterEnv } from '../helpers/partner-center-env.js';
 import { bookkeepingWrites, clearRequestLog, dataWrites, requestsNaming } from '../helpers/salesforce-emulator.js';
 import { SfSession } from '../helpers/sf-cli.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
+import { assignPermissionSet } from '../helpers/sync-world.js';
 
 const TOKEN = /pcemu-(at|rt|dc)\.[A-Za-z0-9_-]{20,}/;
 
@@ -44,6 +45,8 @@ describe('e2e: sf pcsync run', function () {
       }
     );
     expect(login.exitCode, login.stderr).to.equal(0);
+    // The README's install, step 2: the user the sync runs as gets its permission set.
+    await assignPermissionSet(session, 'Partner_Center_Integration');
   });
   after(async () => {
     session?.clean();
