@@ -4,6 +4,7 @@
  */
 import tls from 'node:tls';
 import { Connection } from '@jsforce/jsforce-node';
+import { assignPermissionSet } from '../assign-permset.js';
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../emulators/partner-center/server.js';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce/index.js';
 import { validateConfig, type PcsyncConfig } from '../../src/config/index.js';
@@ -53,10 +54,13 @@ export async function startBench(latencyMs: number): Promise<Bench> {
     store: new TokenStore({ rootFolder: '/nonexistent-pcsync-bench' }),
   });
   const options = { tokens };
+  const connection = new Connection({ instanceUrl: sf.url, accessToken: sf.accessToken, version: '64.0' });
+  // The README's install: loadMetadata stands in for the deploy; the sync's user gets its permission set.
+  await assignPermissionSet(connection, 'Partner_Center_Integration', sf.username);
   return {
     pc,
     sf,
-    connection: new Connection({ instanceUrl: sf.url, accessToken: sf.accessToken, version: '64.0' }),
+    connection,
     config: validateConfig({}),
     referrals: new PartnerCenterClient(settings, options),
     webhooks: new WebhookRegistrationClient(settings, options),
