@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import type { DescribeSObjectResult } from '@jsforce/jsforce-node';
 import { validateConfig, type Describer } from '../../../src/config/index.js';
 import { OPP } from '../../../src/salesforce/fields.js';
 import {
@@ -23,7 +22,7 @@ async function orgWithout(hidden: string[], readOnly: string[] = []): Promise<De
     const fields = described.fields
       .filter((f) => !hidden.includes(`${name}.${f.name}`))
       .map((f) => (readOnly.includes(`${name}.${f.name}`) ? { ...f, createable: false, updateable: false } : f));
-    return { ...described, fields } as DescribeSObjectResult;
+    return { ...described, fields };
   };
 }
 
