@@ -118,6 +118,8 @@ export function fieldFromMetadata(
   const options: Partial<FieldDef> = { label, custom: true };
   const lower = rawType.toLowerCase();
   const length = num(node.length);
+  const missing = requiredElementMissing(lower, node, Boolean(formula));
+  if (missing) return `Must specify '${missing}' for a CustomField of type ${rawType}`;
   switch (lower) {
     case 'text':
     case 'encryptedtext':
@@ -255,6 +257,33 @@ export function fieldFromMetadata(
   return field(fullName, type, options);
 }
 
+/**
+ * The element a field type cannot do without (Metadata API Developer Guide, "CustomField": `visibleLines` for Long
+ * Text and Rich Text Areas, `defaultValue` for a Checkbox that is not a formula, `relationshipName` for a Lookup or
+ * Master-Detail), or undefined.
+ */
+function requiredElementMissing(type: string, node: XmlNode, formula: boolean): string | undefined {
+  if ((type === 'longtextarea' || type === 'html') && num(node.visibleLines) === undefined) return 'visibleLines';
+  if (type === 'checkbox' && !formula && str(node.defaultValue) === undefined) return 'defaultValue';
+  if ((type === 'lookup' || type === 'masterdetail') && !str(node.relationshipName)) return 'relationshipName';
+  return undefined;
+}
+
+/**
+ * The plain field names a formula reads: outside string literals, not a function (followed by `(`), not a `$`
+ * global, not TRUE/FALSE/NULL. Relationship paths (`Account.Name`) are not followed here.
+ */
+export function formulaFieldNames(formula: string): string[] {
+  const code = formula.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
+  const names = new Set<string>();
+  for (const m of code.matchAll(/(\$?)([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(\s*\()?/g)) {
+    const [, global, name, call] = m;
+    if (global || call || name.includes('.') || /^(true|false|null)$/i.test(name)) continue;
+    names.add(name);
+  }
+  return [...names];
+}
+
 /** The name field of a custom object from its `<nameField>`. */
 function nameFieldFromMetadata(objectName: string, node: XmlNode | undefined): FieldDef {
   const label = str(node?.label) ?? `${objectName.replace(/__c$/, '').replace(/_/g, ' ')} Name`;
@@ -334,6 +363,22 @@ export function applyObjectMetadata(
         continue;
       }
       schema.setField(object, def);
+    }
+  }
+  // Formulas compile against the schema as the whole deploy leaves it ("Field X does not exist. Check spelling.").
+  for (const item of items) {
+    const object = schema.object(item.objectName);
+    for (const node of object ? item.fields : []) {
+      const formula = str(node.formula);
+      const unknown = formula ? formulaFieldNames(formula).filter((name) => !schema.field(object!, name)) : [];
+      for (const name of unknown) {
+        problems.push({
+          componentType: 'CustomField',
+          fullName: `${item.objectName}.${str(node.fullName) ?? '?'}`,
+          fileName: item.fileName,
+          problem: `Field ${name} does not exist. Check spelling.`,
+        });
+      }
     }
   }
   if (problems.length > 0 || options.checkOnly) schema.restore(snapshot);

@@ -119,6 +119,48 @@ describe('Salesforce emulator: metadata', function () {
       expect(query.body[0].errorCode).to.equal('INVALID_FIELD');
     });
 
+    // One broken component of each kind (issue 14): each fails the whole deploy with the Metadata API's words.
+    for (const [kind, xml, problem] of [
+      [
+        'a Long Text Area without visibleLines',
+        '<type>LongTextArea</type><length>32768</length>',
+        "Must specify 'visibleLines' for a CustomField of type LongTextArea",
+      ],
+      [
+        'a Checkbox without a default',
+        '<type>Checkbox</type>',
+        "Must specify 'defaultValue' for a CustomField of type Checkbox",
+      ],
+      [
+        'a Lookup without relationshipName',
+        '<type>Lookup</type><referenceTo>Account</referenceTo>',
+        "Must specify 'relationshipName' for a CustomField of type Lookup",
+      ],
+      [
+        'a formula naming a field that does not exist',
+        '<type>Text</type><formula>IF(ISBLANK(Nope__c), "none", Name)</formula>',
+        'Field Nope__c does not exist. Check spelling.',
+      ],
+    ]) {
+      it(`fails the deploy of ${kind}`, async () => {
+        const result = await deployZip(emulator, {
+          'package.xml': packageXml({ CustomField: ['Opportunity.Good__c', 'Opportunity.Broken__c'] }),
+          'objects/Opportunity.object': `<CustomObject ${NS}>${field(
+            '<fullName>Good__c</fullName><type>Checkbox</type><defaultValue>false</defaultValue>'
+          )}${field(`<fullName>Broken__c</fullName><label>Broken</label>${xml}`)}</CustomObject>`,
+        });
+        expect(result.deployResult).to.include({ status: 'Failed', success: false, numberComponentErrors: 1 });
+        expect(result.deployResult.details.componentFailures[0]).to.include({
+          componentType: 'CustomField',
+          fullName: 'Opportunity.Broken__c',
+          problemType: 'Error',
+          problem,
+        });
+        const query = await sfRequest<SfErrorBody>(emulator, 'GET', queryPath('SELECT Good__c FROM Opportunity'));
+        expect(query.body[0].errorCode, 'nothing of a failed deploy applies').to.equal('INVALID_FIELD');
+      });
+    }
+
     it('validates without changing anything when checkOnly', async () => {
       const result = await deployZip(
         emulator,
