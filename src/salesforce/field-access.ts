@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { ConfigProblem } from '../config/problems.js';
 import type { PcsyncConfig } from '../config/schema.js';
 import { syncMessages } from '../sync/messages.js';
 import { EVENT, LEASE, OPP, RUN } from './fields.js';
@@ -21,16 +22,19 @@ const own = (fields: Record<string, string>, object: string): FieldNeed[] =>
     .filter(([key]) => key !== 'object')
     .map(([, field]) => ({ object, field, write: true }));
 
-/** The fields the sync reads and writes: its own (fields.ts) and the mapping's plain Opportunity fields. */
-export function syncFieldNeeds(config: PcsyncConfig): FieldNeed[] {
+/**
+ * The fields the sync reads and writes: its own (fields.ts) and the mapping's plain Opportunity fields, but for the
+ * rules in `reported` (their field already has a problem of its own, from org-check.ts).
+ */
+export function syncFieldNeeds(config: PcsyncConfig, reported: ReadonlySet<number> = new Set()): FieldNeed[] {
   const needs = [
     ...own(OPP, MAPPED_OBJECT),
     ...own(RUN, RUN.object),
     ...own(LEASE, LEASE.object),
     ...own(EVENT, EVENT.object),
   ];
-  for (const rule of config.mapping) {
-    if (rule.salesforce.includes('.') || rule.optional) continue;
+  for (const [index, rule] of config.mapping.entries()) {
+    if (rule.salesforce.includes('.') || rule.optional || reported.has(index)) continue;
     needs.push({ object: MAPPED_OBJECT, field: rule.salesforce, write: rule.direction !== 'outbound' });
   }
   return needs;
@@ -86,4 +90,20 @@ export async function requireFieldAccess(describe: Describer, config: PcsyncConf
   const problems = await fieldAccessProblems(describe, syncFieldNeeds(config));
   if (problems.length === 0) return;
   throw syncMessages.createError('error.fieldAccess', [problems.map((p) => `  - ${p.message}`).join('\n')]);
+}
+
+/** `config validate --target-org`: the access problems beside the mapping's own (not naming a field twice). */
+export async function orgAccessProblems(
+  config: PcsyncConfig,
+  describe: Describer,
+  mappingProblems: readonly ConfigProblem[],
+  projectDir: string
+): Promise<ConfigProblem[]> {
+  const reported = new Set(
+    config.mapping.flatMap((_, index) =>
+      mappingProblems.some((p) => p.path.endsWith(`mapping[${index}].salesforce`)) ? [index] : []
+    )
+  );
+  const problems = await fieldAccessProblems(describe, syncFieldNeeds(config, reported), projectDir);
+  return problems.map(({ field, message }) => ({ path: field, message, severity: 'error' }));
 }

@@ -11,7 +11,7 @@ import {
 } from '../../../config/index.js';
 import { projectDescriber } from '../../../salesforce/project-metadata.js';
 import { configFlag } from '../../../shared/flags.js';
-import { fieldAccessProblems, syncFieldNeeds } from '../../../salesforce/field-access.js';
+import { orgAccessProblems } from '../../../salesforce/field-access.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.config.validate');
@@ -51,8 +51,7 @@ export default class ConfigValidate extends SfCommand<ConfigValidateResult> {
         const describe = connectionDescriber(org.getConnection(flags['api-version']));
         problems = await checkAgainstOrg(config, describe);
         const root = project ? path.dirname(project.file) : process.cwd();
-        for (const { field, message } of await fieldAccessProblems(describe, syncFieldNeeds(config), root))
-          problems.push({ path: field, message, severity: 'error' });
+        problems.push(...(await orgAccessProblems(config, describe, problems, root)));
       } finally {
         this.spinner.stop();
       }
