@@ -59,8 +59,9 @@ async function main(): Promise<void> {
   );
   say(`  Logged in to ${sfUrl} as ${ORG}.`);
 
-  step('3. Deploy the fields, objects, permission sets and the Lightning panel');
-  await sf(['project', 'deploy', 'start', '--target-org', ORG], env);
+  step("3. The README's install: deploy force-app, then give the sync's user its permission set");
+  await sf(['project', 'deploy', 'start', '--source-dir', 'force-app', '--target-org', ORG], env);
+  await sf(['org', 'assign', 'permset', '--name', 'Partner_Center_Integration', '--target-org', ORG], env);
   await sf(['pcsync', 'config', 'validate', '--target-org', ORG], env);
 
   step('4. A book of business: referrals from Microsoft in Partner Center, flagged deals in Salesforce');

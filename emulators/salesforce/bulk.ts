@@ -93,12 +93,12 @@ export class BulkService {
     if (!['insert', 'update', 'upsert', 'delete', 'hardDelete'].includes(operation)) {
       throw new ApiError(400, 'INVALIDJOB', `InvalidJob : Invalid operation: ${String(body.operation)}`);
     }
-    const object = typeof body.object === 'string' ? this.org.schema.object(body.object) : undefined;
+    const object = typeof body.object === 'string' ? this.org.view.object(body.object) : undefined;
     if (!object) throw new ApiError(400, 'INVALIDJOB', `InvalidJob : Invalid object: ${String(body.object)}`);
     let externalIdField: FieldDef | undefined;
     if (operation === 'upsert') {
       const name = body.externalIdFieldName;
-      externalIdField = typeof name === 'string' ? this.org.schema.field(object, name) : undefined;
+      externalIdField = typeof name === 'string' ? this.org.view.field(object, name) : undefined;
       if (!externalIdField || !(externalIdField.externalId || externalIdField.idLookup)) {
         throw new ApiError(
           400,
@@ -248,7 +248,7 @@ export class BulkService {
       this.fail(job, `InvalidBatch : Duplicate field name: ${header[lower.indexOf(duplicate)]}`, data);
       return;
     }
-    const fields: Array<FieldDef | undefined> = header.map((h) => this.org.schema.field(job.object, h.trim()));
+    const fields: Array<FieldDef | undefined> = header.map((h) => this.org.view.field(job.object, h.trim()));
     const unknown = header.find((h, i) => !fields[i]);
     if (unknown !== undefined) {
       this.fail(job, `InvalidBatch : Field name not found : ${unknown}`, data);

@@ -36,7 +36,7 @@ function typeOf(org: Org, record: SfRecord, fallback?: ObjectDef): ObjectDef {
   const type = typeof attributes?.type === 'string' ? attributes.type : undefined;
   if (!type && fallback) return fallback;
   if (!type) throw new ApiError(400, 'INVALID_TYPE', 'Must send a concrete entity type.');
-  const object = org.schema.object(type);
+  const object = org.view.object(type);
   if (!object) throw new ApiError(400, 'INVALID_TYPE', `sObject type '${type}' is not supported.`);
   if (fallback && object !== fallback)
     throw new ApiError(
@@ -51,7 +51,7 @@ function typeOf(org: Org, record: SfRecord, fallback?: ObjectDef): ObjectDef {
 function checkFields(org: Org, object: ObjectDef, record: SfRecord): void {
   for (const key of Object.keys(record)) {
     if (key === 'attributes') continue;
-    if (!org.schema.field(object, key)) {
+    if (!org.view.field(object, key)) {
       throw new ApiError(400, 'INVALID_FIELD', `No such column '${key}' on sobject of type ${object.name}`);
     }
   }

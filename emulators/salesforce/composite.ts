@@ -133,7 +133,7 @@ type TreeResult = { referenceId: string; id?: string; errors?: SaveError[] };
 
 /** `/composite/tree/{type}`: inserts parents then nested children, all or nothing, at most 200 records. */
 export function tree(org: Org, ctx: RequestContext, typeName: string): Reply {
-  const root = org.schema.object(typeName);
+  const root = org.view.object(typeName);
   if (!root) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
   const body = jsonObject(ctx);
   if (!Array.isArray(body.records)) throw new ApiError(400, 'JSON_PARSER_ERROR', "Required field 'records' is missing");
@@ -169,8 +169,8 @@ export function tree(org: Org, ctx: RequestContext, typeName: string): Reply {
       const record = org.store.insert(object, fields);
       results.push({ referenceId, id: record.Id as string });
       for (const [relationship, rows] of children) {
-        const rel = org.schema.childRelationship(object, relationship);
-        const childObject = rel ? org.schema.object(rel.childSObject) : undefined;
+        const rel = org.view.childRelationship(object, relationship);
+        const childObject = rel ? org.view.object(rel.childSObject) : undefined;
         if (!rel || !childObject) {
           failures.push({
             referenceId,

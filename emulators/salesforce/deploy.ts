@@ -1,7 +1,9 @@
 /**
  * The Metadata REST deploy (`SF_ORG_METADATA_REST_DEPLOY=true`): `POST …/metadata/deployRequest` with a multipart
  * body (`file`: the zip, `entity_content`: `{deployOptions}`), then `GET …/deployRequest/{id}?includeDetails=true`.
- * CustomObject and CustomField components change the schema (all or nothing); every other component is accepted.
+ * CustomObject and CustomField components change the schema and PermissionSet components are stored with their field
+ * and object permissions, all or nothing (a permission set naming a missing field fails the whole deploy, as
+ * `rollbackOnError` does on a real org); other components are accepted.
  */
 import JSZip from 'jszip';
 import { ApiError, notFound } from './errors.js';
@@ -17,6 +19,12 @@ import {
   type XmlNode,
 } from './metadata.js';
 import type { Org } from './org.js';
+import {
+  parsePermissionSet,
+  type PermissionSetMetadata,
+  permissionSetProblems,
+  storePermissionSet,
+} from './permission-sets.js';
 
 type Part = { name: string; filename?: string; contentType?: string; data: Buffer };
 
@@ -236,8 +244,24 @@ export class DeployService {
     }
     objectItems.sort((a, b) => Number(Boolean(b.object)) - Number(Boolean(a.object)));
     const checkOnly = record.options.checkOnly === true;
-    const problems: MetadataProblem[] = applyObjectMetadata(this.org.schema, objectItems, { checkOnly });
-    if (!checkOnly && problems.length === 0) this.org.store.reindex();
+    const before = this.org.schema.snapshot();
+    const problems: MetadataProblem[] = applyObjectMetadata(this.org.schema, objectItems);
+    // Permission sets are checked against the schema as this deploy leaves it (fields deployed with them count).
+    const permissionSets: PermissionSetMetadata[] = [];
+    for (const name of files) {
+      const m = /^permissionsets\/([^/]+)\.permissionset$/.exec(name.slice(root.length));
+      if (!m || !name.startsWith(root)) continue;
+      const fileName = `permissionsets/${m[1]}.permissionset`;
+      const set = parsePermissionSet(m[1], await (zip.file(name) as JSZip.JSZipObject).async('string'), fileName);
+      permissionSets.push(set);
+      for (const problem of permissionSetProblems(set, this.org.schema))
+        problems.push({ componentType: 'PermissionSet', fullName: set.name, fileName, problem });
+    }
+    if (checkOnly || problems.length > 0) this.org.schema.restore(before);
+    else {
+      this.org.store.reindex();
+      for (const set of permissionSets) storePermissionSet(set, this.org.schema, this.org.store);
+    }
     const now = this.org.clock.stamp();
     const message = (
       type: string,

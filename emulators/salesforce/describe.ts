@@ -4,6 +4,7 @@ import { type Reply, type RequestContext, json } from './http.js';
 import type { Org } from './org.js';
 import { requireObject } from './rest.js';
 import type { FieldDef, ObjectDef } from './schema.js';
+import type { UserSchema } from './access.js';
 
 function soapType(f: FieldDef): string {
   switch (f.type) {
@@ -29,7 +30,8 @@ function soapType(f: FieldDef): string {
   }
 }
 
-export function describeField(f: FieldDef): Record<string, unknown> {
+/** A field as describe shows it to the running user (`view`: their createable/updateable, field-level security). */
+export function describeField(f: FieldDef, object: ObjectDef, view: UserSchema): Record<string, unknown> {
   return {
     aggregatable: !['textarea', 'boolean'].includes(f.type),
     autoNumber: f.autoNumber,
@@ -39,7 +41,7 @@ export function describeField(f: FieldDef): Record<string, unknown> {
     cascadeDelete: false,
     caseSensitive: f.caseSensitive,
     controllerName: f.controllerName,
-    createable: f.createable,
+    createable: view.createable(object, f),
     custom: f.custom,
     defaultValue: f.type === 'boolean' ? Boolean(f.defaultValue) : (f.defaultValue ?? null),
     defaultedOnCreate: f.defaultedOnCreate,
@@ -60,7 +62,7 @@ export function describeField(f: FieldDef): Record<string, unknown> {
     nameField: f.name === 'Name',
     namePointing: f.name === 'OwnerId',
     nillable: f.nillable,
-    permissionable: f.custom && f.nillable,
+    permissionable: f.permissionable,
     picklistValues: f.picklistValues.map((v) => ({
       active: v.active,
       defaultValue: v.defaultValue,
@@ -78,18 +80,19 @@ export function describeField(f: FieldDef): Record<string, unknown> {
     sortable: f.type !== 'textarea' || f.length <= 255,
     type: f.type,
     unique: f.unique,
-    updateable: f.updateable,
+    updateable: view.updateable(object, f),
   };
 }
 
 function objectSummary(org: Org, object: ObjectDef, version: string): Record<string, unknown> {
   const base = `/services/data/v${version}/sobjects/${object.name}`;
+  const can = (op: 'create' | 'edit' | 'delete'): boolean => org.access.canObject(object, op);
   return {
     activateable: false,
-    createable: object.createable,
+    createable: object.createable && can('create'),
     custom: object.custom,
     customSetting: false,
-    deletable: object.deletable,
+    deletable: object.deletable && can('delete'),
     deprecatedAndHidden: false,
     feedEnabled: false,
     keyPrefix: object.keyPrefix,
@@ -104,18 +107,17 @@ function objectSummary(org: Org, object: ObjectDef, version: string): Record<str
     retrieveable: true,
     searchable: true,
     triggerable: true,
-    undeletable: object.deletable,
-    updateable: object.updateable,
+    undeletable: object.deletable && can('delete'),
+    updateable: object.updateable && can('edit'),
     urls: { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` },
   };
-  void org;
 }
 
 export function describeGlobal(org: Org, ctx: RequestContext): Reply {
   return json(200, {
     encoding: 'UTF-8',
     maxBatchSize: COLLECTION_LIMIT,
-    sobjects: org.schema.allObjects().map((o) => objectSummary(org, o, ctx.version)),
+    sobjects: org.view.allObjects().map((o) => objectSummary(org, o, ctx.version)),
   });
 }
 
@@ -128,7 +130,7 @@ export function describe(org: Org, ctx: RequestContext, name: string): Reply {
   const object = requireObject(org, name);
   return json(200, {
     ...objectSummary(org, object, ctx.version),
-    childRelationships: org.schema.childRelationships(object).map((c) => ({
+    childRelationships: org.view.childRelationships(object).map((c) => ({
       cascadeDelete: c.childSObject === 'OpportunityContactRole',
       childSObject: c.childSObject,
       deprecatedAndHidden: false,
@@ -138,7 +140,7 @@ export function describe(org: Org, ctx: RequestContext, name: string): Reply {
       relationshipName: c.relationshipName,
       restrictedDelete: false,
     })),
-    fields: [...object.fields.values()].map(describeField),
+    fields: org.view.fields(object).map((f) => describeField(f, object, org.view)),
     recordTypeInfos: [],
     supportedScopes: [{ label: 'All', name: 'everything' }],
   });

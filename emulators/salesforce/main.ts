@@ -1,7 +1,8 @@
 /**
  * `npm run emulate:salesforce -- [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata]`
  *   (also `--metadata-dir DIR`, `--daily-api-limit N`, `--fault-seed N`, `--clock-skew-ms N` (negative: write
- *   `--clock-skew-ms=-5000`), `--lost-response-rate X`, `--no-state-country-picklists`, `--no-duplicate-rules`)
+ *   `--clock-skew-ms=-5000`), `--lost-response-rate X`, `--no-state-country-picklists`, `--no-duplicate-rules`,
+ *   `--admin-user`)
  * Prints `Salesforce emulator listening on http://127.0.0.1:PORT` once it accepts connections, then
  * `SF_ACCESS_TOKEN=…` for `sf org login access-token`; stops cleanly on SIGINT/SIGTERM.
  */
@@ -10,7 +11,7 @@ import { startSalesforceEmulator } from './server.js';
 
 function usage(message: string): never {
   console.error(
-    `${message}\nusage: emulate:salesforce [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata] [--metadata-dir DIR] [--daily-api-limit N] [--fault-seed N] [--clock-skew-ms N] [--lost-response-rate X] [--no-state-country-picklists] [--no-duplicate-rules]`
+    `${message}\nusage: emulate:salesforce [--port N] [--latency-ms N] [--fault-rate X] [--seed FILE] [--load-metadata] [--metadata-dir DIR] [--daily-api-limit N] [--fault-seed N] [--clock-skew-ms N] [--lost-response-rate X] [--no-state-country-picklists] [--no-duplicate-rules] [--admin-user]`
   );
   process.exit(2);
 }
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
         'lost-response-rate': { type: 'string' },
         'no-state-country-picklists': { type: 'boolean' },
         'no-duplicate-rules': { type: 'boolean' },
+        'admin-user': { type: 'boolean' },
       },
       allowPositionals: false,
     });
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
     lostResponseRate: number('lost-response-rate', values['lost-response-rate'], 0, 1),
     stateCountryPicklists: !values['no-state-country-picklists'],
     duplicateRules: !values['no-duplicate-rules'],
+    adminUser: values['admin-user'] ?? false,
   });
   console.log(`Salesforce emulator listening on ${emulator.url}`);
   console.log(`SF_ACCESS_TOKEN=${emulator.accessToken}`);

@@ -9,7 +9,21 @@ import { field, type FieldDef, type FieldType, picklist, type SchemaRegistry } f
 
 export type XmlNode = Record<string, unknown>;
 
-const ARRAY_TAGS = new Set(['fields', 'value', 'types', 'members', 'picklistValues', 'referenceTo']);
+const ARRAY_TAGS = new Set([
+  'fields',
+  'value',
+  'types',
+  'members',
+  'picklistValues',
+  'referenceTo',
+  'fieldPermissions',
+  'objectPermissions',
+  'flexiPageRegions',
+  'itemInstances',
+  'componentInstanceProperties',
+  'target',
+  'targetConfig',
+]);
 
 const parser = new XMLParser({
   ignoreAttributes: true,
@@ -29,7 +43,7 @@ export function str(node: unknown): string | undefined {
   return undefined;
 }
 
-function bool(node: unknown): boolean {
+export function bool(node: unknown): boolean {
   return str(node)?.toLowerCase() === 'true';
 }
 
@@ -40,11 +54,11 @@ function num(node: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function asNode(value: unknown): XmlNode | undefined {
+export function asNode(value: unknown): XmlNode | undefined {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as XmlNode) : undefined;
 }
 
-function asArray(value: unknown): unknown[] {
+export function asArray(value: unknown): unknown[] {
   if (value === undefined || value === null || value === '') return [];
   return Array.isArray(value) ? value : [value];
 }
@@ -104,6 +118,8 @@ export function fieldFromMetadata(
   const options: Partial<FieldDef> = { label, custom: true };
   const lower = rawType.toLowerCase();
   const length = num(node.length);
+  const missing = requiredElementMissing(lower, node, Boolean(formula));
+  if (missing) return `Must specify '${missing}' for a CustomField of type ${rawType}`;
   switch (lower) {
     case 'text':
     case 'encryptedtext':
@@ -241,6 +257,33 @@ export function fieldFromMetadata(
   return field(fullName, type, options);
 }
 
+/**
+ * The element a field type cannot do without (Metadata API Developer Guide, "CustomField": `visibleLines` for Long
+ * Text and Rich Text Areas, `defaultValue` for a Checkbox that is not a formula, `relationshipName` for a Lookup or
+ * Master-Detail), or undefined.
+ */
+function requiredElementMissing(type: string, node: XmlNode, formula: boolean): string | undefined {
+  if ((type === 'longtextarea' || type === 'html') && num(node.visibleLines) === undefined) return 'visibleLines';
+  if (type === 'checkbox' && !formula && str(node.defaultValue) === undefined) return 'defaultValue';
+  if ((type === 'lookup' || type === 'masterdetail') && !str(node.relationshipName)) return 'relationshipName';
+  return undefined;
+}
+
+/**
+ * The plain field names a formula reads: outside string literals, not a function (followed by `(`), not a `$`
+ * global, not TRUE/FALSE/NULL. Relationship paths (`Account.Name`) are not followed here.
+ */
+export function formulaFieldNames(formula: string): string[] {
+  const code = formula.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
+  const names = new Set<string>();
+  for (const m of code.matchAll(/(\$?)([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(\s*\()?/g)) {
+    const [, global, name, call] = m;
+    if (global || call || name.includes('.') || /^(true|false|null)$/i.test(name)) continue;
+    names.add(name);
+  }
+  return [...names];
+}
+
 /** The name field of a custom object from its `<nameField>`. */
 function nameFieldFromMetadata(objectName: string, node: XmlNode | undefined): FieldDef {
   const label = str(node?.label) ?? `${objectName.replace(/__c$/, '').replace(/_/g, ' ')} Name`;
@@ -320,6 +363,22 @@ export function applyObjectMetadata(
         continue;
       }
       schema.setField(object, def);
+    }
+  }
+  // Formulas compile against the schema as the whole deploy leaves it ("Field X does not exist. Check spelling.").
+  for (const item of items) {
+    const object = schema.object(item.objectName);
+    for (const node of object ? item.fields : []) {
+      const formula = str(node.formula);
+      const unknown = formula ? formulaFieldNames(formula).filter((name) => !schema.field(object!, name)) : [];
+      for (const name of unknown) {
+        problems.push({
+          componentType: 'CustomField',
+          fullName: `${item.objectName}.${str(node.fullName) ?? '?'}`,
+          fileName: item.fileName,
+          problem: `Field ${name} does not exist. Check spelling.`,
+        });
+      }
     }
   }
   if (problems.length > 0 || options.checkOnly) schema.restore(snapshot);

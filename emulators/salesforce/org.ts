@@ -1,19 +1,32 @@
 /**
- * The org's state: schema, records, the signed-in user and the Organization record, query cursors, seeds.
+ * The org's state: schema, records, the users (the signed-in API user and a sales rep) with their profiles and
+ * permission sets, the Organization record, query cursors, seeds.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Access, PROFILES, UserSchema } from './access.js';
 import { RecordError } from './errors.js';
 import { IdFactory } from './ids.js';
 import { applyObjectMetadata, readSourceObjects } from './metadata.js';
-import { SchemaRegistry, type SchemaSnapshot } from './schema.js';
+import {
+  permissionSetProblems,
+  type PermissionSetMetadata,
+  readSourcePermissionSets,
+  storePermissionSet,
+} from './permission-sets.js';
+import { type ObjectDef, SchemaRegistry, type SchemaSnapshot } from './schema.js';
+import { setupObjects } from './setup-objects.js';
 import { SoqlEngine } from './soql/index.js';
 import { Clock } from './clock.js';
 import { RecordStore, type SfRecord } from './store.js';
 
 export const DEFAULT_API_VERSION = '64.0';
 export const DEFAULT_USERNAME = 'emu@pcsync.example';
+export const DEFAULT_REP_USERNAME = 'rep@pcsync.example';
+
+/** The setup rows an org keeps across a data reset (its permission sets and who holds them). */
+const SETUP_TABLES = ['PermissionSet', 'FieldPermissions', 'ObjectPermissions', 'PermissionSetAssignment'];
 export const DEFAULT_ACCESS_TOKEN_SECRET = 'AQEAQPCSYNCEMULATOR.LOCAL.ONLY';
 
 /** The repository's force-app (emulators/salesforce → ../../force-app). */
@@ -31,6 +44,10 @@ export type QueryCursor = { records: SfRecord[]; totalSize: number; batchSize: n
 export type OrgOptions = {
   apiVersion: string;
   username: string;
+  /** The second user, a sales rep with the Standard User profile (no session of their own). */
+  repUsername?: string;
+  /** The API user is a System Administrator who sees everything, instead of a minimum-access integration user. */
+  adminUser?: boolean;
   /** A source-format folder whose CustomObject/CustomField metadata is loaded at start. */
   loadMetadata?: string;
   seed?: SeedData;
@@ -50,13 +67,20 @@ export class Org {
   public readonly soql: SoqlEngine;
   public readonly orgId: string;
   public readonly userId: string;
+  public readonly repUserId: string;
   public readonly apiVersion: string;
   public readonly username: string;
+  public readonly repUsername: string;
+  public readonly adminUser: boolean;
   public readonly stateCountryPicklists: boolean;
+  /** What the API user may do (profile and permission sets), and the schema as they see it. */
+  public readonly access: Access;
+  public readonly view: UserSchema;
   public readonly cursors = new Map<string, QueryCursor>();
   private readonly loadMetadata: string | undefined;
   private readonly seed: SeedData | undefined;
   private initialSchema: SchemaSnapshot;
+  private readonly initialPermissionSets: PermissionSetMetadata[];
   private cursorCounter = 0;
 
   public constructor(options: OrgOptions) {
@@ -64,61 +88,96 @@ export class Org {
     this.username = options.username;
     this.loadMetadata = options.loadMetadata;
     this.seed = options.seed;
+    this.repUsername = options.repUsername ?? DEFAULT_REP_USERNAME;
+    this.adminUser = options.adminUser ?? false;
     this.stateCountryPicklists = options.stateCountryPicklists ?? true;
-    this.schema = new SchemaRegistry({ stateCountryPicklists: this.stateCountryPicklists });
+    this.schema = new SchemaRegistry({ stateCountryPicklists: this.stateCountryPicklists }, setupObjects());
     this.clock = new Clock(options.clockSkewMs ?? 0);
     this.orgId = IdFactory.make('00D', '5g0', 1);
     this.userId = IdFactory.make('005', '5g0', 1);
+    this.repUserId = IdFactory.make('005', '5g0', 2);
     this.store = new RecordStore(this.schema, this.ids, this.clock, this.userId, this.apiVersion);
     this.store.duplicateRules = options.duplicateRules ?? true;
-    this.soql = new SoqlEngine(this.schema, this.store, () => this.apiVersion);
+    this.access = new Access(
+      this.schema,
+      this.store,
+      () => this.userId,
+      () => this.adminUser
+    );
+    this.store.access = this.access;
+    this.view = new UserSchema(this.schema, this.access);
+    this.soql = new SoqlEngine(this.view, this.store, () => this.apiVersion);
+    this.initialPermissionSets = [];
     if (this.loadMetadata) {
-      const problems = applyObjectMetadata(this.schema, readSourceObjects(this.loadMetadata));
-      if (problems.length > 0) {
-        throw new Error(
-          `metadata in ${this.loadMetadata} does not load: ${problems.map((p) => `${p.fullName}: ${p.problem}`).join('; ')}`
-        );
-      }
+      const problems = applyObjectMetadata(this.schema, readSourceObjects(this.loadMetadata)).map(
+        (p) => `${p.fullName}: ${p.problem}`
+      );
+      this.initialPermissionSets = readSourcePermissionSets(this.loadMetadata);
+      for (const set of this.initialPermissionSets)
+        problems.push(...permissionSetProblems(set, this.schema).map((p) => `${set.name}: ${p}`));
+      if (problems.length > 0)
+        throw new Error(`metadata in ${this.loadMetadata} does not load: ${problems.join('; ')}`);
     }
     this.initialSchema = this.schema.snapshot();
-    this.resetData();
+    this.resetData(this.initialPermissionSets, []);
   }
 
   public get orgId15(): string {
     return this.orgId.slice(0, 15);
   }
 
-  /** Back to the start state: seed data, and (unless kept) the schema loaded at start. */
+  /**
+   * Back to the start state: seed data, and (unless kept) the schema loaded at start. Kept with the schema: the
+   * permission sets and their assignments (the org's setup); otherwise the permission sets loaded at start, unassigned.
+   */
   public reset(options: { keepSchema?: boolean } = {}): void {
-    if (!options.keepSchema) this.schema.restore(this.initialSchema);
-    this.resetData();
+    if (options.keepSchema) {
+      const kept = SETUP_TABLES.map((name) => ({ name, rows: this.store.all(this.standardObject(name)) }));
+      this.resetData([], kept);
+      return;
+    }
+    this.schema.restore(this.initialSchema);
+    this.resetData(this.initialPermissionSets, []);
   }
 
-  private resetData(): void {
+  private standardObject(name: string): ObjectDef {
+    const object = this.schema.object(name);
+    if (!object) throw new Error(`standard object ${name} missing`);
+    return object;
+  }
+
+  private resetData(permissionSets: PermissionSetMetadata[], kept: Array<{ name: string; rows: SfRecord[] }>): void {
     this.store.clear();
     this.cursors.clear();
     this.ids.observe(this.orgId);
-    this.ids.observe(this.userId);
-    const org = this.schema.object('Organization');
-    const user = this.schema.object('User');
-    if (!org || !user) throw new Error('standard objects missing');
-    this.store.insert(
-      user,
-      {
-        Id: this.userId,
-        Username: this.username,
-        FirstName: 'Emu',
-        LastName: 'User',
-        Email: this.username,
-        Alias: 'emu',
-        IsActive: true,
-        TimeZoneSidKey: 'GMT',
-        LocaleSidKey: 'en_US',
-        LanguageLocaleKey: 'en_US',
-        UserType: 'Standard',
-      },
-      { systemMode: true }
-    );
+    const org = this.standardObject('Organization');
+    const user = this.standardObject('User');
+    const profile = this.standardObject('Profile');
+    const profileIds = new Map<string, string>();
+    Object.values(PROFILES).forEach((name, index) => {
+      const id = IdFactory.make('00e', '5g0', index + 1);
+      profileIds.set(name, id);
+      this.store.insert(profile, { Id: id, Name: name, UserType: 'Standard' }, { systemMode: true });
+    });
+    const person = (id: string, username: string, first: string, last: string, profileName: string): SfRecord => ({
+      Id: id,
+      Username: username,
+      FirstName: first,
+      LastName: last,
+      Email: username,
+      Alias: first.toLowerCase().slice(0, 8),
+      IsActive: true,
+      TimeZoneSidKey: 'GMT',
+      LocaleSidKey: 'en_US',
+      LanguageLocaleKey: 'en_US',
+      UserType: 'Standard',
+      ProfileId: profileIds.get(profileName),
+    });
+    const apiProfile = this.adminUser ? PROFILES.admin : PROFILES.integration;
+    this.store.insert(user, person(this.userId, this.username, 'Emu', 'User', apiProfile), { systemMode: true });
+    this.store.insert(user, person(this.repUserId, this.repUsername, 'Rep', 'User', PROFILES.standard), {
+      systemMode: true,
+    });
     this.store.insert(
       org,
       {
@@ -136,6 +195,10 @@ export class Org {
       },
       { systemMode: true }
     );
+    for (const set of permissionSets) storePermissionSet(set, this.schema, this.store);
+    for (const { name, rows } of kept) {
+      for (const row of rows) this.store.insert(this.standardObject(name), row, { systemMode: true });
+    }
     if (this.seed) this.loadSeed(this.seed);
   }
 

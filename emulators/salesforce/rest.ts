@@ -12,9 +12,9 @@ import type { SfRecord } from './store.js';
 
 const DEFAULT_BATCH = 2000;
 
-/** The object named in the path; an unknown name is a 404, as on a real org. */
+/** The object named in the path; an unknown name (or one the user cannot read) is a 404, as on a real org. */
 export function requireObject(org: Org, name: string): ObjectDef {
-  const object = org.schema.object(name);
+  const object = org.view.object(name);
   if (!object) throw notFound('The requested resource does not exist');
   return object;
 }
@@ -256,9 +256,9 @@ export function recordView(
   const out: SfRecord = {
     attributes: { type: object.name, url: `/services/data/v${version}/sobjects/${object.name}/${String(record.Id)}` },
   };
-  const names = fields ?? [...object.fields.values()].map((f) => f.name);
+  const names = fields ?? org.view.fields(object).map((f) => f.name);
   for (const name of names) {
-    const f = org.schema.field(object, name);
+    const f = org.view.field(object, name);
     if (!f)
       throw new ApiError(
         400,
@@ -412,7 +412,7 @@ export function deleteRecord(org: Org, ctx: RequestContext, name: string, id: st
 
 /** The field an upsert matches on: an External ID (or idLookup) field, or `Id`. */
 export function externalIdField(org: Org, object: ObjectDef, name: string): FieldDef {
-  const f = org.schema.field(object, name);
+  const f = org.view.field(object, name);
   if (!f || !(f.externalId || f.idLookup)) {
     throw new ApiError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${name}`);
   }

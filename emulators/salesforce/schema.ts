@@ -65,6 +65,9 @@ export type FieldDef = {
   controllerName: string | null;
   /** A state or country code of an address: checked with its pair in address.ts, not as a plain picklist. */
   addressCode: boolean;
+  /** Field-level security can be set on it: not a required field, a master-detail or a system field (Help: "Field
+   * Permissions"); a field that is not permissionable is visible to everyone who can read its object. */
+  permissionable: boolean;
 };
 
 export type ObjectDef = {
@@ -113,7 +116,7 @@ export function field(name: string, type: FieldType, options: Partial<FieldDef> 
     reference: { length: 18 },
     encryptedstring: { length: 175 },
   };
-  return {
+  const merged: FieldDef = {
     name,
     label: name.replace(/__c$/, '').replace(/_/g, ' '),
     type,
@@ -141,20 +144,24 @@ export function field(name: string, type: FieldType, options: Partial<FieldDef> 
     displayFormat: null,
     controllerName: null,
     addressCode: false,
+    permissionable: true,
     ...defaults[type],
     ...options,
   };
+  return options.permissionable === undefined
+    ? { ...merged, permissionable: merged.nillable || merged.type === 'boolean' }
+    : merged;
 }
 
-function readOnly(name: string, type: FieldType, options: Partial<FieldDef> = {}): FieldDef {
+export function readOnly(name: string, type: FieldType, options: Partial<FieldDef> = {}): FieldDef {
   return field(name, type, { createable: false, updateable: false, ...options });
 }
 
-function required(name: string, type: FieldType, options: Partial<FieldDef> = {}): FieldDef {
+export function required(name: string, type: FieldType, options: Partial<FieldDef> = {}): FieldDef {
   return field(name, type, { nillable: false, ...options });
 }
 
-function lookup(name: string, to: string, relationshipName: string, options: Partial<FieldDef> = {}): FieldDef {
+export function lookup(name: string, to: string, relationshipName: string, options: Partial<FieldDef> = {}): FieldDef {
   return field(name, 'reference', { referenceTo: [to], relationshipName, ...options });
 }
 
@@ -162,7 +169,7 @@ export function picklist(values: string[], defaultValue?: string): PicklistValue
   return values.map((value) => ({ value, label: value, active: true, defaultValue: value === defaultValue }));
 }
 
-function systemFields(): FieldDef[] {
+export function systemFields(): FieldDef[] {
   return [
     field('Id', 'id', { label: 'Record ID' }),
     readOnly('IsDeleted', 'boolean', { nillable: false, defaultValue: false }),
@@ -190,7 +197,12 @@ function ownerField(): FieldDef {
   return lookup('OwnerId', 'User', 'Owner', { nillable: false, defaultedOnCreate: true, label: 'Owner ID' });
 }
 
-function makeObject(name: string, keyPrefix: string, fields: FieldDef[], options: Partial<ObjectDef> = {}): ObjectDef {
+export function makeObject(
+  name: string,
+  keyPrefix: string,
+  fields: FieldDef[],
+  options: Partial<ObjectDef> = {}
+): ObjectDef {
   const map = new Map<string, FieldDef>();
   for (const f of fields) map.set(f.name.toLowerCase(), f);
   return {
@@ -388,6 +400,7 @@ export function standardObjects(options: SchemaOptions): ObjectDef[] {
     field('LocaleSidKey', 'picklist', { length: 40 }),
     field('LanguageLocaleKey', 'picklist', { length: 40 }),
     field('UserType', 'picklist', { createable: false, updateable: false }),
+    required('ProfileId', 'reference', { referenceTo: ['Profile'], relationshipName: 'Profile', label: 'Profile ID' }),
   ]);
   const organization = makeObject(
     'Organization',
@@ -411,12 +424,29 @@ export function standardObjects(options: SchemaOptions): ObjectDef[] {
   return [account, contact, opportunity, contactRole, lead, user, organization];
 }
 
-export class SchemaRegistry {
+/**
+ * The schema as someone sees it: the whole of it (SchemaRegistry, system mode) or what the running user's profile
+ * and permission sets let them see (access.ts). SOQL, describe and the REST resources read it through this.
+ */
+export type SchemaView = {
+  object(name: string): ObjectDef | undefined;
+  objectByPrefix(prefix: string): ObjectDef | undefined;
+  allObjects(): ObjectDef[];
+  field(object: ObjectDef, name: string): FieldDef | undefined;
+  /** The object's fields, in declaration order. */
+  fields(object: ObjectDef): FieldDef[];
+  relationship(object: ObjectDef, relationshipName: string): FieldDef | undefined;
+  childRelationships(object: ObjectDef): ChildRelationship[];
+  childRelationship(object: ObjectDef, name: string): ChildRelationship | undefined;
+};
+
+export class SchemaRegistry implements SchemaView {
   private readonly objects = new Map<string, ObjectDef>();
   private customPrefixCounter = 0;
 
-  public constructor(options: SchemaOptions) {
-    for (const object of standardObjects(options)) this.objects.set(object.name.toLowerCase(), object);
+  /** `more`: objects beside the standard ones (the setup objects of setup-objects.ts). */
+  public constructor(options: SchemaOptions, more: ObjectDef[] = []) {
+    for (const object of [...standardObjects(options), ...more]) this.objects.set(object.name.toLowerCase(), object);
   }
 
   public object(name: string): ObjectDef | undefined {
@@ -434,6 +464,10 @@ export class SchemaRegistry {
 
   public field(object: ObjectDef, name: string): FieldDef | undefined {
     return object.fields.get(name.toLowerCase());
+  }
+
+  public fields(object: ObjectDef): FieldDef[] {
+    return [...object.fields.values()];
   }
 
   /** The lookup field behind a relationship name (`Account` → AccountId, `Foo__r` → Foo__c). */
@@ -525,7 +559,7 @@ function cloneObjects(source: Map<string, ObjectDef>): Map<string, ObjectDef> {
 }
 
 function childRelationshipName(child: ObjectDef, f: FieldDef): string | undefined {
-  if (f.custom) return f.childRelationshipName ?? undefined;
+  if (f.custom || f.childRelationshipName) return f.childRelationshipName ?? undefined;
   if (SYSTEM_FIELD_NAMES.includes(f.name) || f.name === 'OwnerId') return undefined;
   // Standard lookups: the plural of the child object (Account.Contacts, Opportunity.OpportunityContactRoles).
   if (child.name === 'Account' && f.name === 'ParentId') return 'ChildAccounts';

@@ -69,6 +69,13 @@ export type SalesforceEmulatorOptions = {
   stateCountryPicklists?: boolean;
   /** The standard Account, Contact and Lead duplicate rules, active in a new org (default true). */
   duplicateRules?: boolean;
+  /**
+   * The API user is a System Administrator who sees and changes everything (default false: a minimum-access
+   * integration user who sees custom objects and fields only through permission sets). For tests about something else.
+   */
+  adminUser?: boolean;
+  /** Username of the org's second user, a sales rep without a session (default rep@pcsync.example). */
+  repUsername?: string;
 };
 
 export type SalesforceEmulator = {
@@ -79,6 +86,8 @@ export type SalesforceEmulator = {
   orgId: string;
   userId: string;
   username: string;
+  /** The second user (a sales rep with the Standard User profile), for `sf org assign permset --on-behalf-of`. */
+  repUsername: string;
   apiVersion: string;
   /** Requests per endpoint, keyed `METHOD /route` (e.g. `GET /query`, `PATCH /composite/sobjects/{type}/{field}`). */
   counters(): Record<string, number>;
@@ -133,6 +142,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     stateCountryPicklists: options.stateCountryPicklists,
     duplicateRules: options.duplicateRules,
     clockSkewMs: options.clockSkewMs,
+    adminUser: options.adminUser,
+    repUsername: options.repUsername,
   });
   const accessToken = options.accessToken ?? `${org.orgId15}!${DEFAULT_ACCESS_TOKEN_SECRET}`;
   const counters = new Counters();
@@ -561,6 +572,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     orgId: org.orgId,
     userId: org.userId,
     username: org.username,
+    repUsername: org.repUsername,
     apiVersion,
     counters: () => counters.snapshot(),
     resetCounters: () => counters.reset(),

@@ -2,13 +2,15 @@
  * In-memory records with what a real org enforces on every write: known and writable fields, types and lengths,
  * required fields, restricted picklists, unique external ids, references, and system fields maintained per write.
  */
+import { Access } from './access.js';
 import { type Clock, formatDateTime } from './clock.js';
 import { syncAddresses } from './address.js';
 import { DUPLICATE_ALERT, findDuplicates } from './duplicates.js';
-import { RecordError, type SaveError } from './errors.js';
+import { NOT_MODELLED, RecordError, type SaveError } from './errors.js';
 import { evaluateFormula, formatAutoNumber } from './formula.js';
 import { IdFactory, isValidId, to18 } from './ids.js';
 import { type FieldDef, type ObjectDef, OPPORTUNITY_STAGES, type SchemaRegistry } from './schema.js';
+import { SETUP_OBJECTS } from './setup-objects.js';
 import { asText } from './text.js';
 
 export type SfRecord = Record<string, unknown>;
@@ -45,6 +47,10 @@ export class RecordStore {
   private readonly insertedThisCall = new Set<string>();
   /** Rows written (inserted, updated or deleted, cascades included) and kept; rollbacks take theirs back. */
   public writes = 0;
+  /** Bumped whenever a setup row (a permission set, an assignment…) changes, so access.ts recomputes grants. */
+  public setupVersion = 0;
+  /** The running user's object and field permissions; writes outside system mode honour them. */
+  public access: Access | undefined;
 
   public constructor(
     public readonly schema: SchemaRegistry,
@@ -64,6 +70,7 @@ export class RecordStore {
   }
 
   public clear(): void {
+    this.setupVersion++;
     this.tables.clear();
     this.deletedRows.clear();
     this.indexes.clear();
@@ -136,6 +143,7 @@ export class RecordStore {
     for (const entry of journal.reverse()) {
       const object = this.schema.object(entry.object);
       if (!object) continue;
+      this.touched(object);
       const current = this.table(object).get(entry.id);
       if (current) this.unindex(object, current);
       if (entry.before) {
@@ -154,6 +162,7 @@ export class RecordStore {
     const before = table.get(id);
     this.journal?.push({ object: object.name, id, before });
     this.writes++;
+    this.touched(object);
     if (before) this.unindex(object, before);
     table.set(id, record);
     this.index(object, record);
@@ -165,10 +174,15 @@ export class RecordStore {
     if (!before) return;
     this.journal?.push({ object: object.name, id, before });
     this.writes++;
+    this.touched(object);
     this.unindex(object, before);
     table.delete(id);
     // Deleted rows stay visible to queryAll and getDeleted (a real org keeps them in the recycle bin).
     this.tombstones(object).set(id, { ...before, IsDeleted: true, SystemModstamp: formatDateTime(this.clock.now()) });
+  }
+
+  private touched(object: ObjectDef): void {
+    if (SETUP_OBJECTS.has(object.name.toLowerCase())) this.setupVersion++;
   }
 
   private tombstones(object: ObjectDef): Map<string, SfRecord> {
@@ -256,12 +270,7 @@ export class RecordStore {
   // ---------------------------------------------------------------- writes
 
   public insert(object: ObjectDef, input: SfRecord, options: WriteOptions = {}): SfRecord {
-    if (!object.createable && !options.systemMode) {
-      throw RecordError.of(
-        'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
-        `entity type ${object.name} does not support insert`
-      );
-    }
+    if (!options.systemMode) this.checkObject(object, 'create');
     const now = formatDateTime(this.clock.now());
     const errors: SaveError[] = [];
     const values = this.coerceAll(object, input, 'insert', options, errors);
@@ -316,6 +325,7 @@ export class RecordStore {
     this.derive(object, record, values, true);
     if (this.duplicateRules && !options.systemMode && !this.call.allowDuplicates) this.checkDuplicates(object, record);
     this.checkUnique(object, record);
+    this.checkAssignment(object, record);
     this.put(object, record);
     this.insertedThisCall.add(record.Id as string);
     return record;
@@ -329,12 +339,7 @@ export class RecordStore {
       }
       throw RecordError.of('ENTITY_IS_DELETED', 'entity is deleted', []);
     }
-    if (!object.updateable && !options.systemMode) {
-      throw RecordError.of(
-        'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
-        `entity type ${object.name} does not support update`
-      );
-    }
+    if (!options.systemMode) this.checkObject(object, 'edit');
     const errors: SaveError[] = [];
     const values = this.coerceAll(object, input, 'update', options, errors);
     const refused = new Set(errors.flatMap((e) => e.fields));
@@ -367,12 +372,8 @@ export class RecordStore {
     return record;
   }
 
-  public delete(object: ObjectDef, id: string): void {
-    if (!object.deletable)
-      throw RecordError.of(
-        'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
-        `entity type ${object.name} does not support delete`
-      );
+  public delete(object: ObjectDef, id: string, options: WriteOptions = {}): void {
+    if (!options.systemMode) this.checkObject(object, 'delete');
     const existing = this.get(object, id);
     if (!existing) throw RecordError.of('ENTITY_IS_DELETED', 'entity is deleted', []);
     this.transaction(() => {
@@ -454,7 +455,8 @@ export class RecordStore {
       }
       if (key.toLowerCase() === 'id') continue;
       const f = this.schema.field(object, key);
-      if (!f) {
+      // A field the user cannot read does not exist for them (Help: "Field-Level Security").
+      if (!f || (!options.systemMode && this.access && !this.access.canRead(object, f))) {
         errors.push({
           statusCode: 'INVALID_FIELD',
           message: `No such column '${key}' on sobject of type ${object.name}`,
@@ -463,7 +465,8 @@ export class RecordStore {
         continue;
       }
       if (options.csv && raw === '') continue;
-      const writable = mode === 'insert' ? f.createable : f.updateable;
+      const writable =
+        (mode === 'insert' ? f.createable : f.updateable) && (!this.access || this.access.canEdit(object, f));
       if (!writable && !options.systemMode) {
         readOnly.push(f.name);
         continue;
@@ -624,6 +627,39 @@ export class RecordStore {
       throw new RecordError([
         { statusCode: 'DUPLICATES_DETECTED', message: DUPLICATE_ALERT, fields: [], duplicateResult },
       ]);
+    }
+  }
+
+  /**
+   * The object-level rules of a write outside system mode: what no one may write through the data API, and the
+   * running user's object permissions ("entity type cannot be inserted: <label>" as a real org answers).
+   */
+  private checkObject(object: ObjectDef, op: 'create' | 'edit' | 'delete'): void {
+    if (Access.deployOnly(object)) {
+      throw RecordError.of(
+        NOT_MODELLED,
+        `The Salesforce emulator does not model writing ${object.name} through the data API: deploy a permission set instead`
+      );
+    }
+    const verb = { create: 'inserted', edit: 'updated', delete: 'deleted' }[op];
+    const supported = { create: object.createable, edit: object.updateable, delete: object.deletable }[op];
+    if (!supported || (op !== 'delete' && this.access && !this.access.canObject(object, op)))
+      throw RecordError.of('CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY', `entity type cannot be ${verb}: ${object.label}`);
+    if (this.access && !this.access.canObject(object, op))
+      throw RecordError.of('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
+  }
+
+  /** One assignment per user and permission set (SOAP API, "PermissionSetAssignment"). */
+  private checkAssignment(object: ObjectDef, record: SfRecord): void {
+    if (object.name !== 'PermissionSetAssignment') return;
+    const taken = this.all(object).some(
+      (row) => row.AssigneeId === record.AssigneeId && row.PermissionSetId === record.PermissionSetId
+    );
+    if (taken) {
+      throw RecordError.of(
+        'DUPLICATE_VALUE',
+        `Duplicate PermissionSetAssignment. Assignee: ${String(record.AssigneeId)}, PermissionSet: ${String(record.PermissionSetId)}`
+      );
     }
   }
 

@@ -61,13 +61,13 @@ function addPath(
   into: Record<string, FieldValue>
 ): boolean {
   if (path.length === 1) {
-    const f = org.schema.field(object, path[0]);
+    const f = org.view.field(object, path[0]);
     if (!f) return false;
     into[f.name] = { displayValue: displayValue(f, record[f.name]), value: record[f.name] ?? null };
     return true;
   }
-  const rel = org.schema.relationship(object, path[0]);
-  const parentObject = rel ? org.schema.object(rel.referenceTo[0]) : undefined;
+  const rel = org.view.relationship(object, path[0]);
+  const parentObject = rel ? org.view.object(rel.referenceTo[0]) : undefined;
   if (!rel?.relationshipName || !parentObject) return false;
   const id = record[rel.name];
   const parent = typeof id === 'string' ? org.store.get(parentObject, id) : undefined;
@@ -93,13 +93,13 @@ function fieldList(value: string | null): string[] {
 
 export function getUiRecord(org: Org, ctx: RequestContext, id: string): Reply {
   const found = org.store.findById(id);
-  if (!found) throw notFound('The requested resource does not exist');
+  if (!found || !org.view.object(found.object.name)) throw notFound('The requested resource does not exist');
   const { object, record } = found;
   const fields: Record<string, FieldValue> = {};
   const required = fieldList(ctx.url.searchParams.get('fields'));
   const optional = fieldList(ctx.url.searchParams.get('optionalFields'));
   if (required.length === 0 && optional.length === 0) {
-    for (const f of object.fields.values())
+    for (const f of org.view.fields(object))
       fields[f.name] = { displayValue: displayValue(f, record[f.name]), value: record[f.name] ?? null };
   }
   for (const [names, mandatory] of [
@@ -127,7 +127,7 @@ export function getUiRecord(org: Org, ctx: RequestContext, id: string): Reply {
 
 export function updateUiRecord(org: Org, ctx: RequestContext, id: string): Reply {
   const found = org.store.findById(id);
-  if (!found) throw notFound('The requested resource does not exist');
+  if (!found || !org.view.object(found.object.name)) throw notFound('The requested resource does not exist');
   const body = jsonObject(ctx);
   const input = body.fields;
   if (!input || typeof input !== 'object' || Array.isArray(input))
@@ -156,7 +156,7 @@ export function updateUiRecord(org: Org, ctx: RequestContext, id: string): Reply
     throw error;
   }
   const fields: Record<string, FieldValue> = {};
-  for (const f of found.object.fields.values())
+  for (const f of org.view.fields(found.object))
     fields[f.name] = { displayValue: displayValue(f, updated[f.name]), value: updated[f.name] ?? null };
   return json(200, representation(found.object, updated, fields));
 }

@@ -126,6 +126,9 @@ export class SfCli {
       { env: { SF_ACCESS_TOKEN: options.accessToken } }
     );
     if (login.code !== 0) throw new Error(`sf org login access-token failed: ${login.stderr}`);
+    // The README's install: --load-metadata stands in for the deploy; the sync's user gets its permission set.
+    const assign = await cli.run(['org', 'assign', 'permset', '--name', 'Partner_Center_Integration', '-o', cli.alias]);
+    if (assign.code !== 0) throw new Error(`sf org assign permset failed: ${assign.stderr}`);
     return cli;
   }
 

@@ -28,18 +28,18 @@ export function connectionDescriber(connection: Connection): Describer {
   return (objectName) => {
     let pending = cache.get(objectName);
     if (!pending) {
-      pending = connection
-        .sobject(objectName)
-        .describe()
-        .catch((error: { errorCode?: string; name?: string }) => {
-          if (error.errorCode === 'NOT_FOUND' || error.name === 'NOT_FOUND' || error.errorCode === 'INVALID_TYPE')
-            return undefined;
-          throw error;
-        });
+      pending = connection.sobject(objectName).describe().catch(missingObject);
       cache.set(objectName, pending);
     }
     return pending;
   };
+}
+
+/** A describe of an object the org lacks (or the user cannot see) answers undefined; other failures stay failures. */
+export function missingObject(error: Error & { errorCode?: string }): undefined {
+  if (error.errorCode === 'NOT_FOUND' || error.name === 'NOT_FOUND' || error.errorCode === 'INVALID_TYPE')
+    return undefined;
+  throw error;
 }
 
 export async function checkAgainstOrg(

@@ -21,6 +21,8 @@ import { syncMessages as messages } from './messages.js';
 import { outboundPass } from './outbound/index.js';
 import { closeRun, lastWatermarks, markInterrupted, openRun, toWatermark, writeEvents } from './run-record.js';
 import { emptySummary, type Progress, type RecordOutcome, type SyncResult, type SyncTrigger } from './types.js';
+import { requireFieldAccess } from '../salesforce/field-access.js';
+import { missingObject } from '../salesforce/org-check.js';
 
 export type SyncOptions = {
   direction?: 'inbound' | 'outbound' | 'both';
@@ -180,6 +182,7 @@ async function describeOrg(
   deps: SyncDependencies,
   schema: OrgSchema
 ): Promise<{ rules: SyncContext['rules']; limits: FieldLimits }> {
+  await requireFieldAccess((name) => schema.describe(name).catch(missingObject), deps.config);
   const limits = await schema.limits('Opportunity');
   const missing = Object.values(OPP).filter((name) => !limits.has(name.toLowerCase()));
   if (missing.length > 0) throw messages.createError('error.notDeployed', [missing.join(', ')]);

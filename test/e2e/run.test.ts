@@ -14,6 +14,7 @@ import { bookkeepingWrites, clearRequestLog, dataWrites, requestsNaming } from '
 import { expectNoSecretsIn, TEST_CLIENT_SECRET } from '../helpers/secrets.js';
 import { SfSession } from '../helpers/sf-cli.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
+import { assignPermissionSet } from '../helpers/sync-world.js';
 
 const TOKEN = /pcemu-(at|rt|dc)\.[A-Za-z0-9_-]{20,}/;
 
@@ -45,6 +46,8 @@ describe('e2e: sf pcsync run', function () {
       }
     );
     expect(login.exitCode, login.stderr).to.equal(0);
+    // The README's install, step 2: the user the sync runs as gets its permission set.
+    await assignPermissionSet(session, 'Partner_Center_Integration');
   });
   after(async () => {
     session?.clean();

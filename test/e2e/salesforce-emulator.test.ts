@@ -147,6 +147,38 @@ describe('Salesforce emulator through the real sf CLI and jsforce', function () 
     ).to.deep.equal([]);
   });
 
+  it("assigns Partner_Center_Integration through sf org assign permset (the README's install, step 2)", async () => {
+    // Deployed but unassigned: the minimum-access integration user does not see the new fields.
+    const hidden = await session.runJson([
+      'data',
+      'query',
+      '-q',
+      'SELECT Referral_Identifier__c FROM Opportunity',
+      '-o',
+      'emu',
+    ]);
+    expect(hidden.exitCode).to.equal(1);
+    expect(hidden.json.message).to.include("No such column 'Referral_Identifier__c'");
+    emulator.resetCounters();
+    const assigned = await session.runJson<{ successes: Array<{ name: string; value: string }> }>([
+      'org',
+      'assign',
+      'permset',
+      '--name',
+      'Partner_Center_Integration',
+      '--target-org',
+      'emu',
+    ]);
+    expect(assigned.exitCode, assigned.stdout).to.equal(0);
+    expect(assigned.json.result?.successes.map((s) => s.value)).to.deep.equal(['Partner_Center_Integration']);
+    // What @salesforce/core's PermissionSetAssignment sends: the user and the set by query, then an insert.
+    const counters = emulator.counters();
+    expect(counters['POST /sobjects/{type}']).to.equal(1);
+    expect(counters['GET /query']).to.be.at.least(2);
+    const rows = emulator.records('PermissionSetAssignment');
+    expect(rows.map((row) => row.AssigneeId)).to.deep.equal([emulator.userId]);
+  });
+
   it('round-trips an Opportunity with custom fields through sf data create record and sf data query', async () => {
     const created = await session.runJson<{ id: string; success: boolean }>([
       'data',

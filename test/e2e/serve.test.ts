@@ -24,6 +24,7 @@ import { partnerCenterEnv } from '../helpers/partner-center-env.js';
 import { expectNoSecretsIn, TEST_CLIENT_SECRET } from '../helpers/secrets.js';
 import { SfSession, type BackgroundSf } from '../helpers/sf-cli.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
+import { assignPermissionSet } from '../helpers/sync-world.js';
 
 /** A receiver that is down: it answers every request 503 (bound to a port it picked itself). */
 async function downReceiver(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -79,6 +80,8 @@ describe('e2e: sf pcsync serve', function () {
       { env: { SF_ACCESS_TOKEN: sf.accessToken } }
     );
     expect(login.exitCode, login.stderr).to.equal(0);
+    // The README's install, step 2: the user the sync runs as gets its permission set.
+    await assignPermissionSet(session, 'Partner_Center_Integration');
 
     certificatePrefix = pc.certificateUrl.slice(0, pc.certificateUrl.lastIndexOf('/') + 1);
     serve = session.start([

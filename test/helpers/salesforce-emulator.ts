@@ -2,6 +2,8 @@
  * Small HTTP helpers for tests that talk to the Salesforce org emulator directly (no jsforce in between), so they
  * can assert the exact status codes, headers and error bodies a real org would send.
  */
+import { expect } from 'chai';
+import JSZip from 'jszip';
 import type { SalesforceEmulator } from '../../emulators/salesforce/index.js';
 
 export type SfResponse<T = unknown> = { status: number; headers: Headers; body: T; text: string };
@@ -70,4 +72,74 @@ export function bookkeepingWrites(log: readonly Logged[]): number {
 /** Empties the emulator's request log (counters are reset separately). */
 export async function clearRequestLog(emulator: Pick<SalesforceEmulator, 'url' | 'accessToken'>): Promise<void> {
   await sfRequest(emulator, 'DELETE', '/__emulator/requests');
+}
+
+export type DeployStatus = {
+  id: string;
+  deployResult: {
+    status: string;
+    done: boolean;
+    success: boolean;
+    numberComponentErrors: number;
+    details: {
+      componentSuccesses: Array<{
+        componentType: string;
+        fullName: string;
+        fileName: string;
+        created: boolean;
+        changed: boolean;
+      }>;
+      componentFailures: Array<{ componentType: string; fullName: string; problem: string; problemType: string }>;
+    };
+  };
+};
+
+export const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
+
+/** Deploys a zip of mdapi files over the Metadata REST API and waits for the outcome. */
+export async function deployZip(
+  emulator: SalesforceEmulator,
+  files: Record<string, string>,
+  options: Record<string, unknown> = {}
+): Promise<DeployStatus> {
+  const zip = new JSZip();
+  for (const [name, content] of Object.entries(files)) zip.file(name, content);
+  const bytes = await zip.generateAsync({ type: 'arraybuffer', compression: 'DEFLATE' });
+  const form = new FormData();
+  form.append('file', new Blob([bytes], { type: 'application/zip' }), 'package.xml');
+  form.append(
+    'entity_content',
+    new Blob(
+      [JSON.stringify({ deployOptions: { rollbackOnError: true, checkOnly: false, singlePackage: true, ...options } })],
+      { type: 'application/json' }
+    )
+  );
+  const posted = await fetch(`${emulator.url}//services/data/v64.0/metadata/deployRequest`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${emulator.accessToken}` },
+    body: form,
+  });
+  expect(posted.status).to.equal(201);
+  const started = (await posted.json()) as DeployStatus;
+  expect(started.deployResult.done).to.equal(false);
+  for (let i = 0; i < 50; i++) {
+    const status = await sfRequest<DeployStatus>(
+      emulator,
+      'GET',
+      api(`/metadata/deployRequest/${started.id}?includeDetails=true`)
+    );
+    if (status.body.deployResult.done) return status.body;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('deploy did not finish');
+}
+
+export function packageXml(types: Record<string, string[]>): string {
+  const body = Object.entries(types)
+    .map(
+      ([name, members]) =>
+        `<types>${members.map((m) => `<members>${m}</members>`).join('')}<name>${name}</name></types>`
+    )
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><Package ${NS}>${body}<version>64.0</version></Package>`;
 }

@@ -53,6 +53,15 @@ export type SyncWorld = {
   close(): Promise<void>;
 };
 
+/**
+ * The README's install, step 2, for the user the sync runs as: `sf org assign permset --name NAME`. (loadMetadata
+ * stands in for step 1's deploy, which deploys the same force-app: see install.test.ts for the deploy itself.)
+ */
+export async function assignPermissionSet(session: SfSession, name: string, alias = 'emu'): Promise<void> {
+  const assigned = await session.run(['org', 'assign', 'permset', '--name', name, '--target-org', alias, '--json']);
+  expect(assigned.exitCode, `${assigned.stdout}\n${assigned.stderr}`).to.equal(0);
+}
+
 export async function startSyncWorld(
   options: { pc?: PartnerCenterEmulatorOptions; sf?: SalesforceEmulatorOptions } = {}
 ): Promise<SyncWorld> {
@@ -64,6 +73,7 @@ export async function startSyncWorld(
     { env: { SF_ACCESS_TOKEN: sf.accessToken } }
   );
   expect(login.exitCode, login.stderr).to.equal(0);
+  await assignPermissionSet(session, 'Partner_Center_Integration');
 
   const rest = async <T = { id?: string }>(method: string, resource: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${sf.url}/services/data/v64.0${resource}`, {

@@ -1,12 +1,12 @@
 /** The `columns=true` answer `sf data query` asks for to lay out its table. */
-import type { FieldDef, ObjectDef, SchemaRegistry } from '../schema.js';
+import type { FieldDef, ObjectDef, SchemaView } from '../schema.js';
 import type { SelectItem } from './ast.js';
 import { parseSoql } from './parser.js';
 import type { Resolver } from './resolve.js';
 import { apexType, isTextual } from './values.js';
 
 export function queryColumns(
-  schema: SchemaRegistry,
+  schema: SchemaView,
   resolver: Resolver,
   soql: string,
   now: number

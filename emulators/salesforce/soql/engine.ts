@@ -3,7 +3,7 @@
  * aggregates and GROUP BY, ORDER BY, LIMIT and OFFSET, shaped as the REST query resource answers.
  */
 import { ApiError } from '../errors.js';
-import type { FieldDef, ObjectDef, SchemaRegistry } from '../schema.js';
+import type { FieldDef, ObjectDef, SchemaView } from '../schema.js';
 import type { RecordStore, SfRecord } from '../store.js';
 import type { AggregateFn, ParsedQuery } from './ast.js';
 import { aggregateRow, groupRows } from './aggregate.js';
@@ -25,7 +25,7 @@ export class SoqlEngine {
   private readonly filter: FilterContext;
 
   public constructor(
-    private readonly schema: SchemaRegistry,
+    private readonly schema: SchemaView,
     private readonly store: RecordStore,
     private readonly apiVersion: () => string
   ) {

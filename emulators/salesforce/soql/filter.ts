@@ -4,7 +4,7 @@
  */
 import { ApiError } from '../errors.js';
 import { isValidId, to18 } from '../ids.js';
-import type { FieldDef, ObjectDef, SchemaRegistry } from '../schema.js';
+import type { FieldDef, ObjectDef, SchemaView } from '../schema.js';
 import type { RecordStore, SfRecord } from '../store.js';
 import type { Condition, Literal, ParsedQuery } from './ast.js';
 import type { QueryResult } from './engine.js';
@@ -13,7 +13,7 @@ import type { Resolver } from './resolve.js';
 import { isTextual, matches } from './values.js';
 
 export type FilterContext = {
-  schema: SchemaRegistry;
+  schema: SchemaView;
   store: RecordStore;
   resolver: Resolver;
   /** Runs a semi-join's inner query. */

@@ -1,6 +1,6 @@
 /** A query's field paths (`Account.Owner.Name`): resolved against the schema, read from rows, used to order rows. */
 import { ApiError } from '../errors.js';
-import type { FieldDef, ObjectDef, SchemaRegistry } from '../schema.js';
+import type { FieldDef, ObjectDef, SchemaView } from '../schema.js';
 import type { RecordStore, SfRecord } from '../store.js';
 import type { OrderItem, Path } from './ast.js';
 import { marker } from './lexer.js';
@@ -10,7 +10,7 @@ export type Resolved = { object: ObjectDef; hops: FieldDef[]; field: FieldDef; n
 
 export class Resolver {
   public constructor(
-    private readonly schema: SchemaRegistry,
+    private readonly schema: SchemaView,
     private readonly store: RecordStore
   ) {}
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Connection } from '@jsforce/jsforce-node';
+import { assignPermissionSet } from '../../../scripts/assign-permset.js';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../../emulators/salesforce/index.js';
 import {
   createRecords,
@@ -20,6 +21,8 @@ describe('salesforce: batched reads and writes against the org emulator', functi
     // under the standard duplicate rule (the sync's handling of that is tested in test/e2e/sync-org.test.ts).
     org = await startSalesforceEmulator({ port: 0, loadMetadata: true, duplicateRules: false });
     connection = new Connection({ instanceUrl: org.url, accessToken: org.accessToken, version: '64.0' });
+    // The README's install (loadMetadata stands in for the deploy); reset({ keepSchema }) keeps the assignment.
+    await assignPermissionSet(connection, 'Partner_Center_Integration', org.username);
   });
   beforeEach(() => {
     org.reset({ keepSchema: true });

@@ -11,6 +11,7 @@ import { runSync, type SyncOptions } from '../../../src/sync/engine.js';
 import { OPP } from '../../../src/salesforce/fields.js';
 import { clientsFor } from '../partner-center/helpers.js';
 import { bookkeepingWrites, clearRequestLog, dataWrites, requestsNaming } from '../../helpers/salesforce-emulator.js';
+import { assignPermissionSet } from '../../../scripts/assign-permset.js';
 
 /** Data writes: token requests to the sign-in endpoints are not writes. */
 const writes = (counters: Record<string, number>): number =>
@@ -32,6 +33,8 @@ describe('sync engine against both emulators', function () {
       loadMetadata: true,
     });
     connection = new Connection({ instanceUrl: sf.url, accessToken: sf.accessToken, version: '64.0' });
+    // The README's install (loadMetadata stands in for the deploy); reset({ keepSchema }) keeps the assignment.
+    await assignPermissionSet(connection, 'Partner_Center_Integration', sf.username);
     config = validateConfig({});
   });
   beforeEach(() => {

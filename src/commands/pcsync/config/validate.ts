@@ -11,6 +11,7 @@ import {
 } from '../../../config/index.js';
 import { projectDescriber } from '../../../salesforce/project-metadata.js';
 import { configFlag } from '../../../shared/flags.js';
+import { orgAccessProblems } from '../../../salesforce/field-access.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.config.validate');
@@ -47,7 +48,10 @@ export default class ConfigValidate extends SfCommand<ConfigValidateResult> {
     if (org) {
       this.spinner.start(messages.getMessage('info.checkingOrg', [orgName]));
       try {
-        problems = await checkAgainstOrg(config, connectionDescriber(org.getConnection(flags['api-version'])));
+        const describe = connectionDescriber(org.getConnection(flags['api-version']));
+        problems = await checkAgainstOrg(config, describe);
+        const root = project ? path.dirname(project.file) : process.cwd();
+        problems.push(...(await orgAccessProblems(config, describe, problems, root)));
       } finally {
         this.spinner.stop();
       }

@@ -1,8 +1,12 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Messages } from '@salesforce/core';
 import { MockTestOrgData, TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx, stubSpinner } from '@salesforce/sf-plugins-core';
 import { expect } from 'chai';
+import type { AnyJson } from '@salesforce/ts-types';
 import ConfigValidate from '../../../../src/commands/pcsync/config/validate.js';
+import { projectDescriber } from '../../../../src/salesforce/project-metadata.js';
 import {
   configFiles,
   failure,
@@ -12,6 +16,7 @@ import {
 } from '../../../helpers/command-test.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.config.validate');
 
 /** An Opportunity describe with just the fields these tests map. */
@@ -40,6 +45,7 @@ describe('pcsync config validate', () => {
   });
 
   beforeEach(async () => {
+    const project = await projectDescriber(repoRoot, ['force-app']);
     ux = stubSfCommandUx($$.SANDBOX);
     spinner = stubSpinner($$.SANDBOX);
     stubPcsyncEnv($$.SANDBOX);
@@ -48,7 +54,18 @@ describe('pcsync config validate', () => {
     $$.fakeConnectionRequest = (request) => {
       const url = typeof request === 'string' ? request : String((request as { url?: string }).url);
       requests.push(url);
-      if (url.endsWith('/sobjects/Opportunity/describe')) return Promise.resolve(opportunityDescribe);
+      const described = /\/sobjects\/(\w+)\/describe$/.exec(url)?.[1];
+      // Opportunity with the fields these tests map; the project's own fields and objects as the sync needs them
+      // (field-level security is checked too: every field the sync reads or writes must be described).
+      if (described === 'Opportunity')
+        return project('Opportunity').then(
+          (own) =>
+            ({
+              ...opportunityDescribe,
+              fields: [...opportunityDescribe.fields, ...(own?.fields ?? [])],
+            }) as unknown as AnyJson
+        );
+      if (described) return project(described).then((own) => (own ?? null) as AnyJson);
       return Promise.reject(new Error(`unexpected request ${url}`));
     };
   });

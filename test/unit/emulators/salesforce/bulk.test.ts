@@ -16,7 +16,8 @@ describe('Salesforce emulator: Bulk API 2.0 ingest', function () {
   let emulator: SalesforceEmulator;
 
   before(async () => {
-    emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true });
+    // As a System Administrator: these tests are about the API, not field-level security (see access.test.ts).
+    emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true, adminUser: true });
   });
 
   beforeEach(() => emulator.reset());

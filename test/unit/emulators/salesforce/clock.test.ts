@@ -13,7 +13,8 @@ describe('Salesforce emulator: the org clock (second precision, skew, Date heade
   let conn: Connection;
 
   before(async () => {
-    emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true });
+    // As a System Administrator: these tests are about the API, not field-level security (see access.test.ts).
+    emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true, adminUser: true });
     conn = new Connection({ instanceUrl: emulator.url, accessToken: emulator.accessToken, version: '64.0' });
   });
 

@@ -219,6 +219,8 @@ describe('Salesforce emulator: npm run emulate:salesforce', function () {
       '1',
       '--fault-rate',
       '0',
+      // The API user as a System Administrator, so the seeded custom field is readable without an assignment.
+      '--admin-user',
     ]);
     const listening = emulator.lines.find((l) => l.startsWith('Salesforce emulator listening on '));
     expect(listening).to.match(/^Salesforce emulator listening on http:\/\/127\.0\.0\.1:\d+$/);

@@ -4,79 +4,18 @@ import path from 'node:path';
 import { expect } from 'chai';
 import JSZip from 'jszip';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../../../emulators/salesforce/index.js';
-import { api, queryPath, sfRequest, type SfErrorBody } from '../../../helpers/salesforce-emulator.js';
-
-type DeployStatus = {
-  id: string;
-  deployResult: {
-    status: string;
-    done: boolean;
-    success: boolean;
-    numberComponentErrors: number;
-    details: {
-      componentSuccesses: Array<{
-        componentType: string;
-        fullName: string;
-        fileName: string;
-        created: boolean;
-        changed: boolean;
-      }>;
-      componentFailures: Array<{ componentType: string; fullName: string; problem: string; problemType: string }>;
-    };
-  };
-};
-
-const NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"';
+import {
+  api,
+  deployZip,
+  NS,
+  packageXml,
+  queryPath,
+  sfRequest,
+  type SfErrorBody,
+} from '../../../helpers/salesforce-emulator.js';
 
 function field(xml: string): string {
   return `<fields>${xml}</fields>`;
-}
-
-async function deployZip(
-  emulator: SalesforceEmulator,
-  files: Record<string, string>,
-  options: Record<string, unknown> = {}
-): Promise<DeployStatus> {
-  const zip = new JSZip();
-  for (const [name, content] of Object.entries(files)) zip.file(name, content);
-  const bytes = await zip.generateAsync({ type: 'arraybuffer', compression: 'DEFLATE' });
-  const form = new FormData();
-  form.append('file', new Blob([bytes], { type: 'application/zip' }), 'package.xml');
-  form.append(
-    'entity_content',
-    new Blob(
-      [JSON.stringify({ deployOptions: { rollbackOnError: true, checkOnly: false, singlePackage: true, ...options } })],
-      { type: 'application/json' }
-    )
-  );
-  const posted = await fetch(`${emulator.url}//services/data/v64.0/metadata/deployRequest`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${emulator.accessToken}` },
-    body: form,
-  });
-  expect(posted.status).to.equal(201);
-  const started = (await posted.json()) as DeployStatus;
-  expect(started.deployResult.done).to.equal(false);
-  for (let i = 0; i < 50; i++) {
-    const status = await sfRequest<DeployStatus>(
-      emulator,
-      'GET',
-      api(`/metadata/deployRequest/${started.id}?includeDetails=true`)
-    );
-    if (status.body.deployResult.done) return status.body;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('deploy did not finish');
-}
-
-function packageXml(types: Record<string, string[]>): string {
-  const body = Object.entries(types)
-    .map(
-      ([name, members]) =>
-        `<types>${members.map((m) => `<members>${m}</members>`).join('')}<name>${name}</name></types>`
-    )
-    .join('');
-  return `<?xml version="1.0" encoding="UTF-8"?><Package ${NS}>${body}<version>64.0</version></Package>`;
 }
 
 describe('Salesforce emulator: metadata', function () {
@@ -86,7 +25,8 @@ describe('Salesforce emulator: metadata', function () {
     let emulator: SalesforceEmulator;
 
     before(async () => {
-      emulator = await startSalesforceEmulator({ port: 0 });
+      // As a System Administrator: these tests are about deploying, not field-level security (see access.test.ts).
+      emulator = await startSalesforceEmulator({ port: 0, adminUser: true });
     });
 
     beforeEach(() => emulator.reset());
@@ -178,6 +118,48 @@ describe('Salesforce emulator: metadata', function () {
       expect(query.status).to.equal(400);
       expect(query.body[0].errorCode).to.equal('INVALID_FIELD');
     });
+
+    // One broken component of each kind (issue 14): each fails the whole deploy with the Metadata API's words.
+    for (const [kind, xml, problem] of [
+      [
+        'a Long Text Area without visibleLines',
+        '<type>LongTextArea</type><length>32768</length>',
+        "Must specify 'visibleLines' for a CustomField of type LongTextArea",
+      ],
+      [
+        'a Checkbox without a default',
+        '<type>Checkbox</type>',
+        "Must specify 'defaultValue' for a CustomField of type Checkbox",
+      ],
+      [
+        'a Lookup without relationshipName',
+        '<type>Lookup</type><referenceTo>Account</referenceTo>',
+        "Must specify 'relationshipName' for a CustomField of type Lookup",
+      ],
+      [
+        'a formula naming a field that does not exist',
+        '<type>Text</type><formula>IF(ISBLANK(Nope__c), "none", Name)</formula>',
+        'Field Nope__c does not exist. Check spelling.',
+      ],
+    ]) {
+      it(`fails the deploy of ${kind}`, async () => {
+        const result = await deployZip(emulator, {
+          'package.xml': packageXml({ CustomField: ['Opportunity.Good__c', 'Opportunity.Broken__c'] }),
+          'objects/Opportunity.object': `<CustomObject ${NS}>${field(
+            '<fullName>Good__c</fullName><type>Checkbox</type><defaultValue>false</defaultValue>'
+          )}${field(`<fullName>Broken__c</fullName><label>Broken</label>${xml}`)}</CustomObject>`,
+        });
+        expect(result.deployResult).to.include({ status: 'Failed', success: false, numberComponentErrors: 1 });
+        expect(result.deployResult.details.componentFailures[0]).to.include({
+          componentType: 'CustomField',
+          fullName: 'Opportunity.Broken__c',
+          problemType: 'Error',
+          problem,
+        });
+        const query = await sfRequest<SfErrorBody>(emulator, 'GET', queryPath('SELECT Good__c FROM Opportunity'));
+        expect(query.body[0].errorCode, 'nothing of a failed deploy applies').to.equal('INVALID_FIELD');
+      });
+    }
 
     it('validates without changing anything when checkOnly', async () => {
       const result = await deployZip(
@@ -284,7 +266,8 @@ describe('Salesforce emulator: metadata', function () {
           `<CustomField ${NS}><fullName>${name}</fullName><label>${name}</label>${xml}</CustomField>`
         );
       }
-      emulator = await startSalesforceEmulator({ port: 0, loadMetadata: dir });
+      // As a System Administrator: these tests are about deploying, not field-level security (see access.test.ts).
+      emulator = await startSalesforceEmulator({ port: 0, loadMetadata: dir, adminUser: true });
     });
 
     after(async () => {
@@ -361,7 +344,8 @@ describe('Salesforce emulator: metadata', function () {
   });
 
   it("loads this repository's force-app with loadMetadata: true", async () => {
-    const emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true });
+    // As a System Administrator: these tests are about deploying, not field-level security (see access.test.ts).
+    const emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true, adminUser: true });
     try {
       const describe = await sfRequest<{ fields: Array<{ name: string }> }>(
         emulator,

@@ -16,7 +16,8 @@ describe('Salesforce emulator: REST resources', function () {
   let emulator: SalesforceEmulator;
 
   before(async () => {
-    emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true, maxBodyBytes: 64 * 1024 });
+    // As a System Administrator: these tests are about the API, not field-level security (see access.test.ts).
+    emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true, adminUser: true, maxBodyBytes: 64 * 1024 });
   });
 
   beforeEach(() => emulator.reset());

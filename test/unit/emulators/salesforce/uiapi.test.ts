@@ -11,7 +11,8 @@ describe('Salesforce emulator: UI API records (Lightning Data Service)', functio
   let oppId: string;
 
   before(async () => {
-    emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true });
+    // As a System Administrator: these tests are about the API, not field-level security (see access.test.ts).
+    emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true, adminUser: true });
     emulator.seed({
       Account: [{ '@ref': 'acc', Name: 'Contoso', BillingCountryCode: 'US' }],
       Opportunity: [
