@@ -58,13 +58,10 @@ describe('pcsync config validate', () => {
       // Opportunity with the fields these tests map; the project's own fields and objects as the sync needs them
       // (field-level security is checked too: every field the sync reads or writes must be described).
       if (described === 'Opportunity')
-        return project('Opportunity').then(
-          (own) =>
-            ({
-              ...opportunityDescribe,
-              fields: [...opportunityDescribe.fields, ...(own?.fields ?? [])],
-            }) as unknown as AnyJson
-        );
+        return project('Opportunity').then((own) => ({
+          ...opportunityDescribe,
+          fields: [...opportunityDescribe.fields, ...(own?.fields ?? [])],
+        }));
       if (described) return project(described).then((own) => (own ?? null) as AnyJson);
       return Promise.reject(new Error(`unexpected request ${url}`));
     };

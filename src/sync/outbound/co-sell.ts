@@ -1,0 +1,75 @@
+/**
+ * A deal already sent that the seller turned into a co-sell (Microsoft's connector pages: a non-co-sell referral "can
+ * be converted to a co-sell referral anytime"): the partner's referral is shared with Microsoft sellers if it was not
+ * (that cannot be taken back, and the panel said so), then Microsoft's connected referral is made — looked up first,
+ * so a repeat never makes a second. A referral the partner did not create (one Microsoft sent) cannot be turned into
+ * the partner's co-sell: the record says so.
+ */
+import { textOf, type OpportunityRow } from '../../mapping/pairing.js';
+import type { Member, Referral } from '../../partner-center/referral-types.js';
+import { OPP } from '../../salesforce/fields.js';
+import type { SyncContext } from '../context.js';
+import { isCoSell } from '../deal-type.js';
+import { microsoftValues } from '../inbound/microsoft.js';
+import { syncMessages as messages } from '../messages.js';
+import type { RecordOutcome } from '../types.js';
+import { bodyFor, createOnce, lookUp } from './create.js';
+import { failed, refused, syncedValues, type Settled } from './write-back.js';
+
+/** A co-sell that has its referral but no word from Microsoft's side yet: its invitation may be missing. */
+export const needsInvitation = (row: OpportunityRow): boolean =>
+  Boolean(row[OPP.referralId]) && isCoSell(row) && !row[OPP.microsoftStatus];
+
+async function invite(ctx: SyncContext, row: OpportunityRow, team: Member[], own: Referral): Promise<Referral> {
+  let shared = own;
+  if (!own.consent?.consentToShareReferralWithMicrosoftSellers) {
+    const path = '/consent/consentToShareReferralWithMicrosoftSellers';
+    shared =
+      (await ctx.client.update(own.id, [{ op: 'replace', path, value: true }], { eTag: own.eTag })) ??
+      (await ctx.client.get(own.id));
+  }
+  const find = async (): Promise<Referral | undefined> =>
+    (await lookUp(ctx, [row])).get(String(row.Id))?.microsoft.find((r) => r.engagementId === shared.engagementId);
+  return createOnce(() => ctx.client.inviteMicrosoft(bodyFor(ctx, row, team), shared.engagementId), find);
+}
+
+export async function completeCoSells(
+  ctx: SyncContext,
+  rows: readonly OpportunityRow[],
+  contacts: ReadonlyMap<string, Member[]>,
+  at: string
+): Promise<Settled[]> {
+  if (rows.length === 0) return [];
+  const existing = ctx.dryRun ? undefined : await lookUp(ctx, rows);
+  return Promise.all(
+    rows.map(async (row): Promise<Settled> => {
+      const id = String(row.Id);
+      const referralId = String(row[OPP.referralId]);
+      const base: RecordOutcome = {
+        direction: 'outbound',
+        outcome: 'updated',
+        opportunityId: id,
+        referralId,
+        name: textOf(row.Name),
+        changes: [],
+      };
+      if (!existing) return { row, outcome: { ...base, message: messages.getMessage('outcome.coSellPlanned') } };
+      const found = existing.get(id);
+      const own = found?.own?.id === referralId ? found.own : undefined;
+      if (!own) return refused(ctx, row, messages.getMessage('outcome.coSellNotOurs', [referralId]), at);
+      try {
+        ctx.checkpoint();
+        const invitation =
+          found?.microsoft.find((r) => r.engagementId === own.engagementId) ??
+          (await invite(ctx, row, contacts.get(id) ?? [], own));
+        const outcome = { ...base, message: messages.getMessage('outcome.coSellInvited', [own.id]) };
+        // The snapshot stays as it was: a field the rep changed meanwhile is still sent by the next pass.
+        const values = { ...syncedValues(ctx, row, own, outcome, at), ...microsoftValues(invitation) };
+        delete values[OPP.snapshot];
+        return { row, outcome, values };
+      } catch (error) {
+        return failed(ctx, row, error, at, referralId);
+      }
+    })
+  );
+}
