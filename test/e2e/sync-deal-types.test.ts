@@ -108,6 +108,35 @@ describe('e2e: deal types and Microsoft’s side of a co-sell', function () {
     for (const id of [privateDeal, partnerLed, coSell, legacy]) expect(rowOf(id)[OPP.state]).to.equal('Synced');
   });
 
+  it('a private deal turned into a co-sell is shared, and Microsoft is invited once', async () => {
+    const id = await opportunity('Private first', { [OPP.dealType]: 'Private' }, true);
+    expect((await world.run('--direction', 'outbound')).exitCode).to.equal(0);
+    const [own] = referralsOf(id);
+    expect(own.consent?.consentToShareReferralWithMicrosoftSellers).to.equal(false);
+
+    await world.rest('PATCH', `/sobjects/Opportunity/${id}`, {
+      [OPP.dealType]: 'Co-sell',
+      [OPP.help]: 'Proof of concept or demo',
+    });
+    const upgrade = await world.run('--direction', 'outbound');
+    expect(upgrade.exitCode, upgrade.stderr).to.equal(0);
+    const after = referralsOf(id);
+    expect(after.filter((r) => !isMicrosofts(r)).map((r) => r.id)).to.deep.equal([own.id]);
+    expect(after.find((r) => r.id === own.id)?.consent?.consentToShareReferralWithMicrosoftSellers).to.equal(true);
+    const invitations = after.filter(isMicrosofts);
+    expect(invitations).to.have.length(1);
+    expect(invitations[0].engagementId).to.equal(own.engagementId);
+    expect(rowOf(id)[OPP.microsoftStatus]).to.be.a('string').and.not.equal('');
+    expect(rowOf(id)[OPP.state]).to.equal('Synced');
+
+    // Again, with a field the rep changed: it goes out, and no second invitation.
+    await world.rest('PATCH', `/sobjects/Opportunity/${id}`, { Amount: 4321 });
+    const again = await world.run();
+    expect(again.exitCode, again.stderr).to.equal(0);
+    expect(referralsOf(id).filter(isMicrosofts)).to.have.length(1);
+    expect(world.pc.admin.getReferral(own.id).details.dealValue).to.equal(4321);
+  });
+
   it('Microsoft accepting, then another co-sell declined, shows on the Opportunity and in its timeline', async () => {
     const accepted = await opportunity('Accepted', { [OPP.dealType]: 'Co-sell', [OPP.help]: 'General or other' }, true);
     const declined = await opportunity('Declined', { [OPP.dealType]: 'Co-sell', [OPP.help]: 'General or other' }, true);

@@ -10,6 +10,7 @@ import type { JsonObject } from '../../mapping/paths.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
 import type { Member, NewReferral, Referral } from '../../partner-center/referral-types.js';
 import type { SyncContext } from '../context.js';
+import { microsoftValues } from '../inbound/microsoft.js';
 import { referralsReferencing } from '../listing.js';
 import { dealTypeOf, isCoSell, referralTerms } from '../deal-type.js';
 import { isMicrosoftsSide } from '../inbound/read.js';
@@ -21,7 +22,7 @@ import { failed, syncedValues, type Settled } from './write-back.js';
 const LOOKUP_BATCH = 10;
 
 /** The referrals Partner Center already has for one Opportunity. */
-type Existing = { own?: Referral; microsoft: Referral[] };
+export type Existing = { own?: Referral; microsoft: Referral[] };
 
 /** The referral body's mapped part for this Opportunity (every rule that writes Partner Center). */
 export const mappedBody = (ctx: SyncContext, row: OpportunityRow): JsonObject & Partial<NewReferral> =>
@@ -35,7 +36,7 @@ export const solutionIdsOf = (body: Partial<NewReferral>): string[] =>
 const CLOCK_MARGIN_MS = 86_400_000;
 
 /** What Partner Center already has for these Opportunities, by Opportunity Id. */
-async function lookUp(ctx: SyncContext, rows: readonly OpportunityRow[]): Promise<Map<string, Existing>> {
+export async function lookUp(ctx: SyncContext, rows: readonly OpportunityRow[]): Promise<Map<string, Existing>> {
   const existing = new Map<string, Existing>();
   const created = rows.map((row) => Date.parse(textOf(row.CreatedDate))).filter((time) => !Number.isNaN(time));
   const since =
@@ -52,7 +53,7 @@ async function lookUp(ctx: SyncContext, rows: readonly OpportunityRow[]): Promis
   return existing;
 }
 
-function bodyFor(ctx: SyncContext, row: OpportunityRow, team: Member[]): NewReferral {
+export function bodyFor(ctx: SyncContext, row: OpportunityRow, team: Member[]): NewReferral {
   const mapped = mappedBody(ctx, row);
   return {
     ...(mapped as NewReferral),
@@ -65,7 +66,7 @@ function bodyFor(ctx: SyncContext, row: OpportunityRow, team: Member[]): NewRefe
 }
 
 /** Sends a create; when its answer was lost, looks for what it made before sending it once more. */
-async function createOnce(
+export async function createOnce(
   create: () => Promise<Referral>,
   find: () => Promise<Referral | undefined>
 ): Promise<Referral> {
@@ -84,7 +85,7 @@ async function ensureReferral(
   team: Member[],
   coSell: boolean,
   found: Existing | undefined
-): Promise<Referral> {
+): Promise<{ own: Referral; invitation?: Referral }> {
   const id = String(row.Id);
   const body = bodyFor(ctx, row, team);
   const again = async (): Promise<Existing | undefined> => (await lookUp(ctx, [row])).get(id);
@@ -96,13 +97,14 @@ async function ensureReferral(
     ));
   const invited = (candidates: readonly Referral[] | undefined): Referral | undefined =>
     candidates?.find((referral) => referral.engagementId === own.engagementId);
-  if (coSell && !invited(found?.microsoft)) {
-    await createOnce(
+  if (!coSell) return { own };
+  const invitation =
+    invited(found?.microsoft) ??
+    (await createOnce(
       () => ctx.client.inviteMicrosoft(body, own.engagementId),
       async () => invited((await again())?.microsoft)
-    );
-  }
-  return own;
+    ));
+  return { own, invitation };
 }
 
 export async function createReferrals(
@@ -131,14 +133,15 @@ export async function createReferrals(
       }
       try {
         ctx.checkpoint();
-        const referral = await ensureReferral(ctx, row, contacts.get(id) ?? [], coSell, found);
+        const { own: referral, invitation } = await ensureReferral(ctx, row, contacts.get(id) ?? [], coSell, found);
         const key = found?.own ? 'outcome.linked' : coSell ? 'outcome.createdCoSell' : 'outcome.created';
         const outcome: RecordOutcome = {
           ...planned,
           referralId: referral.id,
           message: messages.getMessage(key, [referral.id]),
         };
-        return { row, outcome, values: syncedValues(ctx, row, referral, outcome, at) };
+        const values = syncedValues(ctx, row, referral, outcome, at);
+        return { row, outcome, values: invitation ? { ...values, ...microsoftValues(invitation) } : values };
       } catch (error) {
         return failed(ctx, row, error, at);
       }

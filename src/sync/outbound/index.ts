@@ -11,6 +11,7 @@ import type { SyncContext } from '../context.js';
 import { toWatermark } from '../run-record.js';
 import { readinessProblems, type ReadinessInput } from '../readiness.js';
 import type { RecordOutcome } from '../types.js';
+import { completeCoSells, needsInvitation } from './co-sell.js';
 import { createReferrals } from './create.js';
 import { salesforceSideChanged } from './plan.js';
 import { readCandidates, readContacts, type OutboundSelection } from './select.js';
@@ -48,18 +49,19 @@ export async function outboundPass(
   const toCreate: OpportunityRow[] = [];
   const toUpdate: OpportunityRow[] = [];
 
+  const toInvite: OpportunityRow[] = [];
   const contactsByOpp = await readContacts(
     ctx,
-    rows.filter((row) => !row[OPP.referralId])
+    rows.filter((row) => !row[OPP.referralId] || needsInvitation(row))
   );
   for (const row of rows) {
-    if (!row[OPP.referralId]) {
+    if (!row[OPP.referralId] || needsInvitation(row)) {
       const problems = readinessProblems(
         readinessInput(ctx, row, contactsByOpp.get(String(row.Id))?.length ?? 0),
         ctx.rules
       );
       if (problems.length > 0) settled.push(refused(ctx, row, problems.map((p) => p.message).join(' '), at));
-      else toCreate.push(row);
+      else (row[OPP.referralId] ? toInvite : toCreate).push(row);
     } else if (salesforceSideChanged(ctx.rules, row)) {
       toUpdate.push(row);
     } else {
@@ -72,6 +74,7 @@ export async function outboundPass(
   }
 
   settled.push(...(await createReferrals(ctx, toCreate, contactsByOpp, at)));
+  settled.push(...(await completeCoSells(ctx, toInvite, contactsByOpp, at)));
   settled.push(...(await Promise.all(toUpdate.map((row) => updateReferral(ctx, row, at)))));
   ctx.progress({ phase: 'outbound: sent to Partner Center', done: settled.length, total: rows.length });
   ctx.checkpoint();
