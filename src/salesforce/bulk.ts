@@ -1,51 +1,180 @@
-/** Upserts through Bulk API 2.0, in jobs small enough that no upload nears the API's 150 MB limit. */
+/**
+ * Bulk API 2.0 ingest jobs at the fewest requests (Bulk API 2.0 Developer Guide, "Ingest jobs"): create the job,
+ * upload the CSV, mark it UploadComplete, poll its state, read the successful results — and the failed and the
+ * unprocessed results only when the job's counts say there are any. Each result row carries the input columns, so
+ * rows are matched back to their input by key, never by order. A job whose end could not be seen is `unsettled`:
+ * it may still make rows, so nothing it was given may be created again in this run.
+ */
 import type { Connection } from '@jsforce/jsforce-node';
-import { batchFailure, type SObjectRecord, type WriteResult } from './results.js';
+import { batchFailure, retrying, type SObjectRecord, type WriteResult } from './results.js';
 
-type BulkRow = Record<string, unknown> & { sf__Id?: string; sf__Created?: string; sf__Error?: string };
+export type BulkRow = Record<string, string>;
 
-export async function bulkUpsert(
+export type IngestJob = {
+  object: string;
+  operation: 'insert' | 'upsert';
+  externalIdFieldName?: string;
+  /** What identifies a row among the job's input, from its CSV values (as the results echo them). */
+  keyOf: (row: BulkRow) => string;
+};
+
+export type IngestOutcome = { results: WriteResult[]; settled: boolean };
+
+type JobInfo = { state: string; numberRecordsProcessed?: number; numberRecordsFailed?: number; errorMessage?: string };
+
+/**
+ * Polling: a first look after a pause, then a pause as long as the rest should take at the rate the job has shown
+ * so far (numberRecordsProcessed over the time since UploadComplete), a little more so the next look is the last;
+ * with no rate yet, twice the pause before. A poll that comes too early is a request spent for nothing.
+ */
+const FIRST_PAUSE = 1000;
+const PAUSE_BOUNDS = [250, 30_000] as const;
+const POLL_TIMEOUT = 30 * 60_000;
+
+function nextPause(previous: number, elapsed: number, processed: number, rows: number): number {
+  const estimate = processed > 0 ? (elapsed * (rows - processed)) / processed + 250 : previous * 2;
+  return Math.min(PAUSE_BOUNDS[1], Math.max(PAUSE_BOUNDS[0], estimate * 1.2));
+}
+const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The CSV values of each record over the union of their fields (Bulk API 2.0 Developer Guide, "Prepare CSV Files"):
+ * `#N/A` sets a field to null; an empty value leaves it as it is (a field the record does not carry).
+ */
+export function csvRows(records: readonly SObjectRecord[]): BulkRow[] {
+  const columns = [...new Set(records.flatMap((record) => Object.keys(record).filter((key) => key !== 'attributes')))];
+  return records.map((record) =>
+    Object.fromEntries(
+      columns.map((column) => {
+        const value = record[column];
+        if (value === null) return [column, '#N/A'];
+        if (value === undefined) return [column, ''];
+        return [column, typeof value === 'object' ? JSON.stringify(value) : `${value as string | number | boolean}`];
+      })
+    )
+  );
+}
+
+const rowError = (text: string | undefined): WriteResult => {
+  // "CODE:message:fields --", several joined by spaces; the first says why.
+  const [errorCode, ...rest] = (text ?? 'UNKNOWN').split(':');
+  const message = rest
+    .join(':')
+    .replace(/:[^:]*--\s*$/, '')
+    .trim();
+  return { success: false, errors: [{ errorCode: errorCode.trim() || 'UNKNOWN', message: message || errorCode }] };
+};
+
+/** Each input row's result, found by its key; equal keys take equal rows' results in turn. */
+export function matchResults(
+  input: readonly BulkRow[],
+  keyOf: (row: BulkRow) => string,
+  outcome: { successful: BulkRow[]; failed: BulkRow[]; unprocessed: BulkRow[] },
+  unprocessedReason: string
+): WriteResult[] {
+  const waiting = new Map<string, number[]>();
+  input.forEach((row, index) => {
+    const key = keyOf(row);
+    waiting.set(key, [...(waiting.get(key) ?? []), index]);
+  });
+  const results = Array.from<WriteResult | undefined>({ length: input.length });
+  const place = (row: BulkRow, result: WriteResult): void => {
+    const index = waiting.get(keyOf(row))?.shift();
+    if (index !== undefined) results[index] = result;
+  };
+  for (const row of outcome.successful) {
+    place(row, { success: true, id: row.sf__Id, created: row.sf__Created === 'true', errors: [] });
+  }
+  for (const row of outcome.failed) place(row, rowError(row.sf__Error));
+  for (const row of outcome.unprocessed) {
+    place(row, { success: false, errors: [{ errorCode: 'UNPROCESSED', message: unprocessedReason }] });
+  }
+  // A row the ended job reports nowhere: what became of it is unknown, so it is looked for again.
+  return results.map(
+    (result) =>
+      result ?? { success: false, errors: [{ errorCode: 'REQUEST_FAILED', message: 'no result for the row' }] }
+  );
+}
+
+/** Polls until the job ends; undefined when its state cannot be read (a read that keeps failing) or in time. */
+async function waitForEnd(check: () => Promise<JobInfo>, rows: number): Promise<JobInfo | undefined> {
+  const closedAt = Date.now();
+  let wait = FIRST_PAUSE;
+  while (Date.now() - closedAt < POLL_TIMEOUT) {
+    await pause(wait);
+    let info: JobInfo;
+    try {
+      info = await retrying(check);
+    } catch {
+      return undefined;
+    }
+    if (TERMINAL.has(info.state)) return info;
+    if (info.state === 'Open') return info; // UploadComplete never arrived: the job makes nothing
+    wait = nextPause(wait, Date.now() - closedAt, info.numberRecordsProcessed ?? 0, rows);
+  }
+  return undefined;
+}
+
+export async function runIngestJob(
   connection: Connection,
-  sobject: string,
-  externalIdField: string,
+  spec: IngestJob,
   records: readonly SObjectRecord[]
-): Promise<WriteResult[]> {
-  const input = records.map((record) =>
-    Object.fromEntries(Object.entries(record).map(([key, value]) => [key, value ?? '#N/A']))
-  );
-  let outcome: { successfulResults: BulkRow[]; failedResults: BulkRow[]; unprocessedRecords: BulkRow[] };
+): Promise<IngestOutcome> {
+  const input = csvRows(records);
+  const job = connection.bulk2.createJob({
+    object: spec.object,
+    operation: spec.operation,
+    ...(spec.externalIdFieldName ? { externalIdFieldName: spec.externalIdFieldName } : {}),
+    lineEnding: 'LF',
+  });
+  const check = async (): Promise<JobInfo> => await job.check();
+  const nothingMade = (error: unknown): IngestOutcome => ({
+    results: batchFailure(input.length, error),
+    settled: true,
+  });
   try {
-    outcome = (await connection.bulk2.loadAndWaitForResults({
-      object: sobject,
-      operation: 'upsert',
-      externalIdFieldName: externalIdField,
-      input: input,
-      pollTimeout: 30 * 60_000,
-    })) as unknown as typeof outcome;
+    await job.open();
   } catch (error) {
-    return batchFailure(records.length, error);
+    return nothingMade(error); // no job, or one that never gets data
   }
-  const byKey = new Map<string, WriteResult>();
-  for (const row of outcome.successfulResults) {
-    byKey.set(String(row[externalIdField]), {
-      success: true,
-      id: String(row.sf__Id),
-      created: String(row.sf__Created) === 'true',
-      errors: [],
-    });
+  try {
+    await job.uploadData(input);
+  } catch (error) {
+    await job.abort().catch(() => undefined); // never UploadComplete, so never processed; abort only tidies
+    return nothingMade(error);
   }
-  for (const row of outcome.failedResults) {
-    const [errorCode, ...rest] = String(row.sf__Error ?? 'UNKNOWN').split(':');
-    byKey.set(String(row[externalIdField]), {
-      success: false,
-      errors: [{ errorCode, message: rest.join(':').trim() || errorCode }],
-    });
+  let closeError: unknown;
+  await job.close().catch((error: unknown) => {
+    closeError = error; // the org may have taken it all the same: its state says
+  });
+  const info = await waitForEnd(check, input.length);
+  if (info?.state === 'Open') {
+    await job.abort().catch(() => undefined);
+    return nothingMade(closeError);
   }
-  return records.map(
-    (record) =>
-      byKey.get(String(record[externalIdField])) ?? {
-        success: false,
-        errors: [{ errorCode: 'UNPROCESSED', message: 'Bulk API left the row unprocessed' }],
-      }
-  );
+  if (!info) {
+    await job.abort().catch(() => undefined);
+    const unclear = { errorCode: 'REQUEST_FAILED', message: `Bulk API job ${job.id}: its outcome could not be read` };
+    return { results: batchFailure(input.length, unclear), settled: false };
+  }
+  const processed = info.numberRecordsProcessed ?? 0;
+  const failedCount = info.numberRecordsFailed ?? 0;
+  let outcome: { successful: BulkRow[]; failed: BulkRow[]; unprocessed: BulkRow[] };
+  try {
+    const rows = (read: () => Promise<unknown>): Promise<BulkRow[]> =>
+      retrying(async () => ((await read()) ?? []) as BulkRow[]);
+    outcome = {
+      successful: processed > failedCount ? await rows(() => job.getSuccessfulResults()) : [],
+      failed: failedCount > 0 ? await rows(() => job.getFailedResults()) : [],
+      unprocessed: processed < input.length ? await rows(() => job.getUnprocessedRecords()) : [],
+    };
+  } catch (error) {
+    // The job ended, so looking for its rows again is safe; what it made is unknown until then.
+    const unread = { errorCode: 'REQUEST_FAILED', message: `Bulk API job ${job.id}: ${(error as Error).message}` };
+    return { results: batchFailure(input.length, unread), settled: true };
+  }
+  const reason = info.errorMessage ?? `Bulk API job ${job.id} ended ${info.state} before this row`;
+  return { results: matchResults(input, spec.keyOf, outcome, reason), settled: true };
 }

@@ -4,7 +4,7 @@
  * own result (`results.ts`).
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import { bulkUpsert } from './bulk.js';
+import { runIngestJob, type BulkRow } from './bulk.js';
 import {
   retrying,
   batchFailure,
@@ -89,11 +89,18 @@ export function updateRecords(
   return collection(connection, 'PATCH', path(connection, '/composite/sobjects'), body);
 }
 
-export type UpsertOptions = {
+export type BulkOptions = {
   /** Above this many records, Bulk API 2.0 jobs instead of collections. */
   bulkThreshold: number;
   /** Rows per Bulk API 2.0 job, so no upload nears the API's 150 MB limit (default 10,000). */
   bulkJobRows?: number;
+};
+
+export type BatchOutcome = {
+  results: WriteResult[];
+  api: 'collections' | 'bulk';
+  /** False when a Bulk API job's end could not be seen: it may still make rows, so none may be created again. */
+  settled: boolean;
 };
 
 /** Upserts by an External ID field, through collections or, for large sets, Bulk API 2.0. Results keep input order. */
@@ -102,30 +109,118 @@ export async function upsertRecords(
   sobject: string,
   externalIdField: string,
   records: readonly SObjectRecord[],
-  options: UpsertOptions
-): Promise<{ results: WriteResult[]; api: 'collections' | 'bulk' }> {
+  options: BulkOptions
+): Promise<BatchOutcome> {
   if (records.length > options.bulkThreshold) {
-    const results: WriteResult[] = [];
-    for (const job of chunks(records, options.bulkJobRows ?? 10_000)) {
-      results.push(...(await bulkUpsert(connection, sobject, externalIdField, job)));
-    }
-    return { results, api: 'bulk' };
+    const keyOf = (row: BulkRow): string => row[externalIdField] ?? '';
+    const job = { object: sobject, operation: 'upsert' as const, externalIdFieldName: externalIdField, keyOf };
+    return bulkJobs(records, options, (rows) => runIngestJob(connection, job, rows));
   }
   const url = path(connection, `/composite/sobjects/${sobject}/${externalIdField}`);
-  return { results: await collection(connection, 'PATCH', url, typed(sobject, records)), api: 'collections' };
+  const results = await collection(connection, 'PATCH', url, typed(sobject, records));
+  return { results, api: 'collections', settled: true };
+}
+
+/**
+ * Creates records through collections or, above the threshold, Bulk API 2.0 insert jobs; `keyOf` tells the rows
+ * apart in the jobs' results (from their CSV values). A row a duplicate rule refused in a job goes again through
+ * collections, whose answer names the matched record (Bulk API results carry no match, and Bulk API 2.0 has no
+ * duplicate rule header). Results keep input order.
+ */
+export async function insertRecords(
+  connection: Connection,
+  sobject: string,
+  records: readonly SObjectRecord[],
+  options: BulkOptions & CreateOptions & { keyOf: (row: BulkRow) => string }
+): Promise<BatchOutcome> {
+  if (records.length <= options.bulkThreshold) {
+    return { results: await createRecords(connection, sobject, records, options), api: 'collections', settled: true };
+  }
+  const job = { object: sobject, operation: 'insert' as const, keyOf: options.keyOf };
+  const outcome = await bulkJobs(records, options, (rows) => runIngestJob(connection, job, rows));
+  const refused = outcome.results.flatMap((result, index) =>
+    !result.success && result.errors[0].errorCode === 'DUPLICATES_DETECTED' ? [index] : []
+  );
+  if (refused.length > 0) {
+    const again = await createRecords(
+      connection,
+      sobject,
+      refused.map((index) => records[index]),
+      options
+    );
+    refused.forEach((index, at) => (outcome.results[index] = again[at]));
+  }
+  return outcome;
+}
+
+async function bulkJobs(
+  records: readonly SObjectRecord[],
+  options: BulkOptions,
+  run: (rows: SObjectRecord[]) => Promise<{ results: WriteResult[]; settled: boolean }>
+): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = { results: [], api: 'bulk', settled: true };
+  for (const rows of chunks(records, options.bulkJobRows ?? 10_000)) {
+    const job = await run(rows);
+    outcome.results.push(...job.results);
+    outcome.settled &&= job.settled;
+  }
+  return outcome;
 }
 
 /** Runs a SOQL query and reads every page (nextRecordsUrl). */
 export async function queryAll<T extends SObjectRecord>(connection: Connection, soql: string): Promise<T[]> {
+  return readPages<T>(connection, soql, () => true);
+}
+
+/** Reads a query's pages while `more` (given the first page's totalSize and size) says the rest are worth it. */
+async function readPages<T extends SObjectRecord>(
+  connection: Connection,
+  soql: string,
+  more: (totalSize: number, pageSize: number) => boolean
+): Promise<T[]> {
   const records: T[] = [];
   let page = await retrying(() => connection.query<T>(soql, { autoFetch: false }));
   records.push(...page.records);
+  if (!page.done && !more(page.totalSize, page.records.length)) throw new TooManyRows();
   while (!page.done && page.nextRecordsUrl) {
     const locator = page.nextRecordsUrl;
     page = await retrying(() => connection.queryMore<T>(locator));
     records.push(...page.records);
   }
   return records;
+}
+
+class TooManyRows extends Error {}
+
+export type Lookup = { select: string; from: string; field: string; values: readonly string[]; scanAbove: number };
+
+/**
+ * The rows whose `field` is one of `values` (compared as SOQL compares text: without case). A few values cost one
+ * `IN` query per 200. Above `scanAbove` values, one paged read of every row with the field set (2,000 rows a page)
+ * — unless its first page's totalSize says the org holds so many that the pages would outnumber the IN queries;
+ * then the IN queries after all, so the read never costs more than one request over the cheaper of the two.
+ */
+export async function lookUp<T extends SObjectRecord>(connection: Connection, lookup: Lookup): Promise<T[]> {
+  const { select, from, field } = lookup;
+  const clauses = inClauses(lookup.values);
+  if (lookup.values.length > lookup.scanAbove) {
+    const wanted = new Set(lookup.values.map((value) => value.toLowerCase()));
+    const soql = `SELECT ${select} FROM ${from} WHERE ${field} != null`;
+    try {
+      const rows = await readPages<T>(
+        connection,
+        soql,
+        (total, size) => Math.ceil(total / Math.max(size, 1)) - 1 <= clauses.length
+      );
+      return rows.filter((row) => wanted.has(String(row[field]).toLowerCase()));
+    } catch (error) {
+      if (!(error instanceof TooManyRows)) throw error;
+    }
+  }
+  const rows: T[] = [];
+  for (const clause of clauses)
+    rows.push(...(await queryAll<T>(connection, `SELECT ${select} FROM ${from} WHERE ${field} IN ${clause}`)));
+  return rows;
 }
 
 /** A SOQL string literal. */

@@ -7,7 +7,7 @@ import type { Referral } from '../partner-center/referral-types.js';
 import type { SalesforceValue } from '../mapping/convert.js';
 import { countryName, toCountryCode } from '../mapping/countries.js';
 import { accountField, accountValues, MATCH_PATHS, type MatchKey } from '../mapping/customer.js';
-import { createRecords, inClauses, queryAll, type SObjectRecord } from '../salesforce/records.js';
+import { inClauses, insertRecords, lookUp, queryAll, type SObjectRecord } from '../salesforce/records.js';
 import type { SyncContext } from './context.js';
 import { syncMessages as messages } from './messages.js';
 import { ensureRecords, failureText, fitRecord, type Ensured } from './related.js';
@@ -45,6 +45,7 @@ async function relateAccounts(ctx: SyncContext, referrals: readonly Referral[], 
   const nameField = fields.get('name');
   if (!nameField) return;
   const limits = await ctx.schema.limits('Account');
+  const bulkThreshold = ctx.config.sync.bulkThreshold;
   const keyOf = (values: Record<string, unknown>): string =>
     match
       .map((key) => {
@@ -67,22 +68,22 @@ async function relateAccounts(ctx: SyncContext, referrals: readonly Referral[], 
   }
   const select = ['Id', ...new Set(fields.values())].join(', ');
   const find = async (keys: readonly string[]): Promise<Map<string, string>> => {
+    const asked = new Set(keys);
     const names = keys
       .map((key) => wanted.get(key)?.[nameField])
       .filter((name): name is string => typeof name === 'string');
     const found = new Map<string, string>();
-    for (const clause of inClauses(names)) {
-      const soql = `SELECT ${select} FROM Account WHERE ${nameField} IN ${clause}`;
-      for (const row of await queryAll<SObjectRecord & { Id: string }>(ctx.connection, soql)) {
-        const key = keyOf(row);
-        if (wanted.has(key) && !found.has(key)) found.set(key, row.Id);
-      }
+    const lookup = { select, from: 'Account', field: nameField, values: names, scanAbove: bulkThreshold };
+    for (const row of await lookUp<SObjectRecord & { Id: string }>(ctx.connection, lookup)) {
+      const key = keyOf(row);
+      if (asked.has(key) && !found.has(key)) found.set(key, row.Id);
     }
     return found;
   };
   const allowDuplicates = ctx.config.accounts.duplicates === 'save';
+  const request = { sobject: 'Account', wanted, find, allowDuplicates, bulkThreshold, keyOf };
   const ensured: Ensured = createMissing
-    ? await ensureRecords(ctx.connection, { sobject: 'Account', wanted, find, allowDuplicates })
+    ? await ensureRecords(ctx.connection, request)
     : { ids: await find([...wanted.keys()]), failures: new Map(), matchedByRule: new Map() };
   for (const [key, referralIds] of referralsByKey) {
     const id = ensured.ids.get(key);
@@ -102,6 +103,7 @@ async function relateAccounts(ctx: SyncContext, referrals: readonly Referral[], 
 /** Contacts (found by email, or made) for the customers' team members. */
 async function relateContacts(ctx: SyncContext, referrals: readonly Referral[], links: CustomerLinks): Promise<void> {
   const limits = await ctx.schema.limits('Contact');
+  const bulkThreshold = ctx.config.sync.bulkThreshold;
   const wanted = new Map<string, SObjectRecord>();
   const emailsByReferral = new Map<string, string[]>();
   for (const referral of referrals) {
@@ -127,16 +129,21 @@ async function relateContacts(ctx: SyncContext, referrals: readonly Referral[], 
   }
   const find = async (emails: readonly string[]): Promise<Map<string, string>> => {
     const found = new Map<string, string>();
-    for (const clause of inClauses(emails)) {
-      const soql = `SELECT Id, Email FROM Contact WHERE Email IN ${clause}`;
-      for (const row of await queryAll<{ Id: string; Email: string | null }>(ctx.connection, soql)) {
-        if (row.Email && !found.has(norm(row.Email))) found.set(norm(row.Email), row.Id);
-      }
+    const lookup = { select: 'Id, Email', from: 'Contact', field: 'Email', values: emails, scanAbove: bulkThreshold };
+    for (const row of await lookUp<{ Id: string; Email: string | null }>(ctx.connection, lookup)) {
+      if (row.Email && !found.has(norm(row.Email))) found.set(norm(row.Email), row.Id);
     }
     return found;
   };
   const allowDuplicates = ctx.config.accounts.duplicates === 'save';
-  const ensured = await ensureRecords(ctx.connection, { sobject: 'Contact', wanted, find, allowDuplicates });
+  const ensured = await ensureRecords(ctx.connection, {
+    sobject: 'Contact',
+    wanted,
+    find,
+    allowDuplicates,
+    bulkThreshold,
+    keyOf: (row) => norm(row.Email),
+  });
   for (const [referralId, emails] of emailsByReferral) {
     const ids = emails.map((email) => ensured.ids.get(email)).filter((id): id is string => Boolean(id));
     if (ids.length > 0) links.contactsByReferral.set(referralId, ids);
@@ -224,7 +231,10 @@ export async function createContactRoles(
   );
   const failures = new Map<string, string>();
   if (records.length === 0) return failures;
-  const results = await createRecords(ctx.connection, 'OpportunityContactRole', records);
+  const { results } = await insertRecords(ctx.connection, 'OpportunityContactRole', records, {
+    bulkThreshold: ctx.config.sync.bulkThreshold,
+    keyOf: (row) => `${row.OpportunityId}|${row.ContactId}`,
+  });
   results.forEach((result, index) => {
     if (result.success) return;
     const error = result.errors[0];

@@ -161,10 +161,12 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
       failure ? reason : messages.getMessage('run.summary', [outcomes.length, errors]),
       ...ctx.notices,
     ].join(' ');
-    await writeEvents(deps.connection, run, outcomes, result.finishedAt).catch((error: Error) => {
-      result.status = result.status === 'Failed' ? 'Failed' : 'Partially Succeeded';
-      failure ??= error;
-    });
+    await writeEvents(deps.connection, run, outcomes, result.finishedAt, deps.config.sync.bulkThreshold).catch(
+      (error: Error) => {
+        result.status = result.status === 'Failed' ? 'Failed' : 'Partially Succeeded';
+        failure ??= error;
+      }
+    );
     // The run's own closing write is counted with the rest.
     const requests =
       totalOf(traffic.since(setup.before).salesforce) + totalOf(traffic.since(setup.before)['partner-center']);

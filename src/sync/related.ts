@@ -7,7 +7,8 @@
 import type { Connection } from '@jsforce/jsforce-node';
 import type { SalesforceValue } from '../mapping/convert.js';
 import { fit, type FieldLimits } from '../salesforce/limits.js';
-import { createRecords, isTransient, type SaveError, type SObjectRecord } from '../salesforce/records.js';
+import type { BulkRow } from '../salesforce/bulk.js';
+import { insertRecords, isTransient, type SaveError, type SObjectRecord } from '../salesforce/records.js';
 import { syncMessages as messages } from './messages.js';
 
 export type Failure = { error: SaveError; transient: boolean };
@@ -27,6 +28,10 @@ export type EnsureRequest = {
   find: (keys: readonly string[]) => Promise<Map<string, string>>;
   /** Save even where the org's duplicate rules match; otherwise the matched record is linked instead. */
   allowDuplicates?: boolean;
+  /** Above this many records to create, a Bulk API 2.0 job instead of collections. */
+  bulkThreshold: number;
+  /** A record's key from its values as a Bulk API job's results echo them (CSV text). */
+  keyOf: (row: BulkRow) => string;
 };
 
 export async function ensureRecords(connection: Connection, request: EnsureRequest): Promise<Ensured> {
@@ -35,11 +40,11 @@ export async function ensureRecords(connection: Connection, request: EnsureReque
   const matchedByRule = new Map<string, string>();
   let missing = [...request.wanted.keys()].filter((key) => !ids.has(key));
   for (let attempt = 0; attempt < 2 && missing.length > 0; attempt++) {
-    const results = await createRecords(
+    const { results, settled } = await insertRecords(
       connection,
       request.sobject,
       missing.map((key) => request.wanted.get(key) as SObjectRecord),
-      { allowDuplicates: request.allowDuplicates }
+      { allowDuplicates: request.allowDuplicates, bulkThreshold: request.bulkThreshold, keyOf: request.keyOf }
     );
     const unclear: string[] = [];
     results.forEach((result, index) => {
@@ -68,6 +73,8 @@ export async function ensureRecords(connection: Connection, request: EnsureReque
       ids.set(key, id);
       failures.delete(key);
     }
+    // A Bulk API job whose end was not seen may still make rows: what is missing waits for the next run.
+    if (!settled) break;
     missing = unclear.filter((key) => !found.has(key));
   }
   return { ids, failures, matchedByRule };

@@ -147,7 +147,8 @@ export async function writeEvents(
   connection: Connection,
   run: { id: string; key: string },
   outcomes: readonly RecordOutcome[],
-  at: string
+  at: string,
+  bulkThreshold: number
 ): Promise<void> {
   const events = outcomes
     .filter((outcome) => outcome.outcome !== 'unchanged' && !outcome.repeated)
@@ -173,7 +174,7 @@ export async function writeEvents(
       [EVENT.occurredAt]: at,
     }));
   if (events.length === 0) return;
-  const { results } = await upsertRecords(connection, EVENT.object, EVENT.key, events, { bulkThreshold: Infinity });
+  const { results } = await upsertRecords(connection, EVENT.object, EVENT.key, events, { bulkThreshold });
   const failed = results.filter((result) => !result.success);
   if (failed.length > 0) throw new Error(`${failed.length} of ${events.length} sync events could not be written`);
 }

@@ -7,7 +7,7 @@ import type { OpportunityRow } from '../../mapping/pairing.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
 import type { Referral } from '../../partner-center/referral-types.js';
 import { OPP } from '../../salesforce/fields.js';
-import { inClauses, queryAll } from '../../salesforce/records.js';
+import { inClauses, lookUp, queryAll } from '../../salesforce/records.js';
 import { opportunitySelect, type SyncContext } from '../context.js';
 import { pagesSince } from '../listing.js';
 import { syncMessages as messages } from '../messages.js';
@@ -98,12 +98,14 @@ export async function readOpportunities(
   const select = opportunitySelect(ctx.rules);
   const byReferral = new Map<string, OpportunityRow>();
   const byId = new Map<string, OpportunityRow>();
-  for (const clause of inClauses(referralIds)) {
-    const soql = `SELECT ${select} FROM Opportunity WHERE ${OPP.referralId} IN ${clause}`;
-    for (const row of await queryAll<OpportunityRow>(ctx.connection, soql)) {
-      byReferral.set(String(row[OPP.referralId]), row);
-      if (row.Id) byId.set(row.Id.slice(0, 15), row);
-    }
+  // A backfill's thousands of referrals: one paged read of the Opportunities that follow any, not an IN per 200.
+  const lookup = { select, from: 'Opportunity', field: OPP.referralId, values: referralIds };
+  for (const row of await lookUp<OpportunityRow>(ctx.connection, {
+    ...lookup,
+    scanAbove: ctx.config.sync.bulkThreshold,
+  })) {
+    byReferral.set(String(row[OPP.referralId]), row);
+    if (row.Id) byId.set(row.Id.slice(0, 15), row);
   }
   const unmatched = references.filter((id) => SALESFORCE_ID.test(id) && !byId.has(id.slice(0, 15)));
   for (const clause of inClauses(unmatched)) {

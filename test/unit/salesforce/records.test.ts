@@ -5,6 +5,7 @@ import { startSalesforceEmulator, type SalesforceEmulator } from '../../../emula
 import {
   createRecords,
   inClauses,
+  lookUp,
   queryAll,
   soqlString,
   updateRecords,
@@ -143,6 +144,47 @@ describe('salesforce: batched reads and writes against the org emulator', functi
     expect(rows).to.have.length(2500);
     expect(org.counters()['GET /query']).to.equal(1);
     expect(Object.values(org.counters()).reduce((a, b) => a + b, 0)).to.equal(2);
+  });
+
+  describe('lookUp: IN clauses for a few values, one paged read for many', () => {
+    const seedOpportunities = (count: number): void => {
+      org.seed({ Opportunity: Array.from({ length: count }, (_, i) => opportunity(i)) });
+      org.resetCounters();
+    };
+    const requests = (): number => Object.values(org.counters()).reduce((a, b) => a + b, 0);
+    const lookup = (values: string[], scanAbove: number): Promise<Array<{ Referral_Identifier__c: string }>> =>
+      lookUp(connection, {
+        select: 'Id, Referral_Identifier__c',
+        from: 'Opportunity',
+        field: 'Referral_Identifier__c',
+        values,
+        scanAbove,
+      });
+    const ids = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `r-${from + i}`);
+
+    it('below scanAbove: one IN query per 200 values', async () => {
+      seedOpportunities(500);
+      const rows = await lookup(ids(0, 450), 1000);
+      expect(rows).to.have.length(450);
+      expect(requests()).to.equal(3);
+    });
+
+    it('above scanAbove: one read of the rows with the field set, keeping only the values asked (without case)', async () => {
+      seedOpportunities(1500);
+      const rows = await lookup([...ids(0, 1000), ...ids(5000, 6000)], 100);
+      expect(new Set(rows.map((row) => row.Referral_Identifier__c))).to.deep.equal(
+        new Set(Array.from({ length: 1000 }, (_, i) => `R-${i}`))
+      );
+      expect(requests()).to.equal(1);
+    });
+
+    it('when the first page says the org holds more pages than IN queries, the IN queries after all', async () => {
+      seedOpportunities(6500); // 4 pages of 2,000; 150 values need one IN query
+      const rows = await lookup(ids(0, 150), 100);
+      expect(rows).to.have.length(150);
+      expect(org.counters()['GET /query']).to.equal(2);
+      expect(requests()).to.equal(2);
+    });
   });
 
   it('quotes SOQL literals and splits long IN lists', () => {
