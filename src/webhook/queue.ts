@@ -10,6 +10,7 @@
  * sync is running marks it to run once more afterwards (the running read may predate the change). A failed batch is
  * logged and counted, not retried (and covers nothing): the reconcile pass heals it.
  */
+import { BoundedMap } from './bounded-map.js';
 import { VALIDATION_EVENT } from './events.js';
 import { WebhookMetrics } from './metrics.js';
 import { silentLogger, type WebhookLogger } from './logger.js';
@@ -53,13 +54,12 @@ export class WebhookQueue {
   private readonly concurrency: number;
   private readonly quietMs: number;
   private readonly maxWaitMs: number;
-  private readonly dedupeCapacity: number;
   private readonly logger: WebhookLogger;
   private readonly now: () => number;
   private readonly clockSkewMs: number;
-  private readonly seen = new Map<string, true>();
+  private readonly seen: BoundedMap<true>;
   /** When the last sync of each referral started (bounded like `seen`). */
-  private readonly syncStarted = new Map<string, number>();
+  private readonly syncStarted: BoundedMap<number>;
   private readonly pending = new Map<string, Waiting>();
   private readonly running = new Map<string, Waiting>();
   /** Ids that received an event while running: they go back to `pending` when their batch ends. */
@@ -77,7 +77,9 @@ export class WebhookQueue {
     this.concurrency = Math.max(1, options.concurrency ?? 2);
     this.quietMs = Math.max(0, options.quietMs ?? 100);
     this.maxWaitMs = Math.max(this.quietMs, options.maxWaitMs ?? 1000);
-    this.dedupeCapacity = Math.max(1, options.dedupeCapacity ?? 10_000);
+    const capacity = Math.max(1, options.dedupeCapacity ?? 10_000);
+    this.seen = new BoundedMap(capacity);
+    this.syncStarted = new BoundedMap(capacity);
     this.clockSkewMs = Math.max(0, options.clockSkewMs ?? 2000);
     this.logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? new WebhookMetrics();
@@ -101,14 +103,12 @@ export class WebhookQueue {
       changedAt: delivery.payload.ResourceChangeUtcDate,
     };
     if (this.seen.has(delivery.dedupeKey)) {
-      this.seen.delete(delivery.dedupeKey);
       this.seen.set(delivery.dedupeKey, true);
       this.metrics.deduplicated++;
       this.logger.info('webhook.duplicate', fields);
       return { outcome: 'duplicate', referralId: delivery.referralId };
     }
     this.seen.set(delivery.dedupeKey, true);
-    if (this.seen.size > this.dedupeCapacity) this.seen.delete(this.seen.keys().next().value as string);
 
     if (!delivery.knownEvent || delivery.eventName === VALIDATION_EVENT || delivery.referralId === undefined) {
       this.metrics.ignored++;
@@ -231,12 +231,7 @@ export class WebhookQueue {
   private async run(batch: Array<[string, Waiting]>): Promise<void> {
     const ids = batch.map(([id]) => id);
     const started = this.now();
-    for (const id of ids) {
-      this.syncStarted.delete(id);
-      this.syncStarted.set(id, started);
-    }
-    while (this.syncStarted.size > this.dedupeCapacity)
-      this.syncStarted.delete(this.syncStarted.keys().next().value as string);
+    for (const id of ids) this.syncStarted.set(id, started);
     this.metrics.batches++;
     try {
       await this.processBatch(ids);
