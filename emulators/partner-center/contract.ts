@@ -57,7 +57,9 @@ export const PATCH_OPERATIONS: ReadonlySet<string> = new Set(enumOf(patchOperati
 /** The referral's top-level properties (what `$select` may name). */
 export const SWAGGER_REFERRAL_PROPERTIES: ReadonlySet<string> = new Set(Object.keys(referralSchema.properties ?? {}));
 
-/** Referral fields the swagger restricts to an enum, by dotted path (salesStage, inviteContext.assistanceRequestCode). */
+/**
+ * Referral fields the swagger restricts to an enum, by dotted path (salesStage, inviteContext.assistanceRequestCode).
+ */
 export const FIELD_ENUMS: ReadonlyMap<string, readonly string[]> = enumsUnder(referralSchema);
 
 /**
@@ -170,7 +172,9 @@ export type Referral = {
   links?: Json;
 };
 
-/** The OData list envelope (swagger `GetAllReferrals` 200, plus the `@odata.nextLink` get-a-list-of-referrals shows). */
+/**
+ * The OData list envelope (swagger `GetAllReferrals` 200, plus the `@odata.nextLink` get-a-list-of-referrals shows).
+ */
 export type ReferralPage = {
   '@odata.context'?: string;
   '@odata.count'?: number;

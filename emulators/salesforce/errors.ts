@@ -1,4 +1,7 @@
-/** Salesforce-shaped errors: `[{"message","errorCode","fields"}]` for REST, `{statusCode,message,fields}` in save results. */
+/**
+ * Salesforce-shaped errors: `[{"message","errorCode","fields"}]` for REST, `{statusCode,message,fields}` in save
+ * results.
+ */
 
 export type SaveError = {
   statusCode: string;
@@ -31,7 +34,9 @@ export class ApiError extends Error {
   }
 }
 
-/** A per-record failure (validation, duplicates): becomes a save result's `errors[]`, or a 400 on single-record calls. */
+/**
+ * A per-record failure (validation, duplicates): becomes a save result's `errors[]`, or a 400 on single-record calls.
+ */
 export class RecordError extends Error {
   public constructor(public readonly errors: SaveError[]) {
     super(errors.map((e) => `${e.statusCode}: ${e.message}`).join('; '));

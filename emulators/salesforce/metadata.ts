@@ -1,6 +1,7 @@
 /**
  * CustomObject / CustomField metadata → schema. Used by the Metadata REST deploy (mdapi format: `objects/X.object`
- * holding `<fields>`) and by `--load-metadata` (source format: `objects/X/X.object-meta.xml` + `fields/*.field-meta.xml`).
+ * holding `<fields>`) and by `--load-metadata` (source format: `objects/X/X.object-meta.xml` +
+ * `fields/*.field-meta.xml`).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';

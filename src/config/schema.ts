@@ -23,7 +23,10 @@ const httpUrl = z.string().refine((value) => /^https?:\/\//.test(value) && URL.c
   error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL`,
 });
 
-/** A Salesforce field API name (`Amount`, `Referral_Identifier__c`) or, for reads, a relationship path (`Account.BillingCountryCode`). */
+/**
+ * A Salesforce field API name (`Amount`, `Referral_Identifier__c`) or, for reads, a relationship path
+ * (`Account.BillingCountryCode`).
+ */
 const SALESFORCE_FIELD = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -78,7 +81,10 @@ export const fieldRuleSchema = z.strictObject({
   valueMap: z.array(valueMapEntrySchema).min(1).optional(),
   default: scalar.optional(),
   transform: transformInput.optional(),
-  /** The rule is skipped, not failed, in an org that lacks the Salesforce field (e.g. CurrencyIsoCode without multi-currency). */
+  /**
+   * The rule is skipped, not failed, in an org that lacks the Salesforce field (e.g. CurrencyIsoCode without
+   * multi-currency).
+   */
   optional: z.boolean().default(false),
   description: z.string().optional(),
 });

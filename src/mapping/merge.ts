@@ -52,7 +52,8 @@ export type MergeField = {
   sfAsPc: unknown;
   /**
    * A Salesforce value as Partner Center would receive it. The Salesforce side counts as changed only when what it
-   * would send changed: "United States" where the org stored "US" (its country picklist's integration value) is no change.
+   * would send changed: "United States" where the org stored "US" (its country picklist's integration value) is no
+   * change.
    */
   sfToPc?: (value: unknown) => unknown;
 };

@@ -73,7 +73,9 @@ const patchable = new Set<string>(PATCHABLE_PATHS);
 export const isPatchable = (rule: Pick<FieldRule, 'partnerCenter'>): boolean =>
   patchable.has(toJsonPointer(rule.partnerCenter));
 
-/** The JSON Patch operations for the decisions that move to Partner Center, and the paths Partner Center will not take. */
+/**
+ * The JSON Patch operations for the decisions that move to Partner Center, and the paths Partner Center will not take.
+ */
 export function patchFor(pairing: Pairing): { operations: ReferralPatchOperation[]; notPatchable: string[] } {
   const operations: ReferralPatchOperation[] = [];
   const notPatchable: string[] = [];

@@ -52,7 +52,9 @@ function nest(path: string, value: Json): JsonObject {
   return out;
 }
 
-/** The JSON Pointer (RFC 6901) of a dotted path's top-level object for a JSON Patch: `details.notes` → `/details/notes`. */
+/**
+ * The JSON Pointer (RFC 6901) of a dotted path's top-level object for a JSON Patch: `details.notes` → `/details/notes`.
+ */
 export function toJsonPointer(path: string): string {
   return (
     '/' +

@@ -1,4 +1,7 @@
-/** The Partner Center clients a command needs, built from the effective configuration and the stored or headless sign-in. */
+/**
+ * The Partner Center clients a command needs, built from the effective configuration and the stored or headless
+ * sign-in.
+ */
 import type { PcsyncConfig } from '../config/schema.js';
 import { PartnerCenterClient } from '../partner-center/client.js';
 import { PartnerCenterTokenProvider } from '../partner-center/auth/token-provider.js';

@@ -12,7 +12,9 @@ export type SyncContext = {
   connection: Connection;
   client: PartnerCenterClient;
   config: PcsyncConfig;
-  /** The system rules and the mapping rules that apply in this org (optional rules whose field the org lacks are out). */
+  /**
+   * The system rules and the mapping rules that apply in this org (optional rules whose field the org lacks are out).
+   */
   rules: FieldRule[];
   /** What each Opportunity field can hold (from the org's describe). */
   limits: FieldLimits;

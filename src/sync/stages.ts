@@ -1,7 +1,8 @@
 /**
  * Partner Center status/substatus ↔ Opportunity StageName, through the `stages` configuration.
  * Inbound, a referral's state picks the stage. Outbound, a rep's stage move becomes the Partner Center transition:
- * out of on-hold accepts, the won stage wins, the declined stage with a reason declines a new referral, the lost stage loses.
+ * out of on-hold accepts, the won stage wins, the declined stage with a reason declines a new referral, the lost stage
+ * loses.
  */
 import type { StageSettings } from '../config/schema.js';
 import {

@@ -6,7 +6,9 @@
  * ```ts
  * const logger = createLogger({ json: flags['json-logs'] });
  * const queue = new WebhookQueue({
- *   processBatch: async (referralIds) => { await runSync(deps, { referralIds, direction: 'inbound', trigger: 'Webhook' }); },
+ *   processBatch: async (referralIds) => {
+ *     await runSync(deps, { referralIds, direction: 'inbound', trigger: 'Webhook' });
+ *   },
  *   logger,
  * });
  * const server = await startWebhookServer({

@@ -16,7 +16,9 @@ import { WebhookMetrics } from './metrics.js';
 import { silentLogger, type WebhookLogger } from './logger.js';
 import type { VerifiedDelivery } from './verify.js';
 
-/** The sync engine, targeted at the referrals events named (e.g. `runSync(deps, { referralIds, trigger: 'Webhook' })`). */
+/**
+ * The sync engine, targeted at the referrals events named (e.g. `runSync(deps, { referralIds, trigger: 'Webhook' })`).
+ */
 export type ProcessBatch = (referralIds: string[]) => Promise<void>;
 
 export type WebhookQueueOptions = {

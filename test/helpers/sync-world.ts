@@ -45,7 +45,10 @@ export type SyncWorld = {
   run(...args: string[]): Promise<SfJsonResult<RunResult>>;
   /** A REST call as a rep's edit (or an admin's) would arrive. */
   rest<T = { id?: string }>(method: string, resource: string, body?: unknown): Promise<T>;
-  /** Flags `count` Opportunities for Partner Center on one Account with a contact; every `coSellEvery`th asks Microsoft for help. */
+  /**
+   * Flags `count` Opportunities for Partner Center on one Account with a contact; every `coSellEvery`th asks Microsoft
+   * for help.
+   */
   flag(count: number, coSellEvery?: number): Promise<string[]>;
   census(): Promise<Census>;
   /** No secret of the world in any command's output or serve log, nor in the org's run records and events. */

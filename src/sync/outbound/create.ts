@@ -32,7 +32,9 @@ export const mappedBody = (ctx: SyncContext, row: OpportunityRow): JsonObject & 
 export const solutionIdsOf = (body: Partial<NewReferral>): string[] =>
   (body.details?.requirements?.solutions ?? []).map((solution) => solution.id).filter((id): id is string => !!id);
 
-/** A referral for an Opportunity is made after it: with Salesforce's and Partner Center's clocks a day apart at most. */
+/**
+ * A referral for an Opportunity is made after it: with Salesforce's and Partner Center's clocks a day apart at most.
+ */
 const CLOCK_MARGIN_MS = 86_400_000;
 
 /** What Partner Center already has for these Opportunities, by Opportunity Id. */

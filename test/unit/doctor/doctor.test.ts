@@ -155,7 +155,8 @@ describe('sf pcsync doctor (library) against both emulators', function () {
   it('sends exactly the list queries the sync sends (the incremental read, the crash-heal lookup)', async () => {
     const client = clientsFor(pc).referrals;
     const config = configFor();
-    // A first run that reads referrals leaves an inbound watermark; flagged Opportunities make the outbound pass look up a full batch.
+    // A first run that reads referrals leaves an inbound watermark; flagged Opportunities make the outbound pass look
+    // up a full batch.
     pc.admin.seedReferrals(3, 'microsoft-co-sell');
     expect((await runSync({ connection: connect(), client, config }, {})).watermarks.inbound).to.be.a('string');
     const account = await connect().sobject('Account').create({ Name: 'Litware', BillingCountry: 'Germany' });

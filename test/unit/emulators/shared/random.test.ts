@@ -13,7 +13,8 @@ describe('emulators/shared seeded random source', () => {
   });
 
   it('keeps the mulberry32 sequence recorded fault runs were made with', () => {
-    // Seed 1's first draws from the two generators this replaces (identical); a changed one would replay different faults from the same --seed.
+    // Seed 1's first draws from the two generators this replaces (identical); a changed one would replay different
+    // faults from the same --seed.
     expect(draw(1, 3).map((x) => x.toFixed(10))).to.deep.equal(['0.6270739406', '0.0027357212', '0.5274470400']);
   });
 
