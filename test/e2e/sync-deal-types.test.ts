@@ -137,6 +137,17 @@ describe('e2e: deal types and Microsoft’s side of a co-sell', function () {
     expect(world.pc.admin.getReferral(own.id).details.dealValue).to.equal(4321);
   });
 
+  it('a co-sell Microsoft sent, recorded as Co-sell by the rep, is not invited again; its edits go out', async () => {
+    const incoming = world.pc.admin.createIncoming('cosell');
+    expect((await world.run()).exitCode).to.equal(0);
+    const row = world.sf.records('Opportunity').find((r) => r[OPP.referralId] === incoming.id)!;
+    await world.rest('PATCH', `/sobjects/Opportunity/${String(row.Id)}`, { [OPP.dealType]: 'Co-sell', Amount: 777 });
+    const run = await world.run();
+    expect(run.exitCode, run.stderr).to.equal(0);
+    expect(world.pc.admin.getReferral(incoming.id).details.dealValue).to.equal(777);
+    expect(world.pc.admin.referrals()).to.have.length(1);
+  });
+
   it('Microsoft accepting, then another co-sell declined, shows on the Opportunity and in its timeline', async () => {
     const accepted = await opportunity('Accepted', { [OPP.dealType]: 'Co-sell', [OPP.help]: 'General or other' }, true);
     const declined = await opportunity('Declined', { [OPP.dealType]: 'Co-sell', [OPP.help]: 'General or other' }, true);

@@ -2,23 +2,25 @@
  * A deal already sent that the seller turned into a co-sell (Microsoft's connector pages: a non-co-sell referral "can
  * be converted to a co-sell referral anytime"): the partner's referral is shared with Microsoft sellers if it was not
  * (that cannot be taken back, and the panel said so), then Microsoft's connected referral is made — looked up first,
- * so a repeat never makes a second. A referral the partner did not create (one Microsoft sent) cannot be turned into
- * the partner's co-sell: the record says so.
+ * so a repeat never makes a second. A referral the partner did not create (one Microsoft sent, already a co-sell)
+ * is left to the usual update.
  */
 import { textOf, type OpportunityRow } from '../../mapping/pairing.js';
 import type { Member, Referral } from '../../partner-center/referral-types.js';
-import { OPP } from '../../salesforce/fields.js';
+import { DEAL_TYPE, OPP } from '../../salesforce/fields.js';
 import type { SyncContext } from '../context.js';
-import { isCoSell } from '../deal-type.js';
 import { microsoftValues } from '../inbound/microsoft.js';
 import { syncMessages as messages } from '../messages.js';
 import type { RecordOutcome } from '../types.js';
 import { bodyFor, createOnce, lookUp } from './create.js';
-import { failed, refused, syncedValues, type Settled } from './write-back.js';
+import { failed, syncedValues, type Settled } from './write-back.js';
 
-/** A co-sell that has its referral but no word from Microsoft's side yet: its invitation may be missing. */
+/**
+ * A record the rep made a co-sell (the recorded deal type, not one inferred for a record from before the field)
+ * that has its referral but no word from Microsoft's side yet: its invitation may be missing.
+ */
 export const needsInvitation = (row: OpportunityRow): boolean =>
-  Boolean(row[OPP.referralId]) && isCoSell(row) && !row[OPP.microsoftStatus];
+  Boolean(row[OPP.referralId]) && row[OPP.dealType] === DEAL_TYPE.coSell && !row[OPP.microsoftStatus];
 
 async function invite(ctx: SyncContext, row: OpportunityRow, team: Member[], own: Referral): Promise<Referral> {
   let shared = own;
@@ -38,11 +40,11 @@ export async function completeCoSells(
   rows: readonly OpportunityRow[],
   contacts: ReadonlyMap<string, Member[]>,
   at: string
-): Promise<Settled[]> {
+): Promise<Array<Settled | undefined>> {
   if (rows.length === 0) return [];
   const existing = ctx.dryRun ? undefined : await lookUp(ctx, rows);
   return Promise.all(
-    rows.map(async (row): Promise<Settled> => {
+    rows.map(async (row): Promise<Settled | undefined> => {
       const id = String(row.Id);
       const referralId = String(row[OPP.referralId]);
       const base: RecordOutcome = {
@@ -56,7 +58,7 @@ export async function completeCoSells(
       if (!existing) return { row, outcome: { ...base, message: messages.getMessage('outcome.coSellPlanned') } };
       const found = existing.get(id);
       const own = found?.own?.id === referralId ? found.own : undefined;
-      if (!own) return refused(ctx, row, messages.getMessage('outcome.coSellNotOurs', [referralId]), at);
+      if (!own) return undefined;
       try {
         ctx.checkpoint();
         const invitation =

@@ -54,27 +54,38 @@ export async function outboundPass(
     ctx,
     rows.filter((row) => !row[OPP.referralId] || needsInvitation(row))
   );
+  const unchanged = (row: OpportunityRow): Settled => ({
+    row,
+    outcome: {
+      direction: 'outbound',
+      outcome: 'unchanged',
+      opportunityId: row.Id,
+      referralId: String(row[OPP.referralId]),
+      changes: [],
+    },
+  });
   for (const row of rows) {
-    if (!row[OPP.referralId] || needsInvitation(row)) {
+    if (!row[OPP.referralId]) {
       const problems = readinessProblems(
         readinessInput(ctx, row, contactsByOpp.get(String(row.Id))?.length ?? 0),
         ctx.rules
       );
       if (problems.length > 0) settled.push(refused(ctx, row, problems.map((p) => p.message).join(' '), at));
-      else (row[OPP.referralId] ? toInvite : toCreate).push(row);
-    } else if (salesforceSideChanged(ctx.rules, row)) {
-      toUpdate.push(row);
-    } else {
-      const referralId = String(row[OPP.referralId]);
-      settled.push({
-        row,
-        outcome: { direction: 'outbound', outcome: 'unchanged', opportunityId: row.Id, referralId, changes: [] },
-      });
-    }
+      else toCreate.push(row);
+    } else if (needsInvitation(row)) toInvite.push(row);
+    else if (salesforceSideChanged(ctx.rules, row)) toUpdate.push(row);
+    else settled.push(unchanged(row));
   }
 
   settled.push(...(await createReferrals(ctx, toCreate, contactsByOpp, at)));
-  settled.push(...(await completeCoSells(ctx, toInvite, contactsByOpp, at)));
+  // A co-sell invitation settles its record; one on a referral the partner did not make goes the usual way.
+  const invited = await completeCoSells(ctx, toInvite, contactsByOpp, at);
+  toInvite.forEach((row, index) => {
+    const done = invited[index];
+    if (done) settled.push(done);
+    else if (salesforceSideChanged(ctx.rules, row)) toUpdate.push(row);
+    else settled.push(unchanged(row));
+  });
   settled.push(...(await Promise.all(toUpdate.map((row) => updateReferral(ctx, row, at)))));
   ctx.progress({ phase: 'outbound: sent to Partner Center', done: settled.length, total: rows.length });
   ctx.checkpoint();
