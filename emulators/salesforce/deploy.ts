@@ -5,6 +5,7 @@
  * and object permissions, all or nothing (a permission set naming a missing field fails the whole deploy, as
  * `rollbackOnError` does on a real org); other components are accepted.
  */
+import { bundleProblems, type Bundles } from './bundle-checks.js';
 import JSZip from 'jszip';
 import { ApiError, notFound } from './errors.js';
 import { type Reply, type RequestContext, json } from './http.js';
@@ -96,6 +97,8 @@ const CHILD_TYPES = new Set([
 export class DeployService {
   private readonly deploys = new Map<string, DeployRecord>();
   private readonly deployed = new Set<string>();
+  /** LWC bundles the org has (deployed earlier), by lower-case name. */
+  private readonly deployedLwc = new Set<string>();
   private counter = 0;
 
   public constructor(private readonly org: Org) {}
@@ -103,6 +106,7 @@ export class DeployService {
   public reset(): void {
     this.deploys.clear();
     this.deployed.clear();
+    this.deployedLwc.clear();
   }
 
   public async start(ctx: RequestContext): Promise<Reply> {
@@ -257,10 +261,24 @@ export class DeployService {
       for (const problem of permissionSetProblems(set, this.org.schema))
         problems.push({ componentType: 'PermissionSet', fullName: set.name, fileName, problem });
     }
+    // Lightning components and pages, against the org as this deploy leaves it.
+    const bundles: Bundles = { lwc: new Map(), flexipages: new Map() };
+    for (const name of files) {
+      if (!name.startsWith(root)) continue;
+      const relative = name.slice(root.length);
+      const lwc = /^lwc\/([^/]+)\/(.+)$/.exec(relative);
+      const page = /^flexipages\/([^/]+)\.flexipage$/.exec(relative);
+      if (!lwc && !page) continue;
+      const text = await (zip.file(name) as JSZip.JSZipObject).async('string');
+      if (lwc) bundles.lwc.set(lwc[1], (bundles.lwc.get(lwc[1]) ?? new Map<string, string>()).set(lwc[2], text));
+      if (page) bundles.flexipages.set(page[1], text);
+    }
+    problems.push(...bundleProblems(bundles, this.deployedLwc, this.org.schema));
     if (checkOnly || problems.length > 0) this.org.schema.restore(before);
     else {
       this.org.store.reindex();
       for (const set of permissionSets) storePermissionSet(set, this.org.schema, this.org.store);
+      for (const bundle of bundles.lwc.keys()) this.deployedLwc.add(bundle.toLowerCase());
     }
     const now = this.org.clock.stamp();
     const message = (
@@ -295,7 +313,7 @@ export class DeployService {
         message(
           p.componentType,
           p.fullName,
-          p.fileName.startsWith('objects/') ? p.fileName : fileFor(p.componentType, p.fullName),
+          p.fileName.includes('/') ? p.fileName : fileFor(p.componentType, p.fullName),
           {
             success: false,
             problem: p.problem,

@@ -161,6 +161,69 @@ describe('Salesforce emulator: metadata', function () {
       });
     }
 
+    // Lightning components and pages (issue 14): each broken one fails the deploy; the same bundle, whole, deploys.
+    const page = (region: string, component: string): string =>
+      `<FlexiPage ${NS}><flexiPageRegions><itemInstances><componentInstance><componentName>${component}` +
+      `</componentName></componentInstance></itemInstances><name>${region}</name><type>Region</type>` +
+      '</flexiPageRegions><masterLabel>Deal</masterLabel><sobjectType>Opportunity</sobjectType><template>' +
+      '<name>flexipage:recordHomeTemplateDesktop</name></template><type>RecordPage</type></FlexiPage>';
+    const bundle = (js: string): Record<string, string> => ({
+      'lwc/dealCard/dealCard.js': js,
+      'lwc/dealCard/dealCard.html': '<template></template>',
+      'lwc/dealCard/dealCard.js-meta.xml': `<LightningComponentBundle ${NS}><apiVersion>64.0</apiVersion></LightningComponentBundle>`,
+    });
+    for (const [kind, files, componentType, problem] of [
+      [
+        'an LWC importing a missing module',
+        bundle("import { LightningElement } from 'lwc';\nimport helper from 'c/missingHelper';"),
+        'LightningComponentBundle',
+        'No MODULE named markup://c:missingHelper found',
+      ],
+      [
+        'an LWC importing a missing @salesforce/schema field',
+        bundle(
+          "import AMOUNT from '@salesforce/schema/Opportunity.Amount';\nimport X from '@salesforce/schema/Opportunity.Nope__c';"
+        ),
+        'LightningComponentBundle',
+        'Invalid reference Opportunity.Nope__c of type sobjectField in file dealCard.js',
+      ],
+      [
+        'a flexipage with an unknown component',
+        { 'flexipages/Deal.flexipage': page('main', 'dealCardd') },
+        'FlexiPage',
+        'Component [dealCardd] not found',
+      ],
+      [
+        'a flexipage with an unknown region',
+        {
+          ...bundle("import { LightningElement } from 'lwc';"),
+          'flexipages/Deal.flexipage': page('footer', 'dealCard'),
+        },
+        'FlexiPage',
+        "Invalid region 'footer' for the template flexipage:recordHomeTemplateDesktop. Valid regions: header, main, sidebar",
+      ],
+    ] as const) {
+      it(`fails the deploy of ${kind}`, async () => {
+        const result = await deployZip(emulator, {
+          'package.xml': packageXml({ LightningComponentBundle: ['dealCard'], FlexiPage: ['Deal'] }),
+          ...files,
+        });
+        expect(result.deployResult).to.include({ status: 'Failed', success: false });
+        expect(result.deployResult.details.componentFailures[0]).to.include({ componentType, problem });
+      });
+    }
+
+    it('deploys a component and a page that uses it', async () => {
+      const result = await deployZip(emulator, {
+        'package.xml': packageXml({ LightningComponentBundle: ['dealCard'], FlexiPage: ['Deal'] }),
+        ...bundle(
+          "import { LightningElement } from 'lwc';\nimport AMOUNT from '@salesforce/schema/Opportunity.Amount';"
+        ),
+        'flexipages/Deal.flexipage': page('main', 'dealCard'),
+      });
+      expect(result.deployResult).to.include({ status: 'Succeeded', success: true });
+    });
+
     it('validates without changing anything when checkOnly', async () => {
       const result = await deployZip(
         emulator,
