@@ -2,8 +2,7 @@
 // with the public lightning-base-components and global SLDS (scripts/lwc-preview/), served on 127.0.0.1, opened in
 // headless Debian Chromium through playwright-core. One screenshot per state goes to test-results/lwc-preview/, and
 // every state it renders is checked with axe (sa11y's rule set, as the jest tests use) against the real base
-// components. When /usr/bin/chromium is missing it skips, saying so — except under CI=true, where it fails with the
-// install command: a CI run must not pass by skipping.
+// components. When /usr/bin/chromium is missing it fails with the install command: a run must not pass by skipping.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -35,7 +34,6 @@ const shotsDir = path.join(root, 'test-results/lwc-preview');
 const distDir = path.join(shotsDir, 'dist');
 
 /** CI=true (or any value but false/0), as CI services and .ci/run set it. */
-const isCi = (): boolean => !!process.env.CI && !/^(false|0)$/i.test(process.env.CI);
 
 type PreviewConfig = RollupOptions & { output: OutputOptions };
 type Server = { url: string; close: () => Promise<void> };
@@ -90,10 +88,8 @@ describe('LWC preview: c-partner-center-panel in headless Chromium', function ()
 
   before(async function () {
     if (!fs.existsSync(CHROMIUM)) {
-      const missing = `${CHROMIUM} is missing: install it with \`${INSTALL_CHROMIUM}\``;
-      if (isCi()) throw new Error(`the LWC browser preview cannot run under CI: ${missing}`);
-      process.stdout.write(`      skipping the LWC browser preview (not under CI): ${missing}\n`);
-      this.skip();
+      // Never skipped: a suite that passes without the browser proves nothing about the panel in one.
+      throw new Error(`the LWC browser preview needs Chromium: ${CHROMIUM} is missing; run \`${INSTALL_CHROMIUM}\``);
     }
     const build = await buildPreview();
     server = await servePreview();
