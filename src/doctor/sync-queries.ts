@@ -45,8 +45,8 @@ async function recorded(run: (client: PartnerCenterClient) => Promise<unknown>):
 /** The query of an incremental inbound pass from this watermark (the overlap applied as the sync applies it). */
 export function incrementalQuery(config: PcsyncConfig, watermark: string): Promise<ListReferralsQuery> {
   return recorded((client) =>
-    // Only what the reader touches before its first page: the client and the overlap setting.
-    readReferrals({ client, config } as SyncContext, { since: watermark })
+    // Only what the reader touches before its first page: the client, the overlap setting and the run's notices.
+    readReferrals({ client, config, notices: new Set() } as unknown as SyncContext, { since: watermark })
   );
 }
 
@@ -56,6 +56,8 @@ export function incrementalQuery(config: PcsyncConfig, watermark: string): Promi
  */
 export function referenceLookupQuery(opportunityIds: readonly string[]): Promise<ListReferralsQuery> {
   const rows = opportunityIds.map((Id) => ({ Id }));
-  // Only what the lookup touches before its first list call: the client, and whether this is a dry run.
-  return recorded((client) => createReferrals({ client, dryRun: false } as SyncContext, rows, new Map(), ''));
+  // Only what the lookup touches before its first list call: the client, whether this is a dry run, the notices.
+  return recorded((client) =>
+    createReferrals({ client, dryRun: false, notices: new Set() } as unknown as SyncContext, rows, new Map(), '')
+  );
 }

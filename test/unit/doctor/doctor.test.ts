@@ -33,7 +33,8 @@ describe('sf pcsync doctor (library) against both emulators', function () {
 
   before(async () => {
     pc = await startPartnerCenterEmulator({ port: 0 });
-    sf = await startSalesforceEmulator({ port: 0, loadMetadata: true });
+    // As a System Administrator: these tests are about doctor's checks, not field-level security (access.test.ts).
+    sf = await startSalesforceEmulator({ port: 0, loadMetadata: true, adminUser: true });
     trustEmulator(pc);
   });
   beforeEach(async () => {
@@ -102,7 +103,9 @@ describe('sf pcsync doctor (library) against both emulators', function () {
     folders.push(folder);
     cpSync(path.join(repoRoot, 'force-app'), folder, { recursive: true });
     edit(path.join(folder, 'main', 'default', 'objects'));
-    const org = await startSalesforceEmulator({ port: 0, loadMetadata: folder, ...options });
+    // The permission sets would name the edited fields; the admin user needs none.
+    rmSync(path.join(folder, 'main', 'default', 'permissionsets'), { recursive: true, force: true });
+    const org = await startSalesforceEmulator({ port: 0, loadMetadata: folder, adminUser: true, ...options });
     started.push(org);
     return org;
   };
@@ -310,7 +313,12 @@ describe('sf pcsync doctor (library) against both emulators', function () {
   });
 
   it('an org without State and Country picklists is reported, not judged', async () => {
-    const org = await startSalesforceEmulator({ port: 0, loadMetadata: true, stateCountryPicklists: false });
+    const org = await startSalesforceEmulator({
+      port: 0,
+      loadMetadata: true,
+      adminUser: true,
+      stateCountryPicklists: false,
+    });
     started.push(org);
     const report = await doctor({ org });
     expect(row(report, 'sf-address-picklists')).to.include({ status: 'info' });
