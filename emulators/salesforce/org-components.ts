@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { asArray, asNode, bool, parseXml, str, type MetadataProblem, type XmlNode } from './metadata.js';
-import type { ObjectDef, SchemaRegistry } from './schema.js';
+import type { FieldDef, ObjectDef, SchemaRegistry } from './schema.js';
 
 export type ListViewFilter = { field: string; operation: string; value: string };
 export type ListViewMetadata = {
@@ -201,12 +201,12 @@ function readReport(folder: string, name: string, text: string): ReportMetadata 
 }
 
 /** The object a field path (`Name`, `Opportunity__c.StageName`, `Account.Name`) ends on, or undefined. */
-export function resolvePath(schema: SchemaRegistry, object: ObjectDef, path: string): ObjectDef | undefined {
-  const parts = path.split('.');
+export function resolvePath(schema: SchemaRegistry, object: ObjectDef, fieldPath: string): ObjectDef | undefined {
+  const parts = fieldPath.split('.');
   let current: ObjectDef | undefined = object;
   for (const part of parts.slice(0, -1)) {
     const lookup: ObjectDef | undefined = current;
-    const via = lookup
+    const via: FieldDef | undefined = lookup
       ? [...lookup.fields.values()].find(
           (f) => f.type === 'reference' && (f.name.toLowerCase() === part.toLowerCase() || f.relationshipName === part)
         )
