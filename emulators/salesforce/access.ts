@@ -41,6 +41,10 @@ const PROFILE_OBJECTS: Readonly<Record<string, readonly ObjectOp[]>> = {
   fieldpermissions: ['read'],
   objectpermissions: ['read'],
   permissionsetassignment: ['read', 'create', 'delete'],
+  // Every user sees the list views, reports and dashboards shared with everyone (the ones deployed here are).
+  listview: ['read'],
+  report: ['read'],
+  dashboard: ['read'],
 };
 
 const OBJECT_FLAGS: Record<ObjectOp, string> = {

@@ -3,7 +3,9 @@
  * body (`file`: the zip, `entity_content`: `{deployOptions}`), then `GET …/deployRequest/{id}?includeDetails=true`.
  * CustomObject and CustomField components change the schema and PermissionSet components are stored with their field
  * and object permissions, all or nothing (a permission set naming a missing field fails the whole deploy, as
- * `rollbackOnError` does on a real org); other components are accepted.
+ * `rollbackOnError` does on a real org). LWC bundles and pages are checked (bundle-checks.ts); apps, tabs, list views,
+ * report types, reports and dashboards are checked and stored (org-components.ts, analytics.ts); other components
+ * are accepted.
  */
 import { bundleProblems, type Bundles } from './bundle-checks.js';
 import JSZip from 'jszip';
@@ -20,6 +22,8 @@ import {
   type XmlNode,
 } from './metadata.js';
 import type { Org } from './org.js';
+import { componentProblems, emptyComponents, mergeComponents, readComponents } from './org-components.js';
+import { storeComponentRows } from './analytics.js';
 import {
   parsePermissionSet,
   type PermissionSetMetadata,
@@ -81,7 +85,14 @@ const FOLDERS: Record<string, { folder: string; suffix: string }> = {
   ApexClass: { folder: 'classes', suffix: '.cls' },
   CustomTab: { folder: 'tabs', suffix: '.tab' },
   CustomApplication: { folder: 'applications', suffix: '.app' },
+  ReportType: { folder: 'reportTypes', suffix: '.reportType' },
+  Report: { folder: 'reports', suffix: '.report' },
+  Dashboard: { folder: 'dashboards', suffix: '.dashboard' },
 };
+
+/** The files org-components.ts reads (list views live in the object files). */
+const COMPONENT_FILE =
+  /^(objects\/[^/]+\.object|tabs\/.+\.tab|applications\/.+\.app|reportTypes\/.+|reports\/.+|dashboards\/.+)$/;
 
 const CHILD_TYPES = new Set([
   'CustomField',
@@ -250,6 +261,18 @@ export class DeployService {
     const checkOnly = record.options.checkOnly === true;
     const before = this.org.schema.snapshot();
     const problems: MetadataProblem[] = applyObjectMetadata(this.org.schema, objectItems);
+    // Apps, tabs, list views, report types, reports and dashboards, against the schema as this deploy leaves it.
+    const componentFiles = new Map<string, string>();
+    for (const name of files) {
+      const relative = name.slice(root.length);
+      if (!name.startsWith(root) || !COMPONENT_FILE.test(relative)) continue;
+      componentFiles.set(relative, await (zip.file(name) as JSZip.JSZipObject).async('string'));
+    }
+    const components = readComponents(componentFiles);
+    problems.push(...componentProblems(components, this.org.components, this.org.schema));
+    const reachable = emptyComponents();
+    mergeComponents(reachable, this.org.components);
+    mergeComponents(reachable, components);
     // Permission sets are checked against the schema as this deploy leaves it (fields deployed with them count).
     const permissionSets: PermissionSetMetadata[] = [];
     for (const name of files) {
@@ -258,7 +281,7 @@ export class DeployService {
       const fileName = `permissionsets/${m[1]}.permissionset`;
       const set = parsePermissionSet(m[1], await (zip.file(name) as JSZip.JSZipObject).async('string'), fileName);
       permissionSets.push(set);
-      for (const problem of permissionSetProblems(set, this.org.schema))
+      for (const problem of permissionSetProblems(set, this.org.schema, reachable))
         problems.push({ componentType: 'PermissionSet', fullName: set.name, fileName, problem });
     }
     // Lightning components and pages, against the org as this deploy leaves it.
@@ -279,6 +302,8 @@ export class DeployService {
       this.org.store.reindex();
       for (const set of permissionSets) storePermissionSet(set, this.org.schema, this.org.store);
       for (const bundle of bundles.lwc.keys()) this.deployedLwc.add(bundle.toLowerCase());
+      mergeComponents(this.org.components, components);
+      storeComponentRows(this.org, components);
     }
     const now = this.org.clock.stamp();
     const message = (

@@ -16,7 +16,15 @@ import {
   storePermissionSet,
 } from './permission-sets.js';
 import { type ObjectDef, SchemaRegistry, type SchemaSnapshot } from './schema.js';
-import { setupObjects } from './setup-objects.js';
+import { storeComponentRows } from './analytics.js';
+import {
+  componentProblems,
+  emptyComponents,
+  mergeComponents,
+  type OrgComponents,
+  readSourceComponents,
+} from './org-components.js';
+import { COMPONENT_OBJECTS, setupObjects } from './setup-objects.js';
 import { SoqlEngine } from './soql/index.js';
 import { Clock } from './clock.js';
 import { RecordStore, type SfRecord } from './store.js';
@@ -25,8 +33,14 @@ export const DEFAULT_API_VERSION = '64.0';
 export const DEFAULT_USERNAME = 'emu@pcsync.example';
 export const DEFAULT_REP_USERNAME = 'rep@pcsync.example';
 
-/** The setup rows an org keeps across a data reset (its permission sets and who holds them). */
-const SETUP_TABLES = ['PermissionSet', 'FieldPermissions', 'ObjectPermissions', 'PermissionSetAssignment'];
+/** The setup rows an org keeps across a data reset (its permission sets, who holds them, its deployed views). */
+const SETUP_TABLES = [
+  'PermissionSet',
+  'FieldPermissions',
+  'ObjectPermissions',
+  'PermissionSetAssignment',
+  ...COMPONENT_OBJECTS,
+];
 export const DEFAULT_ACCESS_TOKEN_SECRET = 'AQEAQPCSYNCEMULATOR.LOCAL.ONLY';
 
 /** The repository's force-app (emulators/salesforce → ../../force-app). */
@@ -77,10 +91,13 @@ export class Org {
   public readonly access: Access;
   public readonly view: UserSchema;
   public readonly cursors = new Map<string, QueryCursor>();
+  /** Apps, tabs, list views, report types, reports and dashboards deployed so far (org-components.ts). */
+  public components: OrgComponents = emptyComponents();
   private readonly loadMetadata: string | undefined;
   private readonly seed: SeedData | undefined;
   private initialSchema: SchemaSnapshot;
   private readonly initialPermissionSets: PermissionSetMetadata[];
+  private initialComponents = emptyComponents();
   private cursorCounter = 0;
 
   public constructor(options: OrgOptions) {
@@ -112,9 +129,17 @@ export class Org {
       const problems = applyObjectMetadata(this.schema, readSourceObjects(this.loadMetadata)).map(
         (p) => `${p.fullName}: ${p.problem}`
       );
+      this.initialComponents = readSourceComponents(this.loadMetadata);
+      problems.push(
+        ...componentProblems(this.initialComponents, emptyComponents(), this.schema).map(
+          (p) => `${p.fullName}: ${p.problem}`
+        )
+      );
       this.initialPermissionSets = readSourcePermissionSets(this.loadMetadata);
       for (const set of this.initialPermissionSets)
-        problems.push(...permissionSetProblems(set, this.schema).map((p) => `${set.name}: ${p}`));
+        problems.push(
+          ...permissionSetProblems(set, this.schema, this.initialComponents).map((p) => `${set.name}: ${p}`)
+        );
       if (problems.length > 0)
         throw new Error(`metadata in ${this.loadMetadata} does not load: ${problems.join('; ')}`);
     }
@@ -196,6 +221,12 @@ export class Org {
       { systemMode: true }
     );
     for (const set of permissionSets) storePermissionSet(set, this.schema, this.store);
+    if (kept.length === 0) {
+      // Back to what was loaded at start (a copy: later deploys add to it).
+      this.components = emptyComponents();
+      mergeComponents(this.components, this.initialComponents);
+      storeComponentRows(this, this.components);
+    }
     for (const { name, rows } of kept) {
       for (const row of rows) this.store.insert(this.standardObject(name), row, { systemMode: true });
     }

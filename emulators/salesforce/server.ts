@@ -3,6 +3,7 @@
  * admin endpoints under `/__emulator/` (a path no real org has) so tests, the demo and benchmarks can drive it.
  */
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, ServerResponse } from 'node:http';
+import { describeListView, describeReport, listViews } from './analytics.js';
 import { BulkService } from './bulk.js';
 import { BulkQueryService } from './bulk-query.js';
 import { DeployService } from './deploy.js';
@@ -195,6 +196,15 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     ),
     api('PATCH', `/sobjects/${NAME}/${NAME}/([^/]+)`, '/sobjects/{type}/{field}/{value}', (ctx) =>
       rest.upsertRecord(org, ctx, ctx.params[0], ctx.params[1], decodeURIComponent(ctx.params[2]))
+    ),
+    api('GET', `/sobjects/${NAME}/listviews`, '/sobjects/{type}/listviews', (ctx) =>
+      listViews(org, ctx, ctx.params[0])
+    ),
+    api('GET', `/sobjects/${NAME}/listviews/${ID}/describe`, '/sobjects/{type}/listviews/{id}/describe', (ctx) =>
+      describeListView(org, ctx, ctx.params[0], ctx.params[1])
+    ),
+    api('GET', `/analytics/reports/${ID}/describe`, '/analytics/reports/{id}/describe', (ctx) =>
+      describeReport(org, ctx, ctx.params[0])
     ),
     api('GET', `/ui-api/records/${ID}`, '/ui-api/records/{id}', (ctx) => getUiRecord(org, ctx, ctx.params[0])),
     api('PATCH', `/ui-api/records/${ID}`, '/ui-api/records/{id}', (ctx) => updateUiRecord(org, ctx, ctx.params[0])),

@@ -14,8 +14,20 @@ import { children, forceAppDir, readRoot, repoRoot, text } from './metadata-read
 
 /** The metadata types this part of the project owns; their components must match the expected table exactly. */
 const OWN_TYPES = ['CustomField', 'CustomObject', 'PermissionSet'] as const;
-/** Types other parts of force-app add (the LWC bundles, the record page and, if used, page layouts). */
-const OTHER_TYPES = ['LightningComponentBundle', 'FlexiPage', 'Layout'];
+/** Types other parts of force-app add (the LWC bundles, the record page, page layouts if used, the app: issue 19). */
+const OTHER_TYPES = [
+  'LightningComponentBundle',
+  'FlexiPage',
+  'Layout',
+  'CustomApplication',
+  'CustomTab',
+  'ListView',
+  'ReportType',
+  'ReportFolder',
+  'Report',
+  'DashboardFolder',
+  'Dashboard',
+];
 
 const sourceApiVersion = (
   JSON.parse(readFileSync(path.join(repoRoot, 'sfdx-project.json'), 'utf8')) as {
