@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isPartnerCenterPath } from '../mapping/referral-paths.js';
+import { SERVICES_CO_SELL_FIELDS, type ServicesCoSellField } from '../partner-center/services-co-sell.js';
 import { DEFAULT_CERTIFICATE_URL_ALLOW_LIST, DEFAULT_ISSUER_URL_ALLOW_LIST } from '../webhook/certificate-urls.js';
 import { PARTNER_CENTER_DEFAULTS } from './env.js';
 
@@ -169,6 +170,32 @@ export const syncSchema = z.strictObject({
   overlapSeconds: z.int().min(0).max(86_400).default(60),
 });
 
+const allowedValues = z.array(nonEmpty).default([]);
+
+/**
+ * Co-sell settings. `services`: a services co-sell carries partnerRole, solutionArea and solutionPlay (mapped like any
+ * referral field). Microsoft requires them "only for service co-sell referrals" and publishes their values (FY26
+ * taxonomy) on its pages, which change them each fiscal year: the admin lists the values here, and an empty list is
+ * not checked before sending.
+ */
+export const coSellSchema = z.strictObject({
+  services: z
+    .strictObject({
+      /** Every co-sell is a services co-sell; otherwise a co-sell is one when it sets any of the three fields. */
+      always: z.boolean().default(false),
+      /** The values Partner Center takes, per field (Microsoft's lists); a field without any is not checked. */
+      allowed: z
+        .strictObject(
+          Object.fromEntries(SERVICES_CO_SELL_FIELDS.map((field) => [field, allowedValues])) as Record<
+            ServicesCoSellField,
+            typeof allowedValues
+          >
+        )
+        .prefault({}),
+    })
+    .prefault({}),
+});
+
 export const pcsyncConfigSchema = z.strictObject({
   partnerCenter: partnerCenterSchema.prefault({}),
   mapping: z.array(fieldRuleSchema).min(1).optional(),
@@ -176,6 +203,7 @@ export const pcsyncConfigSchema = z.strictObject({
   accounts: accountsSchema.prefault({}),
   serve: serveSchema.prefault({}),
   sync: syncSchema.prefault({}),
+  coSell: coSellSchema.prefault({}),
 });
 
 export type Transform = z.infer<typeof transformSchema>;
@@ -186,6 +214,7 @@ export type StageSettings = z.infer<typeof stagesSchema>;
 export type AccountSettings = z.infer<typeof accountsSchema>;
 export type ServeSettings = z.infer<typeof serveSchema>;
 export type SyncSettings = z.infer<typeof syncSchema>;
+export type CoSellSettings = z.infer<typeof coSellSchema>;
 
 /** The effective configuration: defaults applied, the mapping always present. */
 export type PcsyncConfig = Omit<z.infer<typeof pcsyncConfigSchema>, 'mapping'> & { mapping: FieldRule[] };

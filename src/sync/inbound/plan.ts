@@ -12,6 +12,7 @@ import type { SObjectRecord } from '../../salesforce/records.js';
 import { auditLine, prependAudit } from '../audit.js';
 import type { SyncContext } from '../context.js';
 import { syncMessages as messages } from '../messages.js';
+import { SHARING_KEY } from '../deal-type.js';
 import { STAGE_KEY, stageForReferral, statusValue } from '../stages.js';
 import type { FieldChange, Outcome, RecordOutcome } from '../types.js';
 
@@ -106,7 +107,11 @@ export function planReferral(
     referral,
     rowAfter,
     keep,
-    { [STAGE_KEY]: { pc: status, sf: rowAfter.StageName ?? null } },
+    {
+      [STAGE_KEY]: { pc: status, sf: rowAfter.StageName ?? null },
+      // The deal type is the outbound pass's to send: its base stays until then.
+      ...(snapshot?.fields[SHARING_KEY] ? { [SHARING_KEY]: snapshot.fields[SHARING_KEY] } : {}),
+    },
     !row
   );
   return {

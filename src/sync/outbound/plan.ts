@@ -15,7 +15,9 @@ import {
   type Pairing,
 } from '../../mapping/pairing.js';
 import type { Referral, ReferralPatchOperation } from '../../partner-center/referral-types.js';
+import { withTypedSolutions } from '../../partner-center/solutions.js';
 import { OPP } from '../../salesforce/fields.js';
+import { dealTypeChanged, sharingFor } from '../deal-type.js';
 import { syncMessages as messages } from '../messages.js';
 import { STAGE_KEY, statusValue, transitionForStage } from '../stages.js';
 import type { FieldChange } from '../types.js';
@@ -29,8 +31,14 @@ export type PatchPlan = {
   /** Mapped paths that changed but that Partner Center's PATCH does not take. */
   notPatchable: string[];
   conflictMessage?: string;
+  /** Why nothing may be sent at all (a shared referral the rep made Private): the record shows it as its error. */
+  refusal?: string;
   keep: KeptBase;
 };
+
+/** Sharing with Microsoft sellers, as Partner Center's PATCH takes it and as the record's timeline names it. */
+const SHARE_PATH = '/consent/consentToShareReferralWithMicrosoftSellers';
+const SHARE_FIELD = 'consent.consentToShareReferralWithMicrosoftSellers';
 
 const outboundRules = (rules: readonly FieldRule[]): FieldRule[] =>
   rules.filter((rule) => rule.direction !== 'inbound');
@@ -42,6 +50,7 @@ export function salesforceSideChanged(rules: readonly FieldRule[], row: Opportun
   if (!snapshot) return true;
   if (snapshot.gone && row[OPP.resync] !== true) return false;
   if (!matchesBase(row.StageName, snapshot.fields[STAGE_KEY]?.sf)) return true;
+  if (dealTypeChanged(row, snapshot)) return true;
   // A record's Id never changes: it goes out (as externalReferenceId) with the next real change, never on its own.
   return outboundRules(rules).some((rule) => {
     // A relationship path (the Account's address) changes with another record and cannot be patched: it goes out
@@ -104,6 +113,11 @@ export function planPatch(
       ? [{ field: decision.key.split('|')[0], before: decision.before, after: decision.value }]
       : []
   );
+  const sharing = sharingFor(row, referral);
+  if (sharing && 'share' in sharing) {
+    operations.unshift({ op: 'replace', path: SHARE_PATH, value: true });
+    changes.unshift({ field: SHARE_FIELD, before: false, after: true });
+  }
   const stage = stageOperations(row, referral, snapshot, stages);
   operations.push(...stage.operations);
   if (stage.change) changes.push(stage.change);
@@ -116,10 +130,11 @@ export function planPatch(
   const keep = { snapshot, keys: new Set([...conflicts.map((c) => c.key), ...owedToSalesforce]) };
   const conflicted = conflicts.map((c) => c.key.split('|')[1]).join(', ');
   return {
-    operations,
+    operations: withTypedSolutions(operations),
     changes,
     notPatchable,
     keep,
     ...(conflicts.length ? { conflictMessage: messages.getMessage('outcome.conflict', [conflicted]) } : {}),
+    ...(sharing && 'refusal' in sharing ? { refusal: sharing.refusal } : {}),
   };
 }

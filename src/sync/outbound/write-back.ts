@@ -11,6 +11,7 @@ import { clip, OPP } from '../../salesforce/fields.js';
 import { updateRecords, type SObjectRecord } from '../../salesforce/records.js';
 import type { SyncContext } from '../context.js';
 import { auditLine, prependAudit } from '../audit.js';
+import { recordedDealType, SHARING_KEY } from '../deal-type.js';
 import { syncMessages as messages } from '../messages.js';
 import { STAGE_KEY, statusValue } from '../stages.js';
 import type { RecordOutcome } from '../types.js';
@@ -37,6 +38,10 @@ export function syncedValues(
   const keptStage = keep.keys.has(STAGE_KEY) ? keep.snapshot?.fields[STAGE_KEY] : undefined;
   const snapshot = agreedSnapshot(ctx.rules, referral, rowAfter, keep, {
     [STAGE_KEY]: keptStage ?? { pc: statusValue(referral), sf: row.StageName ?? null },
+    [SHARING_KEY]: {
+      pc: referral.consent?.consentToShareReferralWithMicrosoftSellers ?? null,
+      sf: recordedDealType(row) ?? null,
+    },
   });
   const conflicted = outcome.outcome === 'conflict';
   return {
@@ -51,11 +56,18 @@ export function syncedValues(
 }
 
 /** Partner Center's rules refuse the record: the message goes on it (once; the same refusal is not rewritten). */
-export function refused(ctx: SyncContext, row: OpportunityRow, message: string, at: string): Settled {
+export function refused(
+  ctx: SyncContext,
+  row: OpportunityRow,
+  message: string,
+  at: string,
+  referralId?: string
+): Settled {
   const outcome: RecordOutcome = {
     direction: 'outbound',
     outcome: 'error',
     opportunityId: row.Id,
+    ...(referralId ? { referralId } : {}),
     name: textOf(row.Name),
     changes: [],
     message,
