@@ -6,6 +6,7 @@
  * `rollbackOnError` does on a real org); other components are accepted.
  */
 import { bundleProblems, type Bundles } from './bundle-checks.js';
+import { parseChannelMember } from './change-events.js';
 import JSZip from 'jszip';
 import { ApiError, notFound } from './errors.js';
 import { type Reply, type RequestContext, json } from './http.js';
@@ -81,6 +82,7 @@ const FOLDERS: Record<string, { folder: string; suffix: string }> = {
   ApexClass: { folder: 'classes', suffix: '.cls' },
   CustomTab: { folder: 'tabs', suffix: '.tab' },
   CustomApplication: { folder: 'applications', suffix: '.app' },
+  PlatformEventChannelMember: { folder: 'platformEventChannelMembers', suffix: '.platformEventChannelMember' },
 };
 
 const CHILD_TYPES = new Set([
@@ -274,11 +276,19 @@ export class DeployService {
       if (page) bundles.flexipages.set(page[1], text);
     }
     problems.push(...bundleProblems(bundles, this.deployedLwc, this.org.schema));
+    // Change Data Capture selections (PlatformEventChannelMember of the ChangeEvents channel).
+    const changeEventEntities: string[] = [];
+    for (const name of files) {
+      if (!name.startsWith(root) || !/^platformEventChannelMembers\/[^/]+$/.test(name.slice(root.length))) continue;
+      const entity = parseChannelMember(await (zip.file(name) as JSZip.JSZipObject).async('string'));
+      if (entity) changeEventEntities.push(entity);
+    }
     if (checkOnly || problems.length > 0) this.org.schema.restore(before);
     else {
       this.org.store.reindex();
       for (const set of permissionSets) storePermissionSet(set, this.org.schema, this.org.store);
       for (const bundle of bundles.lwc.keys()) this.deployedLwc.add(bundle.toLowerCase());
+      for (const entity of changeEventEntities) this.org.changeEvents.select(entity);
     }
     const now = this.org.clock.stamp();
     const message = (
