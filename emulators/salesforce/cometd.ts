@@ -1,8 +1,8 @@
 /**
  * The Streaming API's CometD endpoint, `/cometd/<version>`, for Change Data Capture channels. Bayeux itself
  * (handshake, long-polling connect, subscribe, unsubscribe, disconnect, client ids and queues) is Faye's Node server
- * — the same project as the Faye client jsforce's streaming API is built on, so the two speak the same dialect. What is
- * Salesforce's own is added here as a Faye extension, after the Streaming API Developer Guide:
+ * — the same project as the Faye client jsforce's streaming API is built on, so the two speak the same dialect.
+ * What is Salesforce's own is added here as a Faye extension, after the Streaming API Developer Guide:
  *
  * - every message needs the session (`Authorization: OAuth <token>`); without one the handshake answers
  *   `403::Handshake denied` with `ext.sfdc.failureReason` `401::Authentication invalid` and `advice.reconnect: none`

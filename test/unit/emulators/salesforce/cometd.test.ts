@@ -25,7 +25,9 @@ async function subscribe(
   replayId: number | null
 ): Promise<{ client: FayeClient; received: Received }> {
   const conn = new Connection({ instanceUrl: emulator.url, accessToken: emulator.accessToken, version: '64.0' });
-  const client = conn.streaming.createClient([new StreamingExtension.Replay(channel, replayId)]) as FayeClient;
+  const client = conn.streaming.createClient([
+    new StreamingExtension.Replay(channel, replayId),
+  ]) as unknown as FayeClient;
   const received: Received = [];
   try {
     await client.subscribe(channel, (message: ChangeEventMessage) => received.push(message));
@@ -76,7 +78,7 @@ describe('Salesforce emulator: Streaming API (CometD) and Change Data Capture, t
     expect(status.deployResult.status).to.equal('Succeeded');
   };
 
-  it('refuses the channel (403::Unknown channel) and publishes nothing until the channel member is deployed', async () => {
+  it('refuses the channel (403::Unknown channel) and publishes nothing until a channel member selects it', async () => {
     await createOpportunity(emulator, 'Before');
     const refused = await subscribe(emulator, CHANNEL, -1).then(
       () => undefined,
@@ -205,8 +207,8 @@ describe('Salesforce emulator: Streaming API (CometD) and Change Data Capture, t
     );
     // Faye's error grammar has no room for the braces, so the client keeps the whole text (code and all) as it is.
     expect(refused?.message).to.equal(
-      `400::The replayId {${old.event.replayId}} you provided was invalid.  Please provide a valid ID, -2 to replay all ` +
-        'events, or -1 to replay only new events.'
+      `400::The replayId {${old.event.replayId}} you provided was invalid.  ` +
+        'Please provide a valid ID, -2 to replay all events, or -1 to replay only new events.'
     );
   });
 
@@ -217,7 +219,7 @@ describe('Salesforce emulator: Streaming API (CometD) and Change Data Capture, t
     const failures: Array<{ error?: string; ext?: { sfdc?: { failureReason?: string } } }> = [];
     const client = conn.streaming.createClient([
       new StreamingExtension.AuthFailure((message: (typeof failures)[number]) => failures.push(message)),
-    ]) as FayeClient;
+    ]) as unknown as FayeClient;
     clients.push(client);
     void client.subscribe(CHANNEL, () => undefined);
     while (failures.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
