@@ -12,9 +12,15 @@ import {
 } from '../../../src/sync/change-feed.js';
 import { api, sfRequest } from '../../helpers/salesforce-emulator.js';
 
+/** False once a test is over, so a wait its timeout cut short stops too (and mocha can exit). */
+let testRunning = false;
+
 /** Waits for observable state; bounded by the test's timeout. */
 async function until(done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (!done()) {
+    if (!testRunning) throw new Error('gave up waiting: the test is over');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 describe('change feed: Opportunity changes from Change Data Capture, through the emulator', function () {
@@ -24,6 +30,7 @@ describe('change feed: Opportunity changes from Change Data Capture, through the
   let oppId: string;
 
   beforeEach(async () => {
+    testRunning = true;
     // As a System Administrator: field-level security is not what these tests are about.
     emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true, adminUser: true });
     connection = new Connection({ instanceUrl: emulator.url, accessToken: emulator.accessToken, version: '64.0' });
@@ -32,6 +39,7 @@ describe('change feed: Opportunity changes from Change Data Capture, through the
   });
 
   afterEach(async () => {
+    testRunning = false;
     await emulator.close();
   });
 

@@ -38,9 +38,15 @@ async function subscribe(
   return { client, received };
 }
 
+/** False once a test is over, so a wait its timeout cut short stops too (and mocha can exit). */
+let testRunning = false;
+
 /** Resolves once `received` holds `count` events; bounded by the test's timeout, never by a guessed deadline. */
 async function until(received: Received, count: number): Promise<Received> {
-  while (received.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (received.length < count) {
+    if (!testRunning) throw new Error(`gave up waiting for ${count} events; got ${received.length}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   return received;
 }
 
@@ -62,10 +68,12 @@ describe('Salesforce emulator: Streaming API (CometD) and Change Data Capture, t
   const clients: FayeClient[] = [];
 
   beforeEach(async () => {
+    testRunning = true;
     emulator = await startSalesforceEmulator({ port: 0, adminUser: true });
   });
 
   afterEach(async () => {
+    testRunning = false;
     for (const client of clients.splice(0)) client.disconnect();
     await emulator.close();
   });
@@ -200,7 +208,7 @@ describe('Salesforce emulator: Streaming API (CometD) and Change Data Capture, t
     await createOpportunity(emulator, 'Old');
     const [old] = emulator.changeEvents();
     // The event is retained, then gone once the window passes: observable state, polled.
-    while (emulator.changeEvents().length > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (testRunning && emulator.changeEvents().length > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     const refused = await subscribe(emulator, CHANNEL, old.event.replayId).then(
       () => undefined,
       (error: { message?: string; code?: number }) => error
@@ -222,7 +230,7 @@ describe('Salesforce emulator: Streaming API (CometD) and Change Data Capture, t
     ]) as unknown as FayeClient;
     clients.push(client);
     void client.subscribe(CHANNEL, () => undefined);
-    while (failures.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (testRunning && failures.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(failures[0].error).to.equal('403::Handshake denied');
     expect(failures[0].ext?.sfdc?.failureReason).to.equal('401::Authentication invalid');
   });
