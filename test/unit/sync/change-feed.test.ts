@@ -48,7 +48,7 @@ describe('change feed: Opportunity changes from Change Data Capture, through the
     expect(response.status).to.equal(204);
   };
 
-  it('hands on a rep’s change of a watched field, once, and ignores pcsync’s own writes and unwatched fields', async () => {
+  it('hands on a rep’s change of a watched field once, and ignores pcsync’s own writes and other fields', async () => {
     const batches: ChangeBatch[] = [];
     const outcomes: string[] = [];
     const feed = await subscribeChangeFeed({
