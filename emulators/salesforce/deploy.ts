@@ -8,6 +8,7 @@
  * are accepted.
  */
 import { bundleProblems, type Bundles } from './bundle-checks.js';
+import { parseChannelMember } from './change-events.js';
 import JSZip from 'jszip';
 import { ApiError, notFound } from './errors.js';
 import { type Reply, type RequestContext, json } from './http.js';
@@ -88,6 +89,7 @@ const FOLDERS: Record<string, { folder: string; suffix: string }> = {
   ReportType: { folder: 'reportTypes', suffix: '.reportType' },
   Report: { folder: 'reports', suffix: '.report' },
   Dashboard: { folder: 'dashboards', suffix: '.dashboard' },
+  PlatformEventChannelMember: { folder: 'platformEventChannelMembers', suffix: '.platformEventChannelMember' },
 };
 
 /** The files org-components.ts reads (list views live in the object files). */
@@ -297,6 +299,13 @@ export class DeployService {
       if (page) bundles.flexipages.set(page[1], text);
     }
     problems.push(...bundleProblems(bundles, this.deployedLwc, this.org.schema));
+    // Change Data Capture selections (PlatformEventChannelMember of the ChangeEvents channel).
+    const changeEventEntities: string[] = [];
+    for (const name of files) {
+      if (!name.startsWith(root) || !/^platformEventChannelMembers\/[^/]+$/.test(name.slice(root.length))) continue;
+      const entity = parseChannelMember(await (zip.file(name) as JSZip.JSZipObject).async('string'));
+      if (entity) changeEventEntities.push(entity);
+    }
     if (checkOnly || problems.length > 0) this.org.schema.restore(before);
     else {
       this.org.store.reindex();
@@ -304,6 +313,7 @@ export class DeployService {
       for (const bundle of bundles.lwc.keys()) this.deployedLwc.add(bundle.toLowerCase());
       mergeComponents(this.org.components, components);
       storeComponentRows(this.org, components);
+      for (const entity of changeEventEntities) this.org.changeEvents.select(entity);
     }
     const now = this.org.clock.stamp();
     const message = (

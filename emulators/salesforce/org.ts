@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Access, PROFILES, UserSchema } from './access.js';
+import { ChangeEventBus, readSourceChannelMembers } from './change-events.js';
 import { RecordError } from './errors.js';
 import { IdFactory } from './ids.js';
 import { applyObjectMetadata, readSourceObjects } from './metadata.js';
@@ -71,6 +72,8 @@ export type OrgOptions = {
   duplicateRules?: boolean;
   /** The org's clock runs this many ms ahead of this machine's (negative: behind). */
   clockSkewMs?: number;
+  /** How long change events are kept for replay (default 72 hours, as documented). */
+  changeEventRetentionMs?: number;
 };
 
 export class Org {
@@ -93,9 +96,12 @@ export class Org {
   public readonly cursors = new Map<string, QueryCursor>();
   /** Apps, tabs, list views, report types, reports and dashboards deployed so far (org-components.ts). */
   public components: OrgComponents = emptyComponents();
+  /** Change Data Capture: the objects selected by deployed channel members, and their retained events. */
+  public readonly changeEvents: ChangeEventBus;
   private readonly loadMetadata: string | undefined;
   private readonly seed: SeedData | undefined;
   private initialSchema: SchemaSnapshot;
+  private readonly initialChangeEventEntities: string[];
   private readonly initialPermissionSets: PermissionSetMetadata[];
   private initialComponents = emptyComponents();
   private cursorCounter = 0;
@@ -115,6 +121,9 @@ export class Org {
     this.repUserId = IdFactory.make('005', '5g0', 2);
     this.store = new RecordStore(this.schema, this.ids, this.clock, this.userId, this.apiVersion);
     this.store.duplicateRules = options.duplicateRules ?? true;
+    this.changeEvents = new ChangeEventBus(this.clock, options.changeEventRetentionMs);
+    this.store.onCommit = (changes, call): void =>
+      this.changeEvents.publishTransaction(changes, call.changeOrigin, this.store.userId);
     this.access = new Access(
       this.schema,
       this.store,
@@ -142,9 +151,13 @@ export class Org {
         );
       if (problems.length > 0)
         throw new Error(`metadata in ${this.loadMetadata} does not load: ${problems.join('; ')}`);
+      for (const entity of readSourceChannelMembers(this.loadMetadata)) this.changeEvents.select(entity);
     }
+    this.initialChangeEventEntities = this.changeEvents.selection();
     this.initialSchema = this.schema.snapshot();
     this.resetData(this.initialPermissionSets, []);
+    // The start data was there before anyone subscribed: no events for it.
+    this.changeEvents.reset(this.initialChangeEventEntities);
   }
 
   public get orgId15(): string {
@@ -159,10 +172,12 @@ export class Org {
     if (options.keepSchema) {
       const kept = SETUP_TABLES.map((name) => ({ name, rows: this.store.all(this.standardObject(name)) }));
       this.resetData([], kept);
+      this.changeEvents.reset(this.changeEvents.selection());
       return;
     }
     this.schema.restore(this.initialSchema);
     this.resetData(this.initialPermissionSets, []);
+    this.changeEvents.reset(this.initialChangeEventEntities);
   }
 
   private standardObject(name: string): ObjectDef {
@@ -231,6 +246,7 @@ export class Org {
       for (const row of rows) this.store.insert(this.standardObject(name), row, { systemMode: true });
     }
     if (this.seed) this.loadSeed(this.seed);
+    this.store.endCall();
   }
 
   /** Inserts seed records (all or nothing); returns how many went in per object. */
@@ -262,6 +278,7 @@ export class Org {
         }
       }
     });
+    this.store.endCall();
     return counts;
   }
 

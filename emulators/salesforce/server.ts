@@ -36,6 +36,8 @@ import {
 import { handleSoap, parseSoap, soapFault } from './soap.js';
 import { getUiRecord, updateUiRecord } from './uiapi.js';
 import type { SfRecord } from './store.js';
+import { type ChangeEventMessage, changeOrigin } from './change-events.js';
+import { CometdEndpoint } from './cometd.js';
 
 export type SalesforceEmulatorOptions = {
   /** Port on 127.0.0.1 (0 or omitted: pick a free one). */
@@ -77,6 +79,8 @@ export type SalesforceEmulatorOptions = {
   adminUser?: boolean;
   /** Username of the org's second user, a sales rep without a session (default rep@pcsync.example). */
   repUsername?: string;
+  /** How long Change Data Capture events are kept for replay (default 72 hours, as documented). */
+  changeEventRetentionMs?: number;
 };
 
 export type SalesforceEmulator = {
@@ -117,6 +121,8 @@ export type SalesforceEmulator = {
   settings(): OrgSettings;
   /** The stored rows of an object (all fields), for assertions. */
   records(objectName: string): SfRecord[];
+  /** The retained Change Data Capture events, oldest first. */
+  changeEvents(): ChangeEventMessage[];
   close(): Promise<void>;
 };
 
@@ -145,6 +151,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     clockSkewMs: options.clockSkewMs,
     adminUser: options.adminUser,
     repUsername: options.repUsername,
+    changeEventRetentionMs: options.changeEventRetentionMs,
   });
   const accessToken = options.accessToken ?? `${org.orgId15}!${DEFAULT_ACCESS_TOKEN_SECRET}`;
   const counters = new Counters();
@@ -363,11 +370,12 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       path === `/id/${org.orgId}/${org.userId}` || path === `/id/${org.orgId15}/${org.userId.slice(0, 15)}`;
     const userinfoRoute = path === '/services/oauth2/userinfo' || identityRoute;
     const soapRoute = /^\/services\/Soap\/[mcu]\/\d+\.\d$/.test(path);
+    const cometdRoute = path === '/cometd' || path.startsWith('/cometd/');
     let route: Route | undefined;
     let params: string[] = [];
     let version = apiVersion;
     let methodAllowed = true;
-    if (!versionsRoute && !userinfoRoute && !soapRoute) {
+    if (!versionsRoute && !userinfoRoute && !soapRoute && !cometdRoute) {
       const candidates = routes.filter((r) => r.pattern.test(path));
       route = candidates.find((r) => r.method === method);
       methodAllowed = candidates.length === 0 || route !== undefined;
@@ -385,9 +393,11 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
           ? `${method} /services/oauth2/userinfo`
           : soapRoute
             ? `${method} /services/Soap/${path.split('/')[3]}`
-            : route
-              ? route.key
-              : `${method} (unknown)`;
+            : cometdRoute
+              ? `${method} /cometd/{version}`
+              : route
+                ? route.key
+                : `${method} (unknown)`;
     counters.add(key);
     const started = Date.now();
     const at = new Date(org.clock.nowMs()).toISOString();
@@ -408,6 +418,11 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
 
     if (latencyMs > 0 && (!latencyMatch || latencyMatch.test(path)))
       await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    // The Streaming API is outside the REST API's faults and request allowance (it has its own limits).
+    if (cometdRoute) {
+      cometd.handle(req, res, path);
+      return;
+    }
 
     // A lost response: the write is processed in full, then the connection goes without an answer.
     const lost = fault === 'lost-response' && ['POST', 'PATCH', 'PUT', 'DELETE'].includes(method);
@@ -552,6 +567,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       allowDuplicates: duplicateRuleHeader.allowSave,
       includeRecordDetails: duplicateRuleHeader.includeRecordDetails,
       version,
+      changeOrigin: changeOrigin('rest', version, [req.headers['sforce-call-options'] ?? ''].flat()[0]),
     });
     const writesBefore = org.store.writes;
     let reply: Reply;
@@ -560,10 +576,12 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     } catch (error) {
       reply = errorReply(error);
     }
+    org.store.endCall();
     records = reply.records ?? org.store.writes - writesBefore;
     respond(reply, limitHeaders());
   };
 
+  const cometd = new CometdEndpoint(org.changeEvents, authorized, apiVersion);
   const server: Server = createServer({ ServerResponse: orgDateResponse(org.clock) }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendError(res, error, {});
@@ -614,7 +632,11 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       if (!object) throw new Error(`no object ${objectName}`);
       return org.store.all(object).map((r) => ({ ...r }));
     },
-    close: () => listening.close(),
+    changeEvents: () => org.changeEvents.retained().map((e) => structuredClone(e.data)),
+    close: async () => {
+      cometd.close();
+      await listening.close();
+    },
   };
 }
 

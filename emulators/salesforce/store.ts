@@ -12,6 +12,7 @@ import { IdFactory, isValidId, to18 } from './ids.js';
 import { type FieldDef, type ObjectDef, OPPORTUNITY_STAGES, type SchemaRegistry } from './schema.js';
 import { SETUP_OBJECTS } from './setup-objects.js';
 import { asText } from './text.js';
+import type { RowChange } from './change-events.js';
 
 export type SfRecord = Record<string, unknown>;
 
@@ -30,6 +31,8 @@ export type CallContext = {
   includeRecordDetails: boolean;
   /** The API version in the request path (for record URLs). */
   version: string;
+  /** Change Data Capture's `changeOrigin` of the call's writes (empty: not through an API). */
+  changeOrigin: string;
 };
 
 type JournalEntry = { object: string; id: string; before: SfRecord | undefined };
@@ -47,6 +50,10 @@ export class RecordStore {
   private readonly insertedThisCall = new Set<string>();
   /** Rows written (inserted, updated or deleted, cascades included) and kept; rollbacks take theirs back. */
   public writes = 0;
+  /** The row changes of the call being served, reported at its end (Change Data Capture); rollbacks drop theirs. */
+  private changes: RowChange[] = [];
+  /** Told the changes of each finished call that wrote something. */
+  public onCommit: ((changes: RowChange[], call: CallContext) => void) | undefined;
   /** Bumped whenever a setup row (a permission set, an assignment…) changes, so access.ts recomputes grants. */
   public setupVersion = 0;
   /** The running user's object and field permissions; writes outside system mode honour them. */
@@ -59,17 +66,32 @@ export class RecordStore {
     public userId: string,
     private readonly apiVersion: string
   ) {
-    this.call = { allowDuplicates: false, includeRecordDetails: false, version: apiVersion };
+    this.call = { allowDuplicates: false, includeRecordDetails: false, version: apiVersion, changeOrigin: '' };
   }
 
   /** Starts an API call (or a Bulk API chunk of 200 rows): one transaction time, the call's headers. */
   public beginCall(context: Partial<CallContext> = {}): void {
+    this.endCall();
     this.clock.tick();
-    this.call = { allowDuplicates: false, includeRecordDetails: false, version: this.apiVersion, ...context };
+    this.call = {
+      allowDuplicates: false,
+      includeRecordDetails: false,
+      version: this.apiVersion,
+      changeOrigin: '',
+      ...context,
+    };
     this.insertedThisCall.clear();
   }
 
+  /** Ends the call being served: its kept changes are committed (and reported). */
+  public endCall(): void {
+    const changes = this.changes;
+    this.changes = [];
+    if (changes.length > 0) this.onCommit?.(changes, this.call);
+  }
+
   public clear(): void {
+    this.changes = [];
     this.setupVersion++;
     this.tables.clear();
     this.deletedRows.clear();
@@ -109,6 +131,7 @@ export class RecordStore {
     const outer = this.journal;
     const journal: JournalEntry[] = [];
     this.journal = journal;
+    const changesMark = this.changes.length;
     try {
       const result = fn();
       this.journal = outer;
@@ -116,7 +139,7 @@ export class RecordStore {
       return result;
     } catch (error) {
       this.journal = outer;
-      this.rollback(journal);
+      this.rollback(journal, changesMark);
       throw error;
     }
   }
@@ -126,10 +149,11 @@ export class RecordStore {
     const journal: JournalEntry[] = [];
     const outer = this.journal;
     this.journal = journal;
+    const changesMark = this.changes.length;
     return {
       rollback: (): void => {
         this.journal = outer;
-        this.rollback(journal);
+        this.rollback(journal, changesMark);
       },
       commit: (): void => {
         this.journal = outer;
@@ -138,8 +162,9 @@ export class RecordStore {
     };
   }
 
-  private rollback(journal: JournalEntry[]): void {
+  private rollback(journal: JournalEntry[], changesMark: number): void {
     this.writes -= journal.length;
+    this.changes.length = Math.min(this.changes.length, changesMark);
     for (const entry of journal.reverse()) {
       const object = this.schema.object(entry.object);
       if (!object) continue;
@@ -161,6 +186,7 @@ export class RecordStore {
     const table = this.table(object);
     const before = table.get(id);
     this.journal?.push({ object: object.name, id, before });
+    this.changes.push({ object: object.name, id, before, after: record });
     this.writes++;
     this.touched(object);
     if (before) this.unindex(object, before);
@@ -173,6 +199,7 @@ export class RecordStore {
     const before = table.get(id);
     if (!before) return;
     this.journal?.push({ object: object.name, id, before });
+    this.changes.push({ object: object.name, id, before, after: undefined });
     this.writes++;
     this.touched(object);
     this.unindex(object, before);

@@ -14,7 +14,10 @@ import { children, forceAppDir, readRoot, repoRoot, text } from './metadata-read
 
 /** The metadata types this part of the project owns; their components must match the expected table exactly. */
 const OWN_TYPES = ['CustomField', 'CustomObject', 'PermissionSet'] as const;
-/** Types other parts of force-app add (the LWC bundles, the record page, page layouts if used, the app: issue 19). */
+/**
+ * Types other parts of force-app add (the LWC bundles, the record page, page layouts if used, the app: issue 19, and
+ * Change Data Capture's channel member for Opportunity: issue 18).
+ */
 const OTHER_TYPES = [
   'LightningComponentBundle',
   'FlexiPage',
@@ -27,6 +30,7 @@ const OTHER_TYPES = [
   'Report',
   'DashboardFolder',
   'Dashboard',
+  'PlatformEventChannelMember',
 ];
 
 const sourceApiVersion = (
