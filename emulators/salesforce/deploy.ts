@@ -19,6 +19,7 @@ import {
   str,
   type XmlNode,
 } from './metadata.js';
+import { readNotificationTypes } from './notifications.js';
 import type { Org } from './org.js';
 import {
   parsePermissionSet,
@@ -81,6 +82,7 @@ const FOLDERS: Record<string, { folder: string; suffix: string }> = {
   ApexClass: { folder: 'classes', suffix: '.cls' },
   CustomTab: { folder: 'tabs', suffix: '.tab' },
   CustomApplication: { folder: 'applications', suffix: '.app' },
+  CustomNotificationType: { folder: 'notificationtypes', suffix: '.notiftype' },
 };
 
 const CHILD_TYPES = new Set([
@@ -274,11 +276,13 @@ export class DeployService {
       if (page) bundles.flexipages.set(page[1], text);
     }
     problems.push(...bundleProblems(bundles, this.deployedLwc, this.org.schema));
+    const notificationTypes = await readNotificationTypes(zip, root, problems);
     if (checkOnly || problems.length > 0) this.org.schema.restore(before);
     else {
       this.org.store.reindex();
       for (const set of permissionSets) storePermissionSet(set, this.org.schema, this.org.store);
       for (const bundle of bundles.lwc.keys()) this.deployedLwc.add(bundle.toLowerCase());
+      for (const type of notificationTypes) this.org.notifications.deploy(type);
     }
     const now = this.org.clock.stamp();
     const message = (

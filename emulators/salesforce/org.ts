@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Access, PROFILES, UserSchema } from './access.js';
 import { RecordError } from './errors.js';
 import { IdFactory } from './ids.js';
+import { CustomNotifications } from './notifications.js';
 import { applyObjectMetadata, readSourceObjects } from './metadata.js';
 import {
   permissionSetProblems,
@@ -77,6 +78,8 @@ export class Org {
   public readonly access: Access;
   public readonly view: UserSchema;
   public readonly cursors = new Map<string, QueryCursor>();
+  /** Custom notification types (deployed or loaded) and the notifications sent. */
+  public readonly notifications: CustomNotifications;
   private readonly loadMetadata: string | undefined;
   private readonly seed: SeedData | undefined;
   private initialSchema: SchemaSnapshot;
@@ -108,6 +111,7 @@ export class Org {
     this.view = new UserSchema(this.schema, this.access);
     this.soql = new SoqlEngine(this.view, this.store, () => this.apiVersion);
     this.initialPermissionSets = [];
+    this.notifications = new CustomNotifications(this.schema, this.store, () => this.clock.stamp());
     if (this.loadMetadata) {
       const problems = applyObjectMetadata(this.schema, readSourceObjects(this.loadMetadata)).map(
         (p) => `${p.fullName}: ${p.problem}`
@@ -115,6 +119,7 @@ export class Org {
       this.initialPermissionSets = readSourcePermissionSets(this.loadMetadata);
       for (const set of this.initialPermissionSets)
         problems.push(...permissionSetProblems(set, this.schema).map((p) => `${set.name}: ${p}`));
+      problems.push(...this.notifications.loadSource(this.loadMetadata));
       if (problems.length > 0)
         throw new Error(`metadata in ${this.loadMetadata} does not load: ${problems.join('; ')}`);
     }
@@ -131,6 +136,7 @@ export class Org {
    * permission sets and their assignments (the org's setup); otherwise the permission sets loaded at start, unassigned.
    */
   public reset(options: { keepSchema?: boolean } = {}): void {
+    this.notifications.reset(Boolean(options.keepSchema));
     if (options.keepSchema) {
       const kept = SETUP_TABLES.map((name) => ({ name, rows: this.store.all(this.standardObject(name)) }));
       this.resetData([], kept);

@@ -33,6 +33,8 @@ import {
   collectionUpsert,
 } from './collections.js';
 import { handleSoap, parseSoap, soapFault } from './soap.js';
+import { type ConnectedApp, JwtBearer } from './jwt-bearer.js';
+import type { SentNotification } from './notifications.js';
 import { getUiRecord, updateUiRecord } from './uiapi.js';
 import type { SfRecord } from './store.js';
 
@@ -76,6 +78,8 @@ export type SalesforceEmulatorOptions = {
   adminUser?: boolean;
   /** Username of the org's second user, a sales rep without a session (default rep@pcsync.example). */
   repUsername?: string;
+  /** Connected apps with an uploaded certificate, for the JWT bearer flow (`sf org login jwt`). */
+  connectedApps?: ConnectedApp[];
 };
 
 export type SalesforceEmulator = {
@@ -116,6 +120,10 @@ export type SalesforceEmulator = {
   settings(): OrgSettings;
   /** The stored rows of an object (all fields), for assertions. */
   records(objectName: string): SfRecord[];
+  /** Uploads a connected app's certificate (JWT bearer flow); the same as `POST /__emulator/connected-apps`. */
+  registerConnectedApp(app: ConnectedApp): void;
+  /** The custom notifications the org delivered, oldest first (`GET /__emulator/notifications`). */
+  notifications(): SentNotification[];
   close(): Promise<void>;
 };
 
@@ -161,6 +169,15 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   const bulk = new BulkService(org);
   const bulkQuery = new BulkQueryService(org);
   let baseUrl = '';
+  const jwt = new JwtBearer({
+    orgId: org.orgId,
+    userId: org.userId,
+    username: org.username,
+    accessToken,
+    baseUrl: () => baseUrl,
+    nowMs: () => org.clock.nowMs(),
+  });
+  for (const app of options.connectedApps ?? []) jwt.register(app);
 
   const api = (method: string, route: string, key: string, handler: Handler, upload = false): Route => ({
     method,
@@ -206,7 +223,10 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     api('GET', '/queryAll/([A-Za-z0-9]+-\\d+)', '/queryAll/{locator}', (ctx) =>
       rest.queryMore(org, ctx, ctx.params[0], true)
     ),
-    api('GET', '/tooling/query', '/tooling/query', (ctx) => rest.toolingQuery(ctx)),
+    api('GET', '/tooling/query', '/tooling/query', (ctx) => rest.toolingQuery(org, ctx)),
+    api('POST', '/actions/standard/customNotificationAction', '/actions/standard/customNotificationAction', (ctx) =>
+      org.notifications.invoke(ctx)
+    ),
     api('GET', '/limits', '/limits', () => rest.limits(org, limit.used, limit.max)),
     api('POST', '/composite/sobjects', '/composite/sobjects', (ctx) => collectionCreate(org, ctx)),
     api('PATCH', '/composite/sobjects', '/composite/sobjects', (ctx) => collectionUpdate(org, ctx)),
@@ -314,6 +334,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
 
   const adminState: AdminState = {
     org,
+    jwt,
     counters,
     limit,
     faults,
@@ -353,11 +374,12 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       path === `/id/${org.orgId}/${org.userId}` || path === `/id/${org.orgId15}/${org.userId.slice(0, 15)}`;
     const userinfoRoute = path === '/services/oauth2/userinfo' || identityRoute;
     const soapRoute = /^\/services\/Soap\/[mcu]\/\d+\.\d$/.test(path);
+    const tokenRoute = path === '/services/oauth2/token';
     let route: Route | undefined;
     let params: string[] = [];
     let version = apiVersion;
     let methodAllowed = true;
-    if (!versionsRoute && !userinfoRoute && !soapRoute) {
+    if (!versionsRoute && !userinfoRoute && !soapRoute && !tokenRoute) {
       const candidates = routes.filter((r) => r.pattern.test(path));
       route = candidates.find((r) => r.method === method);
       methodAllowed = candidates.length === 0 || route !== undefined;
@@ -375,9 +397,11 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
           ? `${method} /services/oauth2/userinfo`
           : soapRoute
             ? `${method} /services/Soap/${path.split('/')[3]}`
-            : route
-              ? route.key
-              : `${method} (unknown)`;
+            : tokenRoute
+              ? `${method} /services/oauth2/token`
+              : route
+                ? route.key
+                : `${method} (unknown)`;
     counters.add(key);
     const started = Date.now();
     const at = new Date(org.clock.nowMs()).toISOString();
@@ -431,6 +455,15 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       return;
     }
 
+    if (tokenRoute) {
+      const form = new URLSearchParams(method === 'POST' ? (await readBody(req, maxBody)).toString('utf8') : '');
+      respond(
+        method === 'POST'
+          ? jwt.token(form)
+          : json(405, { error: 'invalid_request', error_description: 'must use HTTP POST' })
+      );
+      return;
+    }
     if (versionsRoute && method === 'GET') {
       send(res, rest.versions(org));
       req.resume();
@@ -604,6 +637,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       if (!object) throw new Error(`no object ${objectName}`);
       return org.store.all(object).map((r) => ({ ...r }));
     },
+    registerConnectedApp: (app) => jwt.register(app),
+    notifications: () => org.notifications.notifications(),
     close: () => listening.close(),
   };
 }

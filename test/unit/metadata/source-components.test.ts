@@ -15,7 +15,7 @@ import { children, forceAppDir, readRoot, repoRoot, text } from './metadata-read
 /** The metadata types this part of the project owns; their components must match the expected table exactly. */
 const OWN_TYPES = ['CustomField', 'CustomObject', 'PermissionSet'] as const;
 /** Types other parts of force-app add (the LWC bundles, the record page and, if used, page layouts). */
-const OTHER_TYPES = ['LightningComponentBundle', 'FlexiPage', 'Layout'];
+const OTHER_TYPES = ['LightningComponentBundle', 'FlexiPage', 'Layout', 'CustomNotificationType'];
 
 const sourceApiVersion = (
   JSON.parse(readFileSync(path.join(repoRoot, 'sfdx-project.json'), 'utf8')) as {
