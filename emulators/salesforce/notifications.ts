@@ -83,6 +83,31 @@ export function parseNotificationType(
   };
 }
 
+const COLUMN_TYPES: Record<string, string> = { Desktop: 'Boolean', Mobile: 'Boolean', Id: 'Id' };
+
+function toolingColumns(names: readonly string[]): Record<string, unknown> {
+  return {
+    columnMetadata: names.map((name) => ({
+      aggregate: false,
+      apexType: COLUMN_TYPES[name] ?? 'String',
+      booleanType: COLUMN_TYPES[name] === 'Boolean',
+      columnName: name,
+      custom: false,
+      displayName: name,
+      foreignKeyName: null,
+      insertable: name !== 'Id',
+      joinColumns: [],
+      numberType: false,
+      textType: !COLUMN_TYPES[name],
+      updatable: name !== 'Id',
+    })),
+    entityName: 'CustomNotificationType',
+    groupBy: false,
+    idSelected: names.includes('Id'),
+    keyPrefix: '0ML',
+  };
+}
+
 export class CustomNotifications {
   private readonly types = new Map<string, NotificationType>();
   private readonly sent: SentNotification[] = [];
@@ -136,7 +161,7 @@ export class CustomNotifications {
    * `SELECT <fields> FROM CustomNotificationType [WHERE DeveloperName = 'X']`: the Tooling query pcsync and admins
    * run to find a type's Id. Other filters are not modelled (an error that says so, never a wrong answer).
    */
-  public toolingQuery(q: string): Reply {
+  public toolingQuery(q: string, columns = false): Reply {
     const m = /^\s*SELECT\s+(.+?)\s+FROM\s+CustomNotificationType\b(.*)$/is.exec(q);
     if (!m) throw new ApiError(400, 'MALFORMED_QUERY', `unexpected query: ${q}`);
     const fields = m[1].split(',').map((f) => f.trim());
@@ -146,6 +171,8 @@ export class CustomNotifications {
       if (!name) throw new ApiError(400, 'INVALID_FIELD', `No such column '${f}' on entity 'CustomNotificationType'`);
       return name as keyof NotificationType;
     });
+    // `sf data query` asks again with `columns=true` to lay out its table (the same shape as for sObject queries).
+    if (columns) return json(200, toolingColumns(names));
     const rest = m[2].trim();
     const where = /^WHERE\s+DeveloperName\s*=\s*'([^']*)'\s*(?:LIMIT\s+\d+)?$/i.exec(rest);
     if (rest && !where && !/^LIMIT\s+\d+$/i.test(rest)) {

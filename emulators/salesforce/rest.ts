@@ -238,7 +238,9 @@ export function toolingQuery(org: Org, ctx: RequestContext): Reply {
   if (entity?.toLowerCase() === 'sandboxprocess') {
     return json(200, { size: 0, totalSize: 0, done: true, queryLocator: null, entityTypeName: entity, records: [] });
   }
-  if (entity?.toLowerCase() === 'customnotificationtype') return org.notifications.toolingQuery(q);
+  if (entity?.toLowerCase() === 'customnotificationtype') {
+    return org.notifications.toolingQuery(q, ctx.url.searchParams.get('columns') === 'true');
+  }
   throw new ApiError(
     400,
     NOT_MODELLED,
