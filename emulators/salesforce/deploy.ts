@@ -22,6 +22,7 @@ import {
   str,
   type XmlNode,
 } from './metadata.js';
+import { readNotificationTypes } from './notifications.js';
 import type { Org } from './org.js';
 import { componentProblems, emptyComponents, mergeComponents, readComponents } from './org-components.js';
 import { storeComponentRows } from './analytics.js';
@@ -90,6 +91,7 @@ const FOLDERS: Record<string, { folder: string; suffix: string }> = {
   Report: { folder: 'reports', suffix: '.report' },
   Dashboard: { folder: 'dashboards', suffix: '.dashboard' },
   PlatformEventChannelMember: { folder: 'platformEventChannelMembers', suffix: '.platformEventChannelMember' },
+  CustomNotificationType: { folder: 'notificationtypes', suffix: '.notiftype' },
 };
 
 /** The files org-components.ts reads (list views live in the object files). */
@@ -306,6 +308,7 @@ export class DeployService {
       const entity = parseChannelMember(await (zip.file(name) as JSZip.JSZipObject).async('string'));
       if (entity) changeEventEntities.push(entity);
     }
+    const notificationTypes = await readNotificationTypes(zip, root, problems);
     if (checkOnly || problems.length > 0) this.org.schema.restore(before);
     else {
       this.org.store.reindex();
@@ -314,6 +317,7 @@ export class DeployService {
       mergeComponents(this.org.components, components);
       storeComponentRows(this.org, components);
       for (const entity of changeEventEntities) this.org.changeEvents.select(entity);
+      for (const type of notificationTypes) this.org.notifications.deploy(type);
     }
     const now = this.org.clock.stamp();
     const message = (

@@ -9,6 +9,7 @@ import { Access, PROFILES, UserSchema } from './access.js';
 import { ChangeEventBus, readSourceChannelMembers } from './change-events.js';
 import { RecordError } from './errors.js';
 import { IdFactory } from './ids.js';
+import { CustomNotifications } from './notifications.js';
 import { applyObjectMetadata, readSourceObjects } from './metadata.js';
 import {
   permissionSetProblems,
@@ -98,6 +99,8 @@ export class Org {
   public components: OrgComponents = emptyComponents();
   /** Change Data Capture: the objects selected by deployed channel members, and their retained events. */
   public readonly changeEvents: ChangeEventBus;
+  /** Custom notification types (deployed or loaded) and the notifications sent. */
+  public readonly notifications: CustomNotifications;
   private readonly loadMetadata: string | undefined;
   private readonly seed: SeedData | undefined;
   private initialSchema: SchemaSnapshot;
@@ -134,6 +137,7 @@ export class Org {
     this.view = new UserSchema(this.schema, this.access);
     this.soql = new SoqlEngine(this.view, this.store, () => this.apiVersion);
     this.initialPermissionSets = [];
+    this.notifications = new CustomNotifications(this.schema, this.store, () => this.clock.stamp());
     if (this.loadMetadata) {
       const problems = applyObjectMetadata(this.schema, readSourceObjects(this.loadMetadata)).map(
         (p) => `${p.fullName}: ${p.problem}`
@@ -149,6 +153,7 @@ export class Org {
         problems.push(
           ...permissionSetProblems(set, this.schema, this.initialComponents).map((p) => `${set.name}: ${p}`)
         );
+      problems.push(...this.notifications.loadSource(this.loadMetadata));
       if (problems.length > 0)
         throw new Error(`metadata in ${this.loadMetadata} does not load: ${problems.join('; ')}`);
       for (const entity of readSourceChannelMembers(this.loadMetadata)) this.changeEvents.select(entity);
@@ -169,6 +174,7 @@ export class Org {
    * permission sets and their assignments (the org's setup); otherwise the permission sets loaded at start, unassigned.
    */
   public reset(options: { keepSchema?: boolean } = {}): void {
+    this.notifications.reset(Boolean(options.keepSchema));
     if (options.keepSchema) {
       const kept = SETUP_TABLES.map((name) => ({ name, rows: this.store.all(this.standardObject(name)) }));
       this.resetData([], kept);

@@ -34,6 +34,8 @@ import {
   collectionUpsert,
 } from './collections.js';
 import { handleSoap, parseSoap, soapFault } from './soap.js';
+import { type ConnectedApp, JwtBearer } from './jwt-bearer.js';
+import type { SentNotification } from './notifications.js';
 import { getUiRecord, updateUiRecord } from './uiapi.js';
 import type { SfRecord } from './store.js';
 import { type ChangeEventMessage, changeOrigin } from './change-events.js';
@@ -81,6 +83,8 @@ export type SalesforceEmulatorOptions = {
   repUsername?: string;
   /** How long Change Data Capture events are kept for replay (default 72 hours, as documented). */
   changeEventRetentionMs?: number;
+  /** Connected apps with an uploaded certificate, for the JWT bearer flow (`sf org login jwt`). */
+  connectedApps?: ConnectedApp[];
 };
 
 export type SalesforceEmulator = {
@@ -123,6 +127,10 @@ export type SalesforceEmulator = {
   records(objectName: string): SfRecord[];
   /** The retained Change Data Capture events, oldest first. */
   changeEvents(): ChangeEventMessage[];
+  /** Uploads a connected app's certificate (JWT bearer flow); the same as `POST /__emulator/connected-apps`. */
+  registerConnectedApp(app: ConnectedApp): void;
+  /** The custom notifications the org delivered, oldest first (`GET /__emulator/notifications`). */
+  notifications(): SentNotification[];
   close(): Promise<void>;
 };
 
@@ -169,6 +177,15 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   const bulk = new BulkService(org);
   const bulkQuery = new BulkQueryService(org);
   let baseUrl = '';
+  const jwt = new JwtBearer({
+    orgId: org.orgId,
+    userId: org.userId,
+    username: org.username,
+    accessToken,
+    baseUrl: () => baseUrl,
+    nowMs: () => org.clock.nowMs(),
+  });
+  for (const app of options.connectedApps ?? []) jwt.register(app);
 
   const api = (method: string, route: string, key: string, handler: Handler, upload = false): Route => ({
     method,
@@ -223,7 +240,10 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     api('GET', '/queryAll/([A-Za-z0-9]+-\\d+)', '/queryAll/{locator}', (ctx) =>
       rest.queryMore(org, ctx, ctx.params[0], true)
     ),
-    api('GET', '/tooling/query', '/tooling/query', (ctx) => rest.toolingQuery(ctx)),
+    api('GET', '/tooling/query', '/tooling/query', (ctx) => rest.toolingQuery(org, ctx)),
+    api('POST', '/actions/standard/customNotificationAction', '/actions/standard/customNotificationAction', (ctx) =>
+      org.notifications.invoke(ctx)
+    ),
     api('GET', '/limits', '/limits', () => rest.limits(org, limit.used, limit.max)),
     api('POST', '/composite/sobjects', '/composite/sobjects', (ctx) => collectionCreate(org, ctx)),
     api('PATCH', '/composite/sobjects', '/composite/sobjects', (ctx) => collectionUpdate(org, ctx)),
@@ -331,6 +351,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
 
   const adminState: AdminState = {
     org,
+    jwt,
     counters,
     limit,
     faults,
@@ -371,11 +392,12 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     const userinfoRoute = path === '/services/oauth2/userinfo' || identityRoute;
     const soapRoute = /^\/services\/Soap\/[mcu]\/\d+\.\d$/.test(path);
     const cometdRoute = path === '/cometd' || path.startsWith('/cometd/');
+    const tokenRoute = path === '/services/oauth2/token';
     let route: Route | undefined;
     let params: string[] = [];
     let version = apiVersion;
     let methodAllowed = true;
-    if (!versionsRoute && !userinfoRoute && !soapRoute && !cometdRoute) {
+    if (!versionsRoute && !userinfoRoute && !soapRoute && !cometdRoute && !tokenRoute) {
       const candidates = routes.filter((r) => r.pattern.test(path));
       route = candidates.find((r) => r.method === method);
       methodAllowed = candidates.length === 0 || route !== undefined;
@@ -395,9 +417,11 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
             ? `${method} /services/Soap/${path.split('/')[3]}`
             : cometdRoute
               ? `${method} /cometd/{version}`
-              : route
-                ? route.key
-                : `${method} (unknown)`;
+              : tokenRoute
+                ? `${method} /services/oauth2/token`
+                : route
+                  ? route.key
+                  : `${method} (unknown)`;
     counters.add(key);
     const started = Date.now();
     const at = new Date(org.clock.nowMs()).toISOString();
@@ -456,6 +480,15 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       return;
     }
 
+    if (tokenRoute) {
+      const form = new URLSearchParams(method === 'POST' ? (await readBody(req, maxBody)).toString('utf8') : '');
+      respond(
+        method === 'POST'
+          ? jwt.token(form)
+          : json(405, { error: 'invalid_request', error_description: 'must use HTTP POST' })
+      );
+      return;
+    }
     if (versionsRoute && method === 'GET') {
       send(res, rest.versions(org));
       req.resume();
@@ -633,6 +666,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       return org.store.all(object).map((r) => ({ ...r }));
     },
     changeEvents: () => org.changeEvents.retained().map((e) => structuredClone(e.data)),
+    registerConnectedApp: (app) => jwt.register(app),
+    notifications: () => org.notifications.notifications(),
     close: async () => {
       cometd.close();
       await listening.close();

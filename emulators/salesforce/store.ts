@@ -347,7 +347,9 @@ export class RecordStore {
     system('SystemModstamp', now);
     system('CreatedById', this.userId);
     system('LastModifiedById', this.userId);
-    system('OwnerId', this.userId);
+    // OwnerId is createable and defaults to the creating user (SOAP API Developer Guide, "System Fields": OwnerId).
+    if (object.fields.has('ownerid') && (record.OwnerId === null || record.OwnerId === undefined))
+      record.OwnerId = this.userId;
     record.IsDeleted = false;
     this.derive(object, record, values, true);
     if (this.duplicateRules && !options.systemMode && !this.call.allowDuplicates) this.checkDuplicates(object, record);

@@ -12,6 +12,8 @@ export const DIRECTIONS = ['inbound', 'outbound', 'both'] as const;
 export const OWNERS = ['salesforce', 'partnerCenter', 'manual'] as const;
 export const TRANSFORMS = ['date', 'scale', 'list', 'countryCode', 'urlTemplate'] as const;
 export const ACCOUNT_MATCH_KEYS = ['name', 'country', 'postalCode'] as const;
+/** What the sync tells an Opportunity's owner about: its sync went to Error or Conflict, Microsoft answered. */
+export const NOTIFY_EVENTS = ['error', 'conflict', 'accepted', 'declined'] as const;
 
 export type Direction = (typeof DIRECTIONS)[number];
 export type Owner = (typeof OWNERS)[number];
@@ -196,6 +198,19 @@ export const coSellSchema = z.strictObject({
     .prefault({}),
 });
 
+export const notificationsSchema = z.strictObject({
+  /**
+   * Notify each Opportunity's owner (the bell and the Salesforce mobile app) through the org's custom notification
+   * type Partner_Center_Sync_Alert. Never in a run above sync.bulkThreshold records (a backfill).
+   */
+  enabled: z.boolean().default(true),
+  /** Which transitions notify; each notifies once, when the record enters it. */
+  events: z
+    .array(z.enum(NOTIFY_EVENTS, { error: enumError(NOTIFY_EVENTS) }))
+    .min(1)
+    .default([...NOTIFY_EVENTS]),
+});
+
 export const pcsyncConfigSchema = z.strictObject({
   partnerCenter: partnerCenterSchema.prefault({}),
   mapping: z.array(fieldRuleSchema).min(1).optional(),
@@ -204,6 +219,7 @@ export const pcsyncConfigSchema = z.strictObject({
   serve: serveSchema.prefault({}),
   sync: syncSchema.prefault({}),
   coSell: coSellSchema.prefault({}),
+  notifications: notificationsSchema.prefault({}),
 });
 
 export type Transform = z.infer<typeof transformSchema>;
@@ -215,6 +231,7 @@ export type AccountSettings = z.infer<typeof accountsSchema>;
 export type ServeSettings = z.infer<typeof serveSchema>;
 export type SyncSettings = z.infer<typeof syncSchema>;
 export type CoSellSettings = z.infer<typeof coSellSchema>;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 /** The effective configuration: defaults applied, the mapping always present. */
 export type PcsyncConfig = Omit<z.infer<typeof pcsyncConfigSchema>, 'mapping'> & { mapping: FieldRule[] };

@@ -16,6 +16,7 @@ import { OrgSchema } from '../salesforce/org-schema.js';
 import { Traffic, totalOf } from '../shared/traffic.js';
 import type { SyncContext } from './context.js';
 import { inboundPass } from './inbound/index.js';
+import { notifyOwners } from './notify.js';
 import { holdSyncLease, type HeldLease } from './lease.js';
 import { syncMessages as messages } from './messages.js';
 import { outboundPass } from './outbound/index.js';
@@ -94,6 +95,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     progress: options.progress ?? ((): void => undefined),
     checkpoint: () => lease?.assertHeld(),
     notices: new Set(),
+    priorStates: new Map(),
   };
   const orgNow = (): string => (traffic.serverNow('salesforce') ?? now()).toISOString();
   const startedAt = orgNow();
@@ -139,6 +141,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
   } catch (error) {
     failure = error;
   }
+  await notifyOwners(ctx, outcomes);
 
   const summary = { inbound: emptySummary(), outbound: emptySummary() };
   for (const outcome of outcomes) summary[outcome.direction][outcome.outcome]++;

@@ -61,6 +61,20 @@ describe("e2e: the README's install against a new org", function () {
     expect(deploy, 'the README deploys force-app explicitly').to.include.members(['--source-dir', 'force-app']);
     const deployed = await session.run(deploy);
     expect(deployed.exitCode, output(deployed)).to.equal(0);
+    // The notification type the sync notifies owners with is stored: a Tooling query finds it.
+    const types = await session.runJson<{ records: Array<{ DeveloperName: string }> }>([
+      'data',
+      'query',
+      '--use-tooling-api',
+      '--query',
+      'SELECT Id, DeveloperName FROM CustomNotificationType',
+      '--target-org',
+      'emu',
+    ]);
+    expect(
+      types.json.result?.records.map((r) => r.DeveloperName),
+      output(types)
+    ).to.deep.equal(['Partner_Center_Sync_Alert']);
 
     // Deployed but not yet assigned: the integration user sees none of the sync's fields.
     const before = await session.run(['pcsync', 'config', 'validate', '--target-org', 'emu']);

@@ -9,6 +9,7 @@ import type { SyncContext } from '../context.js';
 import { isFlaggedCoSell } from '../outbound/select.js';
 import { toWatermark } from '../run-record.js';
 import type { RecordOutcome } from '../types.js';
+import { rememberStates } from '../notify.js';
 import { markGone } from './gone.js';
 import { applyMicrosoftSide } from './microsoft.js';
 import { outcomeOf, planReferral, type Planned } from './plan.js';
@@ -49,6 +50,7 @@ export async function inboundPass(
   const at = ctx.now().toISOString();
   const references = referrals.map((referral) => referral.externalReferenceId ?? '');
   const rows = await readOpportunities(ctx, [...referrals.map((referral) => referral.id), ...read.gone], references);
+  rememberStates(ctx, rows.byId.values());
   outcomes.push(...(await markGone(ctx, read.gone, rows.byReferral, at)));
 
   const creates: Planned[] = [];

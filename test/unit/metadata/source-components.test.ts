@@ -31,6 +31,7 @@ const OTHER_TYPES = [
   'DashboardFolder',
   'Dashboard',
   'PlatformEventChannelMember',
+  'CustomNotificationType',
 ];
 
 const sourceApiVersion = (
