@@ -55,6 +55,12 @@ describe('e2e: mapping rules per event (create-only values, constants)', functio
   const fieldsChanged = (record: RunResult['records'][number]): string[] => record.changes.map((c) => c.field);
 
   it('inbound: a new referral sets Type and Lead Source once; the seller’s Type stays while mapped fields follow', async () => {
+    // Synced before the admin added the Type rule: it is no create, so it never gets that Type.
+    const older = world.pc.admin.createIncoming('cosell');
+    world.pc.admin.transition(older.id, 'accept');
+    expect((await world.run('--config', configFile('shipped', [...DEFAULT_MAPPING]))).exitCode).to.equal(0);
+    expect(opportunityOf(older.id)).to.deep.include({ Type: null, LeadSource: 'Partner Referral' });
+
     // The shipped mapping already sets LeadSource on create; the admin adds Type.
     const config = configFile('type-on-create', [
       ...DEFAULT_MAPPING,
@@ -66,24 +72,28 @@ describe('e2e: mapping rules per event (create-only values, constants)', functio
     expect(first.exitCode, first.stdout).to.equal(0);
     expect(opportunityOf(referral.id)).to.deep.include({ Type: 'New Customer', LeadSource: 'Partner Referral' });
 
-    // The seller decides otherwise; then the referral changes in Partner Center.
+    // The seller decides otherwise; then both referrals change in Partner Center, and a new one arrives.
     const id = String(opportunityOf(referral.id)?.Id);
     await world.rest('PATCH', `/sobjects/Opportunity/${id}`, { Type: 'Existing Customer - Upgrade' });
-    await clientsFor(world.pc).referrals.update(referral.id, [
-      { op: 'replace', path: '/details/dealValue', value: 4321 },
-      { op: 'replace', path: '/details/notes', value: 'Scope doubled' },
-    ]);
+    for (const changed of [referral, older]) {
+      await clientsFor(world.pc).referrals.update(changed.id, [
+        { op: 'replace', path: '/details/dealValue', value: 4321 },
+        { op: 'replace', path: '/details/notes', value: 'Scope doubled' },
+      ]);
+    }
     const fresh = world.pc.admin.createIncoming('cosell');
 
-    // The plan: the create-only values on the new referral's create, not on the changed one's update.
+    // The plan: the create-only values on the new referral's create, not on the changed ones' updates.
     const planned = await world.run('--config', config, '--dry-run');
     expect(planned.exitCode, planned.stdout).to.equal(0);
     const plan = planned.json.result as RunResult;
     expect(fieldsChanged(recordOf(plan, 'referralId', fresh.id))).to.include.members(['Type', 'LeadSource']);
-    const update = recordOf(plan, 'referralId', referral.id);
-    expect(fieldsChanged(update)).to.include.members(['Amount', 'Description']);
-    expect(fieldsChanged(update)).not.to.include.members(['Type']);
-    expect(fieldsChanged(update)).not.to.include.members(['LeadSource']);
+    for (const changed of [referral, older]) {
+      const update = recordOf(plan, 'referralId', changed.id);
+      expect(fieldsChanged(update)).to.include.members(['Amount', 'Description']);
+      expect(fieldsChanged(update)).not.to.include.members(['Type']);
+      expect(fieldsChanged(update)).not.to.include.members(['LeadSource']);
+    }
 
     world.pc.resetCounters();
     const second = await world.run('--config', config);
@@ -94,6 +104,7 @@ describe('e2e: mapping rules per event (create-only values, constants)', functio
       Type: 'Existing Customer - Upgrade',
       LeadSource: 'Partner Referral',
     });
+    expect(opportunityOf(older.id)).to.deep.include({ Amount: 4321, Type: null });
     expect(opportunityOf(fresh.id)).to.deep.include({ Type: 'New Customer', LeadSource: 'Partner Referral' });
     // Nothing of the seller's goes back to Partner Center, and the next run has nothing to write.
     expect(world.pc.counters()['PATCH /referrals/{id}'] ?? 0).to.equal(0);
@@ -104,33 +115,27 @@ describe('e2e: mapping rules per event (create-only values, constants)', functio
   });
 
   it('outbound: a campaign id set on new referrals goes with the create and is not re-sent with later changes', async () => {
+    // Its referral was made before the admin added the campaign rule: no later change sends the campaign.
+    const [older] = await world.flag(1);
+    const shipped = await world.run('--direction', 'outbound', '--config', configFile('shipped', [...DEFAULT_MAPPING]));
+    expect(shipped.exitCode, shipped.stdout).to.equal(0);
     const config = configFile('campaign-on-create', [
       ...DEFAULT_MAPPING,
       { partnerCenter: 'campaignId', value: 'CAMP-2026-SPRING', on: 'create' },
     ]);
-    const [id] = await world.flag(1);
+    const id = await flagAnother(older, 'Flagged with a campaign');
     const first = await world.run('--direction', 'outbound', '--config', config);
     expect(first.exitCode, first.stdout).to.equal(0);
-    const referralId = String(world.sf.records('Opportunity').find((row) => row.Id === id)?.[OPP.referralId]);
+    const referralId = referralOf(id);
     expect(world.pc.admin.getReferral(referralId).campaignId).to.equal('CAMP-2026-SPRING');
+    expect(world.pc.admin.getReferral(referralOf(older)).campaignId).to.equal(undefined);
 
-    // The partner moves the referral to another campaign in Partner Center; the seller changes the deal value.
+    // The partner moves the referral to another campaign in Partner Center; the seller changes both deal values.
     await clientsFor(world.pc).referrals.update(referralId, [
       { op: 'replace', path: '/campaignId', value: 'CAMP-PARTNER-CENTER' },
     ]);
-    await world.rest('PATCH', `/sobjects/Opportunity/${id}`, { Amount: 7777 });
-    // A second flagged Opportunity, for the same customer, has no referral yet.
-    const flagged = world.sf.records('Opportunity').find((row) => row.Id === id) as Row;
-    const created = await world.rest('POST', '/sobjects/Opportunity', {
-      Name: 'Flagged later',
-      StageName: 'Qualification',
-      CloseDate: '2027-03-31',
-      Amount: 500,
-      AccountId: flagged.AccountId,
-      [OPP.syncWith]: true,
-      [OPP.solutions]: 'SOL-34104-EBB',
-    });
-    const next = String(created.id);
+    for (const changed of [id, older]) await world.rest('PATCH', `/sobjects/Opportunity/${changed}`, { Amount: 7777 });
+    const next = await flagAnother(older, 'Flagged later');
 
     const planned = await world.run('--direction', 'outbound', '--config', config, '--dry-run');
     expect(planned.exitCode, planned.stdout).to.equal(0);
@@ -140,18 +145,41 @@ describe('e2e: mapping rules per event (create-only values, constants)', functio
       before: null,
       after: 'CAMP-2026-SPRING',
     });
-    expect(fieldsChanged(recordOf(plan, 'opportunityId', id))).to.deep.equal(['details.dealValue']);
+    for (const changed of [id, older]) {
+      expect(fieldsChanged(recordOf(plan, 'opportunityId', changed))).to.deep.equal(['details.dealValue']);
+    }
 
     world.pc.resetCounters();
     const second = await world.run('--direction', 'outbound', '--config', config);
     expect(second.exitCode, second.stdout).to.equal(0);
-    expect(world.pc.counters()['PATCH /referrals/{id}']).to.equal(1);
+    expect(world.pc.counters()['PATCH /referrals/{id}']).to.equal(2);
     const patched = world.pc.admin.getReferral(referralId);
     expect(patched.details.dealValue).to.equal(7777);
     expect(patched.campaignId).to.equal('CAMP-PARTNER-CENTER');
-    const nextReferral = String(world.sf.records('Opportunity').find((row) => row.Id === next)?.[OPP.referralId]);
-    expect(world.pc.admin.getReferral(nextReferral).campaignId).to.equal('CAMP-2026-SPRING');
+    const olderReferral = world.pc.admin.getReferral(referralOf(older));
+    expect(olderReferral.details.dealValue).to.equal(7777);
+    expect(olderReferral.campaignId).to.equal(undefined);
+    expect(world.pc.admin.getReferral(referralOf(next)).campaignId).to.equal('CAMP-2026-SPRING');
   });
+
+  /** The referral an Opportunity holds. */
+  const referralOf = (opportunityId: string): string =>
+    String(world.sf.records('Opportunity').find((row) => row.Id === opportunityId)?.[OPP.referralId]);
+
+  /** One more flagged Opportunity for the customer of `sibling` (a second Account would be a duplicate). */
+  async function flagAnother(sibling: string, name: string): Promise<string> {
+    const accountId = world.sf.records('Opportunity').find((row) => row.Id === sibling)?.AccountId;
+    const created = await world.rest('POST', '/sobjects/Opportunity', {
+      Name: name,
+      StageName: 'Qualification',
+      CloseDate: '2027-03-31',
+      Amount: 500,
+      AccountId: accountId,
+      [OPP.syncWith]: true,
+      [OPP.solutions]: 'SOL-34104-EBB',
+    });
+    return String(created.id);
+  }
 
   const broken: Array<{ name: string; rule: Record<string, unknown>; expected: RegExp; org?: boolean }> = [
     {
