@@ -19,8 +19,5 @@ export type FieldPairRule = FieldRule & { partnerCenter: string; salesforce: str
 export const isFieldPair = (rule: FieldRule): rule is FieldPairRule =>
   rule.partnerCenter !== undefined && rule.salesforce !== undefined;
 
-/** A rule whose source is a constant `value` (it then names only its target). */
-export const isConstant = (rule: Pick<FieldRule, 'value'>): boolean => rule.value !== undefined;
-
-/** How a constant's missing side is named in its key and in messages. */
+/** How a constant rule's missing side is named in its snapshot key (`(value)|Type`). */
 export const CONSTANT_SIDE = '(value)';
