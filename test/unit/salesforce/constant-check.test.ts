@@ -2,10 +2,15 @@
  * `config validate --target-org` on rules per event and constants: a create rule's field must be createable, an
  * update rule's updateable; a constant must be a value of a restricted picklist and a lookup's Id an existing record.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { DescribeSObjectResult } from '@jsforce/jsforce-node';
 import { checkAgainstOrg, validateConfig, type Describer } from '../../../src/config/index.js';
 import type { RecordExists } from '../../../src/salesforce/constant-check.js';
+import { projectDescriber } from '../../../src/salesforce/project-metadata.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 const picklist = (values: string[]): Array<{ value: string; label: string; active: boolean }> =>
   values.map((value) => ({ value, label: value, active: true }));
@@ -115,5 +120,21 @@ describe('config: rules per event and constants against an org', () => {
     expect(problems.map((p) => p.message)).to.deep.equal([
       'Opportunity.Name is of type string, which cannot hold the number value of the constant 42; map it to a field of type double, currency, int, long, percent',
     ]);
+  });
+
+  it('without an org, a constant is checked against a restricted picklist of the project (force-app)', async () => {
+    const describe = await projectDescriber(repoRoot, ['force-app']);
+    const help = (value: string): Record<string, unknown> => ({
+      salesforce: 'How_Can_Microsoft_Help__c',
+      value,
+      on: 'create',
+    });
+    const problems = await checkAgainstOrg(validateConfig({ mapping: [help('Free lunch')] }), describe);
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.deep.include({ path: 'plugins.pcsync.mapping[0].value', severity: 'error' });
+    expect(problems[0].message).to.match(
+      /^"Free lunch" is not a value of the restricted picklist Opportunity\.How_Can_Microsoft_Help__c, which refuses it; use one of: "Workload specific value proposition", /
+    );
+    expect(await checkAgainstOrg(validateConfig({ mapping: [help('General or other')] }), describe)).to.deep.equal([]);
   });
 });
