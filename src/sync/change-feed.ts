@@ -62,8 +62,9 @@ export class ChangeFeedRefused extends Error {
 export function watchedFields(rules: readonly FieldRule[]): Set<string> {
   const fields = new Set<string>([OPP.syncWith, OPP.resync, OPP.dealType, OPP.help, OPP.solutions, 'StageName']);
   // A relationship path (Account.BillingCountryCode) changes on the other object: the reconcile pass covers it.
+  // A constant (no Salesforce side) has nothing to watch.
   for (const rule of rules)
-    if (rule.direction !== 'inbound' && !rule.salesforce.includes('.')) fields.add(rule.salesforce);
+    if (rule.direction !== 'inbound' && rule.salesforce && !rule.salesforce.includes('.')) fields.add(rule.salesforce);
   return fields;
 }
 

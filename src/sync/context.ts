@@ -44,6 +44,6 @@ export function opportunitySelect(rules: readonly FieldRule[]): string {
     'SystemModstamp',
     ...Object.values(OPP),
   ]);
-  for (const rule of rules) fields.add(rule.salesforce);
+  for (const rule of rules) if (rule.salesforce !== undefined) fields.add(rule.salesforce);
   return [...fields].join(', ');
 }

@@ -192,7 +192,11 @@ async function describeOrg(
   const missing = Object.values(OPP).filter((name) => !limits.has(name.toLowerCase()));
   if (missing.length > 0) throw messages.createError('error.notDeployed', [missing.join(', ')]);
   const applicable = deps.config.mapping.filter(
-    (rule) => !rule.optional || rule.salesforce.includes('.') || limits.has(rule.salesforce.toLowerCase())
+    (rule) =>
+      !rule.optional ||
+      rule.salesforce === undefined ||
+      rule.salesforce.includes('.') ||
+      limits.has(rule.salesforce.toLowerCase())
   );
   return { rules: syncRules(await picklistAwareRules(applicable, schema)), limits };
 }

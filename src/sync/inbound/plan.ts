@@ -3,6 +3,7 @@
  * merged against the record's snapshot and fitted to the org's fields, and the snapshot both sides then agree on.
  */
 import { sameValue, type SalesforceValue } from '../../mapping/convert.js';
+import { rulesFor, type SyncEvent } from '../../mapping/events.js';
 import { parseSnapshot, type Snapshot } from '../../mapping/merge.js';
 import { agreedSnapshot, pair, salesforceWritesFor, textOf, type OpportunityRow } from '../../mapping/pairing.js';
 import type { Referral } from '../../partner-center/referral-types.js';
@@ -64,8 +65,9 @@ export function planReferral(
   linked = false
 ): Planned | undefined {
   const snapshot = parseSnapshot(row?.[OPP.snapshot] as string | undefined);
+  const event: SyncEvent = row ? 'update' : 'create';
   const pairing = pair(
-    ctx.rules.filter((rule) => rule.direction !== 'outbound'),
+    rulesFor(ctx.rules, event).filter((rule) => rule.direction !== 'outbound'),
     referral,
     row,
     snapshot,
@@ -101,7 +103,7 @@ export function planReferral(
   // Only what both sides now agree on moves into the snapshot: a conflict, or a change still owed to Partner Center
   // (the outbound pass sends it), keeps its old base.
   const kept = pairing.decisions.filter((d) => d.action === 'conflict' || d.action === 'toPartnerCenter');
-  const keep = { snapshot, keys: new Set(kept.map((d) => d.key)) };
+  const keep = { snapshot, keys: new Set(kept.map((d) => d.key)), event };
   const next = agreedSnapshot(
     ctx.rules,
     referral,

@@ -5,7 +5,7 @@
  * Microsoft's two steps, and one whose invitation to Microsoft is missing gets it now. A create whose answer was
  * lost is looked for before it is sent again.
  */
-import { referralBodyFor, textOf, type OpportunityRow } from '../../mapping/pairing.js';
+import { referralBodyFor, referralCreateValues, textOf, type OpportunityRow } from '../../mapping/pairing.js';
 import type { JsonObject } from '../../mapping/paths.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
 import { solutionProfileTarget, typedSolutions } from '../../partner-center/solutions.js';
@@ -137,7 +137,8 @@ export async function createReferrals(
       if (services) return refused(ctx, row, services, at);
       if (ctx.dryRun) {
         const message = coSell ? 'would create a co-sell referral' : 'would create a referral';
-        return { row, outcome: { ...planned, message } };
+        const changes = referralCreateValues(ctx.rules, row).map(([field, after]) => ({ field, before: null, after }));
+        return { row, outcome: { ...planned, changes, message } };
       }
       try {
         ctx.checkpoint();

@@ -3,7 +3,7 @@
  * agree on, or the refusal or failure in words a rep can act on — and the one batched write that does it.
  */
 import { parseSnapshot } from '../../mapping/merge.js';
-import { agreedSnapshot, textOf, type OpportunityRow } from '../../mapping/pairing.js';
+import { agreedSnapshot, textOf, type KeptBase, type OpportunityRow } from '../../mapping/pairing.js';
 import { systemValues } from '../../mapping/system-rules.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
 import type { Referral } from '../../partner-center/referral-types.js';
@@ -15,7 +15,6 @@ import { recordedDealType, SHARING_KEY } from '../deal-type.js';
 import { syncMessages as messages } from '../messages.js';
 import { STAGE_KEY, statusValue } from '../stages.js';
 import type { RecordOutcome } from '../types.js';
-import type { KeptBase } from './plan.js';
 
 /** Work done for one Opportunity: what to write back to it and the outcome to report. */
 export type Settled = { row: OpportunityRow; values?: SObjectRecord; outcome: RecordOutcome };
@@ -23,14 +22,14 @@ export type Settled = { row: OpportunityRow; values?: SObjectRecord; outcome: Re
 const audit = (ctx: SyncContext, row: OpportunityRow, at: string, outcome: RecordOutcome): string =>
   prependAudit(row[OPP.audit] as string | undefined, auditLine(at, outcome), ctx.config.sync.auditMaxLength);
 
-/** The Opportunity's values once it holds `referral`. */
+/** The Opportunity's values once it holds `referral` (by default one just created for it). */
 export function syncedValues(
   ctx: SyncContext,
   row: OpportunityRow,
   referral: Referral,
   outcome: RecordOutcome,
   at: string,
-  keep: KeptBase = { snapshot: undefined, keys: new Set() }
+  keep: KeptBase = { snapshot: undefined, keys: new Set(), event: 'create' }
 ): SObjectRecord {
   const values: SObjectRecord = systemValues(referral);
   const rowAfter: OpportunityRow = { ...row, ...values };

@@ -45,7 +45,7 @@ function agreedRow(pc: Referral, changes: OpportunityRow = {}): OpportunityRow {
     rules,
     pc,
     row,
-    { snapshot: undefined, keys: new Set() },
+    { snapshot: undefined, keys: new Set(), event: 'create' },
     {
       [STAGE_KEY]: { pc: `${pc.status}/${pc.substatus}`, sf: row.StageName },
     }
@@ -107,7 +107,12 @@ describe('sync: outbound planning (pure)', () => {
     );
     const before = referral();
     const row = agreedRow(before, { Amount: 1 });
-    const snapshot = agreedSnapshot(manual, before, { ...row, Amount: 1000 }, { snapshot: undefined, keys: new Set() });
+    const snapshot = agreedSnapshot(
+      manual,
+      before,
+      { ...row, Amount: 1000 },
+      { snapshot: undefined, keys: new Set(), event: 'create' }
+    );
     const plan = planPatch(
       manual,
       config.stages,
