@@ -94,6 +94,28 @@ const FOLDERS: Record<string, { folder: string; suffix: string }> = {
   CustomNotificationType: { folder: 'notificationtypes', suffix: '.notiftype' },
 };
 
+/**
+ * A folder is listed in package.xml under its content's type, its name ending in a slash (`Report: Sync/`), and its
+ * file is `reports/Sync-meta.xml` (Metadata API Developer Guide, "Folder"); the deploy result names it by the folder
+ * type (ReportFolder, DashboardFolder …), as source-deploy-retrieve expects when it matches results to local files.
+ */
+const FOLDER_TYPES: Record<string, string> = {
+  Report: 'ReportFolder',
+  Dashboard: 'DashboardFolder',
+  Document: 'DocumentFolder',
+  EmailTemplate: 'EmailFolder',
+};
+
+function folderOf(member: {
+  type: string;
+  fullName: string;
+}): { type: string; name: string; file: string } | undefined {
+  const type = FOLDER_TYPES[member.type];
+  const name = member.fullName.replace(/\/$/, '');
+  if (!type || name.includes('/')) return undefined;
+  return { type, name, file: `${FOLDERS[member.type]?.folder ?? member.type.toLowerCase()}/${name}-meta.xml` };
+}
+
 /** The files org-components.ts reads (list views live in the object files). */
 const COMPONENT_FILE =
   /^(objects\/[^/]+\.object|tabs\/.+\.tab|applications\/.+\.app|reportTypes\/.+|reports\/.+|dashboards\/.+)$/;
@@ -370,11 +392,17 @@ export class DeployService {
         const key = `${member.type}#${member.fullName}`.toLowerCase();
         const existed = this.deployed.has(key);
         if (!checkOnly) this.deployed.add(key);
+        const folder = folderOf(member);
         record.successes.push(
-          message(member.type, member.fullName, fileFor(member.type, member.fullName), {
-            created: !existed,
-            changed: existed,
-          })
+          message(
+            folder?.type ?? member.type,
+            folder?.name ?? member.fullName,
+            folder?.file ?? fileFor(member.type, member.fullName),
+            {
+              created: !existed,
+              changed: existed,
+            }
+          )
         );
       }
     }
