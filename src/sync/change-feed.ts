@@ -41,6 +41,8 @@ export type ChangeFeedOptions = {
   /** Most ids in one batch; more start the next one. */
   maxBatch: number;
   onBatch: (batch: ChangeBatch) => Promise<void>;
+  /** How long the subscribe may take: Faye's never settles when the server cannot be reached. */
+  subscribeTimeoutMs?: number;
   onEvent?: (outcome: 'relevant' | 'echo' | 'ignored', event: ChangeEvent) => void;
   onError?: (error: unknown) => void;
 };
@@ -51,7 +53,7 @@ export type ChangeFeed = { close(): Promise<void> };
 export class ChangeFeedRefused extends Error {
   public constructor(
     message: string,
-    public readonly reason: 'unknown-channel' | 'invalid-replay-id' | 'other'
+    public readonly reason: 'unknown-channel' | 'invalid-replay-id' | 'no-answer' | 'other'
   ) {
     super(message);
     this.name = 'ChangeFeedRefused';
@@ -81,6 +83,12 @@ export function classify(event: ChangeEvent, watched: ReadonlySet<string>): 'rel
   // A gap event names no fields: the records changed somehow, so they are looked at.
   if (header.changeType.startsWith('GAP_')) return 'relevant';
   return (header.changedFields ?? []).some((f) => watched.has(f)) ? 'relevant' : 'ignored';
+}
+
+class NoAnswer extends Error {
+  public constructor(ms: number) {
+    super(`The Streaming API did not answer the subscribe within ${ms} ms`);
+  }
 }
 
 type FayeClient = {
@@ -128,10 +136,18 @@ export async function subscribeChangeFeed(options: ChangeFeedOptions): Promise<C
   const client = options.connection.streaming.createClient([
     new StreamingExtension.Replay(OPPORTUNITY_CHANGE_CHANNEL, options.replayFrom),
   ]) as unknown as FayeClient;
+  let bound: NodeJS.Timeout | undefined;
+  const timeoutMs = options.subscribeTimeoutMs ?? 30_000;
   try {
-    await client.subscribe(OPPORTUNITY_CHANGE_CHANNEL, onMessage);
+    await Promise.race([
+      client.subscribe(OPPORTUNITY_CHANGE_CHANNEL, onMessage),
+      new Promise((_resolve, reject) => {
+        bound = setTimeout(() => reject(new NoAnswer(timeoutMs)), timeoutMs);
+      }),
+    ]);
   } catch (error) {
     client.disconnect();
+    if (error instanceof NoAnswer) throw new ChangeFeedRefused(error.message, 'no-answer');
     const message = (error as { message?: string }).message ?? String(error);
     const reason = /unknown channel/i.test(message)
       ? 'unknown-channel'
@@ -139,6 +155,8 @@ export async function subscribeChangeFeed(options: ChangeFeedOptions): Promise<C
         ? 'invalid-replay-id'
         : 'other';
     throw new ChangeFeedRefused(message, reason);
+  } finally {
+    clearTimeout(bound);
   }
   return {
     close: async (): Promise<void> => {

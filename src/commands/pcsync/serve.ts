@@ -65,7 +65,12 @@ export default class Serve extends SfCommand<ServeResult> {
     'poll-interval': Flags.duration({
       unit: 'seconds',
       summary: messages.getMessage('flags.poll-interval.summary'),
-      min: 1,
+      min: 0,
+    }),
+    'change-events': Flags.boolean({
+      summary: messages.getMessage('flags.change-events.summary'),
+      default: true,
+      allowNo: true,
     }),
     'allow-certificate-url': Flags.string({
       summary: messages.getMessage('flags.allow-certificate-url.summary'),
@@ -116,6 +121,8 @@ export default class Serve extends SfCommand<ServeResult> {
       reconcile: flags.reconcile,
       reconcileIntervalMs: (flags['reconcile-interval']?.seconds ?? config.serve.reconcileIntervalSeconds) * 1000,
       outboundPollIntervalMs: (flags['poll-interval']?.seconds ?? config.serve.outboundPollIntervalSeconds) * 1000,
+      fallbackPollIntervalMs: config.serve.outboundPollIntervalSeconds * 1000,
+      changeEvents: flags['change-events'],
       logger,
       checkAuth: async () => {
         await clients.tokens.getAccessToken(REFERRALS_AUDIENCE);
