@@ -93,8 +93,23 @@ class NoAnswer extends Error {
 
 type FayeClient = {
   subscribe(channel: string, listener: (message: ChangeEvent) => void): PromiseLike<unknown>;
-  disconnect(): void;
+  disconnect(): PromiseLike<unknown> | undefined;
 };
+
+/**
+ * Disconnects a streaming client and waits, bounded, for the server's answer: until it comes, Faye keeps its
+ * long-poll request and retries it every few seconds, which keeps a closing process (or a test run) alive.
+ */
+export async function endClient(client: Pick<FayeClient, 'disconnect'>, boundMs = 5000): Promise<void> {
+  let bound: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.resolve(client.disconnect()).catch(() => undefined),
+    new Promise((resolve) => {
+      bound = setTimeout(resolve, boundMs);
+    }),
+  ]);
+  clearTimeout(bound);
+}
 
 export async function subscribeChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
   const watched = watchedFields(options.rules);
@@ -146,7 +161,7 @@ export async function subscribeChangeFeed(options: ChangeFeedOptions): Promise<C
       }),
     ]);
   } catch (error) {
-    client.disconnect();
+    await endClient(client);
     if (error instanceof NoAnswer) throw new ChangeFeedRefused(error.message, 'no-answer');
     const message = (error as { message?: string }).message ?? String(error);
     const reason = /unknown channel/i.test(message)
@@ -162,7 +177,7 @@ export async function subscribeChangeFeed(options: ChangeFeedOptions): Promise<C
     close: async (): Promise<void> => {
       closed = true;
       if (timer) clearTimeout(timer);
-      client.disconnect();
+      await endClient(client);
       await flushing;
     },
   };

@@ -14,9 +14,21 @@ const MEMBER =
 /** The part of Faye's client (jsforce's streaming client) these tests use; Faye ships no types. */
 type FayeClient = {
   subscribe(channel: string, listener: (message: ChangeEventMessage) => void): Promise<unknown>;
-  disconnect(): void;
+  disconnect(): PromiseLike<unknown> | undefined;
 };
 type Received = ChangeEventMessage[];
+
+/** Disconnects and waits (bounded) for the answer: until it comes, Faye retries its long poll and mocha never exits. */
+async function endClient(client: FayeClient): Promise<void> {
+  let bound: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.resolve(client.disconnect()).catch(() => undefined),
+    new Promise((resolve) => {
+      bound = setTimeout(resolve, 5000);
+    }),
+  ]);
+  clearTimeout(bound);
+}
 
 /** A jsforce streaming client (Faye) subscribed to `channel` from `replayId`, collecting what it receives. */
 async function subscribe(
@@ -32,7 +44,7 @@ async function subscribe(
   try {
     await client.subscribe(channel, (message: ChangeEventMessage) => received.push(message));
   } catch (error) {
-    client.disconnect();
+    await endClient(client);
     throw error;
   }
   return { client, received };
@@ -74,7 +86,8 @@ describe('Salesforce emulator: Streaming API (CometD) and Change Data Capture, t
 
   afterEach(async () => {
     testRunning = false;
-    for (const client of clients.splice(0)) client.disconnect();
+    // Each client's disconnect answered before the emulator closes: otherwise Faye retries forever, mocha never exits.
+    await Promise.all(clients.splice(0).map((client) => endClient(client)));
     await emulator.close();
   });
 
