@@ -61,9 +61,10 @@ export default class Serve extends SfCommand<ServeResult> {
       summary: messages.getMessage('flags.reconcile-interval.summary'),
       min: 1,
     }),
+    // An integer in seconds, not a duration: sf-plugins-core's duration flag skips a min of 0 (it tests `if (min)`),
+    // so it would take -1. 0 turns the poll off while change events arrive.
     // eslint-disable-next-line sf-plugin/flag-min-max-default -- falls back to serve.outboundPollIntervalSeconds
-    'poll-interval': Flags.duration({
-      unit: 'seconds',
+    'poll-interval': Flags.integer({
       summary: messages.getMessage('flags.poll-interval.summary'),
       min: 0,
     }),
@@ -120,7 +121,7 @@ export default class Serve extends SfCommand<ServeResult> {
       trustedRoots,
       reconcile: flags.reconcile,
       reconcileIntervalMs: (flags['reconcile-interval']?.seconds ?? config.serve.reconcileIntervalSeconds) * 1000,
-      outboundPollIntervalMs: (flags['poll-interval']?.seconds ?? config.serve.outboundPollIntervalSeconds) * 1000,
+      outboundPollIntervalMs: (flags['poll-interval'] ?? config.serve.outboundPollIntervalSeconds) * 1000,
       fallbackPollIntervalMs: config.serve.outboundPollIntervalSeconds * 1000,
       changeEvents: flags['change-events'],
       logger,
