@@ -39,6 +39,8 @@ export const RUN = {
   inboundWatermark: 'Inbound_Watermark__c',
   outboundWatermark: 'Outbound_Watermark__c',
   requestCount: 'Request_Count__c',
+  /** The change feed position the run finished sending (change event passes only). */
+  replayId: 'Replay_Id__c',
   message: 'Message__c',
   key: 'Run_Key__c',
 } as const;

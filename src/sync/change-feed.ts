@@ -28,7 +28,10 @@ export type ChangeEventHeader = {
 };
 export type ChangeEvent = { payload: { ChangeEventHeader: ChangeEventHeader }; event: { replayId: number } };
 
-/** What the feed hands on: record ids to sync, the replay id once they are done, the oldest commit among them. */
+/**
+ * What the feed hands on: record ids to sync, the replay id to keep once they are sent (negative: none yet), the
+ * oldest commit among them.
+ */
 export type ChangeBatch = { recordIds: string[]; replayId: number; oldestCommitMs: number };
 
 export type ChangeFeedOptions = {
@@ -40,7 +43,8 @@ export type ChangeFeedOptions = {
   quietMs: number;
   /** Most ids in one batch; more start the next one. */
   maxBatch: number;
-  onBatch: (batch: ChangeBatch) => Promise<void>;
+  /** Sends a batch; resolves to the ids it could not send (after its own bounded retries), which wait for the next. */
+  onBatch: (batch: ChangeBatch) => Promise<readonly string[] | void>;
   /** How long the subscribe may take: Faye's never settles when the server cannot be reached. */
   subscribeTimeoutMs?: number;
   onEvent?: (outcome: 'relevant' | 'echo' | 'ignored', event: ChangeEvent) => void;
@@ -113,26 +117,47 @@ export async function endClient(client: Pick<FayeClient, 'disconnect'>, boundMs 
 
 export async function subscribeChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
   const watched = watchedFields(options.rules);
+  /** Record ids to send, in order, with the commit time of their first unsent change. */
   const pending = new Map<string, number>();
   let lastReplayId = options.replayFrom;
-  /** The newest replay id whose relevant records are all handed on: where a restart may resume. */
+  /** The newest position whose relevant records were all sent: where a restart may resume. */
   let safeReplayId = options.replayFrom;
   let timer: NodeJS.Timeout | undefined;
-  let flushing: Promise<void> = Promise.resolve();
+  let sending: Promise<void> = Promise.resolve();
   let closed = false;
+
+  /** One batch, taken when its turn comes (not when its timer fired), so ids an earlier batch left go first. */
+  const sendNext = async (): Promise<void> => {
+    if (pending.size === 0) return;
+    const taken = new Map([...pending].slice(0, options.maxBatch));
+    for (const id of taken.keys()) pending.delete(id);
+    // Every event up to lastReplayId is in this batch or needed nothing, unless ids are still waiting: then the
+    // position stays where it was, and a later batch moves it.
+    const complete = pending.size === 0;
+    const replayId = complete ? lastReplayId : safeReplayId;
+    const recordIds = [...taken.keys()];
+    let unsent: readonly string[];
+    try {
+      unsent = (await options.onBatch({ recordIds, replayId, oldestCommitMs: Math.min(...taken.values()) })) ?? [];
+    } catch (error) {
+      options.onError?.(error);
+      unsent = recordIds;
+    }
+    if (unsent.length > 0) {
+      // Back to the front: they go with the next batch, and no stored position passes them until they are sent.
+      const waiting = [...pending];
+      pending.clear();
+      for (const id of unsent) pending.set(id, taken.get(id) ?? Date.now());
+      for (const [id, at] of waiting) if (!pending.has(id)) pending.set(id, at);
+    } else if (complete) safeReplayId = replayId;
+  };
 
   const flush = (): void => {
     timer = undefined;
-    if (pending.size === 0) return;
-    const ids = [...pending.keys()].slice(0, options.maxBatch);
-    const oldestCommitMs = Math.min(...ids.map((id) => pending.get(id) ?? Date.now()));
-    for (const id of ids) pending.delete(id);
-    if (pending.size === 0) safeReplayId = lastReplayId;
-    const replayId = safeReplayId;
-    flushing = flushing
-      .then(() => options.onBatch({ recordIds: ids, replayId, oldestCommitMs }))
-      .catch((error: unknown) => options.onError?.(error));
-    if (pending.size > 0) timer = setTimeout(flush, 0);
+    sending = sending.then(sendNext).then(() => {
+      // Ids beyond one batch (not ids left unsent: those wait for the next event) go on at once.
+      if (!closed && pending.size > options.maxBatch && !timer) timer = setTimeout(flush, 0);
+    });
   };
 
   const onMessage = (event: ChangeEvent): void => {
@@ -178,7 +203,7 @@ export async function subscribeChangeFeed(options: ChangeFeedOptions): Promise<C
       closed = true;
       if (timer) clearTimeout(timer);
       await endClient(client);
-      await flushing;
+      await sending;
     },
   };
 }

@@ -43,6 +43,10 @@ export type SyncOptions = {
   onLeaseWait?: (holder: string, since: string) => void;
   /** Who this run is, for the lease (`sf pcsync run`). */
   holder?: string;
+  /** The change feed position this run completes: kept on its run record only if it leaves nothing to retry. */
+  replayId?: number;
+  /** Why this run runs as it does, in words, for its run record (a change event pass's retry, a lost replay id). */
+  notices?: string[];
 };
 
 export type SyncDependencies = {
@@ -94,7 +98,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     traffic,
     progress: options.progress ?? ((): void => undefined),
     checkpoint: () => lease?.assertHeld(),
-    notices: new Set(),
+    notices: new Set(options.notices),
     priorStates: new Map(),
   };
   const orgNow = (): string => (traffic.serverNow('salesforce') ?? now()).toISOString();
@@ -173,7 +177,10 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     // The run's own closing write is counted with the rest.
     const requests =
       totalOf(traffic.since(setup.before).salesforce) + totalOf(traffic.since(setup.before)['partner-center']);
-    await closeRun(deps.connection, run.key, result, requests + 1, message);
+    // Past this position only once every record of it is sent: a failure, or a record left to retry, keeps it back.
+    const complete = !failure && result.status !== 'Failed' && !outcomes.some((o) => o.retry);
+    const replayId = complete ? options.replayId : undefined;
+    await closeRun(deps.connection, run.key, result, requests + 1, message, replayId);
   }
   if (failure) throw failure instanceof Error ? failure : new Error('sync failed', { cause: failure });
   return result;

@@ -31,6 +31,19 @@ export async function lastWatermarks(connection: Connection): Promise<Watermarks
   return { ...(inbound ? { inbound } : {}), ...(outbound ? { outbound } : {}) };
 }
 
+/**
+ * Where the change event subscription resumes: the highest replay id a change event pass finished sending. The
+ * highest, not the newest run's, so the stored position only moves forward whichever replica wrote last.
+ */
+export async function lastReplayId(connection: Connection): Promise<number | undefined> {
+  const rows = await queryAll<Record<string, number | null>>(
+    connection,
+    `SELECT ${RUN.replayId} FROM ${RUN.object} WHERE ${RUN.replayId} != null ORDER BY ${RUN.replayId} DESC LIMIT 1`
+  );
+  const stored = rows[0]?.[RUN.replayId];
+  return typeof stored === 'number' ? stored : undefined;
+}
+
 /** A date-time as both OData and SOQL take it: UTC, whole seconds, `Z` (Salesforce answers `…+0000`). */
 export function toWatermark(value: string | Date | null | undefined): string | undefined {
   if (!value) return undefined;
@@ -87,7 +100,9 @@ export async function closeRun(
   runKey: string,
   result: SyncResult,
   requestCount: number,
-  message: string
+  message: string,
+  /** The change feed position this run finished sending; undefined when it left anything to retry. */
+  replayId?: number
 ): Promise<void> {
   const counts: Record<string, number> = {};
   for (const [direction, prefix] of [
@@ -106,6 +121,7 @@ export async function closeRun(
     [RUN.outboundWatermark]: result.watermarks.outbound ?? null,
     [RUN.requestCount]: requestCount,
     [RUN.message]: clip(message, 32_000),
+    ...(replayId === undefined ? {} : { [RUN.replayId]: replayId }),
     ...counts,
   });
 }

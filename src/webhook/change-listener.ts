@@ -12,6 +12,7 @@ import type { PcsyncConfig } from '../config/schema.js';
 import { LeaseLostError, OrgLease } from '../salesforce/lease.js';
 import {
   ChangeFeedRefused,
+  REPLAY_NEW,
   subscribeChangeFeed,
   type ChangeBatch,
   type ChangeEvent,
@@ -34,7 +35,9 @@ export type ChangeListenerOptions = {
   clock: () => Date;
   /** Where the subscription starts: the stored replay id, or REPLAY_NEW. */
   replayFrom: () => Promise<number>;
-  onBatch: (batch: ChangeBatch) => Promise<void>;
+  onBatch: (batch: ChangeBatch) => Promise<readonly string[] | void>;
+  /** The stored replay id is no longer retained: the subscription started from new events, the gap is the caller's. */
+  onReplayLost: (replayId: number) => void;
   onEvent?: (outcome: 'relevant' | 'echo' | 'ignored', event: ChangeEvent) => void;
   /** The subscribe was refused (no channel member, or a replay id the bus no longer has). */
   onRefused: (reason: ChangeFeedRefused['reason']) => void;
@@ -68,21 +71,29 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
     await current?.close();
   };
 
-  const subscribe = async (): Promise<void> => {
+  const subscribe = async (from?: number): Promise<void> => {
+    const replayFrom = from ?? (await options.replayFrom());
     try {
       feed = await subscribeChangeFeed({
         connection: options.connection,
         rules: options.config.mapping,
-        replayFrom: await options.replayFrom(),
+        replayFrom,
         quietMs: QUIET_MS,
         maxBatch: MAX_BATCH,
         onBatch: options.onBatch,
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
         onError: (error) => logger.error('change-feed-failed', { message: (error as Error).message }),
       });
-      logger.info('change-feed-subscribed', {});
+      logger.info('change-feed-subscribed', { replayFrom });
     } catch (error) {
       if (!(error instanceof ChangeFeedRefused)) throw error;
+      if (error.reason === 'invalid-replay-id' && replayFrom !== REPLAY_NEW) {
+        // Subscribed from new events first, then the gap is filled: a change made between the two is in both.
+        logger.warn('change-feed-replay-lost', { replayId: replayFrom, message: error.message });
+        await subscribe(REPLAY_NEW);
+        if (feed) options.onReplayLost(replayFrom);
+        return;
+      }
       if (error.reason === 'unknown-channel') {
         if (!toldUnavailable)
           logger.warn('change-feed-unavailable', {

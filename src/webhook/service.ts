@@ -6,10 +6,12 @@
 import { instrumentConnection } from '../salesforce/instrument.js';
 import { Traffic } from '../shared/traffic.js';
 import { REPLAY_NEW } from '../sync/change-feed.js';
-import { runSync, type SyncDependencies } from '../sync/engine.js';
+import { runSync, type SyncDependencies, type SyncOptions } from '../sync/engine.js';
+import { lastReplayId } from '../sync/run-record.js';
 import type { SyncResult } from '../sync/types.js';
 import { startChangeListener, type ChangeListener } from './change-listener.js';
 import { ChangeEventMetrics } from './change-metrics.js';
+import { sendChangeBatch, sendSinceWatermark } from './change-passes.js';
 import {
   createVerifier,
   httpCertificateFetcher,
@@ -89,8 +91,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     });
   };
 
-  const running = new Set<Promise<void>>();
-  const pass = (name: PassName, sync: Parameters<typeof runSync>[1]): Promise<void> => {
+  const running = new Set<Promise<unknown>>();
+  const pass = (name: PassName, sync: SyncOptions): Promise<SyncResult | undefined> => {
     const promise = runPass(name, sync).finally(() => running.delete(promise));
     running.add(promise);
     return promise;
@@ -102,7 +104,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     turn = next.catch(() => undefined);
     return next;
   };
-  const runPass = async (name: PassName, sync: Parameters<typeof runSync>[1]): Promise<void> => {
+  /** The pass's result; undefined when it failed as a whole or was skipped (logged either way). */
+  const runPass = async (name: PassName, sync: SyncOptions): Promise<SyncResult | undefined> => {
     const started = Date.now();
     // A periodic pass another process is already doing is skipped; an event-driven batch waits its turn.
     const eventDriven = name === 'webhook' || name === 'change-events';
@@ -112,21 +115,25 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       logPass(name, result, Date.now() - started);
       if (result.status !== 'Failed') state.lastPassSucceededAt = new Date().toISOString();
       state.auth = 'valid';
+      return result;
     } catch (error) {
       const message = error instanceof Error ? error.message : 'pass failed';
       if (!eventDriven && (error as { name?: string }).name === LEASE_BUSY) {
         logger.info('pass-skipped', { pass: name, reason: message });
-        return;
+        return undefined;
       }
       state.lastPassFailedAt = new Date().toISOString();
       if (/sign in again|sign-in/i.test(message)) state.auth = 'invalid';
       logger.error('pass-failed', { pass: name, message });
       if (name === 'webhook') throw error instanceof Error ? error : new Error(message);
+      return undefined;
     }
   };
 
   const queue = new WebhookQueue({
-    processBatch: (referralIds) => pass('webhook', { referralIds, direction: 'inbound', trigger: 'Webhook' }),
+    processBatch: async (referralIds) => {
+      await pass('webhook', { referralIds, direction: 'inbound', trigger: 'Webhook' });
+    },
     logger,
   });
 
@@ -173,7 +180,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   }
 
   /** A periodic pass that never overlaps itself: the next one is scheduled when this one ends. */
-  const every = (name: PassName, intervalMs: number, sync: Parameters<typeof runSync>[1]): void => {
+  const every = (name: PassName, intervalMs: number, sync: SyncOptions): void => {
     const tick = async (): Promise<void> => {
       if (stopping) return;
       await pass(name, sync);
@@ -193,17 +200,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   }
   let listener: ChangeListener | undefined;
   if (options.changeEvents) {
+    const changePasses = { run: (sync: SyncOptions) => pass('change-events', sync), logger };
     listener = startChangeListener({
       connection: deps.connection,
       config: deps.config,
       logger,
       clock: () => traffic.serverNow('salesforce') ?? new Date(),
-      replayFrom: () => Promise.resolve(REPLAY_NEW),
-      onBatch: async ({ recordIds, oldestCommitMs }) => {
-        await pass('change-events', { recordIds, direction: 'outbound', trigger: 'Change Event' });
+      replayFrom: async () => (await lastReplayId(deps.connection)) ?? REPLAY_NEW,
+      onBatch: async (batch) => {
+        const unsent = await sendChangeBatch(changePasses, batch);
         // Both ends on the org's clock: the commit time, and the org's time of the pass's last answer.
         const end = (traffic.serverNow('salesforce') ?? new Date()).getTime();
-        changeMetrics.observeLag((end - oldestCommitMs) / 1000);
+        if (unsent.length < batch.recordIds.length) changeMetrics.observeLag((end - batch.oldestCommitMs) / 1000);
+        return unsent;
+      },
+      onReplayLost: (replayId) => {
+        void sendSinceWatermark(changePasses, replayId);
       },
       onEvent: (outcome) => changeMetrics.observe(outcome),
       onRefused: (reason) => {

@@ -195,6 +195,7 @@ export const SYNC_RUN_FIELDS = [
   { apiName: 'Inbound_Watermark__c', label: 'Inbound Watermark', type: 'DateTime', editor: 'sync' },
   { apiName: 'Outbound_Watermark__c', label: 'Outbound Watermark', type: 'DateTime', editor: 'sync' },
   count('Request_Count__c', 'Request Count'),
+  { apiName: 'Replay_Id__c', label: 'Replay Id', type: 'Number', precision: 18, scale: 0, editor: 'sync' },
   { apiName: 'Message__c', label: 'Message', type: 'LongTextArea', length: 32_768, editor: 'sync' },
   { apiName: 'Run_Key__c', label: 'Run Key', type: 'Text', length: 64, externalIdUnique: true, editor: 'sync' },
 ] as const satisfies readonly ExpectedField[];

@@ -80,6 +80,41 @@ describe('change feed: Opportunity changes from Change Data Capture, through the
     }
   });
 
+  it('puts the ids a batch could not send before the next batch, and keeps the position back until they go', async () => {
+    emulator.seed({ Opportunity: [{ Name: 'Other', StageName: 'Prospecting', CloseDate: '2027-01-01' }] });
+    const otherId = emulator.records('Opportunity')[1].Id as string;
+    const batches: ChangeBatch[] = [];
+    let release: (unsent: string[]) => void = () => undefined;
+    const feed = await subscribeChangeFeed({
+      connection,
+      rules: DEFAULT_MAPPING,
+      replayFrom: REPLAY_NEW,
+      quietMs: 10,
+      maxBatch: 100,
+      onBatch: (batch) => {
+        batches.push(batch);
+        // The first batch is still being sent when the next save arrives, and leaves its record unsent.
+        return batches.length === 1 ? new Promise<string[]>((resolve) => (release = resolve)) : Promise.resolve();
+      },
+    });
+    try {
+      await patch({ Description: 'First' });
+      await until(() => batches.length === 1);
+      const other = await sfRequest(emulator, 'PATCH', api(`/sobjects/Opportunity/${otherId}`), { Amount: 5 });
+      expect(other.status).to.equal(204);
+      const last = emulator.changeEvents().at(-1)?.event.replayId;
+      // The second batch's timer fires while the first is out; it must not be taken before the first comes back.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(batches).to.have.length(1);
+      release([oppId]);
+      await until(() => batches.length === 2);
+      expect(batches[1].recordIds).to.deep.equal([oppId, otherId]);
+      expect(batches[1].replayId).to.equal(last);
+    } finally {
+      await feed.close();
+    }
+  });
+
   it('resumes from a stored replay id, and says so when the id is no longer retained', async () => {
     await patch({ Amount: 1 });
     await patch({ Amount: 2 });
