@@ -39,6 +39,8 @@ type Extension = {
 /** The parts of Faye's server this endpoint uses: its public adapter, and the engine's per-client queue. */
 type FayeAdapter = {
   addExtension(extension: Extension): void;
+  /** Faye's server events (`subscribe`, `unsubscribe`: a client id and a channel; also on a client's timeout). */
+  bind(event: 'subscribe' | 'unsubscribe', listener: (clientId: string, channel: string) => void): void;
   handle(request: IncomingMessage, response: ServerResponse): void;
   close(): void;
   _server: {
@@ -62,6 +64,8 @@ export class CometdEndpoint {
   /** Replay positions asked for by subscribes under way, `clientId channel` → replay id. */
   private readonly pendingReplays = new Map<string, number>();
   private readonly stopListening: () => void;
+  /** Subscribed client ids per channel, for assertions (how many subscribers a channel has now). */
+  private readonly subscribers = new Map<string, Set<string>>();
 
   public constructor(
     private readonly bus: ChangeEventBus,
@@ -73,6 +77,11 @@ export class CometdEndpoint {
       incoming: (message, request, next) => next(this.incoming(message, request)),
       outgoing: (message, request, next) => next(this.outgoing(message, request)),
     });
+    this.adapter.bind('subscribe', (clientId, channel) => {
+      const set = this.subscribers.get(channel) ?? new Set<string>();
+      this.subscribers.set(channel, set.add(clientId));
+    });
+    this.adapter.bind('unsubscribe', (clientId, channel) => this.subscribers.get(channel)?.delete(clientId));
     this.stopListening = bus.onPublish((event) => {
       for (const channel of event.channels) this.adapter._server._engine.publish({ channel, data: event.data });
     });
@@ -91,6 +100,14 @@ export class CometdEndpoint {
     else if (Number(version) < MIN_VERSION || Number(version) > Number(this.maxVersion))
       refuse(`Unsupported API version. Only API versions '${MIN_VERSION}.0' and later are supported. ${uri}`);
     else this.adapter.handle(request, response);
+  }
+
+  /**
+   * The clients subscribed to `channel` now. A client that vanished without disconnecting stays until the server
+   * times it out, as in a real org (its long poll's timeout and then some).
+   */
+  public subscriberCount(channel: string): number {
+    return this.subscribers.get(channel)?.size ?? 0;
   }
 
   public close(): void {

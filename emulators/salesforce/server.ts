@@ -127,6 +127,8 @@ export type SalesforceEmulator = {
   records(objectName: string): SfRecord[];
   /** The retained Change Data Capture events, oldest first. */
   changeEvents(): ChangeEventMessage[];
+  /** How many CometD clients are subscribed to a channel now (e.g. `/data/OpportunityChangeEvent`). */
+  changeEventSubscribers(channel: string): number;
   /** Uploads a connected app's certificate (JWT bearer flow); the same as `POST /__emulator/connected-apps`. */
   registerConnectedApp(app: ConnectedApp): void;
   /** The custom notifications the org delivered, oldest first (`GET /__emulator/notifications`). */
@@ -666,6 +668,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       return org.store.all(object).map((r) => ({ ...r }));
     },
     changeEvents: () => org.changeEvents.retained().map((e) => structuredClone(e.data)),
+    changeEventSubscribers: (channel) => cometd.subscriberCount(channel),
     registerConnectedApp: (app) => jwt.register(app),
     notifications: () => org.notifications.notifications(),
     close: async () => {

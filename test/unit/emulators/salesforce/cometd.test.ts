@@ -212,6 +212,10 @@ describe('Salesforce emulator: Streaming API (CometD) and Change Data Capture, t
     // Nothing more arrives for the client that asked for new events only: all has had D too, so the queue is drained.
     expect((await until(all.received, 4)).map((e) => e.payload.Name)).to.deep.equal(['A', 'B', 'C', 'D']);
     expect(fresh.received).to.have.length(1);
+    expect(emulator.changeEventSubscribers(CHANNEL)).to.equal(3);
+    await endClient(clients.splice(0, 1)[0]);
+    // A client that disconnected is no subscriber any more.
+    expect(emulator.changeEventSubscribers(CHANNEL)).to.equal(2);
   });
 
   it('refuses a replay id past the retention window with the documented error', async () => {
