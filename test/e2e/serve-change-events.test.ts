@@ -3,11 +3,11 @@
  * emulator's CometD endpoint: no outbound poll runs (--poll-interval 0), and pcsync's own write-back is an echo that
  * starts no second pass. Without the channel member, serve says so with the fix and polls.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { OPP } from '../../src/salesforce/fields.js';
+import { OPP, RUN } from '../../src/salesforce/fields.js';
 import type { BackgroundSf } from '../helpers/sf-cli.js';
 import { startSyncWorld, until, type SyncWorld } from '../helpers/sync-world.js';
 
@@ -37,23 +37,51 @@ describe('e2e: sf pcsync serve with Change Data Capture', function () {
   describe('with the channel member deployed', () => {
     let world: SyncWorld;
     let serve: BackgroundSf;
+    /** Every serve started here, stopped at the end. */
+    const started: BackgroundSf[] = [];
+    let configDir: string;
+    /** The Opportunity the first case flags; later cases edit it. */
+    let firstFlagged: string;
+    let firstReferral: string;
+    const startServe = (): BackgroundSf => {
+      // A short change-feed lease, so a replica takes over from a killed holder in seconds.
+      const handle = world.session.start(serveArgs('--poll-interval', '0', '--config', path.join(configDir, 'c.json')));
+      started.push(handle);
+      return handle;
+    };
+    const stop = async (handle: BackgroundSf): Promise<void> => {
+      handle.child.kill('SIGTERM');
+      await handle.exited;
+    };
+    /** The highest change feed position kept on a run record. */
+    const storedReplayId = (): number =>
+      Math.max(
+        -1,
+        ...world.sf.records(RUN.object).map((r) => (r[RUN.replayId] == null ? -1 : Number(r[RUN.replayId])))
+      );
+    const referralOf = (id: string): string | undefined => {
+      const value = world.sf.records('Opportunity').find((r) => r.Id === id)?.[OPP.referralId];
+      return typeof value === 'string' && value ? value : undefined;
+    };
 
     before(async () => {
-      world = await startSyncWorld();
-      serve = world.session.start(serveArgs('--poll-interval', '0'));
+      configDir = mkdtempSync(path.join(tmpdir(), 'pcsync-cdc-'));
+      writeFileSync(path.join(configDir, 'c.json'), JSON.stringify({ sync: { leaseSeconds: 6 } }));
+      // Reps flag deals of one customer more than once here: the duplicate rules would refuse the second Account.
+      world = await startSyncWorld({ sf: { duplicateRules: false } });
+      serve = startServe();
       await serve.waitFor(/"event":"change-feed-subscribed"/);
     });
 
     after(async () => {
-      if (serve && serve.child.exitCode === null) {
-        serve.child.kill('SIGTERM');
-        await serve.exited;
-      }
+      for (const handle of started) if (handle.child.exitCode === null) await stop(handle);
       await world?.close();
+      rmSync(configDir, { recursive: true, force: true });
     });
 
     it('a rep’s flag reaches Partner Center with no poll, and the write-back starts no second pass', async () => {
       const [flagged] = await world.flag(1);
+      firstFlagged = flagged;
       const row = await until(
         () => world.sf.records('Opportunity').find((r) => r.Id === flagged && r[OPP.referralId]),
         30_000,
@@ -81,6 +109,101 @@ describe('e2e: sf pcsync serve with Change Data Capture', function () {
       const metrics = await (await fetch(new URL('/metrics', url))).text();
       expect(Number(/^pcsync_change_events_echoes_total (\d+)$/m.exec(metrics)?.[1])).to.be.greaterThan(0);
       expect(Number(/^pcsync_change_events_lag_seconds_count (\d+)$/m.exec(metrics)?.[1])).to.equal(2);
+      firstReferral = String(row[OPP.referralId]);
+      // The position of what was sent is in the org.
+      expect(storedReplayId()).to.be.greaterThan(0);
+    });
+
+    it('stopped while reps work, then restarted, sends every change made meanwhile: replayed, not polled', async () => {
+      const stored = storedReplayId();
+      await stop(serve);
+      const eventsBefore = world.sf.changeEvents().length;
+      // While serve is down: three new flags, and edits of a mapped field on the deal already in Partner Center.
+      const flagged = await world.flag(3);
+      for (const text of ['Down 1', 'Down 2', 'While serve was down'])
+        await world.rest('PATCH', `/sobjects/Opportunity/${firstFlagged}`, { Description: text });
+      const madeWhileDown = world.sf.changeEvents().length - eventsBefore;
+      expect(flagged.every((id) => referralOf(id) === undefined)).to.equal(true);
+
+      serve = startServe();
+      await serve.waitFor(/"event":"change-feed-subscribed"/);
+      expect(records(serve, 'change-feed-subscribed')[0].replayFrom).to.equal(stored);
+      await until(() => flagged.every((id) => referralOf(id)), 60_000, 'the three flags in Partner Center');
+      await until(
+        () => world.pc.admin.getReferral(firstReferral).details.notes === 'While serve was down',
+        60_000,
+        'the last edit in Partner Center'
+      );
+      // Both sides: four Opportunities flagged, four referrals, one each.
+      const census = await world.census();
+      expect(census.ownReferrals).to.equal(4);
+      for (const id of [firstFlagged, ...flagged])
+        expect(census.referralsByOpportunity.get(id.slice(0, 15))?.own, id).to.equal(1);
+      // Through the change feed: no poll ran (only change event passes), and the events made while down arrived.
+      expect(records(serve, 'pass').map((p) => p.pass)).to.satisfy((passes: unknown[]) =>
+        passes.every((p) => p === 'change-events')
+      );
+      const url = String(records(serve, 'listening')[0].url);
+      const metrics = await (await fetch(new URL('/metrics', url))).text();
+      const received = Number(/^pcsync_change_events_received_total (\d+)$/m.exec(metrics)?.[1]);
+      expect(received).to.be.at.least(madeWhileDown);
+      expect(storedReplayId()).to.be.greaterThan(stored);
+    });
+
+    it('two replicas: exactly one subscribes, and the other takes over when the holder is killed', async () => {
+      const channel = '/data/OpportunityChangeEvent';
+      const other = startServe();
+      await other.waitFor(/"event":"listening"/);
+      // A flag goes through while both run: by then the second replica has tried the lease (at its start).
+      const [flagged] = await world.flag(1);
+      await until(() => referralOf(flagged), 30_000, 'the flag in Partner Center with two replicas');
+      expect(world.sf.changeEventSubscribers(channel)).to.equal(1);
+      expect(records(other, 'change-feed-subscribed')).to.have.length(0);
+
+      serve.child.kill('SIGKILL');
+      await serve.exited;
+      const stored = storedReplayId();
+      await other.waitFor(/"event":"change-feed-subscribed"/, 60_000);
+      expect(records(other, 'change-feed-subscribed')[0].replayFrom).to.equal(stored);
+      const [next] = await world.flag(1);
+      serve = other;
+      await until(() => referralOf(next), 30_000, 'a flag in Partner Center after the takeover');
+      // The write-back comes before the pass's log line: wait for the line.
+      await until(
+        () => records(other, 'pass').some((p) => p.pass === 'change-events' && Number(p.outboundCreated) === 1),
+        30_000,
+        'the taking-over replica’s pass logged'
+      );
+    });
+
+    it('a stored replay id the org no longer keeps: a notice, one watermark pass that sends the edit, then new events', async () => {
+      await stop(serve);
+      await world.rest('PATCH', `/sobjects/Opportunity/${firstFlagged}`, { Description: 'After the retention window' });
+      // 73 hours later on the org's clock: every retained change event is past the 72-hour window.
+      world.sf.setClockSkew(73 * 3600_000);
+      expect(world.sf.changeEvents()).to.deep.equal([]);
+      serve = startServe();
+      await serve.waitFor(/"event":"change-feed-replay-lost"/);
+      await until(
+        () => world.pc.admin.getReferral(firstReferral).details.notes === 'After the retention window',
+        60_000,
+        'the edit sent by the watermark pass'
+      );
+      const notice = await until(
+        () =>
+          world.sf
+            .records(RUN.object)
+            .find(
+              (r) =>
+                ((r[RUN.message] as string | null) ?? '').includes('no longer keeps') && r[RUN.status] !== 'Running'
+            ),
+        30_000,
+        'the watermark pass’s run record'
+      );
+      expect(notice[RUN.trigger]).to.equal('Change Event');
+      // …and the subscription lives on from new events: a new flag goes through it.
+      const [flagged] = await world.flag(1);
+      await until(() => referralOf(flagged), 30_000, 'a flag after the lost replay id');
     });
   });
 
