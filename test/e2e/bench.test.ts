@@ -53,8 +53,11 @@ type BenchJson = {
   table: Array<{ measure: string; result: string; goal: string; against: string }>;
 };
 
-/** The bench's bound: past it the child is killed and the test fails on its exit code. */
-const BENCH_BOUND_MS = 280_000;
+/**
+ * The bench's bound (its quick run, Change Data Capture row included, took 3–4 min on a shared 2-core machine): past
+ * it the child is killed and the test fails on its exit code.
+ */
+const BENCH_BOUND_MS = 360_000;
 
 function runBench(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
