@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
 import { repoRoot } from './cli-env.js';
 import { backfill, noop } from './bench/backfill.js';
+import { changeEvents } from './bench/change-events.js';
 import { minimumRequests, sequentialRoundTrips } from './bench/economy.js';
 import { inbound, outbound } from './bench/latency.js';
 import { naive } from './bench/naive.js';
@@ -91,6 +92,9 @@ try {
   }
   log(`outbound latency over ${sizes.outbound} flags (poll every ${pollSeconds} s)`);
   const out = await outbound(world, sizes.outbound, pollSeconds);
+  // As many flags as the poll row, and as many edits of deals already synced: the same N, one home (sizes.outbound).
+  log(`outbound latency through Change Data Capture over ${sizes.outbound} flags and ${sizes.outbound} edits`);
+  const cdc = await changeEvents(world, sizes.outbound);
   let memory;
   if (sizes.memory > 0) {
     log(`memory: backfill of ${sizes.memory} referrals`);
@@ -108,6 +112,7 @@ try {
     inbound: inb.result,
     receiver: recv,
     outbound: out,
+    changeEvents: cdc,
     ...(memory ? { memory } : {}),
   };
   const rows = buildRows(measures);
@@ -117,7 +122,8 @@ try {
     latencyMs,
     minimum,
     sequentialRoundTrips(fill.referrals, fill.rows, bulkThreshold),
-    cli.startMs
+    cli.startMs,
+    cdc.quietMs
   );
   const json = {
     generatedAt: new Date().toISOString(),

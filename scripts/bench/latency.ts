@@ -16,7 +16,7 @@ export type Latencies = { samples: number; p50Ms: number; p95Ms: number; maxMs: 
 export type InboundResult = Latencies & { requestsPerChange: number; webhookPasses: number };
 export type OutboundResult = Latencies & { pollIntervalSeconds: number; referralsCreated: number };
 
-const summarise = (times: number[]): Latencies => ({
+export const summarise = (times: number[]): Latencies => ({
   samples: times.length,
   p50Ms: percentile(times, 50),
   p95Ms: percentile(times, 95),
@@ -24,7 +24,8 @@ const summarise = (times: number[]): Latencies => ({
   timesMs: times,
 });
 
-const ARRIVAL_BOUND_MS = 60_000;
+/** How long one change may take to arrive before the bench gives up on it. */
+export const ARRIVAL_BOUND_MS = 60_000;
 
 /** `sf pcsync run --full` to import what Partner Center holds (setup, not measured). */
 export async function importAll(world: World): Promise<void> {

@@ -27,7 +27,8 @@ export function settingLines(s: Setting): string[] {
     join(
       `Settings: ${s.quick ? 'quick (small sizes: a check of the harness, not a measurement)' : 'full'};`,
       `${s.latencyMs} ms injected per API request on both emulators (--latency-ms);`,
-      `sync.bulkThreshold ${s.bulkThreshold}; outbound poll every ${s.pollSeconds} s;`,
+      `sync.bulkThreshold ${s.bulkThreshold}; outbound poll every ${s.pollSeconds} s (none in the Change Data Capture`,
+      'row);',
       `serve ${pinned} for the inbound and receiver rows.`
     ),
     join(
@@ -38,7 +39,13 @@ export function settingLines(s: Setting): string[] {
   ];
 }
 
-export function noteLines(latencyMs: number, minimum: Minimum, sequentialTrips: number, cliStartMs: number): string[] {
+export function noteLines(
+  latencyMs: number,
+  minimum: Minimum,
+  sequentialTrips: number,
+  cliStartMs: number,
+  quietMs: number
+): string[] {
   const parts = Object.entries(minimum.partnerCenter.parts)
     .concat(Object.entries(minimum.salesforce.parts))
     .map(([part, n]) => `${part} ${n}`)
@@ -54,6 +61,18 @@ export function noteLines(latencyMs: number, minimum: Minimum, sequentialTrips: 
       `delays API calls only), one referral read and one Salesforce write, ${latencyMs} ms each.`,
       'Outbound (poll) floor: half the poll interval (a save lands at a random moment of the cycle)',
       "plus the poll's query and the create."
+    ),
+    join(
+      'Change Data Capture: serve subscribed to /data/OpportunityChangeEvent, with --poll-interval 0 (the',
+      'other rows run serve with --no-change-events). Deals exist unflagged before it subscribes; per deal the rep',
+      "flags it (a referral create), then edits Description, mapped to the referral's notes (a referral update), each",
+      "save after serve logged the pass of the one before; a warm-up deal (serve's first sign-in) is not timed, nor",
+      'a closing edit of it, after whose pass every write-back before was judged an echo or not (events keep order).',
+      "Timed from the Salesforce emulator's answer to the save (request log: start + duration) to Partner Center's",
+      `answer to the create or update. Floor: 3 round trips × ${latencyMs} ms (the event's delivery, one Salesforce`,
+      `read, one Partner Center write) + serve's quiet window of ${ms(quietMs)} after an event`,
+      '(QUIET_MS in lib/webhook/change-listener.js, read by the bench). The emulator delays a request as it arrives,',
+      `so an event answering a long poll already waiting pays none of its ${latencyMs} ms: the floor counts it anyway.`
     ),
     join(
       `Backfill minimum, per side, from the input sizes: ${parts}.`,

@@ -1,5 +1,6 @@
 /** The bench's rows: each measure beside its goal (SPEC.md "fast", issues 16 and 18) or its first-principles floor. */
 import type { BackfillResult, SyncProcess } from './backfill.js';
+import type { ChangeEventResult } from './change-events.js';
 import type { Minimum } from './economy.js';
 import type { InboundResult, OutboundResult } from './latency.js';
 import type { NaiveResult } from './naive.js';
@@ -23,6 +24,7 @@ export type Measures = {
   inbound: InboundResult;
   receiver: ReceiverResult;
   outbound: OutboundResult;
+  changeEvents: ChangeEventResult;
   memory?: BackfillResult;
 };
 
@@ -43,6 +45,27 @@ function rssRow(label: string, run: BackfillResult | undefined, cli: Measures['c
     result: `${run.peakRssMb} MB (${status(run)}${unfinished}); the sf CLI alone: ${cli.footprintMb} MB`,
     goal: `≤ ${RSS_GOAL_MB} MB`,
     against: `${round(run.peakRssMb / RSS_GOAL_MB, 2)}× goal: ${verdict(run.peakRssMb <= RSS_GOAL_MB)}`,
+  };
+}
+
+/**
+ * The Change Data Capture row. Its floor: the round trips a save needs to reach Partner Center — the event's
+ * delivery, one Salesforce read, one Partner Center write — each at the injected latency, plus serve's quiet window.
+ */
+function changeEventRow(m: Measures): Row {
+  const { changeEvents: cdc, outbound: out } = m;
+  const floor = 3 * m.latencyMs + cdc.quietMs;
+  return {
+    measure: `outbound latency, Change Data Capture (${cdc.flags.samples} flags + ${cdc.edits.samples} edits)`,
+    result:
+      `${spread(cdc.all)}; flags p95 ${ms(cdc.flags.p95Ms)}, edits p95 ${ms(cdc.edits.p95Ms)}; ` +
+      `the poll: ${spread(out)}`,
+    goal:
+      `p95 ≤ ${ms(CDC_GOAL_MS)} (issue 18); floor ${ms(floor)}: event delivery + 1 Salesforce read + ` +
+      `1 Partner Center write + the ${ms(cdc.quietMs)} quiet window`,
+    against:
+      `p95 ${round(cdc.all.p95Ms / CDC_GOAL_MS, 2)}× goal: ${verdict(cdc.all.p95Ms <= CDC_GOAL_MS)}; ` +
+      `p50 ${times(cdc.all.p50Ms, floor)} floor; p95 ${times(cdc.all.p95Ms, out.p95Ms)} the poll's`,
   };
 }
 
@@ -76,12 +99,7 @@ export function buildRows(m: Measures): Row[] {
         `p95 ${round(out.p95Ms / poll, 2)}× interval: ${verdict(out.p95Ms <= poll)}; ` +
         `p50 ${times(out.p50Ms, outboundFloor)} floor`,
     },
-    {
-      measure: 'outbound latency, Change Data Capture',
-      result: 'not built yet (issue 18)',
-      goal: `p95 ≤ ${ms(CDC_GOAL_MS)} (issue 18)`,
-      against: '',
-    },
+    changeEventRow(m),
     {
       measure: `backfill ${count(fill.referrals)}: requests ÷ minimum`,
       result:
