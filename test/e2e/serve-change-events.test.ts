@@ -205,6 +205,35 @@ describe('e2e: sf pcsync serve with Change Data Capture', function () {
       const [flagged] = await world.flag(1);
       await until(() => referralOf(flagged), 30_000, 'a flag after the lost replay id');
     });
+
+    it('an edit of a watched field on a deal not flagged for Partner Center sends nothing', async () => {
+      const creates = (): number => world.pc.counters()['POST /referrals'] ?? 0;
+      const before = creates();
+      const passesBefore = records(serve, 'pass').length;
+      const account = await world.rest('POST', '/sobjects/Account', { Name: 'Tailspin', BillingCountry: 'Germany' });
+      const unflagged = await world.rest('POST', '/sobjects/Opportunity', {
+        Name: 'Not for Microsoft',
+        AccountId: account.id,
+        StageName: 'Qualification',
+        CloseDate: '2027-02-28',
+        [OPP.solutions]: 'SOL-34104-EBB',
+      });
+      await world.rest('PATCH', `/sobjects/Opportunity/${String(unflagged.id)}`, { Description: 'Private notes' });
+      // Change events arrive in order: once a later flag has reached Partner Center, the edit was judged.
+      const [flagged] = await world.flag(1);
+      await until(() => referralOf(flagged), 30_000, 'the later flag in Partner Center');
+      // The write-back comes before the pass's log line (and its stored position): wait for the line.
+      await until(
+        () =>
+          records(serve, 'pass')
+            .slice(passesBefore)
+            .some((p) => Number(p.outboundCreated) > 0),
+        30_000,
+        'the flag’s pass logged'
+      );
+      expect(referralOf(String(unflagged.id))).to.equal(undefined);
+      expect(creates() - before).to.equal(1);
+    });
   });
 
   describe('without the channel member', () => {

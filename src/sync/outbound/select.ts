@@ -19,15 +19,16 @@ type ContactRoleRow = {
 };
 
 /**
- * The given records, or the flagged Opportunities changed since the watermark (less the overlap window every
- * incremental pass re-reads) or waiting for a resync.
+ * The given records if flagged, or the flagged Opportunities changed since the watermark (less the overlap window
+ * every incremental pass re-reads) or waiting for a resync. The flag is the rep's consent to share: a record named by
+ * id (a change event, `--record-id`) that is not flagged is never read, so never sent.
  */
 export async function readCandidates(ctx: SyncContext, selection: OutboundSelection): Promise<OpportunityRow[]> {
   const select = opportunitySelect(ctx.rules);
   if (selection.recordIds?.length) {
     const rows: OpportunityRow[] = [];
     for (const clause of inClauses(selection.recordIds)) {
-      const soql = `SELECT ${select} FROM Opportunity WHERE Id IN ${clause}`;
+      const soql = `SELECT ${select} FROM Opportunity WHERE ${OPP.syncWith} = true AND Id IN ${clause}`;
       rows.push(...(await queryAll<OpportunityRow>(ctx.connection, soql)));
     }
     return rows;
