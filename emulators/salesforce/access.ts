@@ -41,6 +41,7 @@ const PROFILE_OBJECTS: Readonly<Record<string, readonly ObjectOp[]>> = {
   fieldpermissions: ['read'],
   objectpermissions: ['read'],
   permissionsetassignment: ['read', 'create', 'delete'],
+  leadstatus: ['read'],
 };
 
 const OBJECT_FLAGS: Record<ObjectOp, string> = {

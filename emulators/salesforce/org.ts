@@ -17,6 +17,13 @@ import {
 } from './permission-sets.js';
 import { type ObjectDef, SchemaRegistry, type SchemaSnapshot } from './schema.js';
 import { setupObjects } from './setup-objects.js';
+import {
+  type LeadFieldMapping,
+  leadMappingProblems,
+  leadStatusObject,
+  readSourceLeadConvertSettings,
+  seedLeadStatuses,
+} from './leads.js';
 import { SoqlEngine } from './soql/index.js';
 import { Clock } from './clock.js';
 import { RecordStore, type SfRecord } from './store.js';
@@ -61,6 +68,8 @@ export type OrgOptions = {
 
 export class Org {
   public readonly schema: SchemaRegistry;
+  /** The org's LeadConvertSettings custom field mappings (loaded with the metadata; leads.ts). */
+  public leadConvertMappings: LeadFieldMapping[] = [];
   public readonly ids = new IdFactory();
   public readonly clock: Clock;
   public readonly store: RecordStore;
@@ -91,7 +100,10 @@ export class Org {
     this.repUsername = options.repUsername ?? DEFAULT_REP_USERNAME;
     this.adminUser = options.adminUser ?? false;
     this.stateCountryPicklists = options.stateCountryPicklists ?? true;
-    this.schema = new SchemaRegistry({ stateCountryPicklists: this.stateCountryPicklists }, setupObjects());
+    this.schema = new SchemaRegistry({ stateCountryPicklists: this.stateCountryPicklists }, [
+      ...setupObjects(),
+      leadStatusObject(),
+    ]);
     this.clock = new Clock(options.clockSkewMs ?? 0);
     this.orgId = IdFactory.make('00D', '5g0', 1);
     this.userId = IdFactory.make('005', '5g0', 1);
@@ -113,6 +125,13 @@ export class Org {
         (p) => `${p.fullName}: ${p.problem}`
       );
       this.initialPermissionSets = readSourcePermissionSets(this.loadMetadata);
+      this.leadConvertMappings = readSourceLeadConvertSettings(this.loadMetadata);
+      problems.push(
+        ...leadMappingProblems(this.leadConvertMappings, (object, name) => {
+          const def = this.schema.object(object);
+          return def !== undefined && this.schema.field(def, name) !== undefined;
+        }).map((p) => `LeadConvertSettings: ${p}`)
+      );
       for (const set of this.initialPermissionSets)
         problems.push(...permissionSetProblems(set, this.schema).map((p) => `${set.name}: ${p}`));
       if (problems.length > 0)
@@ -195,6 +214,7 @@ export class Org {
       },
       { systemMode: true }
     );
+    seedLeadStatuses(this.store, this.standardObject('LeadStatus'));
     for (const set of permissionSets) storePermissionSet(set, this.schema, this.store);
     for (const { name, rows } of kept) {
       for (const row of rows) this.store.insert(this.standardObject(name), row, { systemMode: true });
