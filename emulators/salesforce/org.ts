@@ -70,6 +70,7 @@ export class Org {
   public readonly schema: SchemaRegistry;
   /** The org's LeadConvertSettings custom field mappings (loaded with the metadata; leads.ts). */
   public leadConvertMappings: LeadFieldMapping[] = [];
+  private initialLeadConvertMappings: LeadFieldMapping[] = [];
   public readonly ids = new IdFactory();
   public readonly clock: Clock;
   public readonly store: RecordStore;
@@ -125,9 +126,10 @@ export class Org {
         (p) => `${p.fullName}: ${p.problem}`
       );
       this.initialPermissionSets = readSourcePermissionSets(this.loadMetadata);
-      this.leadConvertMappings = readSourceLeadConvertSettings(this.loadMetadata);
+      this.initialLeadConvertMappings = readSourceLeadConvertSettings(this.loadMetadata);
+      this.leadConvertMappings = [...this.initialLeadConvertMappings];
       problems.push(
-        ...leadMappingProblems(this.leadConvertMappings, (object, name) => {
+        ...leadMappingProblems(this.initialLeadConvertMappings, (object, name) => {
           const def = this.schema.object(object);
           return def !== undefined && this.schema.field(def, name) !== undefined;
         }).map((p) => `LeadConvertSettings: ${p}`)
@@ -156,6 +158,7 @@ export class Org {
       return;
     }
     this.schema.restore(this.initialSchema);
+    this.leadConvertMappings = [...this.initialLeadConvertMappings];
     this.resetData(this.initialPermissionSets, []);
   }
 

@@ -218,3 +218,36 @@ describe('Salesforce emulator: Leads and convertLead (Partner SOAP API)', functi
     expect(String(failure?.errorCode ?? failure?.name)).to.include('INVALID_SESSION_ID');
   });
 });
+
+describe("Salesforce emulator: convertLead with this repository's force-app", function () {
+  this.timeout(30_000);
+  let emulator: SalesforceEmulator;
+  let conn: Connection;
+
+  before(async () => {
+    emulator = await startSalesforceEmulator({ port: 0, loadMetadata: true, adminUser: true });
+    conn = new Connection({ instanceUrl: emulator.url, accessToken: emulator.accessToken, version: '64.0' });
+  });
+
+  after(async () => {
+    await emulator?.close();
+  });
+
+  it('carries the referral identifier, link, status and audit to the Opportunity (LeadConvertSettings)', async () => {
+    const referral = {
+      Referral_Identifier__c: 'b6f1c5d2-0000-4000-8000-000000000001',
+      Referral_Link__c: 'https://partner.microsoft.com/dashboard/referrals/v2/leads/b6f1c5d2',
+      Partner_Center_Status__c: 'Active',
+      Partner_Center_Substatus__c: 'Accepted',
+      Partner_Center_Audit__c: '2026-11-30 inbound: created',
+    };
+    const created = await conn.sobject('Lead').create({ LastName: 'Buyer', Company: 'Fabrikam', ...referral });
+    if (!created.success) throw new Error('create failed');
+    const result = (await conn.soap.convertLead({
+      leadId: created.id,
+      convertedStatus: 'Closed - Converted',
+    } as never)) as unknown as ConvertResult;
+    expect(result.success).to.equal(true);
+    expect(emulator.records('Opportunity').find((r) => r.Id === result.opportunityId)).to.include(referral);
+  });
+});
