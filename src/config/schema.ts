@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isPartnerCenterPath } from '../mapping/referral-paths.js';
 import { DEFAULT_CERTIFICATE_URL_ALLOW_LIST, DEFAULT_ISSUER_URL_ALLOW_LIST } from '../webhook/certificate-urls.js';
 import { PARTNER_CENTER_DEFAULTS } from './env.js';
+import { leadsSchemaWith } from './leads.js';
 
 export const DIRECTIONS = ['inbound', 'outbound', 'both'] as const;
 export const OWNERS = ['salesforce', 'partnerCenter', 'manual'] as const;
@@ -176,6 +177,7 @@ export const pcsyncConfigSchema = z.strictObject({
   accounts: accountsSchema.prefault({}),
   serve: serveSchema.prefault({}),
   sync: syncSchema.prefault({}),
+  leads: leadsSchemaWith(fieldRuleSchema).prefault({}),
 });
 
 export type Transform = z.infer<typeof transformSchema>;

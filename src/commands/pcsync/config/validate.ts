@@ -12,6 +12,7 @@ import {
 import { projectDescriber } from '../../../salesforce/project-metadata.js';
 import { configFlag } from '../../../shared/flags.js';
 import { orgAccessProblems } from '../../../salesforce/field-access.js';
+import { checkLeadsAgainstOrg, queryConvertedStatuses } from '../../../sync/leads/org-check.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.config.validate');
@@ -48,8 +49,16 @@ export default class ConfigValidate extends SfCommand<ConfigValidateResult> {
     if (org) {
       this.spinner.start(messages.getMessage('info.checkingOrg', [orgName]));
       try {
-        const describe = connectionDescriber(org.getConnection(flags['api-version']));
+        const connection = org.getConnection(flags['api-version']);
+        const describe = connectionDescriber(connection);
         problems = await checkAgainstOrg(config, describe);
+        problems.push(
+          ...(await checkLeadsAgainstOrg(
+            config.leads,
+            describe,
+            queryConvertedStatuses(async (soql) => connection.query(soql))
+          ))
+        );
         const root = project ? path.dirname(project.file) : process.cwd();
         problems.push(...(await orgAccessProblems(config, describe, problems, root)));
       } finally {
