@@ -16,6 +16,7 @@ import { OrgSchema } from '../salesforce/org-schema.js';
 import { Traffic, totalOf } from '../shared/traffic.js';
 import type { SyncContext } from './context.js';
 import { inboundPass } from './inbound/index.js';
+import { leadOutbound } from './leads/pass.js';
 import { holdSyncLease, type HeldLease } from './lease.js';
 import { syncMessages as messages } from './messages.js';
 import { outboundPass } from './outbound/index.js';
@@ -135,6 +136,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
       });
       outcomes.push(...outbound.outcomes);
       if (!targeted && outbound.watermark) watermarks.outbound = outbound.watermark;
+      if (!targeted) outcomes.push(...(await leadOutbound(ctx)));
     }
   } catch (error) {
     failure = error;
