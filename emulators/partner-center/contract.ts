@@ -110,6 +110,28 @@ export const TRANSITIONS: Readonly<
  */
 export const TERMINAL_SUBSTATUSES: readonly ReferralSubstatus[] = ['Won', 'Lost', 'Declined', 'Expired'];
 
+/**
+ * What create-a-referral's request body has beyond the connector swagger: a services co-sell's PartnerRole,
+ * SolutionArea and SolutionPlay, each "required only for service co-sell referrals", camelCase on the wire like every
+ * other field. The page types them as enums (PartnerRole, SolutionArea, SolutionPlay, "updated for FY26" per
+ * referral-resources) but, as read here, lists no values, so the emulator takes any non-empty string. Tests validate
+ * stored referrals against the swagger plus these properties.
+ * https://learn.microsoft.com/en-us/partner/develop/create-a-referral
+ */
+export const LEARN_ONLY_REFERRAL_PROPERTIES = {
+  partnerRole: { type: 'string', description: 'PartnerRole: required only for service co-sell referrals' },
+  solutionArea: { type: 'string', description: 'SolutionArea the customer needs: required only for services co-sell' },
+  solutionPlay: { type: 'string', description: 'SolutionPlay the customer needs: required only for services co-sell' },
+} as const;
+export const SERVICES_CO_SELL_FIELDS = Object.keys(LEARN_ONLY_REFERRAL_PROPERTIES);
+
+/**
+ * SolutionTag.type, a SolutionType (referral-resources): None, Category ("Leverages pre-defined solution names") or
+ * Name ("Ability to reference solutions from the Microsoft catalog"). The swagger leaves solutions' items untyped.
+ * https://learn.microsoft.com/en-us/partner-center/developer/referral-resources
+ */
+export const SOLUTION_TYPES: readonly string[] = ['None', 'Category', 'Name'];
+
 /** create-a-referral marks ReferralType, CustomerProfile, Consent and Details "Required". */
 export const REQUIRED_ON_CREATE = ['type', 'customerProfile', 'consent', 'details'] as const;
 

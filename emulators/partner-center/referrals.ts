@@ -14,6 +14,8 @@ import {
   QUALIFICATIONS,
   READ_ONLY_ON_CREATE,
   REQUIRED_ON_CREATE,
+  SERVICES_CO_SELL_FIELDS,
+  SOLUTION_TYPES,
   TERMINAL_SUBSTATUSES,
   TRANSITIONS,
   TYPES,
@@ -377,6 +379,7 @@ export class ReferralStore {
         );
     }
     validateDetails(body);
+    validateServicesCoSell(body);
     const input = clone(body);
     for (const key of READ_ONLY_ON_CREATE) delete input[key];
     return input as unknown as Referral;
@@ -426,9 +429,38 @@ function newMsxId(): string {
   return `7-${randomBytes(5).toString('hex').toUpperCase()}`;
 }
 
+/**
+ * A services co-sell's fields (contract.ts): strings when sent, and, since they are "required only for service co-sell
+ * referrals", a Shared referral that sends one of them is a services co-sell and must send all of them.
+ */
+function validateServicesCoSell(body: Record<string, unknown>): void {
+  const sent = SERVICES_CO_SELL_FIELDS.filter((field) => body[field] !== undefined && body[field] !== null);
+  for (const field of sent) {
+    if (typeof body[field] !== 'string' || !body[field].trim())
+      throw new HttpError(400, `${field} must be a non-empty string.`);
+  }
+  const missing = SERVICES_CO_SELL_FIELDS.filter((field) => !sent.includes(field));
+  if (body.type === 'Shared' && sent.length && missing.length)
+    throw new HttpError(400, `A services co-sell referral requires ${missing.join(', ')}.`);
+}
+
 function validateDetails(body: Record<string, unknown>): void {
   const details = body.details as Record<string, unknown> | undefined;
   if (!details) return;
+  const requirements = details.requirements as Record<string, unknown> | undefined;
+  const solutions = requirements?.solutions;
+  if (solutions !== undefined && !Array.isArray(solutions))
+    throw new HttpError(400, 'details.requirements.solutions must be a list.');
+  for (const solution of (solutions ?? []) as unknown[]) {
+    if (!isObject(solution) || typeof solution.id !== 'string' || !solution.id)
+      throw new HttpError(400, 'Each of details.requirements.solutions needs an id.');
+    if (solution.type !== undefined && !SOLUTION_TYPES.includes(solution.type as string)) {
+      throw new HttpError(
+        400,
+        `Solution type ${JSON.stringify(solution.type)} is not valid; use ${SOLUTION_TYPES.join(', ')}.`
+      );
+    }
+  }
   if (
     details.dealValue !== undefined &&
     (typeof details.dealValue !== 'number' || !Number.isFinite(details.dealValue) || details.dealValue < 0)

@@ -42,6 +42,10 @@ const PROFILE_OBJECTS: Readonly<Record<string, readonly ObjectOp[]>> = {
   objectpermissions: ['read'],
   permissionsetassignment: ['read', 'create', 'delete'],
   leadstatus: ['read'],
+  // Every user sees the list views, reports and dashboards shared with everyone (the ones deployed here are).
+  listview: ['read'],
+  report: ['read'],
+  dashboard: ['read'],
 };
 
 const OBJECT_FLAGS: Record<ObjectOp, string> = {

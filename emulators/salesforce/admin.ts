@@ -1,17 +1,20 @@
 /**
  * The emulator's own resources under `/__emulator/` (a path no real org has), for tests, the demo and benchmarks:
  * health, counters, reset, faults, latency, the daily API limit, the org's settings (clock skew, duplicate rules),
- * seed data, the request log (and waiting on it) and stored rows.
+ * seed data, the request log (and waiting on it), stored rows, the notifications sent, and connected apps' uploaded
+ * certificates (the JWT bearer flow).
  */
 import { ApiError, RecordError } from './errors.js';
 import type { ApiLimit, Counters, Faults } from './faults.js';
 import { type Reply, json } from './http.js';
+import type { JwtBearer } from './jwt-bearer.js';
 import type { Org } from './org.js';
 import type { RequestLog } from './request-log.js';
 
 /** What the admin resources read and change in a running emulator. */
 export type AdminState = {
   org: Org;
+  jwt: JwtBearer;
   counters: Counters;
   limit: ApiLimit;
   faults: Faults;
@@ -63,6 +66,22 @@ export async function handleAdmin(state: AdminState, method: string, url: URL, b
     return parsed as Record<string, unknown>;
   };
   if (path === '/__emulator/health') return json(200, { ok: true });
+  if (path === '/__emulator/notifications' && method === 'GET') {
+    return json(200, { notifications: state.org.notifications.notifications() });
+  }
+  if (path === '/__emulator/connected-apps' && method === 'POST') {
+    const app = input();
+    try {
+      state.jwt.register({
+        clientId: typeof app.clientId === 'string' ? app.clientId : '',
+        certificate: typeof app.certificate === 'string' ? app.certificate : '',
+        ...(typeof app.approved === 'boolean' ? { approved: app.approved } : {}),
+      });
+    } catch (error) {
+      throw new ApiError(400, 'INVALID_CONNECTED_APP', (error as Error).message);
+    }
+    return json(201, { ok: true });
+  }
   if (path === '/__emulator/counters' && method === 'GET') {
     return json(200, {
       counters: state.counters.snapshot(),

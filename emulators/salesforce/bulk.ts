@@ -4,6 +4,7 @@
  * Query jobs are in bulk-query.ts.
  */
 import { DELIMITERS, parseCsv, toCsv } from './csv.js';
+import { changeOrigin } from './change-events.js';
 import { duplicateExternalId, externalKey, repeatedKeys } from './external-ids.js';
 import { ApiError, notFound, RecordError, type SaveError } from './errors.js';
 import { type Reply, type RequestContext, json, jsonObject } from './http.js';
@@ -36,6 +37,8 @@ type Job = {
   errorMessage: string | null;
   started: number;
   finished: number;
+  /** Change Data Capture's `changeOrigin` of the job's writes, from the creating call's `Sforce-Call-Options`. */
+  changeOrigin: string;
 };
 
 const CHUNK = 200;
@@ -134,6 +137,7 @@ export class BulkService {
       errorMessage: null,
       started: 0,
       finished: 0,
+      changeOrigin: changeOrigin('bulkapi', ctx.version, [ctx.headers['sforce-call-options'] ?? ''].flat()[0]),
     };
     this.jobs.set(job.id, job);
     return json(200, this.info(job, ctx.version));
@@ -272,7 +276,7 @@ export class BulkService {
       }
       const end = Math.min(data.length, index + CHUNK);
       // Each chunk is one transaction, as the rows a trigger sees together; a key twice in it fails both rows.
-      this.org.store.beginCall();
+      this.org.store.beginCall({ changeOrigin: job.changeOrigin });
       const repeated = job.externalIdField
         ? repeatedKeys(
             job.externalIdField,
@@ -281,6 +285,7 @@ export class BulkService {
           )
         : new Set<string>();
       for (; index < end; index++) this.processRow(job, header, fields as FieldDef[], idIndex, data[index], repeated);
+      this.org.store.endCall();
       if (index < data.length) {
         setImmediate(step);
         return;

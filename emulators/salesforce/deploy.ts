@@ -3,9 +3,12 @@
  * body (`file`: the zip, `entity_content`: `{deployOptions}`), then `GET …/deployRequest/{id}?includeDetails=true`.
  * CustomObject and CustomField components change the schema and PermissionSet components are stored with their field
  * and object permissions, all or nothing (a permission set naming a missing field fails the whole deploy, as
- * `rollbackOnError` does on a real org); other components are accepted.
+ * `rollbackOnError` does on a real org). LWC bundles and pages are checked (bundle-checks.ts); apps, tabs, list views,
+ * report types, reports and dashboards are checked and stored (org-components.ts, analytics.ts); other components
+ * are accepted.
  */
 import { bundleProblems, type Bundles } from './bundle-checks.js';
+import { parseChannelMember } from './change-events.js';
 import JSZip from 'jszip';
 import { ApiError, notFound } from './errors.js';
 import { type Reply, type RequestContext, json } from './http.js';
@@ -20,7 +23,10 @@ import {
   type XmlNode,
 } from './metadata.js';
 import { type LeadFieldMapping, leadMappingProblems, parseLeadConvertSettings } from './leads.js';
+import { readNotificationTypes } from './notifications.js';
 import type { Org } from './org.js';
+import { componentProblems, emptyComponents, mergeComponents, readComponents } from './org-components.js';
+import { storeComponentRows } from './analytics.js';
 import {
   parsePermissionSet,
   type PermissionSetMetadata,
@@ -82,7 +88,38 @@ const FOLDERS: Record<string, { folder: string; suffix: string }> = {
   ApexClass: { folder: 'classes', suffix: '.cls' },
   CustomTab: { folder: 'tabs', suffix: '.tab' },
   CustomApplication: { folder: 'applications', suffix: '.app' },
+  ReportType: { folder: 'reportTypes', suffix: '.reportType' },
+  Report: { folder: 'reports', suffix: '.report' },
+  Dashboard: { folder: 'dashboards', suffix: '.dashboard' },
+  PlatformEventChannelMember: { folder: 'platformEventChannelMembers', suffix: '.platformEventChannelMember' },
+  CustomNotificationType: { folder: 'notificationtypes', suffix: '.notiftype' },
 };
+
+/**
+ * A folder is listed in package.xml under its content's type, its name ending in a slash (`Report: Sync/`), and its
+ * file is `reports/Sync-meta.xml` (Metadata API Developer Guide, "Folder"); the deploy result names it by the folder
+ * type (ReportFolder, DashboardFolder …), as source-deploy-retrieve expects when it matches results to local files.
+ */
+const FOLDER_TYPES: Record<string, string> = {
+  Report: 'ReportFolder',
+  Dashboard: 'DashboardFolder',
+  Document: 'DocumentFolder',
+  EmailTemplate: 'EmailFolder',
+};
+
+function folderOf(member: {
+  type: string;
+  fullName: string;
+}): { type: string; name: string; file: string } | undefined {
+  const type = FOLDER_TYPES[member.type];
+  const name = member.fullName.replace(/\/$/, '');
+  if (!type || name.includes('/')) return undefined;
+  return { type, name, file: `${FOLDERS[member.type]?.folder ?? member.type.toLowerCase()}/${name}-meta.xml` };
+}
+
+/** The files org-components.ts reads (list views live in the object files). */
+const COMPONENT_FILE =
+  /^(objects\/[^/]+\.object|tabs\/.+\.tab|applications\/.+\.app|reportTypes\/.+|reports\/.+|dashboards\/.+)$/;
 
 const CHILD_TYPES = new Set([
   'CustomField',
@@ -251,6 +288,18 @@ export class DeployService {
     const checkOnly = record.options.checkOnly === true;
     const before = this.org.schema.snapshot();
     const problems: MetadataProblem[] = applyObjectMetadata(this.org.schema, objectItems);
+    // Apps, tabs, list views, report types, reports and dashboards, against the schema as this deploy leaves it.
+    const componentFiles = new Map<string, string>();
+    for (const name of files) {
+      const relative = name.slice(root.length);
+      if (!name.startsWith(root) || !COMPONENT_FILE.test(relative)) continue;
+      componentFiles.set(relative, await (zip.file(name) as JSZip.JSZipObject).async('string'));
+    }
+    const components = readComponents(componentFiles);
+    problems.push(...componentProblems(components, this.org.components, this.org.schema));
+    const reachable = emptyComponents();
+    mergeComponents(reachable, this.org.components);
+    mergeComponents(reachable, components);
     // Permission sets are checked against the schema as this deploy leaves it (fields deployed with them count).
     const permissionSets: PermissionSetMetadata[] = [];
     for (const name of files) {
@@ -259,7 +308,7 @@ export class DeployService {
       const fileName = `permissionsets/${m[1]}.permissionset`;
       const set = parsePermissionSet(m[1], await (zip.file(name) as JSZip.JSZipObject).async('string'), fileName);
       permissionSets.push(set);
-      for (const problem of permissionSetProblems(set, this.org.schema))
+      for (const problem of permissionSetProblems(set, this.org.schema, reachable))
         problems.push({ componentType: 'PermissionSet', fullName: set.name, fileName, problem });
     }
     // Lead conversion field mappings (leads.ts), against the schema as this deploy leaves it.
@@ -297,12 +346,24 @@ export class DeployService {
       if (page) bundles.flexipages.set(page[1], text);
     }
     problems.push(...bundleProblems(bundles, this.deployedLwc, this.org.schema));
+    // Change Data Capture selections (PlatformEventChannelMember of the ChangeEvents channel).
+    const changeEventEntities: string[] = [];
+    for (const name of files) {
+      if (!name.startsWith(root) || !/^platformEventChannelMembers\/[^/]+$/.test(name.slice(root.length))) continue;
+      const entity = parseChannelMember(await (zip.file(name) as JSZip.JSZipObject).async('string'));
+      if (entity) changeEventEntities.push(entity);
+    }
+    const notificationTypes = await readNotificationTypes(zip, root, problems);
     if (checkOnly || problems.length > 0) this.org.schema.restore(before);
     else {
       this.org.store.reindex();
       for (const set of permissionSets) storePermissionSet(set, this.org.schema, this.org.store);
       if (leadConvertMappings) this.org.leadConvertMappings = leadConvertMappings;
       for (const bundle of bundles.lwc.keys()) this.deployedLwc.add(bundle.toLowerCase());
+      mergeComponents(this.org.components, components);
+      storeComponentRows(this.org, components);
+      for (const entity of changeEventEntities) this.org.changeEvents.select(entity);
+      for (const type of notificationTypes) this.org.notifications.deploy(type);
     }
     const now = this.org.clock.stamp();
     const message = (
@@ -355,11 +416,17 @@ export class DeployService {
         const key = `${member.type}#${member.fullName}`.toLowerCase();
         const existed = this.deployed.has(key);
         if (!checkOnly) this.deployed.add(key);
+        const folder = folderOf(member);
         record.successes.push(
-          message(member.type, member.fullName, fileFor(member.type, member.fullName), {
-            created: !existed,
-            changed: existed,
-          })
+          message(
+            folder?.type ?? member.type,
+            folder?.name ?? member.fullName,
+            folder?.file ?? fileFor(member.type, member.fullName),
+            {
+              created: !existed,
+              changed: existed,
+            }
+          )
         );
       }
     }

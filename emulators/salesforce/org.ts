@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Access, PROFILES, UserSchema } from './access.js';
+import { ChangeEventBus, readSourceChannelMembers } from './change-events.js';
 import { RecordError } from './errors.js';
 import { IdFactory } from './ids.js';
+import { CustomNotifications } from './notifications.js';
 import { applyObjectMetadata, readSourceObjects } from './metadata.js';
 import {
   permissionSetProblems,
@@ -16,7 +18,15 @@ import {
   storePermissionSet,
 } from './permission-sets.js';
 import { type ObjectDef, SchemaRegistry, type SchemaSnapshot } from './schema.js';
-import { setupObjects } from './setup-objects.js';
+import { storeComponentRows } from './analytics.js';
+import {
+  componentProblems,
+  emptyComponents,
+  mergeComponents,
+  type OrgComponents,
+  readSourceComponents,
+} from './org-components.js';
+import { COMPONENT_OBJECTS, setupObjects } from './setup-objects.js';
 import {
   type LeadFieldMapping,
   leadMappingProblems,
@@ -32,8 +42,14 @@ export const DEFAULT_API_VERSION = '64.0';
 export const DEFAULT_USERNAME = 'emu@pcsync.example';
 export const DEFAULT_REP_USERNAME = 'rep@pcsync.example';
 
-/** The setup rows an org keeps across a data reset (its permission sets and who holds them). */
-const SETUP_TABLES = ['PermissionSet', 'FieldPermissions', 'ObjectPermissions', 'PermissionSetAssignment'];
+/** The setup rows an org keeps across a data reset (its permission sets, who holds them, its deployed views). */
+const SETUP_TABLES = [
+  'PermissionSet',
+  'FieldPermissions',
+  'ObjectPermissions',
+  'PermissionSetAssignment',
+  ...COMPONENT_OBJECTS,
+];
 export const DEFAULT_ACCESS_TOKEN_SECRET = 'AQEAQPCSYNCEMULATOR.LOCAL.ONLY';
 
 /** The repository's force-app (emulators/salesforce → ../../force-app). */
@@ -64,6 +80,8 @@ export type OrgOptions = {
   duplicateRules?: boolean;
   /** The org's clock runs this many ms ahead of this machine's (negative: behind). */
   clockSkewMs?: number;
+  /** How long change events are kept for replay (default 72 hours, as documented). */
+  changeEventRetentionMs?: number;
 };
 
 export class Org {
@@ -87,10 +105,18 @@ export class Org {
   public readonly access: Access;
   public readonly view: UserSchema;
   public readonly cursors = new Map<string, QueryCursor>();
+  /** Apps, tabs, list views, report types, reports and dashboards deployed so far (org-components.ts). */
+  public components: OrgComponents = emptyComponents();
+  /** Change Data Capture: the objects selected by deployed channel members, and their retained events. */
+  public readonly changeEvents: ChangeEventBus;
+  /** Custom notification types (deployed or loaded) and the notifications sent. */
+  public readonly notifications: CustomNotifications;
   private readonly loadMetadata: string | undefined;
   private readonly seed: SeedData | undefined;
   private initialSchema: SchemaSnapshot;
+  private readonly initialChangeEventEntities: string[];
   private readonly initialPermissionSets: PermissionSetMetadata[];
+  private initialComponents = emptyComponents();
   private cursorCounter = 0;
 
   public constructor(options: OrgOptions) {
@@ -111,6 +137,9 @@ export class Org {
     this.repUserId = IdFactory.make('005', '5g0', 2);
     this.store = new RecordStore(this.schema, this.ids, this.clock, this.userId, this.apiVersion);
     this.store.duplicateRules = options.duplicateRules ?? true;
+    this.changeEvents = new ChangeEventBus(this.clock, options.changeEventRetentionMs);
+    this.store.onCommit = (changes, call): void =>
+      this.changeEvents.publishTransaction(changes, call.changeOrigin, this.store.userId);
     this.access = new Access(
       this.schema,
       this.store,
@@ -121,9 +150,16 @@ export class Org {
     this.view = new UserSchema(this.schema, this.access);
     this.soql = new SoqlEngine(this.view, this.store, () => this.apiVersion);
     this.initialPermissionSets = [];
+    this.notifications = new CustomNotifications(this.schema, this.store, () => this.clock.stamp());
     if (this.loadMetadata) {
       const problems = applyObjectMetadata(this.schema, readSourceObjects(this.loadMetadata)).map(
         (p) => `${p.fullName}: ${p.problem}`
+      );
+      this.initialComponents = readSourceComponents(this.loadMetadata);
+      problems.push(
+        ...componentProblems(this.initialComponents, emptyComponents(), this.schema).map(
+          (p) => `${p.fullName}: ${p.problem}`
+        )
       );
       this.initialPermissionSets = readSourcePermissionSets(this.loadMetadata);
       this.initialLeadConvertMappings = readSourceLeadConvertSettings(this.loadMetadata);
@@ -135,12 +171,19 @@ export class Org {
         }).map((p) => `LeadConvertSettings: ${p}`)
       );
       for (const set of this.initialPermissionSets)
-        problems.push(...permissionSetProblems(set, this.schema).map((p) => `${set.name}: ${p}`));
+        problems.push(
+          ...permissionSetProblems(set, this.schema, this.initialComponents).map((p) => `${set.name}: ${p}`)
+        );
+      problems.push(...this.notifications.loadSource(this.loadMetadata));
       if (problems.length > 0)
         throw new Error(`metadata in ${this.loadMetadata} does not load: ${problems.join('; ')}`);
+      for (const entity of readSourceChannelMembers(this.loadMetadata)) this.changeEvents.select(entity);
     }
+    this.initialChangeEventEntities = this.changeEvents.selection();
     this.initialSchema = this.schema.snapshot();
     this.resetData(this.initialPermissionSets, []);
+    // The start data was there before anyone subscribed: no events for it.
+    this.changeEvents.reset(this.initialChangeEventEntities);
   }
 
   public get orgId15(): string {
@@ -152,14 +195,17 @@ export class Org {
    * permission sets and their assignments (the org's setup); otherwise the permission sets loaded at start, unassigned.
    */
   public reset(options: { keepSchema?: boolean } = {}): void {
+    this.notifications.reset(Boolean(options.keepSchema));
     if (options.keepSchema) {
       const kept = SETUP_TABLES.map((name) => ({ name, rows: this.store.all(this.standardObject(name)) }));
       this.resetData([], kept);
+      this.changeEvents.reset(this.changeEvents.selection());
       return;
     }
     this.schema.restore(this.initialSchema);
     this.leadConvertMappings = [...this.initialLeadConvertMappings];
     this.resetData(this.initialPermissionSets, []);
+    this.changeEvents.reset(this.initialChangeEventEntities);
   }
 
   private standardObject(name: string): ObjectDef {
@@ -219,10 +265,17 @@ export class Org {
     );
     seedLeadStatuses(this.store, this.standardObject('LeadStatus'));
     for (const set of permissionSets) storePermissionSet(set, this.schema, this.store);
+    if (kept.length === 0) {
+      // Back to what was loaded at start (a copy: later deploys add to it).
+      this.components = emptyComponents();
+      mergeComponents(this.components, this.initialComponents);
+      storeComponentRows(this, this.components);
+    }
     for (const { name, rows } of kept) {
       for (const row of rows) this.store.insert(this.standardObject(name), row, { systemMode: true });
     }
     if (this.seed) this.loadSeed(this.seed);
+    this.store.endCall();
   }
 
   /** Inserts seed records (all or nothing); returns how many went in per object. */
@@ -254,6 +307,7 @@ export class Org {
         }
       }
     });
+    this.store.endCall();
     return counts;
   }
 

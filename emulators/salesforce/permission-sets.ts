@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { asArray, asNode, bool, parseXml, str, type XmlNode } from './metadata.js';
+import { emptyComponents, type OrgComponents, tabExists } from './org-components.js';
 import type { SchemaRegistry } from './schema.js';
 import type { RecordStore, SfRecord } from './store.js';
 
@@ -17,6 +18,9 @@ export type PermissionSetMetadata = {
   hasActivationRequired: boolean;
   fields: Array<{ field: string; readable: boolean; editable: boolean }>;
   objects: Array<{ object: string; read: boolean; create: boolean; edit: boolean; delete: boolean }>;
+  /** `tabSettings` tab names and `applicationVisibilities` app names: each must name one the org has. */
+  tabs: string[];
+  apps: string[];
   /** Where it came from (`permissionsets/X.permissionset`), for deploy messages. */
   fileName: string;
 };
@@ -44,6 +48,8 @@ export function parsePermissionSet(name: string, xml: string, fileName: string):
       edit: bool(n.allowEdit),
       delete: bool(n.allowDelete),
     })),
+    tabs: nodes(root.tabSettings).map((n) => str(n.tab) ?? ''),
+    apps: nodes(root.applicationVisibilities).map((n) => str(n.application) ?? ''),
     fileName,
   };
 }
@@ -75,7 +81,11 @@ export function readSourcePermissionSets(root: string): PermissionSetMetadata[] 
  * not exist ("In field: field - no CustomField named Opportunity.X__c found"), a required field ("You cannot
  * deploy to a required field").
  */
-export function permissionSetProblems(set: PermissionSetMetadata, schema: SchemaRegistry): string[] {
+export function permissionSetProblems(
+  set: PermissionSetMetadata,
+  schema: SchemaRegistry,
+  components: Pick<OrgComponents, 'tabs' | 'apps'> = emptyComponents()
+): string[] {
   const problems: string[] = [];
   for (const grant of set.fields) {
     const [objectName, fieldName] = grant.field.split('.');
@@ -87,6 +97,11 @@ export function permissionSetProblems(set: PermissionSetMetadata, schema: Schema
   for (const grant of set.objects) {
     if (!schema.object(grant.object)) problems.push(`In field: object - no CustomObject named ${grant.object} found`);
   }
+  for (const tab of set.tabs.filter((t) => !tabExists(t, components.tabs, schema)))
+    problems.push(`In field: tab - no CustomTab named ${tab} found`);
+  // Standard apps (`standard__Sales`, …) come with every org.
+  for (const app of set.apps.filter((a) => !a.startsWith('standard__') && !components.apps.has(a)))
+    problems.push(`In field: application - no CustomApplication named ${app} found`);
   return problems;
 }
 

@@ -228,19 +228,23 @@ export function getDeleted(org: Org, ctx: RequestContext, name: string): Reply {
 
 /**
  * Tooling API queries. Modelled: `SandboxProcess` (the probe `sf org login` sends), which has no rows because this
- * org has no sandboxes. Anything else says plainly that it is not modelled, never an empty success.
+ * org has no sandboxes, and `CustomNotificationType` (notifications.ts). Anything else says plainly that it is not
+ * modelled, never an empty success.
  */
-export function toolingQuery(ctx: RequestContext): Reply {
+export function toolingQuery(org: Org, ctx: RequestContext): Reply {
   const q = ctx.url.searchParams.get('q');
   if (q === null || q.trim() === '') throw new ApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
   const entity = /\bFROM\s+([A-Za-z0-9_]+)/i.exec(q)?.[1] ?? null;
   if (entity?.toLowerCase() === 'sandboxprocess') {
     return json(200, { size: 0, totalSize: 0, done: true, queryLocator: null, entityTypeName: entity, records: [] });
   }
+  if (entity?.toLowerCase() === 'customnotificationtype') {
+    return org.notifications.toolingQuery(q, ctx.url.searchParams.get('columns') === 'true');
+  }
   throw new ApiError(
     400,
     NOT_MODELLED,
-    `The Salesforce emulator does not model Tooling API queries on ${entity ?? 'this query'}: only SandboxProcess (no rows: the org has no sandboxes)`
+    `The Salesforce emulator does not model Tooling API queries on ${entity ?? 'this query'}: only SandboxProcess (no rows: the org has no sandboxes) and CustomNotificationType`
   );
 }
 

@@ -3,6 +3,7 @@
  * admin endpoints under `/__emulator/` (a path no real org has) so tests, the demo and benchmarks can drive it.
  */
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, ServerResponse } from 'node:http';
+import { describeListView, describeReport, listViews } from './analytics.js';
 import { BulkService } from './bulk.js';
 import { BulkQueryService } from './bulk-query.js';
 import { DeployService } from './deploy.js';
@@ -34,8 +35,12 @@ import {
 } from './collections.js';
 import { handleSoap, parseSoap, soapFault } from './soap.js';
 import { handlePartnerSoap, partnerFault } from './soap-convert-lead.js';
+import { type ConnectedApp, JwtBearer } from './jwt-bearer.js';
+import type { SentNotification } from './notifications.js';
 import { getUiRecord, updateUiRecord } from './uiapi.js';
 import type { SfRecord } from './store.js';
+import { type ChangeEventMessage, changeOrigin } from './change-events.js';
+import { CometdEndpoint } from './cometd.js';
 
 export type SalesforceEmulatorOptions = {
   /** Port on 127.0.0.1 (0 or omitted: pick a free one). */
@@ -77,6 +82,10 @@ export type SalesforceEmulatorOptions = {
   adminUser?: boolean;
   /** Username of the org's second user, a sales rep without a session (default rep@pcsync.example). */
   repUsername?: string;
+  /** How long Change Data Capture events are kept for replay (default 72 hours, as documented). */
+  changeEventRetentionMs?: number;
+  /** Connected apps with an uploaded certificate, for the JWT bearer flow (`sf org login jwt`). */
+  connectedApps?: ConnectedApp[];
 };
 
 export type SalesforceEmulator = {
@@ -117,6 +126,12 @@ export type SalesforceEmulator = {
   settings(): OrgSettings;
   /** The stored rows of an object (all fields), for assertions. */
   records(objectName: string): SfRecord[];
+  /** The retained Change Data Capture events, oldest first. */
+  changeEvents(): ChangeEventMessage[];
+  /** Uploads a connected app's certificate (JWT bearer flow); the same as `POST /__emulator/connected-apps`. */
+  registerConnectedApp(app: ConnectedApp): void;
+  /** The custom notifications the org delivered, oldest first (`GET /__emulator/notifications`). */
+  notifications(): SentNotification[];
   close(): Promise<void>;
 };
 
@@ -145,6 +160,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     clockSkewMs: options.clockSkewMs,
     adminUser: options.adminUser,
     repUsername: options.repUsername,
+    changeEventRetentionMs: options.changeEventRetentionMs,
   });
   const accessToken = options.accessToken ?? `${org.orgId15}!${DEFAULT_ACCESS_TOKEN_SECRET}`;
   const counters = new Counters();
@@ -162,6 +178,15 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   const bulk = new BulkService(org);
   const bulkQuery = new BulkQueryService(org);
   let baseUrl = '';
+  const jwt = new JwtBearer({
+    orgId: org.orgId,
+    userId: org.userId,
+    username: org.username,
+    accessToken,
+    baseUrl: () => baseUrl,
+    nowMs: () => org.clock.nowMs(),
+  });
+  for (const app of options.connectedApps ?? []) jwt.register(app);
 
   const api = (method: string, route: string, key: string, handler: Handler, upload = false): Route => ({
     method,
@@ -197,6 +222,15 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     api('PATCH', `/sobjects/${NAME}/${NAME}/([^/]+)`, '/sobjects/{type}/{field}/{value}', (ctx) =>
       rest.upsertRecord(org, ctx, ctx.params[0], ctx.params[1], decodeURIComponent(ctx.params[2]))
     ),
+    api('GET', `/sobjects/${NAME}/listviews`, '/sobjects/{type}/listviews', (ctx) =>
+      listViews(org, ctx, ctx.params[0])
+    ),
+    api('GET', `/sobjects/${NAME}/listviews/${ID}/describe`, '/sobjects/{type}/listviews/{id}/describe', (ctx) =>
+      describeListView(org, ctx, ctx.params[0], ctx.params[1])
+    ),
+    api('GET', `/analytics/reports/${ID}/describe`, '/analytics/reports/{id}/describe', (ctx) =>
+      describeReport(org, ctx, ctx.params[0])
+    ),
     api('GET', `/ui-api/records/${ID}`, '/ui-api/records/{id}', (ctx) => getUiRecord(org, ctx, ctx.params[0])),
     api('PATCH', `/ui-api/records/${ID}`, '/ui-api/records/{id}', (ctx) => updateUiRecord(org, ctx, ctx.params[0])),
     api('GET', '/query', '/query', (ctx) => rest.query(org, ctx, false)),
@@ -207,7 +241,10 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     api('GET', '/queryAll/([A-Za-z0-9]+-\\d+)', '/queryAll/{locator}', (ctx) =>
       rest.queryMore(org, ctx, ctx.params[0], true)
     ),
-    api('GET', '/tooling/query', '/tooling/query', (ctx) => rest.toolingQuery(ctx)),
+    api('GET', '/tooling/query', '/tooling/query', (ctx) => rest.toolingQuery(org, ctx)),
+    api('POST', '/actions/standard/customNotificationAction', '/actions/standard/customNotificationAction', (ctx) =>
+      org.notifications.invoke(ctx)
+    ),
     api('GET', '/limits', '/limits', () => rest.limits(org, limit.used, limit.max)),
     api('POST', '/composite/sobjects', '/composite/sobjects', (ctx) => collectionCreate(org, ctx)),
     api('PATCH', '/composite/sobjects', '/composite/sobjects', (ctx) => collectionUpdate(org, ctx)),
@@ -315,6 +352,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
 
   const adminState: AdminState = {
     org,
+    jwt,
     counters,
     limit,
     faults,
@@ -354,11 +392,13 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       path === `/id/${org.orgId}/${org.userId}` || path === `/id/${org.orgId15}/${org.userId.slice(0, 15)}`;
     const userinfoRoute = path === '/services/oauth2/userinfo' || identityRoute;
     const soapRoute = /^\/services\/Soap\/[mcu]\/\d+\.\d$/.test(path);
+    const cometdRoute = path === '/cometd' || path.startsWith('/cometd/');
+    const tokenRoute = path === '/services/oauth2/token';
     let route: Route | undefined;
     let params: string[] = [];
     let version = apiVersion;
     let methodAllowed = true;
-    if (!versionsRoute && !userinfoRoute && !soapRoute) {
+    if (!versionsRoute && !userinfoRoute && !soapRoute && !cometdRoute && !tokenRoute) {
       const candidates = routes.filter((r) => r.pattern.test(path));
       route = candidates.find((r) => r.method === method);
       methodAllowed = candidates.length === 0 || route !== undefined;
@@ -376,9 +416,13 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
           ? `${method} /services/oauth2/userinfo`
           : soapRoute
             ? `${method} /services/Soap/${path.split('/')[3]}`
-            : route
-              ? route.key
-              : `${method} (unknown)`;
+            : cometdRoute
+              ? `${method} /cometd/{version}`
+              : tokenRoute
+                ? `${method} /services/oauth2/token`
+                : route
+                  ? route.key
+                  : `${method} (unknown)`;
     counters.add(key);
     const started = Date.now();
     const at = new Date(org.clock.nowMs()).toISOString();
@@ -399,6 +443,11 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
 
     if (latencyMs > 0 && (!latencyMatch || latencyMatch.test(path)))
       await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    // The Streaming API is outside the REST API's faults and request allowance (it has its own limits).
+    if (cometdRoute) {
+      cometd.handle(req, res, path);
+      return;
+    }
 
     // A lost response: the write is processed in full, then the connection goes without an answer.
     const lost = fault === 'lost-response' && ['POST', 'PATCH', 'PUT', 'DELETE'].includes(method);
@@ -432,6 +481,15 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       return;
     }
 
+    if (tokenRoute) {
+      const form = new URLSearchParams(method === 'POST' ? (await readBody(req, maxBody)).toString('utf8') : '');
+      respond(
+        method === 'POST'
+          ? jwt.token(form)
+          : json(405, { error: 'invalid_request', error_description: 'must use HTTP POST' })
+      );
+      return;
+    }
     if (versionsRoute && method === 'GET') {
       send(res, rest.versions(org));
       req.resume();
@@ -551,6 +609,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       allowDuplicates: duplicateRuleHeader.allowSave,
       includeRecordDetails: duplicateRuleHeader.includeRecordDetails,
       version,
+      changeOrigin: changeOrigin('rest', version, [req.headers['sforce-call-options'] ?? ''].flat()[0]),
     });
     const writesBefore = org.store.writes;
     let reply: Reply;
@@ -559,10 +618,12 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     } catch (error) {
       reply = errorReply(error);
     }
+    org.store.endCall();
     records = reply.records ?? org.store.writes - writesBefore;
     respond(reply, limitHeaders());
   };
 
+  const cometd = new CometdEndpoint(org.changeEvents, authorized, apiVersion);
   const server: Server = createServer({ ServerResponse: orgDateResponse(org.clock) }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendError(res, error, {});
@@ -613,7 +674,13 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
       if (!object) throw new Error(`no object ${objectName}`);
       return org.store.all(object).map((r) => ({ ...r }));
     },
-    close: () => listening.close(),
+    changeEvents: () => org.changeEvents.retained().map((e) => structuredClone(e.data)),
+    registerConnectedApp: (app) => jwt.register(app),
+    notifications: () => org.notifications.notifications(),
+    close: async () => {
+      cometd.close();
+      await listening.close();
+    },
   };
 }
 

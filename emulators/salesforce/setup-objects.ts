@@ -15,8 +15,17 @@ export const SETUP_OBJECTS = new Set([
   'objectpermissions',
 ]);
 
+/** Admin components a deploy stores as rows (Object Reference: "ListView", "Report", "Dashboard"), read-only here. */
+export const COMPONENT_OBJECTS = ['ListView', 'Report', 'Dashboard'];
+
 /** Objects the data API may read but not write here: a real org lets an admin insert them; deploy them instead. */
-export const DEPLOY_ONLY_OBJECTS = new Set(['profile', 'permissionset', 'fieldpermissions', 'objectpermissions']);
+export const DEPLOY_ONLY_OBJECTS = new Set([
+  'profile',
+  'permissionset',
+  'fieldpermissions',
+  'objectpermissions',
+  ...COMPONENT_OBJECTS.map((name) => name.toLowerCase()),
+]);
 
 /** Whether a PermissionSetAssignment, FieldPermissions or ObjectPermissions row grants: a checkbox, read-only. */
 const flag = (name: string): ReturnType<typeof field> =>
@@ -87,5 +96,43 @@ export function setupObjects(): ObjectDef[] {
     flag('PermissionsViewAllRecords'),
     flag('PermissionsModifyAllRecords'),
   ]);
-  return [profile, permissionSet, assignment, fieldPermissions, objectPermissions];
+  return [profile, permissionSet, assignment, fieldPermissions, objectPermissions, ...componentObjects()];
+}
+
+/**
+ * ListView, Report and Dashboard as the SOAP API Developer Guide's Object Reference lists their fields (the ones a
+ * client reads back after a deploy); `NamespacePrefix` is null for components deployed without a package.
+ */
+function componentObjects(): ObjectDef[] {
+  const name = (label: string): ReturnType<typeof field> => required('Name', 'string', { length: 255, label });
+  const developerName = required('DeveloperName', 'string', { length: 80, label: 'API Name' });
+  const namespace = field('NamespacePrefix', 'string', { length: 15 });
+  const listView = makeObject('ListView', '00B', [
+    ...systemFields(),
+    name('View Name'),
+    developerName,
+    namespace,
+    required('SobjectType', 'string', { length: 255, label: 'Sobject Type Name' }),
+    readOnly('IsSoqlCompatible', 'boolean', { nillable: false, defaultValue: true }),
+  ]);
+  const report = makeObject('Report', '00O', [
+    ...systemFields(),
+    name('Report Name'),
+    developerName,
+    namespace,
+    field('Description', 'string', { length: 255 }),
+    field('FolderName', 'string', { length: 255, label: 'Folder Name' }),
+    field('Format', 'picklist', { picklistValues: picklist(['Tabular', 'Summary', 'Matrix', 'MultiBlock']) }),
+    field('ReportTypeApiName', 'string', { length: 255, label: 'Report Type API Name' }),
+  ]);
+  const dashboard = makeObject('Dashboard', '01Z', [
+    ...systemFields(),
+    required('Title', 'string', { length: 80 }),
+    developerName,
+    namespace,
+    field('Description', 'string', { length: 255 }),
+    field('FolderName', 'string', { length: 255, label: 'Folder Name' }),
+    field('Type', 'picklist', { picklistValues: picklist(['SpecifiedUser', 'LoggedInUser', 'MyTeamUser']) }),
+  ]);
+  return [listView, report, dashboard];
 }

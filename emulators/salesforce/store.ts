@@ -13,6 +13,7 @@ import { checkConvertedLeadEdit } from './leads.js';
 import { type FieldDef, type ObjectDef, OPPORTUNITY_STAGES, type SchemaRegistry } from './schema.js';
 import { SETUP_OBJECTS } from './setup-objects.js';
 import { asText } from './text.js';
+import type { RowChange } from './change-events.js';
 
 export type SfRecord = Record<string, unknown>;
 
@@ -31,6 +32,8 @@ export type CallContext = {
   includeRecordDetails: boolean;
   /** The API version in the request path (for record URLs). */
   version: string;
+  /** Change Data Capture's `changeOrigin` of the call's writes (empty: not through an API). */
+  changeOrigin: string;
 };
 
 type JournalEntry = { object: string; id: string; before: SfRecord | undefined };
@@ -48,6 +51,10 @@ export class RecordStore {
   private readonly insertedThisCall = new Set<string>();
   /** Rows written (inserted, updated or deleted, cascades included) and kept; rollbacks take theirs back. */
   public writes = 0;
+  /** The row changes of the call being served, reported at its end (Change Data Capture); rollbacks drop theirs. */
+  private changes: RowChange[] = [];
+  /** Told the changes of each finished call that wrote something. */
+  public onCommit: ((changes: RowChange[], call: CallContext) => void) | undefined;
   /** Bumped whenever a setup row (a permission set, an assignment…) changes, so access.ts recomputes grants. */
   public setupVersion = 0;
   /** The running user's object and field permissions; writes outside system mode honour them. */
@@ -60,17 +67,32 @@ export class RecordStore {
     public userId: string,
     private readonly apiVersion: string
   ) {
-    this.call = { allowDuplicates: false, includeRecordDetails: false, version: apiVersion };
+    this.call = { allowDuplicates: false, includeRecordDetails: false, version: apiVersion, changeOrigin: '' };
   }
 
   /** Starts an API call (or a Bulk API chunk of 200 rows): one transaction time, the call's headers. */
   public beginCall(context: Partial<CallContext> = {}): void {
+    this.endCall();
     this.clock.tick();
-    this.call = { allowDuplicates: false, includeRecordDetails: false, version: this.apiVersion, ...context };
+    this.call = {
+      allowDuplicates: false,
+      includeRecordDetails: false,
+      version: this.apiVersion,
+      changeOrigin: '',
+      ...context,
+    };
     this.insertedThisCall.clear();
   }
 
+  /** Ends the call being served: its kept changes are committed (and reported). */
+  public endCall(): void {
+    const changes = this.changes;
+    this.changes = [];
+    if (changes.length > 0) this.onCommit?.(changes, this.call);
+  }
+
   public clear(): void {
+    this.changes = [];
     this.setupVersion++;
     this.tables.clear();
     this.deletedRows.clear();
@@ -110,6 +132,7 @@ export class RecordStore {
     const outer = this.journal;
     const journal: JournalEntry[] = [];
     this.journal = journal;
+    const changesMark = this.changes.length;
     try {
       const result = fn();
       this.journal = outer;
@@ -117,7 +140,7 @@ export class RecordStore {
       return result;
     } catch (error) {
       this.journal = outer;
-      this.rollback(journal);
+      this.rollback(journal, changesMark);
       throw error;
     }
   }
@@ -127,10 +150,11 @@ export class RecordStore {
     const journal: JournalEntry[] = [];
     const outer = this.journal;
     this.journal = journal;
+    const changesMark = this.changes.length;
     return {
       rollback: (): void => {
         this.journal = outer;
-        this.rollback(journal);
+        this.rollback(journal, changesMark);
       },
       commit: (): void => {
         this.journal = outer;
@@ -139,8 +163,9 @@ export class RecordStore {
     };
   }
 
-  private rollback(journal: JournalEntry[]): void {
+  private rollback(journal: JournalEntry[], changesMark: number): void {
     this.writes -= journal.length;
+    this.changes.length = Math.min(this.changes.length, changesMark);
     for (const entry of journal.reverse()) {
       const object = this.schema.object(entry.object);
       if (!object) continue;
@@ -162,6 +187,7 @@ export class RecordStore {
     const table = this.table(object);
     const before = table.get(id);
     this.journal?.push({ object: object.name, id, before });
+    this.changes.push({ object: object.name, id, before, after: record });
     this.writes++;
     this.touched(object);
     if (before) this.unindex(object, before);
@@ -174,6 +200,7 @@ export class RecordStore {
     const before = table.get(id);
     if (!before) return;
     this.journal?.push({ object: object.name, id, before });
+    this.changes.push({ object: object.name, id, before, after: undefined });
     this.writes++;
     this.touched(object);
     this.unindex(object, before);
@@ -321,7 +348,9 @@ export class RecordStore {
     system('SystemModstamp', now);
     system('CreatedById', this.userId);
     system('LastModifiedById', this.userId);
-    system('OwnerId', this.userId);
+    // OwnerId is createable and defaults to the creating user (SOAP API Developer Guide, "System Fields": OwnerId).
+    if (object.fields.has('ownerid') && (record.OwnerId === null || record.OwnerId === undefined))
+      record.OwnerId = this.userId;
     record.IsDeleted = false;
     this.derive(object, record, values, true);
     if (this.duplicateRules && !options.systemMode && !this.call.allowDuplicates) this.checkDuplicates(object, record);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isPartnerCenterPath } from '../mapping/referral-paths.js';
+import { SERVICES_CO_SELL_FIELDS, type ServicesCoSellField } from '../partner-center/services-co-sell.js';
 import { DEFAULT_CERTIFICATE_URL_ALLOW_LIST, DEFAULT_ISSUER_URL_ALLOW_LIST } from '../webhook/certificate-urls.js';
 import { PARTNER_CENTER_DEFAULTS } from './env.js';
 import { leadsSchemaWith } from './leads.js';
@@ -12,9 +13,14 @@ export const DIRECTIONS = ['inbound', 'outbound', 'both'] as const;
 export const OWNERS = ['salesforce', 'partnerCenter', 'manual'] as const;
 export const TRANSFORMS = ['date', 'scale', 'list', 'countryCode', 'urlTemplate'] as const;
 export const ACCOUNT_MATCH_KEYS = ['name', 'country', 'postalCode'] as const;
+/** What the sync tells an Opportunity's owner about: its sync went to Error or Conflict, Microsoft answered. */
+export const NOTIFY_EVENTS = ['error', 'conflict', 'accepted', 'declined'] as const;
+/** When a rule applies: when its target record is created, when it is updated, or both. */
+export const RULE_EVENTS = ['create', 'update', 'always'] as const;
 
 export type Direction = (typeof DIRECTIONS)[number];
 export type Owner = (typeof OWNERS)[number];
+export type RuleEvent = (typeof RULE_EVENTS)[number];
 
 const enumError = (allowed: readonly string[]) => (issue: { input?: unknown }) =>
   `${JSON.stringify(issue.input)} is not allowed; use one of: ${allowed.join(', ')}`;
@@ -70,14 +76,31 @@ export const valueMapEntrySchema = z.strictObject({
   outbound: z.boolean().optional(),
 });
 
-export const fieldRuleSchema = z.strictObject({
-  partnerCenter: z.string().refine(isPartnerCenterPath, {
-    error: (issue) => `${JSON.stringify(issue.input)} is not a field of a Partner Center referral`,
-  }),
+const fieldRuleShape = z.strictObject({
+  /** The referral path; absent only in a constant rule that sets a Salesforce field. */
+  partnerCenter: z
+    .string()
+    .refine(isPartnerCenterPath, {
+      error: (issue) => `${JSON.stringify(issue.input)} is not a field of a Partner Center referral`,
+    })
+    .optional(),
+  /** The Opportunity field; absent only in a constant rule that sends a value to Partner Center. */
   salesforce: z
     .string()
-    .regex(SALESFORCE_FIELD, { error: (issue) => `${JSON.stringify(issue.input)} is not a Salesforce field API name` }),
-  direction: z.enum(DIRECTIONS, { error: enumError(DIRECTIONS) }).default('both'),
+    .regex(SALESFORCE_FIELD, { error: (issue) => `${JSON.stringify(issue.input)} is not a Salesforce field API name` })
+    .optional(),
+  /**
+   * A constant instead of a source field: with only `salesforce` it is set on Opportunities (inbound), with only
+   * `partnerCenter` it is sent to Partner Center (outbound).
+   */
+  value: scalar.optional(),
+  /** Default: `both`, or for a constant the one direction its target implies. */
+  direction: z.enum(DIRECTIONS, { error: enumError(DIRECTIONS) }).optional(),
+  /**
+   * `create`: only when the target record is created (an Opportunity from a referral, a referral from an
+   * Opportunity), so a seller's later change stays; `update`: only on later changes; `always`: both.
+   */
+  on: z.enum(RULE_EVENTS, { error: enumError(RULE_EVENTS) }).default('always'),
   owner: z.enum(OWNERS, { error: enumError(OWNERS) }).default('partnerCenter'),
   valueMap: z.array(valueMapEntrySchema).min(1).optional(),
   default: scalar.optional(),
@@ -89,6 +112,48 @@ export const fieldRuleSchema = z.strictObject({
   optional: z.boolean().default(false),
   description: z.string().optional(),
 });
+
+type FieldRuleInput = z.infer<typeof fieldRuleShape>;
+
+/** The direction a constant's one target implies. */
+const constantDirection = (rule: Pick<FieldRuleInput, 'salesforce'>): Direction =>
+  rule.salesforce === undefined ? 'outbound' : 'inbound';
+
+/** A rule's source is a field or a constant, never both; a constant names one target and goes that one way. */
+function checkSource(rule: FieldRuleInput, ctx: z.core.$RefinementCtx<FieldRuleInput>): void {
+  const issue = (key: keyof FieldRuleInput, message: string): void => {
+    ctx.addIssue({ code: 'custom', path: [key], message, input: rule[key] });
+  };
+  if (rule.value === undefined) {
+    if (rule.partnerCenter === undefined)
+      issue('partnerCenter', 'is required (or, for a constant, give "value" and only "salesforce")');
+    if (rule.salesforce === undefined)
+      issue('salesforce', 'is required (or, for a constant, give "value" and only "partnerCenter")');
+    return;
+  }
+  if (rule.partnerCenter !== undefined && rule.salesforce !== undefined) {
+    issue(
+      'value',
+      'a rule takes its value from a field or from a constant "value", not both: for a constant, name only its target ("salesforce" to set it on Opportunities, "partnerCenter" to send it to Partner Center)'
+    );
+    return;
+  }
+  if (rule.partnerCenter === undefined && rule.salesforce === undefined) {
+    issue('value', 'a constant needs a target: "salesforce" to set it on Opportunities, or "partnerCenter" to send it');
+    return;
+  }
+  const implied = constantDirection(rule);
+  if (rule.direction !== undefined && rule.direction !== implied)
+    issue('direction', `${JSON.stringify(rule.direction)} is not allowed for this constant; it goes "${implied}" only`);
+  for (const key of ['valueMap', 'transform', 'default'] as const) {
+    if (rule[key] !== undefined) issue(key, 'does not apply to a constant "value"; write the value as it should be');
+  }
+}
+
+export const fieldRuleSchema = fieldRuleShape.superRefine(checkSource).transform((rule) => ({
+  ...rule,
+  direction: rule.direction ?? (rule.value === undefined ? 'both' : constantDirection(rule)),
+}));
 
 export const partnerCenterSchema = z.strictObject({
   referralsBaseUrl: httpUrl.default(PARTNER_CENTER_DEFAULTS.referralsBaseUrl),
@@ -170,6 +235,45 @@ export const syncSchema = z.strictObject({
   overlapSeconds: z.int().min(0).max(86_400).default(60),
 });
 
+const allowedValues = z.array(nonEmpty).default([]);
+
+/**
+ * Co-sell settings. `services`: a services co-sell carries partnerRole, solutionArea and solutionPlay (mapped like any
+ * referral field). Microsoft requires them "only for service co-sell referrals" and publishes their values (FY26
+ * taxonomy) on its pages, which change them each fiscal year: the admin lists the values here, and an empty list is
+ * not checked before sending.
+ */
+export const coSellSchema = z.strictObject({
+  services: z
+    .strictObject({
+      /** Every co-sell is a services co-sell; otherwise a co-sell is one when it sets any of the three fields. */
+      always: z.boolean().default(false),
+      /** The values Partner Center takes, per field (Microsoft's lists); a field without any is not checked. */
+      allowed: z
+        .strictObject(
+          Object.fromEntries(SERVICES_CO_SELL_FIELDS.map((field) => [field, allowedValues])) as Record<
+            ServicesCoSellField,
+            typeof allowedValues
+          >
+        )
+        .prefault({}),
+    })
+    .prefault({}),
+});
+
+export const notificationsSchema = z.strictObject({
+  /**
+   * Notify each Opportunity's owner (the bell and the Salesforce mobile app) through the org's custom notification
+   * type Partner_Center_Sync_Alert. Never in a run above sync.bulkThreshold records (a backfill).
+   */
+  enabled: z.boolean().default(true),
+  /** Which transitions notify; each notifies once, when the record enters it. */
+  events: z
+    .array(z.enum(NOTIFY_EVENTS, { error: enumError(NOTIFY_EVENTS) }))
+    .min(1)
+    .default([...NOTIFY_EVENTS]),
+});
+
 export const pcsyncConfigSchema = z.strictObject({
   partnerCenter: partnerCenterSchema.prefault({}),
   mapping: z.array(fieldRuleSchema).min(1).optional(),
@@ -178,6 +282,8 @@ export const pcsyncConfigSchema = z.strictObject({
   serve: serveSchema.prefault({}),
   sync: syncSchema.prefault({}),
   leads: leadsSchemaWith(fieldRuleSchema).prefault({}),
+  coSell: coSellSchema.prefault({}),
+  notifications: notificationsSchema.prefault({}),
 });
 
 export type Transform = z.infer<typeof transformSchema>;
@@ -188,6 +294,8 @@ export type StageSettings = z.infer<typeof stagesSchema>;
 export type AccountSettings = z.infer<typeof accountsSchema>;
 export type ServeSettings = z.infer<typeof serveSchema>;
 export type SyncSettings = z.infer<typeof syncSchema>;
+export type CoSellSettings = z.infer<typeof coSellSchema>;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 /** The effective configuration: defaults applied, the mapping always present. */
 export type PcsyncConfig = Omit<z.infer<typeof pcsyncConfigSchema>, 'mapping'> & { mapping: FieldRule[] };

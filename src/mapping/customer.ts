@@ -6,6 +6,7 @@
 import type { FieldRule } from '../config/schema.js';
 import type { Referral } from '../partner-center/referral-types.js';
 import { toSalesforceValue, type SalesforceValue } from './convert.js';
+import { isFieldPair, type FieldPairRule } from './events.js';
 import { getPath } from './paths.js';
 
 const ACCOUNT = 'Account.';
@@ -22,14 +23,16 @@ const STREET_PATH = 'customerProfile.address.addressLine1';
 const STREET_LINE_2 = 'customerProfile.address.addressLine2';
 
 /** The rules that map a customer value to a field of the Opportunity's Account. */
-export const customerRules = (rules: readonly FieldRule[]): FieldRule[] =>
-  rules.filter(
-    (rule) =>
-      rule.salesforce.startsWith(ACCOUNT) &&
-      !rule.salesforce.slice(ACCOUNT.length).includes('.') &&
-      rule.partnerCenter.startsWith('customerProfile.') &&
-      !rule.partnerCenter.includes('[]')
-  );
+export const customerRules = (rules: readonly FieldRule[]): FieldPairRule[] =>
+  rules
+    .filter(isFieldPair)
+    .filter(
+      (rule) =>
+        rule.salesforce.startsWith(ACCOUNT) &&
+        !rule.salesforce.slice(ACCOUNT.length).includes('.') &&
+        rule.partnerCenter.startsWith('customerProfile.') &&
+        !rule.partnerCenter.includes('[]')
+    );
 
 /** The Account field (without `Account.`) that holds a customer path, if the mapping names one. */
 export function accountField(rules: readonly FieldRule[], referralPath: string): string | undefined {

@@ -15,10 +15,11 @@ const ASSISTANCE_CODES: Array<[code: string, label: string]> = [
   ['GeneralOrOther', 'General or other'],
 ];
 
-type RuleInput = Partial<FieldRule> & Pick<FieldRule, 'partnerCenter' | 'salesforce'>;
+type RuleInput = Partial<FieldRule>;
 
 const rule = (input: RuleInput): FieldRule => ({
   direction: 'both',
+  on: 'always',
   owner: 'partnerCenter',
   optional: false,
   ...input,
@@ -36,6 +37,8 @@ export const DEFAULT_MAPPING: readonly FieldRule[] = [
   }),
   rule({ partnerCenter: 'details.notes', salesforce: 'Description', owner: 'salesforce' }),
   rule({ partnerCenter: 'externalReferenceId', salesforce: 'Id', direction: 'outbound', owner: 'salesforce' }),
+  // A standard Lead Source value of every org; set once, so a seller's own choice later stays.
+  rule({ salesforce: 'LeadSource', value: 'Partner Referral', direction: 'inbound', on: 'create' }),
   rule({
     partnerCenter: 'inviteContext.assistanceRequestCode',
     salesforce: OPP.help,

@@ -1,6 +1,14 @@
 /** Words for a configuration, as `config show` prints it. */
 import type { FieldRule, Transform } from '../config/schema.js';
 
+/** A rule's side as the table shows it: the field or path, or the constant it takes instead. */
+export const sideWords = (side: string | undefined, rule: FieldRule): string =>
+  side ?? `constant ${JSON.stringify(rule.value)}`;
+
+/** When the rule applies. */
+export const eventWords = (rule: FieldRule): string =>
+  rule.on === 'always' ? 'create and update' : rule.on === 'create' ? 'create only' : 'update only';
+
 export const directionWords = (rule: FieldRule): string =>
   rule.direction === 'both' ? 'both ways' : rule.direction === 'inbound' ? 'to Salesforce' : 'to Partner Center';
 

@@ -6,11 +6,13 @@
  * contacts become Contacts through `accounts` for Opportunities.
  */
 import type { FieldRule } from '../config/schema.js';
+import type { FieldPairRule } from './events.js';
 
-const inbound = (partnerCenter: string, salesforce: string, extra: Partial<FieldRule> = {}): FieldRule => ({
+const inbound = (partnerCenter: string, salesforce: string, extra: Partial<FieldRule> = {}): FieldPairRule => ({
   partnerCenter,
   salesforce,
   direction: 'inbound',
+  on: 'always',
   owner: 'partnerCenter',
   optional: false,
   ...extra,

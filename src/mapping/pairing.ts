@@ -3,6 +3,7 @@
  * the merge decisions against the record's snapshot, and what each decision writes where.
  */
 import type { FieldRule } from '../config/schema.js';
+import { appliesOn, CONSTANT_SIDE, rulesFor, type SyncEvent } from './events.js';
 import { READ_ONLY_REFERRAL_PATHS } from './referral-paths.js';
 import { toPartnerCenterValue, toSalesforceValue, type SalesforceValue } from './convert.js';
 import { decideRecord, snapshotValue, type FieldDecision, type MergeField, type Snapshot } from './merge.js';
@@ -15,7 +16,8 @@ export type OpportunityRow = Record<string, unknown> & { Id?: string };
 export const textOf = (value: unknown): string =>
   typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 
-export const ruleKey = (rule: FieldRule): string => `${rule.partnerCenter}|${rule.salesforce}`;
+export const ruleKey = (rule: Pick<FieldRule, 'partnerCenter' | 'salesforce'>): string =>
+  `${rule.partnerCenter ?? CONSTANT_SIDE}|${rule.salesforce ?? CONSTANT_SIDE}`;
 
 /** A field of the row, following relationship paths (`Account.BillingCountry`). */
 export function rowValue(row: OpportunityRow | undefined, field: string): SalesforceValue {
@@ -29,14 +31,26 @@ export function rowValue(row: OpportunityRow | undefined, field: string): Salesf
   return (current ?? null) as SalesforceValue;
 }
 
+/** The rule's Salesforce side for this row: its field's value, or its constant when it sends one. */
+export const salesforceSide = (rule: FieldRule, row: OpportunityRow | undefined): SalesforceValue =>
+  rule.salesforce === undefined ? (rule.value ?? null) : rowValue(row, rule.salesforce);
+
+/** The rule's Partner Center side for this referral: its path's value, or its constant when it sets one. */
+const partnerCenterSide = (rule: FieldRule, referral: Referral | undefined): Json =>
+  rule.partnerCenter === undefined
+    ? (rule.value ?? null)
+    : referral
+      ? (getPath(referral, rule.partnerCenter) ?? null)
+      : null;
+
 export function mergeFields(
   rules: readonly FieldRule[],
   referral: Referral | undefined,
   row: OpportunityRow | undefined
 ): Array<MergeField & { rule: FieldRule }> {
   return rules.map((rule) => {
-    const pc = referral ? (getPath(referral, rule.partnerCenter) ?? null) : null;
-    const sf = rowValue(row, rule.salesforce);
+    const pc = partnerCenterSide(rule, referral);
+    const sf = salesforceSide(rule, row);
     return {
       rule,
       key: ruleKey(rule),
@@ -71,7 +85,7 @@ const patchable = new Set<string>(PATCHABLE_PATHS);
 
 /** Does Partner Center's PATCH take the rule's path (swagger `UpdateReferralDetails`)? */
 export const isPatchable = (rule: Pick<FieldRule, 'partnerCenter'>): boolean =>
-  patchable.has(toJsonPointer(rule.partnerCenter));
+  rule.partnerCenter !== undefined && patchable.has(toJsonPointer(rule.partnerCenter));
 
 /**
  * The JSON Patch operations for the decisions that move to Partner Center, and the paths Partner Center will not take.
@@ -80,8 +94,8 @@ export function patchFor(pairing: Pairing): { operations: ReferralPatchOperation
   const operations: ReferralPatchOperation[] = [];
   const notPatchable: string[] = [];
   pairing.decisions.forEach((decision, index) => {
-    if (decision.action !== 'toPartnerCenter') return;
     const { rule } = pairing.fields[index];
+    if (decision.action !== 'toPartnerCenter' || rule.partnerCenter === undefined) return;
     const pointer = toJsonPointer(rule.partnerCenter);
     if (!patchable.has(pointer)) {
       notPatchable.push(rule.partnerCenter);
@@ -100,37 +114,59 @@ export function salesforceWritesFor(pairing: Pairing): Record<string, Salesforce
   const writes: Record<string, SalesforceValue> = {};
   pairing.decisions.forEach((decision, index) => {
     const { rule } = pairing.fields[index];
-    if (decision.action === 'toSalesforce' && !rule.salesforce.includes('.'))
+    if (decision.action === 'toSalesforce' && rule.salesforce !== undefined && !rule.salesforce.includes('.'))
       writes[rule.salesforce] = decision.value as SalesforceValue;
   });
   return writes;
 }
 
-/** The referral body's mapped part for a new referral: every rule that writes Partner Center. */
+/** What a new referral for this row gets, path by path: every rule that writes Partner Center when it creates one. */
+export function referralCreateValues(rules: readonly FieldRule[], row: OpportunityRow): Array<[path: string, Json]> {
+  const values: Array<[string, Json]> = [];
+  for (const rule of rulesFor(rules, 'create')) {
+    if (rule.direction === 'inbound' || rule.partnerCenter === undefined) continue;
+    if (READ_ONLY_REFERRAL_PATHS.has(rule.partnerCenter)) continue;
+    const value = toPartnerCenterValue(rule, salesforceSide(rule, row));
+    if (value !== undefined) values.push([rule.partnerCenter, value]);
+  }
+  return values;
+}
+
+/** The referral body's mapped part for a new referral. */
 export function referralBodyFor(rules: readonly FieldRule[], row: OpportunityRow): JsonObject {
   const body: JsonObject = {};
-  for (const rule of rules) {
-    if (rule.direction === 'inbound' || READ_ONLY_REFERRAL_PATHS.has(rule.partnerCenter)) continue;
-    const value = toPartnerCenterValue(rule, rowValue(row, rule.salesforce));
-    if (value !== undefined) setPath(body, rule.partnerCenter, value);
-  }
+  for (const [path, value] of referralCreateValues(rules, row)) setPath(body, path, value);
   return body;
 }
+
+/**
+ * Which snapshot entries keep their old base after a write (conflicts, changes still owed to the other side), and
+ * the event the write is. On an update a create-only rule keeps its entry as the create set it, so a later change of
+ * its field on either side is neither echoed nor reverted; on a create an update-only rule's entry is what both sides
+ * hold then (nothing is written for it), so only later changes follow.
+ */
+export type KeptBase = { snapshot: Snapshot | undefined; keys: ReadonlySet<string>; event: SyncEvent };
 
 /** The snapshot both sides agree on once the writes are done: the referral as it now is, the row as it now is. */
 export function agreedSnapshot(
   rules: readonly FieldRule[],
   referral: Referral,
   row: OpportunityRow,
-  keep: { snapshot: Snapshot | undefined; keys: ReadonlySet<string> },
+  keep: KeptBase,
   extra: Record<string, { pc: unknown; sf: unknown }> = {},
   /** For an Opportunity just created from the referral: its Account was matched or made from the same customer. */
   relationshipsFromReferral = false
 ): Snapshot {
   const fields: Snapshot['fields'] = {};
   for (const field of mergeFields(rules, referral, row)) {
-    const kept = keep.keys.has(field.key) ? keep.snapshot?.fields[field.key] : undefined;
-    const sf = relationshipsFromReferral && field.rule.salesforce.includes('.') ? field.pcAsSf : field.sf;
+    const previous = keep.snapshot?.fields[field.key];
+    if (keep.event === 'update' && !appliesOn(field.rule, 'update')) {
+      if (previous) fields[field.key] = previous;
+      continue;
+    }
+    const kept = keep.keys.has(field.key) ? previous : undefined;
+    const viaRelationship = relationshipsFromReferral && field.rule.salesforce?.includes('.');
+    const sf = viaRelationship ? field.pcAsSf : field.sf;
     fields[field.key] = kept ?? { pc: snapshotValue(field.pc), sf: snapshotValue(sf) };
   }
   const extras = Object.fromEntries(

@@ -65,6 +65,10 @@ export const REFERRAL_FIELDS: Readonly<Record<string, ReferralValueType>> = {
   'team[].firstName': 'string',
   'team[].lastName': 'string',
   'trackingInfo.microsoftMsxId': 'string',
+  // A services co-sell's fields (create-a-referral; not in the connector swagger): see SERVICES_CO_SELL_FIELDS.
+  partnerRole: 'string',
+  solutionArea: 'string',
+  solutionPlay: 'string',
 };
 
 export const REFERRAL_PATHS: readonly string[] = Object.keys(REFERRAL_FIELDS);

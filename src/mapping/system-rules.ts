@@ -6,22 +6,24 @@
 import { OPP } from '../salesforce/fields.js';
 import type { Referral } from '../partner-center/referral-types.js';
 import type { FieldRule } from '../config/schema.js';
+import type { FieldPairRule } from './events.js';
 import { toSalesforceValue, type SalesforceValue } from './convert.js';
 import { getPath } from './paths.js';
 
 /** Where a rep opens the referral in Partner Center. */
 export const REFERRAL_LINK_TEMPLATE = 'https://partner.microsoft.com/dashboard/referrals/v2/{value}';
 
-const system = (partnerCenter: string, salesforce: string, transform?: FieldRule['transform']): FieldRule => ({
+const system = (partnerCenter: string, salesforce: string, transform?: FieldRule['transform']): FieldPairRule => ({
   partnerCenter,
   salesforce,
   direction: 'inbound',
+  on: 'always',
   owner: 'partnerCenter',
   optional: false,
   ...(transform ? { transform } : {}),
 });
 
-export const SYSTEM_RULES: readonly FieldRule[] = [
+export const SYSTEM_RULES: readonly FieldPairRule[] = [
   system('id', OPP.referralId),
   system('id', OPP.link, { type: 'urlTemplate', template: REFERRAL_LINK_TEMPLATE }),
   system('engagementId', OPP.engagementId),
@@ -31,7 +33,7 @@ export const SYSTEM_RULES: readonly FieldRule[] = [
 ];
 
 /** The system rule that writes this Salesforce field, if any. */
-export const systemRuleFor = (field: string): FieldRule | undefined =>
+export const systemRuleFor = (field: string): FieldPairRule | undefined =>
   SYSTEM_RULES.find((rule) => rule.salesforce.toLowerCase() === field.toLowerCase());
 
 /** The rules a sync applies: the system rules, then the user's mapping. */

@@ -3,7 +3,7 @@
  * writes what its side cannot write, and every two-way value map can be read both ways.
  */
 import { formatPath, type ConfigProblem } from '../config/problems.js';
-import { isListPath, READ_ONLY_REFERRAL_PATHS } from './referral-paths.js';
+import { isListPath, READ_ONLY_REFERRAL_PATHS, REFERRAL_FIELDS } from './referral-paths.js';
 import { accountField, MATCH_PATHS } from './customer.js';
 import { systemRuleFor } from './system-rules.js';
 import type { FieldRule, PcsyncConfig, StageSettings } from '../config/schema.js';
@@ -27,7 +27,7 @@ export function checkRules(
   config.mapping.forEach((rule, index) => {
     const at = (...rest: PropertyKey[]): PropertyKey[] => ['mapping', index, ...rest];
 
-    if (writesSalesforce(rule)) {
+    if (writesSalesforce(rule) && rule.salesforce !== undefined) {
       const key = rule.salesforce.toLowerCase();
       const first = salesforceTargets.get(key);
       const system = systemRuleFor(rule.salesforce);
@@ -52,7 +52,7 @@ export function checkRules(
       }
     }
 
-    if (writesPartnerCenter(rule)) {
+    if (writesPartnerCenter(rule) && rule.partnerCenter !== undefined) {
       const first = partnerCenterTargets.get(rule.partnerCenter);
       if (first !== undefined) {
         error(
@@ -70,7 +70,12 @@ export function checkRules(
       }
     }
 
-    const list = isListPath(rule.partnerCenter);
+    if (rule.value !== undefined) {
+      const problem = rule.partnerCenter === undefined ? undefined : constantProblem(rule.partnerCenter, rule.value);
+      if (problem) error(at('value'), problem);
+      return;
+    }
+    const list = rule.partnerCenter !== undefined && isListPath(rule.partnerCenter);
     if (list && rule.transform?.type !== 'list') {
       error(
         at('transform'),
@@ -90,6 +95,15 @@ export function checkRules(
   problems.push(...checkStages(config.stages, formatPath(prefix, ['stages'])));
   problems.push(...checkAccountMatch(config, prefix));
   return problems;
+}
+
+/** What is wrong with sending this constant to a referral path, if anything (its type, from the swagger). */
+function constantProblem(path: string, value: string | number | boolean): string | undefined {
+  if (isListPath(path)) return `${show(path)} is a list; a constant can only fill a single value`;
+  const expected = REFERRAL_FIELDS[path] === 'datetime' ? 'string' : REFERRAL_FIELDS[path];
+  if (expected && typeof value !== expected)
+    return `${show(value)} is a ${typeof value}, but Partner Center's ${show(path)} takes a ${REFERRAL_FIELDS[path]}`;
+  return undefined;
 }
 
 /** An `accounts.match` key the mapping does not name an Account field for is not compared (a warning). */

@@ -4,6 +4,8 @@
  * resource docs. `test/unit/partner-center/referral-types.test.ts` checks these shapes against the swagger with ajv.
  */
 
+import type { ServicesCoSell } from './services-co-sell.js';
+
 export const REFERRAL_STATUSES = ['None', 'New', 'Active', 'Closed'] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
@@ -127,7 +129,7 @@ export type InviteContext = {
 export type ReferralLink = { uri?: string; method?: string };
 
 /** A referral as Partner Center returns it. */
-export type Referral = {
+export type Referral = ServicesCoSell & {
   id: string;
   engagementId: string;
   name?: string;
@@ -161,7 +163,7 @@ export type Referral = {
 };
 
 /** The body of POST /referrals (Microsoft requires type, customerProfile, consent and details). */
-export type NewReferral = {
+export type NewReferral = ServicesCoSell & {
   name?: string;
   engagementId?: string;
   externalReferenceId?: string;

@@ -6,15 +6,16 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ConfigProblem } from '../config/problems.js';
-import type { PcsyncConfig } from '../config/schema.js';
+import type { PcsyncConfig, RuleEvent } from '../config/schema.js';
 import { syncMessages } from '../sync/messages.js';
 import { EVENT, LEASE, OPP, RUN } from './fields.js';
-import { type Describer, MAPPED_OBJECT } from './org-check.js';
+import { canWrite, type Describer, MAPPED_OBJECT } from './org-check.js';
 
 /** The permission set the README's install assigns to the user the sync runs as. */
 export const INTEGRATION_PERMISSION_SET = 'Partner_Center_Integration';
 
-export type FieldNeed = { object: string; field: string; write: boolean };
+/** `on`: when a mapping rule writes the field (its own fields the sync writes always). */
+export type FieldNeed = { object: string; field: string; write: boolean; on?: RuleEvent };
 export type AccessProblem = { field: string; message: string };
 
 const own = (fields: Record<string, string>, object: string): FieldNeed[] =>
@@ -34,8 +35,9 @@ export function syncFieldNeeds(config: PcsyncConfig, reported: ReadonlySet<numbe
     ...own(EVENT, EVENT.object),
   ];
   for (const [index, rule] of config.mapping.entries()) {
-    if (rule.salesforce.includes('.') || rule.optional || reported.has(index)) continue;
-    needs.push({ object: MAPPED_OBJECT, field: rule.salesforce, write: rule.direction !== 'outbound' });
+    if (rule.salesforce === undefined || rule.salesforce.includes('.') || rule.optional || reported.has(index))
+      continue;
+    needs.push({ object: MAPPED_OBJECT, field: rule.salesforce, write: rule.direction !== 'outbound', on: rule.on });
   }
   return needs;
 }
@@ -75,7 +77,7 @@ export async function fieldAccessProblems(
   for (const need of needs) {
     const described = await describe(need.object);
     const field = described?.fields.find((f) => f.name.toLowerCase() === need.field.toLowerCase());
-    const writable = field ? field.createable && field.updateable : false;
+    const writable = field ? canWrite(field, need.on) : false;
     if (field && (writable || !need.write)) continue;
     const name = `${need.object}.${need.field}`;
     const set = permissionSetGranting(need, projectDir);

@@ -1,12 +1,14 @@
 /**
  * Checks a configuration against an org's schema (through describe): every mapped Salesforce field exists on
- * its object, is of a type that can hold the Partner Center value, and can be written where the rule writes it.
+ * its object, is of a type that can hold the Partner Center value (or the rule's constant), and can be written where
+ * and when the rule writes it; a constant is also one the field takes (`constant-check.ts`).
  */
 import type { Connection } from '@salesforce/core';
 import type { DescribeSObjectResult, Field } from '@jsforce/jsforce-node';
 import { formatPath, type ConfigProblem } from '../config/problems.js';
 import { REFERRAL_FIELDS, type ReferralValueType } from '../mapping/referral-paths.js';
-import type { FieldRule, PcsyncConfig } from '../config/schema.js';
+import type { FieldRule, PcsyncConfig, RuleEvent } from '../config/schema.js';
+import { constantProblems, type RecordExists } from './constant-check.js';
 
 /** The object every mapping rule starts from. */
 export const MAPPED_OBJECT = 'Opportunity';
@@ -42,45 +44,82 @@ export function missingObject(error: Error & { errorCode?: string }): undefined 
   throw error;
 }
 
+/** Can the running user write the field when the rule writes it (describe's `createable`, `updateable`)? */
+export const canWrite = (field: Pick<Field, 'createable' | 'updateable'>, on: RuleEvent = 'always'): boolean =>
+  on === 'create' ? field.createable : on === 'update' ? field.updateable : field.createable && field.updateable;
+
+export type OrgCheckOptions = {
+  /** How keys are named in the problems. */
+  prefix?: string;
+  /** With an org: whether a record exists (a constant lookup's Id is then checked). */
+  exists?: RecordExists;
+};
+
 export async function checkAgainstOrg(
   config: PcsyncConfig,
   describe: Describer,
-  prefix = 'plugins.pcsync'
+  options: OrgCheckOptions = {}
 ): Promise<ConfigProblem[]> {
+  const prefix = options.prefix ?? 'plugins.pcsync';
   const problems: ConfigProblem[] = [];
   const root = await describe(MAPPED_OBJECT);
   if (!root) {
     return [{ path: prefix, message: `the org has no ${MAPPED_OBJECT} object`, severity: 'error' }];
   }
   for (const [index, rule] of config.mapping.entries()) {
+    // A constant sent to Partner Center names no Salesforce field.
+    if (rule.salesforce === undefined) continue;
     const path = formatPath(prefix, ['mapping', index, 'salesforce']);
-    const problem = await checkRule(rule, root, describe);
+    const resolved = await resolveField(rule.salesforce, root, describe);
+    const problem =
+      typeof resolved === 'string'
+        ? rule.optional
+          ? `${resolved} (optional rule: it will be skipped)`
+          : resolved
+        : fieldProblem(rule, resolved);
     if (problem) problems.push({ path, message: problem, severity: rule.optional ? 'warning' : 'error' });
+    else if (rule.value !== undefined && typeof resolved !== 'string') {
+      const name = `${resolved.objectName}.${resolved.field.name}`;
+      const found = await constantProblems(rule.value, resolved.field, name, options.exists);
+      problems.push(...found.map((p) => ({ ...p, path: formatPath(prefix, ['mapping', index, 'value']) })));
+    }
   }
   return problems;
 }
 
-async function checkRule(
-  rule: FieldRule,
-  root: DescribeSObjectResult,
-  describe: Describer
-): Promise<string | undefined> {
-  const resolved = await resolveField(rule.salesforce, root, describe);
-  if (typeof resolved === 'string') return rule.optional ? `${resolved} (optional rule: it will be skipped)` : resolved;
-  const { field, objectName } = resolved;
+/** The type a rule's value has: its constant's, or that of the referral path it reads. */
+function valueTypeOf(rule: FieldRule): ReferralValueType | 'list' {
+  if (rule.value !== undefined) return typeof rule.value as 'string' | 'number' | 'boolean';
+  if (rule.transform?.type === 'list') return 'list';
+  return (rule.partnerCenter && REFERRAL_FIELDS[rule.partnerCenter]) || 'string';
+}
 
-  const valueType: ReferralValueType | 'list' =
-    rule.transform?.type === 'list' ? 'list' : (REFERRAL_FIELDS[rule.partnerCenter] ?? 'string');
+/** What the running user cannot do to a field a rule writes on this event, and when the rule writes it. */
+const NOT_WRITABLE: Record<RuleEvent, [string, string]> = {
+  create: ['not createable by the running user', 'sets it when an Opportunity is created ("on": "create")'],
+  update: ['not updateable by the running user', 'sets it when an Opportunity is updated ("on": "update")'],
+  always: ['not writable (formula, system or read-only field)', 'writes it'],
+};
+
+function fieldProblem(
+  rule: FieldRule,
+  { field, objectName }: { field: Field; objectName: string }
+): string | undefined {
+  const valueType = valueTypeOf(rule);
+  const source =
+    rule.value !== undefined ? `the constant ${JSON.stringify(rule.value)}` : JSON.stringify(rule.partnerCenter);
   const allowed =
     rule.valueMap || rule.transform?.type === 'urlTemplate' || rule.transform?.type === 'countryCode'
       ? COMPATIBLE.string
       : COMPATIBLE[valueType];
   const type = String(field.type);
   if (!allowed.includes(type) && !(rule.valueMap && COMPATIBLE.number.includes(type))) {
-    return `${objectName}.${field.name} is of type ${type}, which cannot hold the ${valueType} value of ${JSON.stringify(rule.partnerCenter)}; map it to a field of type ${allowed.join(', ')}`;
+    return `${objectName}.${field.name} is of type ${type}, which cannot hold the ${valueType} value of ${source}; map it to a field of type ${allowed.join(', ')}`;
   }
-  if (rule.direction !== 'outbound' && (!field.updateable || !field.createable)) {
-    return `${objectName}.${field.name} is not writable (formula, system or read-only field), but the rule's direction ${JSON.stringify(rule.direction)} writes it; use "outbound" or another field`;
+  if (rule.direction !== 'outbound' && !canWrite(field, rule.on)) {
+    const [cannot, when] = NOT_WRITABLE[rule.on];
+    const advice = rule.value === undefined ? 'use "outbound" or another field' : 'use another field';
+    return `${objectName}.${field.name} is ${cannot}, but the rule's direction ${JSON.stringify(rule.direction)} ${when}; ${advice}`;
   }
   return undefined;
 }

@@ -12,7 +12,7 @@ const ACCOUNT_ADDRESS = /^Account\.(\w*?)(Country|State)$/;
 export async function picklistAwareRules(rules: readonly FieldRule[], schema: OrgSchema): Promise<FieldRule[]> {
   const out: FieldRule[] = [];
   for (const rule of rules) {
-    const address = ACCOUNT_ADDRESS.exec(rule.salesforce);
+    const address = rule.salesforce === undefined ? null : ACCOUNT_ADDRESS.exec(rule.salesforce);
     const picklists = address ? await schema.addresses('Account', address[1]) : undefined;
     out.push(picklists ? { ...rule, salesforce: `${rule.salesforce}Code` } : rule);
   }

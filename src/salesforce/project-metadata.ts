@@ -32,7 +32,28 @@ const DESCRIBE_TYPE: Record<string, string> = {
   AutoNumber: 'string',
 };
 
-type FieldXml = { CustomField?: { type?: string; formula?: string; referenceTo?: string; relationshipName?: string } };
+type ValueXml = { fullName?: string; isActive?: string };
+type FieldXml = {
+  CustomField?: {
+    type?: string;
+    formula?: string;
+    referenceTo?: string;
+    relationshipName?: string;
+    valueSet?: { restricted?: string; valueSetDefinition?: { value?: ValueXml | ValueXml[] } };
+  };
+};
+
+/** A picklist's own values (Metadata API `ValueSet`): the active ones, and whether it is restricted to them. */
+function picklistOf(
+  xml: NonNullable<FieldXml['CustomField']>
+): Pick<LocalField, 'picklistValues' | 'restrictedPicklist'> {
+  const defined = xml.valueSet?.valueSetDefinition?.value;
+  if (!defined) return {};
+  const values = (Array.isArray(defined) ? defined : [defined])
+    .filter((value) => value.isActive !== 'false' && typeof value.fullName === 'string')
+    .map((value) => String(value.fullName));
+  return { picklistValues: values, restrictedPicklist: xml.valueSet?.restricted === 'true' };
+}
 
 /** Reads every `objects/<Object>/fields/<Field>.field-meta.xml` under the package directories. */
 export async function readProjectFields(
@@ -51,6 +72,7 @@ export async function readProjectFields(
         name,
         type: DESCRIBE_TYPE[xml.type ?? ''] ?? String(xml.type ?? 'string').toLowerCase(),
         updateable: !formula,
+        ...picklistOf(xml),
         ...(xml.referenceTo
           ? { referenceTo: [xml.referenceTo], relationshipName: xml.relationshipName ?? name.replace(/__c$/, '__r') }
           : {}),
@@ -89,6 +111,8 @@ export async function projectDescriber(projectDir: string, packageDirs: readonly
             createable: local.updateable,
             relationshipName: local.relationshipName ?? null,
             referenceTo: local.referenceTo ?? [],
+            picklistValues: (local.picklistValues ?? []).map((value) => ({ value, label: value, active: true })),
+            restrictedPicklist: local.restrictedPicklist ?? false,
           }) as unknown as Field
       ),
     } as unknown as DescribeSObjectResult;

@@ -8,6 +8,9 @@ export type LocalField = {
   updateable: boolean;
   relationshipName?: string;
   referenceTo?: string[];
+  /** A custom picklist's active values, and whether it refuses others (its `valueSet`). */
+  picklistValues?: string[];
+  restrictedPicklist?: boolean;
 };
 
 const field = (name: string, type: string, updateable = true): LocalField => ({ name, type, updateable });

@@ -29,6 +29,8 @@ export type SyncContext = {
   checkpoint: () => void;
   /** What the run had to work around (e.g. a query option Partner Center refused), said once in its run record. */
   notices: Set<string>;
+  /** Each Opportunity's sync state as the run first read it (by 15-character Id): notifications go on a change. */
+  priorStates: Map<string, string | null>;
 };
 
 /** The Opportunity fields every pass selects, plus the mapped ones. */
@@ -42,6 +44,6 @@ export function opportunitySelect(rules: readonly FieldRule[]): string {
     'SystemModstamp',
     ...Object.values(OPP),
   ]);
-  for (const rule of rules) fields.add(rule.salesforce);
+  for (const rule of rules) if (rule.salesforce !== undefined) fields.add(rule.salesforce);
   return [...fields].join(', ');
 }

@@ -17,6 +17,7 @@ import { Traffic, totalOf } from '../shared/traffic.js';
 import type { SyncContext } from './context.js';
 import { inboundPass } from './inbound/index.js';
 import { leadOutbound } from './leads/pass.js';
+import { notifyOwners } from './notify.js';
 import { holdSyncLease, type HeldLease } from './lease.js';
 import { syncMessages as messages } from './messages.js';
 import { outboundPass } from './outbound/index.js';
@@ -95,6 +96,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     progress: options.progress ?? ((): void => undefined),
     checkpoint: () => lease?.assertHeld(),
     notices: new Set(),
+    priorStates: new Map(),
   };
   const orgNow = (): string => (traffic.serverNow('salesforce') ?? now()).toISOString();
   const startedAt = orgNow();
@@ -141,6 +143,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
   } catch (error) {
     failure = error;
   }
+  await notifyOwners(ctx, outcomes);
 
   const summary = { inbound: emptySummary(), outbound: emptySummary() };
   for (const outcome of outcomes) summary[outcome.direction][outcome.outcome]++;
@@ -191,7 +194,11 @@ async function describeOrg(
   const missing = Object.values(OPP).filter((name) => !limits.has(name.toLowerCase()));
   if (missing.length > 0) throw messages.createError('error.notDeployed', [missing.join(', ')]);
   const applicable = deps.config.mapping.filter(
-    (rule) => !rule.optional || rule.salesforce.includes('.') || limits.has(rule.salesforce.toLowerCase())
+    (rule) =>
+      !rule.optional ||
+      rule.salesforce === undefined ||
+      rule.salesforce.includes('.') ||
+      limits.has(rule.salesforce.toLowerCase())
   );
   return { rules: syncRules(await picklistAwareRules(applicable, schema)), limits };
 }

@@ -1,7 +1,7 @@
 /** The sync's result types: what `sf pcsync run --json` returns and what the serve receiver reports. */
 
 export type SyncDirection = 'inbound' | 'outbound';
-export type SyncTrigger = 'Manual' | 'Schedule' | 'Webhook' | 'Reconcile';
+export type SyncTrigger = 'Manual' | 'Schedule' | 'Webhook' | 'Change Event' | 'Reconcile';
 /** `linked`: a referral and an Opportunity that already existed were found to belong together (by the Id the
  * referral carries as externalReferenceId) and were joined, not created again. */
 export type Outcome = 'created' | 'updated' | 'linked' | 'unchanged' | 'skipped' | 'conflict' | 'error';

@@ -32,6 +32,8 @@ export type WebhookServerOptions = {
   health?: () => HealthInfo | Promise<HealthInfo>;
   /** API request counts for `/metrics` (`pcsync_api_requests_total`). */
   apiRequests?: ApiRequestCounter;
+  /** More Prometheus text for `/metrics` (the change event subscription's). */
+  moreMetrics?: () => string;
 };
 
 export type WebhookServer = {
@@ -166,7 +168,9 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       return;
     }
     if (pathname === '/metrics' && req.method === 'GET') {
-      const text = metrics.render({ queueDepth: queue.depth, inFlight: queue.inFlight }, options.apiRequests);
+      const text =
+        metrics.render({ queueDepth: queue.depth, inFlight: queue.inFlight }, options.apiRequests) +
+        (options.moreMetrics?.() ?? '');
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end(text);
       return;

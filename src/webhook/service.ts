@@ -3,8 +3,13 @@
  * passes that catch what a webhook misses — an incremental inbound reconcile and an outbound poll — each leaving
  * its run record. Extra replicas behind a load balancer run with `reconcile: false`.
  */
+import { instrumentConnection } from '../salesforce/instrument.js';
+import { Traffic } from '../shared/traffic.js';
+import { REPLAY_NEW } from '../sync/change-feed.js';
 import { runSync, type SyncDependencies } from '../sync/engine.js';
 import type { SyncResult } from '../sync/types.js';
+import { startChangeListener, type ChangeListener } from './change-listener.js';
+import { ChangeEventMetrics } from './change-metrics.js';
 import {
   createVerifier,
   httpCertificateFetcher,
@@ -29,7 +34,12 @@ export type ServiceOptions = {
   trustedRoots?: TrustAnchorInput[];
   reconcile: boolean;
   reconcileIntervalMs: number;
+  /** 0: no outbound poll while Change Data Capture events arrive. */
   outboundPollIntervalMs: number;
+  /** The outbound poll's interval when the org refuses the change event subscription (no channel member). */
+  fallbackPollIntervalMs: number;
+  /** Subscribe to Opportunity change events when this replica holds the org's change-feed lease. */
+  changeEvents: boolean;
   logger: WebhookLogger;
   /** Checks that Partner Center sign-in still works (an access token can be had). */
   checkAuth: () => Promise<void>;
@@ -41,7 +51,7 @@ export type RunningService = {
   close(drainMs?: number): Promise<{ drained: boolean }>;
 };
 
-type PassName = 'webhook' | 'reconcile' | 'outbound-poll';
+type PassName = 'webhook' | 'change-events' | 'reconcile' | 'outbound-poll';
 
 /** How long a webhook batch waits for the org's sync lease (another process's pass) before it fails. */
 const WEBHOOK_LEASE_WAIT_MS = 5 * 60_000;
@@ -49,13 +59,18 @@ const WEBHOOK_LEASE_WAIT_MS = 5 * 60_000;
 const LEASE_BUSY = 'LeaseBusyError';
 
 export async function startService(options: ServiceOptions): Promise<RunningService> {
-  const { deps, logger } = options;
+  const { logger } = options;
+  const traffic = options.deps.traffic ?? new Traffic();
+  const deps = { ...options.deps, traffic };
+  // Marked as pcsync's from the first request, so the change events of its own writes are known as echoes.
+  instrumentConnection(deps.connection, traffic);
   const state = {
     lastPassSucceededAt: undefined as string | undefined,
     lastPassFailedAt: undefined as string | undefined,
     auth: 'unknown' as 'valid' | 'invalid' | 'unknown',
   };
   const timers: NodeJS.Timeout[] = [];
+  const changeMetrics = new ChangeEventMetrics();
   let stopping = false;
 
   const logPass = (pass: PassName, result: SyncResult, ms: number): void => {
@@ -89,8 +104,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   };
   const runPass = async (name: PassName, sync: Parameters<typeof runSync>[1]): Promise<void> => {
     const started = Date.now();
-    // A periodic pass another process is already doing is skipped; a webhook batch waits its turn.
-    const leaseWaitMs = name === 'webhook' ? WEBHOOK_LEASE_WAIT_MS : 0;
+    // A periodic pass another process is already doing is skipped; an event-driven batch waits its turn.
+    const eventDriven = name === 'webhook' || name === 'change-events';
+    const leaseWaitMs = eventDriven ? WEBHOOK_LEASE_WAIT_MS : 0;
     try {
       const result = await inTurn(() => runSync(deps, { ...sync, holder: 'sf pcsync serve', leaseWaitMs }));
       logPass(name, result, Date.now() - started);
@@ -98,7 +114,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       state.auth = 'valid';
     } catch (error) {
       const message = error instanceof Error ? error.message : 'pass failed';
-      if (name !== 'webhook' && (error as { name?: string }).name === LEASE_BUSY) {
+      if (!eventDriven && (error as { name?: string }).name === LEASE_BUSY) {
         logger.info('pass-skipped', { pass: name, reason: message });
         return;
       }
@@ -136,8 +152,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       lastPassSucceededAt: state.lastPassSucceededAt ?? null,
       lastPassFailedAt: state.lastPassFailedAt ?? null,
     }),
+    moreMetrics: () => changeMetrics.render(),
     apiRequests: () => {
-      const counts = deps.traffic?.snapshot() ?? { salesforce: {}, 'partner-center': {} };
+      const counts = traffic.snapshot();
       return Object.fromEntries(
         Object.entries(counts).flatMap(([system, byEndpoint]) =>
           Object.entries(byEndpoint).map(([endpoint, n]) => [`${system} ${endpoint}`, n])
@@ -164,9 +181,35 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     };
     timers.push(setTimeout(() => void tick(), intervalMs));
   };
+  let polling = false;
+  const poll = (intervalMs: number): void => {
+    if (polling || intervalMs <= 0) return;
+    polling = true;
+    every('outbound-poll', intervalMs, { direction: 'outbound', trigger: 'Reconcile' });
+  };
   if (options.reconcile) {
     every('reconcile', options.reconcileIntervalMs, { direction: 'inbound', trigger: 'Reconcile' });
-    every('outbound-poll', options.outboundPollIntervalMs, { direction: 'outbound', trigger: 'Reconcile' });
+    poll(options.outboundPollIntervalMs);
+  }
+  let listener: ChangeListener | undefined;
+  if (options.changeEvents) {
+    listener = startChangeListener({
+      connection: deps.connection,
+      config: deps.config,
+      logger,
+      clock: () => traffic.serverNow('salesforce') ?? new Date(),
+      replayFrom: () => Promise.resolve(REPLAY_NEW),
+      onBatch: async ({ recordIds, oldestCommitMs }) => {
+        await pass('change-events', { recordIds, direction: 'outbound', trigger: 'Change Event' });
+        // Both ends on the org's clock: the commit time, and the org's time of the pass's last answer.
+        const end = (traffic.serverNow('salesforce') ?? new Date()).getTime();
+        changeMetrics.observeLag((end - oldestCommitMs) / 1000);
+      },
+      onEvent: (outcome) => changeMetrics.observe(outcome),
+      onRefused: (reason) => {
+        if (reason === 'unknown-channel' && options.reconcile) poll(options.fallbackPollIntervalMs);
+      },
+    });
   }
   logger.info('listening', { url: server.webhookUrl, reconcile: options.reconcile });
 
@@ -177,6 +220,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       stopping = true;
       for (const timer of timers) clearTimeout(timer);
       const started = Date.now();
+      await listener?.close();
       const result = await server.close(drainMs);
       // A periodic pass in flight gets what is left of the bound to finish.
       const left = Math.max(0, drainMs - (Date.now() - started));

@@ -54,9 +54,15 @@ describe('e2e: sf pcsync config', function () {
     expect(result.exitCode, result.stderr).to.equal(0);
     expect(result.stdout).to.include('Field mapping');
     for (const rule of DEFAULT_MAPPING) {
-      expect(result.stdout).to.include(rule.partnerCenter).and.include(rule.salesforce);
+      const constant = `constant ${JSON.stringify(rule.value)}`;
+      expect(result.stdout)
+        .to.include(rule.partnerCenter ?? constant)
+        .and.include(rule.salesforce ?? constant);
     }
     expect(result.stdout).to.include('Closed Won').and.include('both ways').and.include('to Salesforce');
+    // When each rule applies: the shipped LeadSource constant on creates only.
+    expect(result.stdout).to.match(/constant "Partner Referral".*LeadSource.*create only/);
+    expect(result.stdout).to.include('create and update');
   });
 
   it('config show --json returns the typed effective configuration', async () => {

@@ -95,6 +95,8 @@ describe('e2e: sf pcsync serve', function () {
       '3',
       '--poll-interval',
       '2',
+      // The poll is what these tests are about; change events have tests of their own (serve-change-events).
+      '--no-change-events',
       '--allow-certificate-url',
       certificatePrefix,
       '--signing-root',

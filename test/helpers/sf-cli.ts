@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliEnvironment } from '../../scripts/cli-env.js';
+import { assertCompiled, cliEnvironment } from '../../scripts/cli-env.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const binDir = path.join(repoRoot, 'node_modules', '.bin');
@@ -64,6 +64,8 @@ export class SfSession {
   }
 
   public static create(options: SfSessionOptions = {}): SfSession {
+    // The linked plugin runs lib/ (scripts/oclif-compiled.cjs): refuse a stale one before making anything.
+    if (options.linkPlugin ?? true) assertCompiled();
     const session = new SfSession(mkdtempSync(path.join(tmpdir(), 'pcsync-sf-home-')), options);
     if (options.linkPlugin ?? true) {
       const linked = session.runSync(['plugins', 'link', repoRoot, '--no-install']);

@@ -61,11 +61,17 @@ export default class Serve extends SfCommand<ServeResult> {
       summary: messages.getMessage('flags.reconcile-interval.summary'),
       min: 1,
     }),
+    // An integer in seconds, not a duration: sf-plugins-core's duration flag skips a min of 0 (it tests `if (min)`),
+    // so it would take -1. 0 turns the poll off while change events arrive.
     // eslint-disable-next-line sf-plugin/flag-min-max-default -- falls back to serve.outboundPollIntervalSeconds
-    'poll-interval': Flags.duration({
-      unit: 'seconds',
+    'poll-interval': Flags.integer({
       summary: messages.getMessage('flags.poll-interval.summary'),
-      min: 1,
+      min: 0,
+    }),
+    'change-events': Flags.boolean({
+      summary: messages.getMessage('flags.change-events.summary'),
+      default: true,
+      allowNo: true,
     }),
     'allow-certificate-url': Flags.string({
       summary: messages.getMessage('flags.allow-certificate-url.summary'),
@@ -115,7 +121,9 @@ export default class Serve extends SfCommand<ServeResult> {
       trustedRoots,
       reconcile: flags.reconcile,
       reconcileIntervalMs: (flags['reconcile-interval']?.seconds ?? config.serve.reconcileIntervalSeconds) * 1000,
-      outboundPollIntervalMs: (flags['poll-interval']?.seconds ?? config.serve.outboundPollIntervalSeconds) * 1000,
+      outboundPollIntervalMs: (flags['poll-interval'] ?? config.serve.outboundPollIntervalSeconds) * 1000,
+      fallbackPollIntervalMs: config.serve.outboundPollIntervalSeconds * 1000,
+      changeEvents: flags['change-events'],
       logger,
       checkAuth: async () => {
         await clients.tokens.getAccessToken(REFERRALS_AUDIENCE);

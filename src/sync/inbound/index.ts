@@ -10,6 +10,7 @@ import { leadInbound } from '../leads/pass.js';
 import { isFlaggedCoSell } from '../outbound/select.js';
 import { toWatermark } from '../run-record.js';
 import type { RecordOutcome } from '../types.js';
+import { rememberStates } from '../notify.js';
 import { markGone } from './gone.js';
 import { applyMicrosoftSide } from './microsoft.js';
 import { outcomeOf, planReferral, type Planned } from './plan.js';
@@ -52,6 +53,7 @@ export async function inboundPass(
   const at = ctx.now().toISOString();
   const references = referrals.map((referral) => referral.externalReferenceId ?? '');
   const rows = await readOpportunities(ctx, [...referrals.map((referral) => referral.id), ...read.gone], references);
+  rememberStates(ctx, rows.byId.values());
   outcomes.push(...(await markGone(ctx, read.gone, rows.byReferral, at)));
 
   const creates: Planned[] = [];

@@ -3,6 +3,7 @@
  * merged against the record's snapshot and fitted to the org's fields, and the snapshot both sides then agree on.
  */
 import { sameValue, type SalesforceValue } from '../../mapping/convert.js';
+import { rulesFor, type SyncEvent } from '../../mapping/events.js';
 import { parseSnapshot, type Snapshot } from '../../mapping/merge.js';
 import { agreedSnapshot, pair, salesforceWritesFor, textOf, type OpportunityRow } from '../../mapping/pairing.js';
 import type { Referral } from '../../partner-center/referral-types.js';
@@ -12,6 +13,7 @@ import type { SObjectRecord } from '../../salesforce/records.js';
 import { auditLine, prependAudit } from '../audit.js';
 import type { SyncContext } from '../context.js';
 import { syncMessages as messages } from '../messages.js';
+import { SHARING_KEY } from '../deal-type.js';
 import { STAGE_KEY, stageForReferral, statusValue } from '../stages.js';
 import type { FieldChange, Outcome, RecordOutcome } from '../types.js';
 
@@ -63,8 +65,9 @@ export function planReferral(
   linked = false
 ): Planned | undefined {
   const snapshot = parseSnapshot(row?.[OPP.snapshot] as string | undefined);
+  const event: SyncEvent = row ? 'update' : 'create';
   const pairing = pair(
-    ctx.rules.filter((rule) => rule.direction !== 'outbound'),
+    rulesFor(ctx.rules, event).filter((rule) => rule.direction !== 'outbound'),
     referral,
     row,
     snapshot,
@@ -100,13 +103,17 @@ export function planReferral(
   // Only what both sides now agree on moves into the snapshot: a conflict, or a change still owed to Partner Center
   // (the outbound pass sends it), keeps its old base.
   const kept = pairing.decisions.filter((d) => d.action === 'conflict' || d.action === 'toPartnerCenter');
-  const keep = { snapshot, keys: new Set(kept.map((d) => d.key)) };
+  const keep = { snapshot, keys: new Set(kept.map((d) => d.key)), event };
   const next = agreedSnapshot(
     ctx.rules,
     referral,
     rowAfter,
     keep,
-    { [STAGE_KEY]: { pc: status, sf: rowAfter.StageName ?? null } },
+    {
+      [STAGE_KEY]: { pc: status, sf: rowAfter.StageName ?? null },
+      // The deal type is the outbound pass's to send: its base stays until then.
+      ...(snapshot?.fields[SHARING_KEY] ? { [SHARING_KEY]: snapshot.fields[SHARING_KEY] } : {}),
+    },
     !row
   );
   return {

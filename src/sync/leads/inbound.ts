@@ -7,6 +7,7 @@
 import type { Connection } from '@jsforce/jsforce-node';
 import type { LeadSettings } from '../../config/leads.js';
 import { toSalesforceValue, type SalesforceValue } from '../../mapping/convert.js';
+import { rulesFor } from '../../mapping/events.js';
 import { getPath } from '../../mapping/paths.js';
 import type { Referral } from '../../partner-center/referral-types.js';
 import type { OrgSchema } from '../../salesforce/org-schema.js';
@@ -54,11 +55,18 @@ export async function readLeads(connection: Connection, referralIds: readonly st
   return rows;
 }
 
-/** The Lead's values for a referral: the lead mapping, the person, the sync's own fields and, when closed, status. */
+/**
+ * The Lead's values for a referral: the lead mapping's rules for this event (a create-only rule only when the Lead is
+ * created, so a seller's later change stays), the person, the sync's own fields and, when closed, the status.
+ */
 export async function leadValues(deps: LeadDeps, referral: Referral, existing?: LeadRow): Promise<SObjectRecord> {
   const values: Record<string, SalesforceValue> = {};
-  for (const rule of deps.leads.mapping) {
-    values[rule.salesforce] = toSalesforceValue(rule, getPath(referral, rule.partnerCenter));
+  for (const rule of rulesFor(deps.leads.mapping, existing ? 'update' : 'create')) {
+    if (rule.salesforce === undefined) continue;
+    values[rule.salesforce] =
+      rule.partnerCenter === undefined
+        ? (rule.value ?? null)
+        : toSalesforceValue(rule, getPath(referral, rule.partnerCenter));
   }
   await pickAddressCodes(deps.schema, values);
   const person = referral.customerProfile?.team?.[0];
@@ -67,7 +75,9 @@ export async function leadValues(deps: LeadDeps, referral: Referral, existing?: 
   values.LastName = person?.lastName ?? referral.customerProfile?.name ?? referral.name ?? referral.id;
   values.Email = person?.email ?? null;
   values.Phone = person?.phoneNumber ?? null;
-  if (!values.Company) values.Company = referral.customerProfile?.name ?? referral.name ?? referral.id;
+  // Company is required too; on an update only a rule that writes it can blank it.
+  if (!values.Company && (!existing || 'Company' in values))
+    values.Company = referral.customerProfile?.name ?? referral.name ?? referral.id;
   const at = deps.now().toISOString();
   values[LEAD.status] = referral.status;
   values[LEAD.substatus] = referral.substatus;

@@ -7,7 +7,8 @@
 import type { DescribeSObjectResult } from '@jsforce/jsforce-node';
 import { formatPath, type ConfigProblem } from '../../config/problems.js';
 import type { LeadSettings, LeadStatuses } from '../../config/leads.js';
-import type { Describer } from '../../salesforce/org-check.js';
+import { constantProblems, type RecordExists } from '../../salesforce/constant-check.js';
+import { canWrite, type Describer } from '../../salesforce/org-check.js';
 import { LEAD, LEAD_SYNC_FIELDS } from './fields.js';
 
 const show = (value: unknown): string => JSON.stringify(value);
@@ -19,8 +20,9 @@ export async function checkLeadsAgainstOrg(
   leads: LeadSettings,
   describe: Describer,
   convertedStatuses: ConvertedStatuses,
-  prefix = 'plugins.pcsync'
+  options: { prefix?: string; exists?: RecordExists } = {}
 ): Promise<ConfigProblem[]> {
+  const prefix = options.prefix ?? 'plugins.pcsync';
   if (leads.sync !== 'lead') return [];
   const at = (...segments: PropertyKey[]): string => formatPath(prefix, ['leads', ...segments]);
   const lead = await describe(LEAD.object);
@@ -32,7 +34,9 @@ export async function checkLeadsAgainstOrg(
     .filter((f) => f.createable && f.updateable)
     .map((f) => f.name)
     .sort();
-  leads.mapping.forEach((rule, index) => {
+  for (const [index, rule] of leads.mapping.entries()) {
+    // checkLeadRules refuses a lead rule without a Lead field.
+    if (rule.salesforce === undefined) continue;
     const field = byName.get(rule.salesforce.toLowerCase());
     if (!field)
       problems.push({
@@ -40,13 +44,17 @@ export async function checkLeadsAgainstOrg(
         message: `Lead has no field ${show(rule.salesforce)}; use one of: ${writable.join(', ')}`,
         severity: rule.optional ? 'warning' : 'error',
       });
-    else if (!field.createable || !field.updateable)
+    else if (!canWrite(field, rule.on))
       problems.push({
         path: at('mapping', index, 'salesforce'),
-        message: `Lead.${field.name} cannot be written by the running user; use one of: ${writable.join(', ')}`,
+        message: `Lead.${field.name} cannot be written by the running user when the rule writes it; use one of: ${writable.join(', ')}`,
         severity: 'error',
       });
-  });
+    else if (rule.value !== undefined) {
+      const found = await constantProblems(rule.value, field, `Lead.${field.name}`, options.exists);
+      problems.push(...found.map((p) => ({ ...p, path: at('mapping', index, 'value') })));
+    }
+  }
   const missing = LEAD_SYNC_FIELDS.filter((name) => !byName.has(name.toLowerCase()));
   if (missing.length > 0)
     problems.push({

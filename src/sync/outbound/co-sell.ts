@@ -12,8 +12,9 @@ import type { SyncContext } from '../context.js';
 import { microsoftValues } from '../inbound/microsoft.js';
 import { syncMessages as messages } from '../messages.js';
 import type { RecordOutcome } from '../types.js';
-import { bodyFor, createOnce, lookUp } from './create.js';
-import { failed, syncedValues, type Settled } from './write-back.js';
+import { bodyFor, createOnce, lookUp, mappedBody } from './create.js';
+import { servicesCoSellProblem } from './services.js';
+import { failed, refused, syncedValues, type Settled } from './write-back.js';
 
 /**
  * A record the rep made a co-sell (the recorded deal type, not one inferred for a record from before the field)
@@ -59,11 +60,12 @@ export async function completeCoSells(
       const found = existing.get(id);
       const own = found?.own?.id === referralId ? found.own : undefined;
       if (!own) return undefined;
+      const invited = found?.microsoft.find((r) => r.engagementId === own.engagementId);
+      const services = servicesCoSellProblem(ctx.config.coSell.services, ctx.rules, mappedBody(ctx, row), true);
+      if (!invited && services) return refused(ctx, row, services, at, referralId);
       try {
         ctx.checkpoint();
-        const invitation =
-          found?.microsoft.find((r) => r.engagementId === own.engagementId) ??
-          (await invite(ctx, row, contacts.get(id) ?? [], own));
+        const invitation = invited ?? (await invite(ctx, row, contacts.get(id) ?? [], own));
         const outcome = { ...base, message: messages.getMessage('outcome.coSellInvited', [own.id]) };
         // The snapshot stays as it was: a field the rep changed meanwhile is still sent by the next pass.
         const values = { ...syncedValues(ctx, row, own, outcome, at), ...microsoftValues(invitation) };

@@ -5,9 +5,10 @@
  * Microsoft's two steps, and one whose invitation to Microsoft is missing gets it now. A create whose answer was
  * lost is looked for before it is sent again.
  */
-import { referralBodyFor, textOf, type OpportunityRow } from '../../mapping/pairing.js';
+import { referralBodyFor, referralCreateValues, textOf, type OpportunityRow } from '../../mapping/pairing.js';
 import type { JsonObject } from '../../mapping/paths.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
+import { solutionProfileTarget, typedSolutions } from '../../partner-center/solutions.js';
 import type { Member, NewReferral, Referral } from '../../partner-center/referral-types.js';
 import type { SyncContext } from '../context.js';
 import { microsoftValues } from '../inbound/microsoft.js';
@@ -16,7 +17,8 @@ import { dealTypeOf, isCoSell, referralTerms } from '../deal-type.js';
 import { isMicrosoftsSide } from '../inbound/read.js';
 import { syncMessages as messages } from '../messages.js';
 import type { RecordOutcome } from '../types.js';
-import { failed, syncedValues, type Settled } from './write-back.js';
+import { servicesCoSellProblem } from './services.js';
+import { failed, refused, syncedValues, type Settled } from './write-back.js';
 
 /** `externalReferenceId eq …` clauses per list call, so no filter grows past what a URL holds. */
 const LOOKUP_BATCH = 10;
@@ -27,10 +29,6 @@ export type Existing = { own?: Referral; microsoft: Referral[] };
 /** The referral body's mapped part for this Opportunity (every rule that writes Partner Center). */
 export const mappedBody = (ctx: SyncContext, row: OpportunityRow): JsonObject & Partial<NewReferral> =>
   referralBodyFor(ctx.rules, row);
-
-/** The solution ids a body carries, first the target. */
-export const solutionIdsOf = (body: Partial<NewReferral>): string[] =>
-  (body.details?.requirements?.solutions ?? []).map((solution) => solution.id).filter((id): id is string => !!id);
 
 /**
  * A referral for an Opportunity is made after it: with Salesforce's and Partner Center's clocks a day apart at most.
@@ -55,15 +53,21 @@ export async function lookUp(ctx: SyncContext, rows: readonly OpportunityRow[]):
   return existing;
 }
 
+/** A new referral for the Opportunity: every solution with its type, the partner's first solution as the target. */
 export function bodyFor(ctx: SyncContext, row: OpportunityRow, team: Member[]): NewReferral {
   const mapped = mappedBody(ctx, row);
+  const details = mapped.details ?? {};
+  const solutions = details.requirements?.solutions;
+  const target = solutionProfileTarget(solutions);
   return {
     ...(mapped as NewReferral),
     externalReferenceId: String(row.Id),
     customerProfile: { ...(mapped.customerProfile ?? {}), team } as NewReferral['customerProfile'],
     ...referralTerms(dealTypeOf(row)),
-    details: mapped.details ?? {},
-    target: [{ type: 'SolutionProfile', id: solutionIdsOf(mapped)[0] }],
+    details: solutions
+      ? { ...details, requirements: { ...details.requirements, solutions: typedSolutions(solutions) } }
+      : details,
+    ...(target ? { target } : {}),
   };
 }
 
@@ -129,9 +133,12 @@ export async function createReferrals(
         name: textOf(row.Name),
         changes: [],
       };
+      const services = servicesCoSellProblem(ctx.config.coSell.services, ctx.rules, mappedBody(ctx, row), coSell);
+      if (services) return refused(ctx, row, services, at);
       if (ctx.dryRun) {
         const message = coSell ? 'would create a co-sell referral' : 'would create a referral';
-        return { row, outcome: { ...planned, message } };
+        const changes = referralCreateValues(ctx.rules, row).map(([field, after]) => ({ field, before: null, after }));
+        return { row, outcome: { ...planned, changes, message } };
       }
       try {
         ctx.checkpoint();

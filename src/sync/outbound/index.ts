@@ -8,6 +8,7 @@ import { accountField, MATCH_PATHS } from '../../mapping/customer.js';
 import { rowValue, textOf, type OpportunityRow } from '../../mapping/pairing.js';
 import { OPP } from '../../salesforce/fields.js';
 import type { SyncContext } from '../context.js';
+import { rememberStates } from '../notify.js';
 import { toWatermark } from '../run-record.js';
 import { readinessProblems, type ReadinessInput } from '../readiness.js';
 import type { RecordOutcome } from '../types.js';
@@ -43,6 +44,7 @@ export async function outboundPass(
   // The org's clock just before the candidates are read: the next incremental pass starts here.
   const readAt = toWatermark(ctx.traffic.serverNow('salesforce') ?? ctx.now());
   const rows = await readCandidates(ctx, selection);
+  rememberStates(ctx, rows);
   ctx.progress({ phase: 'outbound: reading Opportunities', done: rows.length, total: rows.length });
   const at = ctx.now().toISOString();
   const settled: Settled[] = [];

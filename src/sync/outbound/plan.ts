@@ -5,23 +5,24 @@
 import type { FieldRule, StageSettings } from '../../config/schema.js';
 import { sameValue, toPartnerCenterValue, type SalesforceValue } from '../../mapping/convert.js';
 import { matchesBase, parseSnapshot, salesforceMoved, type FieldDecision, type Snapshot } from '../../mapping/merge.js';
+import { rulesFor } from '../../mapping/events.js';
 import {
   isPatchable,
   pair,
   patchFor,
   ruleKey,
-  rowValue,
+  salesforceSide,
+  type KeptBase,
   type OpportunityRow,
   type Pairing,
 } from '../../mapping/pairing.js';
 import type { Referral, ReferralPatchOperation } from '../../partner-center/referral-types.js';
+import { withTypedSolutions } from '../../partner-center/solutions.js';
 import { OPP } from '../../salesforce/fields.js';
+import { dealTypeChanged, sharingFor } from '../deal-type.js';
 import { syncMessages as messages } from '../messages.js';
 import { STAGE_KEY, statusValue, transitionForStage } from '../stages.js';
 import type { FieldChange } from '../types.js';
-
-/** Which snapshot entries keep their old base after this write (conflicts, changes still owed to Salesforce). */
-export type KeptBase = { snapshot: Snapshot | undefined; keys: ReadonlySet<string> };
 
 export type PatchPlan = {
   operations: ReferralPatchOperation[];
@@ -29,11 +30,18 @@ export type PatchPlan = {
   /** Mapped paths that changed but that Partner Center's PATCH does not take. */
   notPatchable: string[];
   conflictMessage?: string;
+  /** Why nothing may be sent at all (a shared referral the rep made Private): the record shows it as its error. */
+  refusal?: string;
   keep: KeptBase;
 };
 
-const outboundRules = (rules: readonly FieldRule[]): FieldRule[] =>
-  rules.filter((rule) => rule.direction !== 'inbound');
+/** Sharing with Microsoft sellers, as Partner Center's PATCH takes it and as the record's timeline names it. */
+const SHARE_PATH = '/consent/consentToShareReferralWithMicrosoftSellers';
+const SHARE_FIELD = 'consent.consentToShareReferralWithMicrosoftSellers';
+
+/** The rules that send a change of an Opportunity whose referral exists (a create-only one was sent with it). */
+const patchRules = (rules: readonly FieldRule[]): FieldRule[] =>
+  rulesFor(rules, 'update').filter((rule) => rule.direction !== 'inbound');
 
 /** Did the rep change anything the sync sends since the snapshot, or ask for a resync? (No call needed to know.) */
 export function salesforceSideChanged(rules: readonly FieldRule[], row: OpportunityRow): boolean {
@@ -42,12 +50,13 @@ export function salesforceSideChanged(rules: readonly FieldRule[], row: Opportun
   if (!snapshot) return true;
   if (snapshot.gone && row[OPP.resync] !== true) return false;
   if (!matchesBase(row.StageName, snapshot.fields[STAGE_KEY]?.sf)) return true;
+  if (dealTypeChanged(row, snapshot)) return true;
   // A record's Id never changes: it goes out (as externalReferenceId) with the next real change, never on its own.
-  return outboundRules(rules).some((rule) => {
+  return patchRules(rules).some((rule) => {
     // A relationship path (the Account's address) changes with another record and cannot be patched: it goes out
     // with a new referral only, never on its own.
-    if (rule.salesforce === 'Id' || (rule.salesforce.includes('.') && !isPatchable(rule))) return false;
-    const sf = rowValue(row, rule.salesforce);
+    if (rule.salesforce === 'Id' || (rule.salesforce?.includes('.') && !isPatchable(rule))) return false;
+    const sf = salesforceSide(rule, row);
     const sfToPc = (value: unknown): unknown => toPartnerCenterValue(rule, value as SalesforceValue) ?? null;
     return salesforceMoved({ sf, sfAsPc: sfToPc(sf), sfToPc }, snapshot.fields[ruleKey(rule)]?.sf);
   });
@@ -94,7 +103,7 @@ export function planPatch(
   referral: Referral
 ): PatchPlan {
   const snapshot = parseSnapshot(row[OPP.snapshot] as string | undefined);
-  const pairing = pair(outboundRules(rules), referral, row, snapshot, 'salesforce');
+  const pairing = pair(patchRules(rules), referral, row, snapshot, 'salesforce');
   // A change still owed to Salesforce (the inbound pass writes it) keeps its old base in the snapshot.
   const owedToSalesforce = pairing.decisions.filter((d) => d.action === 'toSalesforce').map((d) => d.key);
   pairing.decisions = resolveConflicts(pairing, row[OPP.state] === 'Conflict' && row[OPP.resync] === true);
@@ -104,6 +113,11 @@ export function planPatch(
       ? [{ field: decision.key.split('|')[0], before: decision.before, after: decision.value }]
       : []
   );
+  const sharing = sharingFor(row, referral);
+  if (sharing && 'share' in sharing) {
+    operations.unshift({ op: 'replace', path: SHARE_PATH, value: true });
+    changes.unshift({ field: SHARE_FIELD, before: false, after: true });
+  }
   const stage = stageOperations(row, referral, snapshot, stages);
   operations.push(...stage.operations);
   if (stage.change) changes.push(stage.change);
@@ -113,13 +127,18 @@ export function planPatch(
   if (statusMoved && !stage.change) owedToSalesforce.push(STAGE_KEY);
 
   const conflicts = pairing.decisions.filter((decision) => decision.action === 'conflict');
-  const keep = { snapshot, keys: new Set([...conflicts.map((c) => c.key), ...owedToSalesforce]) };
+  const keep: KeptBase = {
+    snapshot,
+    keys: new Set([...conflicts.map((c) => c.key), ...owedToSalesforce]),
+    event: 'update',
+  };
   const conflicted = conflicts.map((c) => c.key.split('|')[1]).join(', ');
   return {
-    operations,
+    operations: withTypedSolutions(operations),
     changes,
     notPatchable,
     keep,
     ...(conflicts.length ? { conflictMessage: messages.getMessage('outcome.conflict', [conflicted]) } : {}),
+    ...(sharing && 'refusal' in sharing ? { refusal: sharing.refusal } : {}),
   };
 }

@@ -11,7 +11,7 @@ import { syncMessages as messages } from '../messages.js';
 import { isTerminal } from '../stages.js';
 import type { RecordOutcome } from '../types.js';
 import { planPatch, type PatchPlan } from './plan.js';
-import { failed, gone, syncedValues, type Settled } from './write-back.js';
+import { failed, gone, refused, syncedValues, type Settled } from './write-back.js';
 
 /** Nothing to send (or nothing Partner Center will take): the outcome says why. */
 function settledWithoutPatch(referral: Referral, plan: PatchPlan, base: RecordOutcome): RecordOutcome {
@@ -40,6 +40,8 @@ export async function updateReferral(ctx: SyncContext, row: OpportunityRow, at: 
     let referral = await ctx.client.get(referralId);
     for (let attempt = 0; ; attempt++) {
       const plan = planPatch(ctx.rules, ctx.config.stages, row, referral);
+      // Nothing goes out for a record whose deal type Partner Center cannot honour: the rep reads why on it.
+      if (plan.refusal) return refused(ctx, row, plan.refusal, at, referralId);
       if (isTerminal(referral) || plan.operations.length === 0) {
         const outcome = settledWithoutPatch(referral, plan, base);
         return {

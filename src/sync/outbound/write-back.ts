@@ -3,7 +3,7 @@
  * agree on, or the refusal or failure in words a rep can act on — and the one batched write that does it.
  */
 import { parseSnapshot } from '../../mapping/merge.js';
-import { agreedSnapshot, textOf, type OpportunityRow } from '../../mapping/pairing.js';
+import { agreedSnapshot, textOf, type KeptBase, type OpportunityRow } from '../../mapping/pairing.js';
 import { systemValues } from '../../mapping/system-rules.js';
 import { PartnerCenterError } from '../../partner-center/errors.js';
 import type { Referral } from '../../partner-center/referral-types.js';
@@ -11,10 +11,10 @@ import { clip, OPP } from '../../salesforce/fields.js';
 import { updateRecords, type SObjectRecord } from '../../salesforce/records.js';
 import type { SyncContext } from '../context.js';
 import { auditLine, prependAudit } from '../audit.js';
+import { recordedDealType, SHARING_KEY } from '../deal-type.js';
 import { syncMessages as messages } from '../messages.js';
 import { STAGE_KEY, statusValue } from '../stages.js';
 import type { RecordOutcome } from '../types.js';
-import type { KeptBase } from './plan.js';
 
 /** Work done for one Opportunity: what to write back to it and the outcome to report. */
 export type Settled = { row: OpportunityRow; values?: SObjectRecord; outcome: RecordOutcome };
@@ -22,14 +22,14 @@ export type Settled = { row: OpportunityRow; values?: SObjectRecord; outcome: Re
 const audit = (ctx: SyncContext, row: OpportunityRow, at: string, outcome: RecordOutcome): string =>
   prependAudit(row[OPP.audit] as string | undefined, auditLine(at, outcome), ctx.config.sync.auditMaxLength);
 
-/** The Opportunity's values once it holds `referral`. */
+/** The Opportunity's values once it holds `referral` (by default one just created for it). */
 export function syncedValues(
   ctx: SyncContext,
   row: OpportunityRow,
   referral: Referral,
   outcome: RecordOutcome,
   at: string,
-  keep: KeptBase = { snapshot: undefined, keys: new Set() }
+  keep: KeptBase = { snapshot: undefined, keys: new Set(), event: 'create' }
 ): SObjectRecord {
   const values: SObjectRecord = systemValues(referral);
   const rowAfter: OpportunityRow = { ...row, ...values };
@@ -37,6 +37,10 @@ export function syncedValues(
   const keptStage = keep.keys.has(STAGE_KEY) ? keep.snapshot?.fields[STAGE_KEY] : undefined;
   const snapshot = agreedSnapshot(ctx.rules, referral, rowAfter, keep, {
     [STAGE_KEY]: keptStage ?? { pc: statusValue(referral), sf: row.StageName ?? null },
+    [SHARING_KEY]: {
+      pc: referral.consent?.consentToShareReferralWithMicrosoftSellers ?? null,
+      sf: recordedDealType(row) ?? null,
+    },
   });
   const conflicted = outcome.outcome === 'conflict';
   return {
@@ -51,11 +55,18 @@ export function syncedValues(
 }
 
 /** Partner Center's rules refuse the record: the message goes on it (once; the same refusal is not rewritten). */
-export function refused(ctx: SyncContext, row: OpportunityRow, message: string, at: string): Settled {
+export function refused(
+  ctx: SyncContext,
+  row: OpportunityRow,
+  message: string,
+  at: string,
+  referralId?: string
+): Settled {
   const outcome: RecordOutcome = {
     direction: 'outbound',
     outcome: 'error',
     opportunityId: row.Id,
+    ...(referralId ? { referralId } : {}),
     name: textOf(row.Name),
     changes: [],
     message,

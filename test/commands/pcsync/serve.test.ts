@@ -66,9 +66,12 @@ describe('pcsync serve', () => {
       expect(error.message).to.include('--tls-cert');
     });
 
-    it('takes reconcile and poll intervals of at least a second', async () => {
-      const error = await failure(Serve.run(serveArgs('--poll-interval', '0')));
-      expect(error.message).to.include('--poll-interval');
+    it('takes a reconcile interval of at least a second, and a poll interval of 0 (no poll) or more', async () => {
+      const reconcile = await failure(Serve.run(serveArgs('--reconcile-interval', '0')));
+      expect(reconcile.message).to.include('--reconcile-interval');
+      const poll = await failure(Serve.run(serveArgs('--poll-interval=-1')));
+      expect(poll.message).to.include('--poll-interval');
+      expect(poll.message).to.match(/greater than or equal to 0|at least 0/);
     });
   });
 

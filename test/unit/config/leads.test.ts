@@ -65,4 +65,19 @@ describe('config: leads', () => {
     expect(problems[0].message).to.equal('"both" is not allowed in the lead mapping; use "inbound"');
     expect(problems[2].message).to.equal('"Company" is already written by leads.mapping[0]');
   });
+
+  it("takes a lead rule's on and a constant for a Lead field, and refuses a constant sent to Partner Center", () => {
+    const { leads } = validateConfig({
+      leads: { mapping: [{ salesforce: 'LeadSource', value: 'Web', on: 'create' }] },
+    });
+    expect(leads.mapping[0]).to.include({ salesforce: 'LeadSource', value: 'Web', on: 'create', direction: 'inbound' });
+    const problems = problemsOf({ leads: { mapping: [{ partnerCenter: 'details.notes', value: 'x' }] } });
+    expect(problems).to.deep.equal([
+      {
+        path: 'plugins.pcsync.leads.mapping[0].salesforce',
+        message: 'is required in the lead mapping: a constant there sets a Lead field',
+        severity: 'error',
+      },
+    ]);
+  });
 });

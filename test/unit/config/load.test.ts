@@ -80,6 +80,7 @@ describe('config: loading and validation', () => {
         {
           partnerCenter: 'details.notes',
           salesforce: 'Description',
+          on: 'always',
           direction: 'both',
           owner: 'partnerCenter',
           optional: false,

@@ -4,7 +4,7 @@
  * signing chain, an old API version, a field that was never deployed or that the user may only read, a mapping to a
  * missing field, a lapsed lease, failed runs, skewed clocks. And the doctor writes nothing, anywhere.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@jsforce/jsforce-node';
@@ -103,8 +103,13 @@ describe('sf pcsync doctor (library) against both emulators', function () {
     folders.push(folder);
     cpSync(path.join(repoRoot, 'force-app'), folder, { recursive: true });
     edit(path.join(folder, 'main', 'default', 'objects'));
-    // The permission sets would name the edited fields; the admin user needs none.
-    rmSync(path.join(folder, 'main', 'default', 'permissionsets'), { recursive: true, force: true });
+    // The permission sets, list views, reports and Lead conversion mappings would name the edited fields; the admin
+    // user needs none of them.
+    const source = path.join(folder, 'main', 'default');
+    for (const kind of ['permissionsets', 'reportTypes', 'reports', 'dashboards', 'LeadConvertSettings'])
+      rmSync(path.join(source, kind), { recursive: true, force: true });
+    for (const object of readdirSync(path.join(source, 'objects')))
+      rmSync(path.join(source, 'objects', object, 'listViews'), { recursive: true, force: true });
     const org = await startSalesforceEmulator({ port: 0, loadMetadata: folder, adminUser: true, ...options });
     started.push(org);
     return org;

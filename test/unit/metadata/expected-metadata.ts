@@ -58,7 +58,7 @@ export const DEAL_TYPE_VALUES = ['Private', 'Partner-led', 'Co-sell'] as const;
 export const SYNC_STATE_VALUES = ['Not Synced', 'Pending', 'Synced', 'Error', 'Conflict'] as const;
 export type SyncState = (typeof SYNC_STATE_VALUES)[number];
 
-export const RUN_TRIGGER_VALUES = ['Manual', 'Schedule', 'Webhook', 'Reconcile'] as const;
+export const RUN_TRIGGER_VALUES = ['Manual', 'Schedule', 'Webhook', 'Change Event', 'Reconcile'] as const;
 export const RUN_STATUS_VALUES = ['Running', 'Succeeded', 'Partially Succeeded', 'Failed', 'Interrupted'] as const;
 export const EVENT_DIRECTION_VALUES = ['Inbound', 'Outbound'] as const;
 export const EVENT_ACTION_VALUES = ['Created', 'Updated', 'Linked', 'Skipped', 'Conflict', 'Error'] as const;

@@ -16,10 +16,25 @@ import { children, forceAppDir, readRoot, repoRoot, text } from './metadata-read
 /** The metadata types this part of the project owns; their components must match the expected table exactly. */
 const OWN_TYPES = ['CustomField', 'CustomObject', 'PermissionSet'] as const;
 /**
- * Types other parts of force-app add (the LWC bundles, the record page, if used page layouts, and the Lead
- * conversion field mappings).
+ * Types other parts of force-app add (the LWC bundles, the record page, page layouts if used, the app: issue 19, and
+ * Change Data Capture's channel member for Opportunity: issue 18, and the Lead conversion field mappings: issue 17).
  */
-const OTHER_TYPES = ['LightningComponentBundle', 'FlexiPage', 'Layout', 'LeadConvertSettings'];
+const OTHER_TYPES = [
+  'LightningComponentBundle',
+  'FlexiPage',
+  'Layout',
+  'CustomApplication',
+  'CustomTab',
+  'ListView',
+  'ReportType',
+  'ReportFolder',
+  'Report',
+  'DashboardFolder',
+  'Dashboard',
+  'PlatformEventChannelMember',
+  'CustomNotificationType',
+  'LeadConvertSettings',
+];
 
 const sourceApiVersion = (
   JSON.parse(readFileSync(path.join(repoRoot, 'sfdx-project.json'), 'utf8')) as {

@@ -1,10 +1,12 @@
 /**
  * Validators built from Microsoft's connector swagger (a copy of reference/partner-center-referrals.swagger.json).
- * Every object schema is closed (additionalProperties: false) so a field the swagger does not know fails too.
+ * Every object schema is closed (additionalProperties: false) so a field the swagger does not know fails too; the
+ * Referral also has the fields only Learn documents (the emulator's LEARN_ONLY_REFERRAL_PROPERTIES).
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { LEARN_ONLY_REFERRAL_PROPERTIES } from '../../../emulators/partner-center/contract.js';
 
 type Schema = Record<string, unknown>;
 type Swagger = {
@@ -43,7 +45,16 @@ const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 for (const format of ['float', 'double', 'int32', 'int64']) ajv.addFormat(format, true);
 
-const definitions = close(swagger.definitions) as Record<string, Schema>;
+// What only Learn's pages document (create-a-referral's services co-sell fields), as the emulator's contract states it.
+const referralDefinition = swagger.definitions[REFERRAL];
+const documented = {
+  ...swagger.definitions,
+  [REFERRAL]: {
+    ...referralDefinition,
+    properties: { ...(referralDefinition.properties as Schema), ...LEARN_ONLY_REFERRAL_PROPERTIES },
+  },
+};
+const definitions = close(documented) as Record<string, Schema>;
 
 function compile(schema: Schema): ValidateFunction {
   return ajv.compile({ ...(close(schema) as Schema), definitions });

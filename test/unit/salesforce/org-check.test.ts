@@ -51,7 +51,7 @@ describe('config: checking the mapping against an org schema', () => {
     const names = new Set(opportunity?.fields.map((field) => field.name));
     const custom = syncRules(DEFAULT_MAPPING)
       .map((rule) => rule.salesforce)
-      .filter((name) => name.endsWith('__c'));
+      .filter((name): name is string => name?.endsWith('__c') ?? false);
     expect(custom.length).to.be.greaterThan(5);
     for (const name of custom) expect(names, name).to.include(name);
   });

@@ -6,6 +6,7 @@ import { syncRules } from '../../../src/mapping/system-rules.js';
 import type { Referral } from '../../../src/partner-center/referral-types.js';
 import { OPP } from '../../../src/salesforce/fields.js';
 import { planPatch, salesforceSideChanged } from '../../../src/sync/outbound/plan.js';
+import { SHARING_KEY } from '../../../src/sync/deal-type.js';
 import { STAGE_KEY } from '../../../src/sync/stages.js';
 
 const config = validateConfig({});
@@ -44,7 +45,7 @@ function agreedRow(pc: Referral, changes: OpportunityRow = {}): OpportunityRow {
     rules,
     pc,
     row,
-    { snapshot: undefined, keys: new Set() },
+    { snapshot: undefined, keys: new Set(), event: 'create' },
     {
       [STAGE_KEY]: { pc: `${pc.status}/${pc.substatus}`, sf: row.StageName },
     }
@@ -106,7 +107,12 @@ describe('sync: outbound planning (pure)', () => {
     );
     const before = referral();
     const row = agreedRow(before, { Amount: 1 });
-    const snapshot = agreedSnapshot(manual, before, { ...row, Amount: 1000 }, { snapshot: undefined, keys: new Set() });
+    const snapshot = agreedSnapshot(
+      manual,
+      before,
+      { ...row, Amount: 1000 },
+      { snapshot: undefined, keys: new Set(), event: 'create' }
+    );
     const plan = planPatch(
       manual,
       config.stages,
@@ -116,5 +122,52 @@ describe('sync: outbound planning (pure)', () => {
     expect(plan.operations).to.deep.equal([]);
     expect(plan.conflictMessage).to.include('Amount');
     expect([...plan.keep.keys]).to.deep.equal(['details.dealValue|Amount']);
+  });
+
+  it('a shared deal type chosen after the referral exists shares it; Private on a shared one is refused', () => {
+    const privateReferral = referral({
+      direction: 'Outgoing',
+      consent: { consentToShareReferralWithMicrosoftSellers: false },
+    });
+    const agreed = { ...agreedRow(privateReferral), [OPP.dealType]: 'Private' };
+    const sharingBase = { pc: false, sf: 'Private' };
+    const withBase = (row: OpportunityRow): OpportunityRow => {
+      const snapshot = JSON.parse(String(row[OPP.snapshot])) as { fields: Record<string, unknown> };
+      snapshot.fields[SHARING_KEY] = sharingBase;
+      return { ...row, [OPP.snapshot]: JSON.stringify(snapshot) };
+    };
+    expect(salesforceSideChanged(rules, withBase(agreed))).to.equal(false);
+
+    const partnerLed = withBase({ ...agreed, [OPP.dealType]: 'Partner-led' });
+    expect(salesforceSideChanged(rules, partnerLed)).to.equal(true);
+    const plan = planPatch(rules, config.stages, partnerLed, privateReferral);
+    expect(plan.operations).to.deep.equal([
+      { op: 'replace', path: '/consent/consentToShareReferralWithMicrosoftSellers', value: true },
+    ]);
+    expect(plan.changes).to.deep.equal([
+      { field: 'consent.consentToShareReferralWithMicrosoftSellers', before: false, after: true },
+    ]);
+    expect(plan.refusal).to.equal(undefined);
+
+    const shared = referral({ direction: 'Outgoing', consent: { consentToShareReferralWithMicrosoftSellers: true } });
+    const backToPrivate = planPatch(rules, config.stages, { ...agreed, Amount: 5 }, shared);
+    expect(backToPrivate.refusal).to.match(/cannot|not allow/i);
+  });
+
+  it('every solution a patch sends carries its type', () => {
+    const pc = referral({
+      details: { ...referral().details, requirements: { solutions: [{ id: 'SOL-1-A', type: 'Name' }] } },
+    });
+    const plan = planPatch(rules, config.stages, agreedRow(pc, { [OPP.solutions]: 'SOL-1-A;AzureStack' }), pc);
+    expect(plan.operations).to.deep.equal([
+      {
+        op: 'replace',
+        path: '/details/requirements/solutions',
+        value: [
+          { id: 'SOL-1-A', type: 'Name' },
+          { id: 'AzureStack', type: 'Category' },
+        ],
+      },
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { SfCommand } from '@salesforce/sf-plugins-core';
 import { loadConfigWithSource, type ConfigSource, type PcsyncConfig } from '../../../config/index.js';
-import { describeRuleExtras, directionWords } from '../../../mapping/describe.js';
+import { describeRuleExtras, directionWords, eventWords, sideWords } from '../../../mapping/describe.js';
 import { SYSTEM_RULES } from '../../../mapping/system-rules.js';
 import { configFlag } from '../../../shared/flags.js';
 
@@ -33,9 +33,10 @@ export default class ConfigShow extends SfCommand<ConfigShowResult> {
         ...config.mapping.map((rule, index) => ({ rule, index: String(index) })),
       ].map(({ rule, index }) => ({
         '#': index,
-        'Partner Center': rule.partnerCenter,
+        'Partner Center': sideWords(rule.partnerCenter, rule),
         Direction: directionWords(rule),
-        Salesforce: rule.salesforce,
+        Salesforce: sideWords(rule.salesforce, rule),
+        On: eventWords(rule),
         Owner: rule.owner,
         Notes: describeRuleExtras(rule),
       })),

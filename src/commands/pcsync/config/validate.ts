@@ -13,6 +13,7 @@ import { projectDescriber } from '../../../salesforce/project-metadata.js';
 import { configFlag } from '../../../shared/flags.js';
 import { orgAccessProblems } from '../../../salesforce/field-access.js';
 import { checkLeadsAgainstOrg, queryConvertedStatuses } from '../../../sync/leads/org-check.js';
+import { connectionRecordExists } from '../../../salesforce/constant-check.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.config.validate');
@@ -51,12 +52,14 @@ export default class ConfigValidate extends SfCommand<ConfigValidateResult> {
       try {
         const connection = org.getConnection(flags['api-version']);
         const describe = connectionDescriber(connection);
-        problems = await checkAgainstOrg(config, describe);
+        const exists = connectionRecordExists(connection);
+        problems = await checkAgainstOrg(config, describe, { exists });
         problems.push(
           ...(await checkLeadsAgainstOrg(
             config.leads,
             describe,
-            queryConvertedStatuses(async (soql) => connection.query(soql))
+            queryConvertedStatuses(async (soql) => connection.query(soql)),
+            { exists }
           ))
         );
         const root = project ? path.dirname(project.file) : process.cwd();

@@ -127,4 +127,36 @@ describe('Partner Center emulator contract (Microsoft’s rules, not pcsync’s)
     expect(created).not.to.have.property('isSpam');
     expect(created).not.to.have.property('closedDateTime');
   });
+
+  it('takes solutions with a SolutionType and a services co-sell with all three of its fields (Learn only)', () => {
+    const store = newStore();
+    const solutions = (list: unknown[]) => ({ details: { requirements: { solutions: list } } });
+    expect(() => store.createFromPartner(createBody(solutions([{ id: 'SOL-1-A', type: 'Product' }])))).to.throw(
+      /Solution type "Product"/
+    );
+    const typed = store.createFromPartner(
+      createBody(
+        solutions([
+          { id: 'SOL-1-A', type: 'Name' },
+          { id: 'AzureStack', type: 'Category' },
+        ])
+      )
+    );
+    expect(() =>
+      store.patch(
+        typed.id,
+        [{ op: 'replace', path: '/details/requirements/solutions', value: [{ id: 'X', type: 'Kind' }] }],
+        typed.eTag
+      )
+    ).to.throw(/Solution type/);
+
+    const services = { partnerRole: 'RoleA', solutionArea: 'AreaA', solutionPlay: 'PlayA' };
+    expect(() => store.createFromPartner(createBody({ type: 'Shared', partnerRole: 'RoleA' }))).to.throw(
+      /requires solutionArea, solutionPlay/
+    );
+    expect(() => store.createFromPartner(createBody({ ...services, solutionArea: 7 }))).to.throw(/solutionArea/);
+    const servicesCoSell = store.createFromPartner(createBody({ type: 'Shared', ...services }));
+    expect(servicesCoSell).to.include(services);
+    assertValid('referral', servicesCoSell);
+  });
 });

@@ -87,6 +87,29 @@ describe('leads: inbound Leads and their conversion, against the Salesforce emul
     });
   });
 
+  it("applies a create-only rule and a constant on the Lead's create only, so a seller's later change stays", async () => {
+    deps.leads = validateConfig({
+      leads: {
+        mapping: [
+          { partnerCenter: 'customerProfile.name', salesforce: 'Company', direction: 'inbound' },
+          { partnerCenter: 'details.notes', salesforce: 'Description', direction: 'inbound', on: 'create' },
+          { salesforce: 'LeadSource', value: 'Web', on: 'create' },
+          { salesforce: 'Website', value: 'https://northwind.example', on: 'update' },
+        ],
+      },
+    }).leads;
+    await upsertLeads(deps, [lead('L-9')]);
+    const id = String(emulator.records('Lead')[0].Id);
+    expect(emulator.records('Lead')[0]).to.include({ Description: 'Wants a demo', LeadSource: 'Web', Website: null });
+    await conn.sobject('Lead').update({ Id: id, Description: 'Called them', LeadSource: 'Phone Inquiry' });
+    await upsertLeads(deps, [lead('L-9', { details: { notes: 'Changed in Partner Center' } })]);
+    expect(emulator.records('Lead')[0]).to.include({
+      Description: 'Called them',
+      LeadSource: 'Phone Inquiry',
+      Website: 'https://northwind.example',
+    });
+  });
+
   it('closes a declined lead with the reason once, however often it is read again', async () => {
     await upsertLeads(deps, [lead('L-3')]);
     const declined = lead('L-3', { status: 'Closed', substatus: 'Declined', statusReason: 'Not a fit' });
