@@ -14,21 +14,30 @@ import {
   upsertRecords,
   type SObjectRecord,
 } from '../salesforce/records.js';
-import type { RecordOutcome, SyncResult, SyncTrigger } from './types.js';
+import { LEAD_ACTIONS, type LeadAction, type RecordOutcome, type SyncResult, type SyncTrigger } from './types.js';
 
 export type Watermarks = { inbound?: string; outbound?: string };
 
+/** The newest finished run's watermarks, and the Leads it left awaiting a decision (null: it did not know). */
+export type PreviousRun = Watermarks & { openLeads?: number | null };
+
 /** The watermarks of the newest run that finished (in part, too: its failed records are retried on their own). */
-export async function lastWatermarks(connection: Connection): Promise<Watermarks> {
+export async function lastWatermarks(connection: Connection): Promise<PreviousRun> {
   const finished = "('Succeeded', 'Partially Succeeded')";
-  const rows = await queryAll<Record<string, string | null>>(
+  const rows = await queryAll<Record<string, string | number | null>>(
     connection,
-    `SELECT ${RUN.inboundWatermark}, ${RUN.outboundWatermark} FROM ${RUN.object} ` +
+    `SELECT ${RUN.inboundWatermark}, ${RUN.outboundWatermark}, ${RUN.openLeads} FROM ${RUN.object} ` +
       `WHERE ${RUN.status} IN ${finished} ORDER BY ${RUN.startedAt} DESC LIMIT 1`
   );
-  const inbound = toWatermark(rows[0]?.[RUN.inboundWatermark]);
-  const outbound = toWatermark(rows[0]?.[RUN.outboundWatermark]);
-  return { ...(inbound ? { inbound } : {}), ...(outbound ? { outbound } : {}) };
+  if (rows.length === 0) return {};
+  const inbound = toWatermark(rows[0][RUN.inboundWatermark] as string | null);
+  const outbound = toWatermark(rows[0][RUN.outboundWatermark] as string | null);
+  const openLeads = rows[0][RUN.openLeads];
+  return {
+    ...(inbound ? { inbound } : {}),
+    ...(outbound ? { outbound } : {}),
+    openLeads: typeof openLeads === 'number' ? openLeads : null,
+  };
 }
 
 /** A date-time as both OData and SOQL take it: UTC, whole seconds, `Z` (Salesforce answers `…+0000`). */
@@ -82,12 +91,16 @@ const COUNT_FIELDS: Record<keyof SyncResult['summary']['inbound'], string> = {
   error: 'Errors',
 };
 
+/** The run record's field for each Lead count (`Leads_Created__c` …). */
+export const leadCountField = (action: LeadAction): string => `Leads_${action[0].toUpperCase()}${action.slice(1)}__c`;
+
 export async function closeRun(
   connection: Connection,
   runKey: string,
   result: SyncResult,
   requestCount: number,
-  message: string
+  message: string,
+  openLeads: number | null = null
 ): Promise<void> {
   const counts: Record<string, number> = {};
   for (const [direction, prefix] of [
@@ -98,6 +111,7 @@ export async function closeRun(
       counts[`${prefix}_${suffix}__c`] = result.summary[direction][outcome as keyof typeof COUNT_FIELDS];
     }
   }
+  for (const action of LEAD_ACTIONS) counts[leadCountField(action)] = result.summary.leads[action];
   await upsertOne(connection, RUN.object, RUN.key, {
     [RUN.key]: runKey,
     [RUN.finishedAt]: result.finishedAt,
@@ -106,6 +120,7 @@ export async function closeRun(
     [RUN.outboundWatermark]: result.watermarks.outbound ?? null,
     [RUN.requestCount]: requestCount,
     [RUN.message]: clip(message, 32_000),
+    [RUN.openLeads]: openLeads,
     ...counts,
   });
 }
@@ -123,6 +138,7 @@ export async function markInterrupted(connection: Connection, exceptRunId: strin
   return updates.length;
 }
 
+/** The event's Action (Partner_Center_Sync_Event__c.Action__c's values) for each outcome, and for each Lead action. */
 const ACTION: Record<RecordOutcome['outcome'], string> = {
   created: 'Created',
   updated: 'Updated',
@@ -131,6 +147,13 @@ const ACTION: Record<RecordOutcome['outcome'], string> = {
   skipped: 'Skipped',
   conflict: 'Conflict',
   error: 'Error',
+};
+const LEAD_ACTION: Record<LeadAction, string> = {
+  created: 'Created',
+  updated: 'Updated',
+  converted: 'Converted',
+  closed: 'Closed',
+  failed: 'Error',
 };
 
 const bound = (value: unknown): unknown =>
@@ -155,9 +178,10 @@ export async function writeEvents(
     .map((outcome, index) => ({
       [EVENT.key]: `${run.key}:${index}`,
       [EVENT.opportunity]: outcome.opportunityId ?? null,
+      [EVENT.lead]: outcome.leadId ?? null,
       [EVENT.run]: run.id,
       [EVENT.direction]: outcome.direction === 'inbound' ? 'Inbound' : 'Outbound',
-      [EVENT.action]: ACTION[outcome.outcome],
+      [EVENT.action]: outcome.lead ? LEAD_ACTION[outcome.lead] : ACTION[outcome.outcome],
       [EVENT.referralId]: outcome.referralId ?? null,
       [EVENT.changedFields]:
         outcome.changes.length > 0

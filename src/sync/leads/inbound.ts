@@ -12,7 +12,9 @@ import { getPath } from '../../mapping/paths.js';
 import type { Referral } from '../../partner-center/referral-types.js';
 import type { OrgSchema } from '../../salesforce/org-schema.js';
 import { inClauses, queryAll, type SObjectRecord, upsertRecords } from '../../salesforce/records.js';
+import type { FieldChange } from '../types.js';
 import { LEAD } from './fields.js';
+import { type LeadPlanAction, outcomeOfPlan, planLeads } from './plan.js';
 
 export type LeadDeps = {
   connection: Connection;
@@ -32,23 +34,32 @@ export type LeadRow = {
   [field: string]: unknown;
 };
 
+/** What a run did (or, dry, would do) to one lead referral's Lead. */
 export type LeadOutcome = {
   referralId: string;
   leadId?: string;
-  outcome: 'created' | 'updated' | 'skipped' | 'error';
+  action: LeadPlanAction | 'failed';
+  changes: FieldChange[];
   message?: string;
 };
 
 const CLOSED_SUBSTATUSES = new Set(['Declined', 'Expired', 'Lost']);
 
-/** The Leads of these referrals, by referral id (converted ones included). */
-export async function readLeads(connection: Connection, referralIds: readonly string[]): Promise<Map<string, LeadRow>> {
+const CONVERSION_FIELDS = ['Id', 'Status', 'IsConverted', 'ConvertedOpportunityId', 'ConvertedAccountId'];
+
+/** The Leads of these referrals, by referral id (converted ones included), with these fields too. */
+export async function readLeads(
+  connection: Connection,
+  referralIds: readonly string[],
+  fields: readonly string[] = []
+): Promise<Map<string, LeadRow>> {
   const rows = new Map<string, LeadRow>();
+  const base = [...CONVERSION_FIELDS, 'ConvertedContactId', LEAD.referralId, LEAD.substatus, LEAD.audit];
+  const select = [...new Set([...base, ...fields])].join(', ');
   for (const clause of inClauses(referralIds)) {
     const found = await queryAll<LeadRow>(
       connection,
-      `SELECT Id, Status, IsConverted, ConvertedOpportunityId, ConvertedAccountId, ConvertedContactId, ${LEAD.referralId}, ` +
-        `${LEAD.substatus}, ${LEAD.audit} FROM Lead WHERE ${LEAD.referralId} IN ${clause}`
+      `SELECT ${select} FROM Lead WHERE ${LEAD.referralId} IN ${clause}`
     );
     for (const row of found) rows.set(String(row[LEAD.referralId]), row);
   }
@@ -112,43 +123,30 @@ async function pickAddressCodes(schema: OrgSchema, values: Record<string, Salesf
   }
 }
 
-/** Upserts the Leads of these lead referrals; converted Leads are left alone (their Opportunity syncs instead). */
+/** Writes the Leads these plans change (converted and unchanged Leads are not written); one outcome per plan. */
 export async function upsertLeads(deps: LeadDeps, referrals: readonly Referral[]): Promise<LeadOutcome[]> {
-  const existing = await readLeads(
-    deps.connection,
-    referrals.map((r) => r.id)
-  );
+  const plans = await planLeads(deps, referrals);
   const outcomes: LeadOutcome[] = [];
-  const writes: Array<{ referral: Referral; record: SObjectRecord }> = [];
-  for (const referral of referrals) {
-    const row = existing.get(referral.id);
-    if (row?.IsConverted) {
-      outcomes.push({ referralId: referral.id, leadId: row.Id, outcome: 'skipped', message: 'the Lead is converted' });
-      continue;
-    }
-    const record = await leadValues(deps, referral, row);
-    writes.push({ referral, record: { ...record, [LEAD.referralId]: referral.id } });
-  }
+  const writes = plans.filter((plan) => plan.action !== 'unchanged' && plan.action !== 'skipped');
+  for (const plan of plans.filter((p) => !writes.includes(p))) outcomes.push(outcomeOfPlan(plan));
   if (writes.length === 0) return outcomes;
   const batch = await upsertRecords(
     deps.connection,
     LEAD.object,
     LEAD.referralId,
     writes.map((w) => w.record),
-    { bulkThreshold: deps.bulkThreshold }
+    // The Lead carries its referral whatever person it names: a customer known as a Contact or another Lead is
+    // the duplicate rules' alert for the seller, not a reason to drop the referral.
+    { bulkThreshold: deps.bulkThreshold, allowDuplicates: true }
   );
   batch.results.forEach((result, index) => {
-    const referralId = writes[index].referral.id;
+    const plan = writes[index];
     if (!result.success) {
       const message = result.errors.map((e) => `${e.errorCode}: ${e.message}`).join('; ');
-      outcomes.push({ referralId, outcome: 'error', message });
+      outcomes.push({ ...outcomeOfPlan(plan), action: 'failed', message });
       return;
     }
-    outcomes.push({
-      referralId,
-      leadId: result.id,
-      outcome: existing.has(referralId) ? 'updated' : 'created',
-    });
+    outcomes.push({ ...outcomeOfPlan(plan), leadId: result.id ?? plan.row?.Id });
   });
   return outcomes;
 }

@@ -11,9 +11,10 @@ import type { SyncContext } from '../context.js';
 import { relateCustomers } from '../customers.js';
 import type { RecordOutcome } from '../types.js';
 import { routeReferral } from './classify.js';
-import { convertLead, type CustomerIds } from './convert.js';
+import { type ConversionOutcome, convertLead, type CustomerIds } from './convert.js';
 import { LEAD } from './fields.js';
-import { readLeads, upsertLeads } from './inbound.js';
+import { type LeadOutcome, readLeads, upsertLeads } from './inbound.js';
+import { outcomeOfPlan, planLeads } from './plan.js';
 import { decideLead } from './outbound.js';
 
 const leadDeps = (ctx: SyncContext) => ({
@@ -48,6 +49,39 @@ const outcome = (referralId: string, rest: Partial<RecordOutcome>): RecordOutcom
   ...rest,
 });
 
+/** A Lead's outcome as the run reports it: its Lead action (none when unchanged) and the generic outcome beside it. */
+function leadOutcome(lead: LeadOutcome, name?: string): RecordOutcome {
+  const base = outcome(lead.referralId, {
+    ...(lead.leadId ? { leadId: lead.leadId } : {}),
+    ...(name ? { name } : {}),
+    changes: lead.changes,
+    ...(lead.message ? { message: lead.message } : {}),
+  });
+  if (lead.action === 'unchanged') return base;
+  if (lead.action === 'skipped') return { ...base, outcome: 'skipped' };
+  if (lead.action === 'failed') return { ...base, outcome: 'error', lead: 'failed', retry: true };
+  return { ...base, outcome: lead.action === 'created' ? 'created' : 'updated', lead: lead.action };
+}
+
+/** A conversion's outcome: the Lead converted into its Opportunity, or failed. */
+function conversionOutcome(converted: ConversionOutcome, direction: RecordOutcome['direction']): RecordOutcome {
+  const ids = {
+    direction,
+    ...(converted.leadId ? { leadId: converted.leadId } : {}),
+    ...(converted.opportunityId ? { opportunityId: converted.opportunityId } : {}),
+  };
+  if (converted.outcome === 'error')
+    return outcome(converted.referralId, {
+      ...ids,
+      outcome: 'error',
+      lead: 'failed',
+      message: converted.message,
+      retry: true,
+    });
+  if (converted.outcome === 'unchanged') return outcome(converted.referralId, ids);
+  return outcome(converted.referralId, { ...ids, outcome: 'updated', lead: 'converted' });
+}
+
 /** Writes the Leads of lead referrals and converts accepted ones; returns the referrals the Opportunity pass takes. */
 export async function leadInbound(
   ctx: SyncContext,
@@ -67,46 +101,63 @@ export async function leadInbound(
         accepted.push(referral);
     }
   }
-  if (ctx.dryRun) {
-    const message = 'would write its Lead';
-    outcomes.push(...asLeads.map((r) => outcome(r.id, { outcome: 'skipped', message, name: r.name })));
-    return { outcomes, remaining };
-  }
+  const names = new Map(referrals.map((r) => [r.id, r.name]));
   if (asLeads.length > 0) {
     ctx.checkpoint();
-    for (const lead of await upsertLeads(leadDeps(ctx), asLeads)) {
-      const message = `Lead ${lead.leadId ?? ''}${lead.message ? `: ${lead.message}` : ''}`.trim();
-      outcomes.push(outcome(lead.referralId, { outcome: lead.outcome, message }));
-    }
+    const leads = ctx.dryRun
+      ? (await planLeads(leadDeps(ctx), asLeads)).map(outcomeOfPlan)
+      : await upsertLeads(leadDeps(ctx), asLeads);
+    outcomes.push(...leads.map((lead) => leadOutcome(lead, names.get(lead.referralId))));
   }
+  // Nothing to read when no accepted referral is a lead: the Lead path costs no request then.
   const withLeads = await readLeads(
     ctx.connection,
     accepted.map((r) => r.id)
   );
-  for (const referral of accepted.filter((r) => withLeads.get(r.id)?.IsConverted === false)) {
+  const toConvert = accepted.filter((r) => withLeads.get(r.id)?.IsConverted === false);
+  if (ctx.dryRun) {
+    // The conversion makes the Opportunity: the Opportunity pass would plan a second one.
+    const converting = new Set(toConvert.map((r) => r.id));
+    const planned = toConvert.map((r) =>
+      outcome(r.id, { outcome: 'updated', lead: 'converted', leadId: withLeads.get(r.id)?.Id, name: r.name })
+    );
+    return { outcomes: [...outcomes, ...planned], remaining: remaining.filter((r) => !converting.has(r.id)) };
+  }
+  for (const referral of toConvert) {
     ctx.checkpoint();
     const converted = await convertLead(ctx.connection, ctx.config.leads, referral, customerOf(ctx));
-    if (converted.outcome === 'error')
-      outcomes.push(outcome(referral.id, { outcome: 'error', message: converted.message, retry: true }));
+    outcomes.push({ ...conversionOutcome(converted, 'inbound'), ...(referral.name ? { name: referral.name } : {}) });
   }
   return { outcomes, remaining };
 }
 
-/** Sends the seller's accept or decline of open Leads whose referral is still New. */
-export async function leadOutbound(ctx: SyncContext): Promise<RecordOutcome[]> {
-  if (ctx.config.leads.sync !== 'lead') return [];
+type OpenLead = { Id: string; Status: string; [field: string]: unknown };
+
+/**
+ * Sends the seller's accept or decline of the sync's open Leads whose referral is still New, and counts the Leads
+ * left awaiting a decision (the run record keeps it, so a later run with none asks for none).
+ */
+export async function leadOutbound(ctx: SyncContext): Promise<{ outcomes: RecordOutcome[]; open: number }> {
   const { accepted, declined } = ctx.config.leads.statuses;
-  const rows = await queryAll<{ Id: string; Status: string; [field: string]: unknown }>(
+  const rows = await queryAll<OpenLead>(
     ctx.connection,
     `SELECT Id, Status, ${LEAD.referralId} FROM Lead WHERE IsConverted = false AND ${LEAD.referralId} != null ` +
-      `AND ${LEAD.status} = 'New' AND Status IN (${soqlString(accepted)}, ${soqlString(declined)})`
+      `AND ${LEAD.status} = 'New'`
   );
   const outcomes: RecordOutcome[] = [];
-  for (const row of rows) {
+  let open = rows.length;
+  for (const row of rows.filter((r) => r.Status === accepted || r.Status === declined)) {
     const referralId = String(row[LEAD.referralId]);
-    const base: RecordOutcome = { direction: 'outbound', outcome: 'unchanged', referralId, changes: [] };
+    const base: RecordOutcome = {
+      direction: 'outbound',
+      outcome: 'unchanged',
+      referralId,
+      leadId: row.Id,
+      changes: [],
+    };
+    const lead = row.Status === accepted ? 'converted' : 'closed';
     if (ctx.dryRun) {
-      outcomes.push({ ...base, outcome: 'updated', message: `would send the Lead's ${row.Status}` });
+      outcomes.push({ ...base, outcome: 'updated', lead, message: `would send the Lead's ${row.Status}` });
       continue;
     }
     ctx.checkpoint();
@@ -117,15 +168,18 @@ export async function leadOutbound(ctx: SyncContext): Promise<RecordOutcome[]> {
         customerOf(ctx)
       );
       const sent = decision.sent ? `${decision.sent.status}/${decision.sent.substatus}` : undefined;
-      outcomes.push({
-        ...base,
-        outcome: sent ? 'updated' : 'unchanged',
-        ...(decision.conversion?.opportunityId ? { opportunityId: decision.conversion.opportunityId } : {}),
-        ...(sent ? { changes: [{ field: 'status', before: 'New', after: sent }] } : {}),
-      });
+      const changes = sent ? [{ field: 'status', before: 'New', after: sent }] : [];
+      if (decision.conversion) {
+        const converted = conversionOutcome(decision.conversion, 'outbound');
+        outcomes.push({ ...converted, changes, ...(sent && !converted.lead ? { outcome: 'updated' as const } : {}) });
+        if (converted.lead === 'converted') open--;
+      } else {
+        outcomes.push({ ...base, ...(sent ? { outcome: 'updated' as const, lead, changes } : {}) });
+        if (sent) open--;
+      }
     } catch (error) {
-      outcomes.push({ ...base, outcome: 'error', message: (error as Error).message, retry: true });
+      outcomes.push({ ...base, outcome: 'error', lead: 'failed', message: (error as Error).message, retry: true });
     }
   }
-  return outcomes;
+  return { outcomes, open };
 }

@@ -61,7 +61,16 @@ export type SyncState = (typeof SYNC_STATE_VALUES)[number];
 export const RUN_TRIGGER_VALUES = ['Manual', 'Schedule', 'Webhook', 'Change Event', 'Reconcile'] as const;
 export const RUN_STATUS_VALUES = ['Running', 'Succeeded', 'Partially Succeeded', 'Failed', 'Interrupted'] as const;
 export const EVENT_DIRECTION_VALUES = ['Inbound', 'Outbound'] as const;
-export const EVENT_ACTION_VALUES = ['Created', 'Updated', 'Linked', 'Skipped', 'Conflict', 'Error'] as const;
+export const EVENT_ACTION_VALUES = [
+  'Created',
+  'Updated',
+  'Linked',
+  'Skipped',
+  'Conflict',
+  'Error',
+  'Converted',
+  'Closed',
+] as const;
 
 /** Opportunity custom fields: SPEC's three tables, in their order. */
 export const OPPORTUNITY_FIELDS = [
@@ -196,6 +205,12 @@ export const SYNC_RUN_FIELDS = [
   { apiName: 'Inbound_Watermark__c', label: 'Inbound Watermark', type: 'DateTime', editor: 'sync' },
   { apiName: 'Outbound_Watermark__c', label: 'Outbound Watermark', type: 'DateTime', editor: 'sync' },
   count('Request_Count__c', 'Request Count'),
+  count('Leads_Created__c', 'Leads Created'),
+  count('Leads_Updated__c', 'Leads Updated'),
+  count('Leads_Converted__c', 'Leads Converted'),
+  count('Leads_Closed__c', 'Leads Closed'),
+  count('Leads_Failed__c', 'Leads Failed'),
+  count('Leads_Open__c', 'Leads Open'),
   { apiName: 'Message__c', label: 'Message', type: 'LongTextArea', length: 32_768, editor: 'sync' },
   { apiName: 'Run_Key__c', label: 'Run Key', type: 'Text', length: 64, externalIdUnique: true, editor: 'sync' },
 ] as const satisfies readonly ExpectedField[];

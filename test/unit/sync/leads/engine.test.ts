@@ -109,4 +109,100 @@ describe('leads through the sync engine against both emulators', function () {
     expect(String(byReferral('Lead', theirs.id)[0].Partner_Center_Audit__c)).to.include('Customer went elsewhere');
     expect(sf.records('Opportunity')).to.have.length(0);
   });
+
+  const runRecord = (): Row => sf.records('Partner_Center_Sync_Run__c').at(-1) as Row;
+  /** The SOQL the sync sent (connection.query is what queryAll calls). */
+  const soqls: string[] = [];
+  const queriesOf = (object: string): number => soqls.filter((q) => new RegExp(`FROM ${object}\\b`).test(q)).length;
+  before(() => {
+    const query = connection.query.bind(connection);
+    connection.query = ((soql: string, ...rest: unknown[]) => {
+      soqls.push(soql);
+      return (query as (...args: unknown[]) => unknown)(soql, ...rest);
+    }) as typeof connection.query;
+  });
+
+  it('counts Leads in their own summary row, the run record and the Lead events; a dry run only plans', async () => {
+    const [lead, other] = [pc.admin.createIncoming('marketplace-lead'), pc.admin.createIncoming('marketplace-lead')];
+    const dry = await runSync(
+      { connection, client: clientsFor(pc).referrals, config: validateConfig({}) },
+      {
+        full: true,
+        dryRun: true,
+      }
+    );
+    expect(dry.summary.leads).to.deep.equal({ created: 2, updated: 0, converted: 0, closed: 0, failed: 0 });
+    expect(sf.records('Lead')).to.have.length(0);
+    expect(dry.records.filter((r) => r.lead === 'created').map((r) => r.referralId)).to.have.members([
+      lead.id,
+      other.id,
+    ]);
+
+    const first = await sync();
+    expect(first.summary.leads).to.include({ created: 2 });
+    expect(first.summary.inbound.created, 'a Lead is not counted as an inbound record').to.equal(0);
+    expect(runRecord()).to.include({ Leads_Created__c: 2, Leads_Converted__c: 0, Leads_Open__c: 2 });
+    const leadEvents = sf.records('Partner_Center_Sync_Event__c').filter((e) => e.Lead__c);
+    expect(leadEvents.map((e) => e.Action__c)).to.deep.equal(['Created', 'Created']);
+
+    pc.admin.transition(lead.id, 'accept');
+    pc.admin.transition(other.id, 'decline', 'No budget');
+    const planned = await runSync(
+      { connection, client: clientsFor(pc).referrals, config: validateConfig({}) },
+      {
+        full: true,
+        dryRun: true,
+      }
+    );
+    expect(planned.summary.leads).to.include({ converted: 1, closed: 1 });
+    expect(byReferral('Lead', lead.id)[0].IsConverted).to.equal(false);
+
+    const second = await sync();
+    expect(second.summary.leads).to.include({ converted: 1, closed: 1 });
+    expect(runRecord()).to.include({ Leads_Converted__c: 1, Leads_Closed__c: 1, Leads_Open__c: 0 });
+    const converted = sf.records('Partner_Center_Sync_Event__c').find((e) => e.Action__c === 'Converted') as Row;
+    expect(converted.Lead__c).to.equal(byReferral('Lead', lead.id)[0].Id);
+    expect(converted.Opportunity__c).to.equal(byReferral('Lead', lead.id)[0].ConvertedOpportunityId);
+
+    const third = await sync();
+    expect(third.summary.leads, 'a rerun changes no Lead').to.deep.equal({
+      created: 0,
+      updated: 0,
+      converted: 0,
+      closed: 0,
+      failed: 0,
+    });
+  });
+
+  it('asks the org for Lead decisions only while the sync has Leads that may await one', async () => {
+    soqls.length = 0;
+    pc.admin.seedReferrals(3, 'microsoft-co-sell');
+    const incremental = (): ReturnType<typeof runSync> =>
+      runSync({ connection, client: clientsFor(pc).referrals, config: validateConfig({}) }, {});
+    await incremental();
+    await incremental();
+    expect(queriesOf('Lead'), 'no lead referral: no Lead query').to.equal(0);
+    expect(runRecord()).to.include({ Leads_Open__c: 0 });
+
+    const lead = pc.admin.createIncoming('marketplace-lead');
+    await incremental();
+    expect(runRecord()).to.include({ Leads_Open__c: 1 });
+    // The seller declines on the Lead; a run that lists no referral still sends it.
+    await connection
+      .sobject('Lead')
+      .update({ Id: byReferral('Lead', lead.id)[0].Id as string, Status: 'Closed - Not Converted' });
+    await incremental();
+    expect(pc.admin.getReferral(lead.id)).to.include({ status: 'Closed', substatus: 'Declined' });
+
+    await runSync(
+      { connection, client: clientsFor(pc).referrals, config: validateConfig({ leads: { sync: 'off' } }) },
+      { full: true }
+    );
+    const before = queriesOf('Lead');
+    await runSync(
+      { connection, client: clientsFor(pc).referrals, config: validateConfig({ leads: { sync: 'off' } }) },
+      { full: true }
+    );
+    expect(queriesOf('Lead') - before, 'leads.sync off: no Lead query').to.equal(0);
+  });
 });

@@ -64,12 +64,12 @@ describe('leads: inbound Leads and their conversion, against the Salesforce emul
     emulator.records('Opportunity').filter((r) => r.Referral_Identifier__c === referralId);
 
   it('upserts one Lead per referral by its External ID, with the mapping, the person and the address codes', async () => {
-    expect((await upsertLeads(deps, [lead('L-1'), lead('L-2')])).map((o) => o.outcome)).to.deep.equal([
+    expect((await upsertLeads(deps, [lead('L-1'), lead('L-2')])).map((o) => o.action)).to.deep.equal([
       'created',
       'created',
     ]);
     const again = await upsertLeads(deps, [lead('L-1', { details: { notes: 'Changed' } })]);
-    expect(again.map((o) => o.outcome)).to.deep.equal(['updated']);
+    expect(again.map((o) => o.action)).to.deep.equal(['updated']);
     const rows = emulator.records('Lead');
     expect(rows).to.have.length(2);
     expect(rows.find((r) => r.Referral_Identifier__c === 'L-1')).to.include({
@@ -133,7 +133,7 @@ describe('leads: inbound Leads and their conversion, against the Salesforce emul
     });
     // Read again: the Lead is converted, so nothing is converted twice and the upsert leaves it alone.
     expect((await convertLead(conn, deps.leads, accepted, noCustomer)).outcome).to.equal('unchanged');
-    expect((await upsertLeads(deps, [accepted]))[0]).to.include({ outcome: 'skipped' });
+    expect((await upsertLeads(deps, [accepted]))[0]).to.include({ action: 'skipped' });
     expect(opportunitiesOf('L-4')).to.have.length(1);
     expect(emulator.records('Account')).to.have.length(1);
     expect(emulator.records('Contact')).to.have.length(1);
