@@ -41,6 +41,7 @@ const PROFILE_OBJECTS: Readonly<Record<string, readonly ObjectOp[]>> = {
   fieldpermissions: ['read'],
   objectpermissions: ['read'],
   permissionsetassignment: ['read', 'create', 'delete'],
+  leadstatus: ['read'],
   // Every user sees the list views, reports and dashboards shared with everyone (the ones deployed here are).
   listview: ['read'],
   report: ['read'],

@@ -22,6 +22,7 @@ import {
   str,
   type XmlNode,
 } from './metadata.js';
+import { type LeadFieldMapping, leadMappingProblems, parseLeadConvertSettings } from './leads.js';
 import { readNotificationTypes } from './notifications.js';
 import type { Org } from './org.js';
 import { componentProblems, emptyComponents, mergeComponents, readComponents } from './org-components.js';
@@ -310,6 +311,28 @@ export class DeployService {
       for (const problem of permissionSetProblems(set, this.org.schema, reachable))
         problems.push({ componentType: 'PermissionSet', fullName: set.name, fileName, problem });
     }
+    // Lead conversion field mappings (leads.ts), against the schema as this deploy leaves it.
+    let leadConvertMappings: LeadFieldMapping[] | undefined;
+    for (const name of files) {
+      if (!/^LeadConvertSettings\/[^/]+\.LeadConvertSetting$/.test(name.slice(root.length)) || !name.startsWith(root))
+        continue;
+      const fileName = name.slice(root.length);
+      try {
+        leadConvertMappings = parseLeadConvertSettings(await (zip.file(name) as JSZip.JSZipObject).async('string'));
+        for (const problem of leadMappingProblems(leadConvertMappings, (object, field) => {
+          const def = this.org.schema.object(object);
+          return def !== undefined && this.org.schema.field(def, field) !== undefined;
+        }))
+          problems.push({ componentType: 'LeadConvertSettings', fullName: 'LeadConvertSetting', fileName, problem });
+      } catch (error) {
+        problems.push({
+          componentType: 'LeadConvertSettings',
+          fullName: 'LeadConvertSetting',
+          fileName,
+          problem: (error as Error).message,
+        });
+      }
+    }
     // Lightning components and pages, against the org as this deploy leaves it.
     const bundles: Bundles = { lwc: new Map(), flexipages: new Map() };
     for (const name of files) {
@@ -335,6 +358,7 @@ export class DeployService {
     else {
       this.org.store.reindex();
       for (const set of permissionSets) storePermissionSet(set, this.org.schema, this.org.store);
+      if (leadConvertMappings) this.org.leadConvertMappings = leadConvertMappings;
       for (const bundle of bundles.lwc.keys()) this.deployedLwc.add(bundle.toLowerCase());
       mergeComponents(this.org.components, components);
       storeComponentRows(this.org, components);

@@ -27,6 +27,13 @@ import {
   readSourceComponents,
 } from './org-components.js';
 import { COMPONENT_OBJECTS, setupObjects } from './setup-objects.js';
+import {
+  type LeadFieldMapping,
+  leadMappingProblems,
+  leadStatusObject,
+  readSourceLeadConvertSettings,
+  seedLeadStatuses,
+} from './leads.js';
 import { SoqlEngine } from './soql/index.js';
 import { Clock } from './clock.js';
 import { RecordStore, type SfRecord } from './store.js';
@@ -79,6 +86,9 @@ export type OrgOptions = {
 
 export class Org {
   public readonly schema: SchemaRegistry;
+  /** The org's LeadConvertSettings custom field mappings (loaded with the metadata; leads.ts). */
+  public leadConvertMappings: LeadFieldMapping[] = [];
+  private initialLeadConvertMappings: LeadFieldMapping[] = [];
   public readonly ids = new IdFactory();
   public readonly clock: Clock;
   public readonly store: RecordStore;
@@ -117,7 +127,10 @@ export class Org {
     this.repUsername = options.repUsername ?? DEFAULT_REP_USERNAME;
     this.adminUser = options.adminUser ?? false;
     this.stateCountryPicklists = options.stateCountryPicklists ?? true;
-    this.schema = new SchemaRegistry({ stateCountryPicklists: this.stateCountryPicklists }, setupObjects());
+    this.schema = new SchemaRegistry({ stateCountryPicklists: this.stateCountryPicklists }, [
+      ...setupObjects(),
+      leadStatusObject(),
+    ]);
     this.clock = new Clock(options.clockSkewMs ?? 0);
     this.orgId = IdFactory.make('00D', '5g0', 1);
     this.userId = IdFactory.make('005', '5g0', 1);
@@ -149,6 +162,14 @@ export class Org {
         )
       );
       this.initialPermissionSets = readSourcePermissionSets(this.loadMetadata);
+      this.initialLeadConvertMappings = readSourceLeadConvertSettings(this.loadMetadata);
+      this.leadConvertMappings = [...this.initialLeadConvertMappings];
+      problems.push(
+        ...leadMappingProblems(this.initialLeadConvertMappings, (object, name) => {
+          const def = this.schema.object(object);
+          return def !== undefined && this.schema.field(def, name) !== undefined;
+        }).map((p) => `LeadConvertSettings: ${p}`)
+      );
       for (const set of this.initialPermissionSets)
         problems.push(
           ...permissionSetProblems(set, this.schema, this.initialComponents).map((p) => `${set.name}: ${p}`)
@@ -182,6 +203,7 @@ export class Org {
       return;
     }
     this.schema.restore(this.initialSchema);
+    this.leadConvertMappings = [...this.initialLeadConvertMappings];
     this.resetData(this.initialPermissionSets, []);
     this.changeEvents.reset(this.initialChangeEventEntities);
   }
@@ -241,6 +263,7 @@ export class Org {
       },
       { systemMode: true }
     );
+    seedLeadStatuses(this.store, this.standardObject('LeadStatus'));
     for (const set of permissionSets) storePermissionSet(set, this.schema, this.store);
     if (kept.length === 0) {
       // Back to what was loaded at start (a copy: later deploys add to it).

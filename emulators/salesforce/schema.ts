@@ -2,6 +2,7 @@
  * The org's schema: standard objects with the standard fields pcsync touches, plus whatever custom objects and
  * fields have been deployed (or loaded from force-app at start). Names are case-insensitive, as in a real org.
  */
+import { DEFAULT_LEAD_STATUS, LEAD_STATUSES } from './lead-statuses.js';
 import { addressFields } from './address.js';
 
 export type FieldType =
@@ -372,13 +373,17 @@ export function standardObjects(options: SchemaOptions): ObjectDef[] {
     }),
     required('Status', 'picklist', {
       defaultedOnCreate: true,
-      defaultValue: 'Open - Not Contacted',
+      defaultValue: DEFAULT_LEAD_STATUS,
       picklistValues: picklist(
-        ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'],
-        'Open - Not Contacted'
+        LEAD_STATUSES.map((s) => s.label),
+        DEFAULT_LEAD_STATUS
       ),
     }),
+    // Set by convertLead() only (Object Reference, "Lead"): read-only through the API.
     readOnly('IsConverted', 'boolean', { nillable: false, defaultedOnCreate: true }),
+    readOnly('ConvertedDate', 'date'),
+    readOnly('ConvertedAccountId', 'reference', { referenceTo: ['Account'], relationshipName: 'ConvertedAccount' }),
+    readOnly('ConvertedContactId', 'reference', { referenceTo: ['Contact'], relationshipName: 'ConvertedContact' }),
     readOnly('ConvertedOpportunityId', 'reference', {
       referenceTo: ['Opportunity'],
       relationshipName: 'ConvertedOpportunity',

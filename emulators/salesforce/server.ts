@@ -34,6 +34,7 @@ import {
   collectionUpsert,
 } from './collections.js';
 import { handleSoap, parseSoap, soapFault } from './soap.js';
+import { handlePartnerSoap, partnerFault } from './soap-convert-lead.js';
 import { type ConnectedApp, JwtBearer } from './jwt-bearer.js';
 import type { SentNotification } from './notifications.js';
 import { getUiRecord, updateUiRecord } from './uiapi.js';
@@ -502,20 +503,28 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
         const soap = parseSoap(raw.toString('utf8'));
         const soapVersion = /(\d+\.\d)$/.exec(path)?.[1] ?? apiVersion;
         let reply: Reply;
-        if (!path.startsWith('/services/Soap/m/'))
+        // The Partner API (/u) serves convertLead (soap-convert-lead.ts); the Metadata API (/m) deploys.
+        const partner = path.startsWith('/services/Soap/u/');
+        const fault = partner ? partnerFault : soapFault;
+        if (!partner && !path.startsWith('/services/Soap/m/'))
           reply = soapFault(
             NOT_MODELLED,
             `The Salesforce emulator does not model the SOAP API at ${path}: ` +
-              'only the Metadata API (/services/Soap/m) calls deploy and checkDeployStatus'
+              'only the Metadata API (/services/Soap/m) and the Partner API (/services/Soap/u) convertLead'
           );
-        else if (!soap.operation || !soap.payload)
-          reply = soapFault('INVALID_SOAP', 'The request is not a SOAP envelope');
+        else if (!soap.operation || !soap.payload) reply = fault('INVALID_SOAP', 'The request is not a SOAP envelope');
         else if (soap.sessionId !== accessToken)
-          reply = soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
-        else if (!limit.take()) reply = soapFault('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
+          reply = fault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
+        else if (!limit.take()) reply = fault('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
         else {
           org.store.beginCall({ version: soapVersion });
-          reply = await handleSoap(deploys, soapVersion, soap.operation, soap.payload);
+          reply = partner
+            ? handlePartnerSoap(
+                { schema: org.schema, store: org.store, leadConvertMappings: () => org.leadConvertMappings },
+                soap.operation,
+                soap.payload
+              )
+            : await handleSoap(deploys, soapVersion, soap.operation, soap.payload);
         }
         respond(reply, limitHeaders());
       } catch (error) {

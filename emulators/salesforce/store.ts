@@ -9,6 +9,7 @@ import { DUPLICATE_ALERT, findDuplicates } from './duplicates.js';
 import { NOT_MODELLED, RecordError, type SaveError } from './errors.js';
 import { evaluateFormula, formatAutoNumber } from './formula.js';
 import { IdFactory, isValidId, to18 } from './ids.js';
+import { checkConvertedLeadEdit } from './leads.js';
 import { type FieldDef, type ObjectDef, OPPORTUNITY_STAGES, type SchemaRegistry } from './schema.js';
 import { SETUP_OBJECTS } from './setup-objects.js';
 import { asText } from './text.js';
@@ -369,6 +370,7 @@ export class RecordStore {
       throw RecordError.of('ENTITY_IS_DELETED', 'entity is deleted', []);
     }
     if (!options.systemMode) this.checkObject(object, 'edit');
+    if (!options.systemMode) checkConvertedLeadEdit(object, existing);
     const errors: SaveError[] = [];
     const values = this.coerceAll(object, input, 'update', options, errors);
     const refused = new Set(errors.flatMap((e) => e.fields));

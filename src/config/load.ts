@@ -11,6 +11,7 @@ import { DEFAULT_MAPPING } from '../mapping/defaults.js';
 import { readEnvironment } from './env.js';
 import { errorsOf, formatPath, type ConfigProblem } from './problems.js';
 import { checkRules } from '../mapping/validate.js';
+import { checkLeadRules } from '../mapping/lead-validate.js';
 import { pcsyncConfigSchema, type PcsyncConfig } from './schema.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -68,7 +69,7 @@ export function validateConfig(raw: unknown, prefix = PROJECT_PREFIX, file?: str
     ...parsed.data,
     mapping: parsed.data.mapping ?? DEFAULT_MAPPING.map((rule) => ({ ...rule })),
   };
-  const problems = errorsOf(checkRules(config, prefix));
+  const problems = errorsOf([...checkRules(config, prefix), ...checkLeadRules(config.leads, prefix)]);
   if (problems.length > 0) throw configError(file, problems);
   return config;
 }

@@ -7,6 +7,7 @@ import { isPartnerCenterPath } from '../mapping/referral-paths.js';
 import { SERVICES_CO_SELL_FIELDS, type ServicesCoSellField } from '../partner-center/services-co-sell.js';
 import { DEFAULT_CERTIFICATE_URL_ALLOW_LIST, DEFAULT_ISSUER_URL_ALLOW_LIST } from '../webhook/certificate-urls.js';
 import { PARTNER_CENTER_DEFAULTS } from './env.js';
+import { leadsSchemaWith } from './leads.js';
 
 export const DIRECTIONS = ['inbound', 'outbound', 'both'] as const;
 export const OWNERS = ['salesforce', 'partnerCenter', 'manual'] as const;
@@ -280,6 +281,7 @@ export const pcsyncConfigSchema = z.strictObject({
   accounts: accountsSchema.prefault({}),
   serve: serveSchema.prefault({}),
   sync: syncSchema.prefault({}),
+  leads: leadsSchemaWith(fieldRuleSchema).prefault({}),
   coSell: coSellSchema.prefault({}),
   notifications: notificationsSchema.prefault({}),
 });

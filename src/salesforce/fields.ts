@@ -43,6 +43,8 @@ export const RUN = {
   replayId: 'Replay_Id__c',
   message: 'Message__c',
   key: 'Run_Key__c',
+  /** The sync's Leads left awaiting the seller's decision (blank: not known), so a run without any asks for none. */
+  openLeads: 'Leads_Open__c',
 } as const;
 
 /** The run statuses (Partner_Center_Sync_Run__c.Status__c). */
@@ -60,6 +62,7 @@ export const LEASE = {
 export const EVENT = {
   object: 'Partner_Center_Sync_Event__c',
   opportunity: 'Opportunity__c',
+  lead: 'Lead__c',
   run: 'Sync_Run__c',
   direction: 'Direction__c',
   action: 'Action__c',

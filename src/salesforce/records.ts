@@ -62,6 +62,8 @@ async function collection(
 const typed = (sobject: string, records: readonly SObjectRecord[]): SObjectRecord[] =>
   records.map((record) => ({ attributes: { type: sobject }, ...record }));
 
+const DUPLICATE_HEADER = { 'Sforce-Duplicate-Rule-Header': 'allowSave=true' };
+
 export type CreateOptions = {
   /** Save even when the org's duplicate rules match (REST API Developer Guide, "Duplicate Rule Header"). */
   allowDuplicates?: boolean;
@@ -73,9 +75,7 @@ export function createRecords(
   records: readonly SObjectRecord[],
   options: CreateOptions = {}
 ): Promise<WriteResult[]> {
-  const headers: Record<string, string> = options.allowDuplicates
-    ? { 'Sforce-Duplicate-Rule-Header': 'allowSave=true' }
-    : {};
+  const headers: Record<string, string> = options.allowDuplicates ? DUPLICATE_HEADER : {};
   return collection(connection, 'POST', path(connection, '/composite/sobjects'), typed(sobject, records), headers);
 }
 
@@ -109,7 +109,7 @@ export async function upsertRecords(
   sobject: string,
   externalIdField: string,
   records: readonly SObjectRecord[],
-  options: BulkOptions
+  options: BulkOptions & CreateOptions
 ): Promise<BatchOutcome> {
   if (records.length > options.bulkThreshold) {
     const keyOf = (row: BulkRow): string => row[externalIdField] ?? '';
@@ -117,7 +117,8 @@ export async function upsertRecords(
     return bulkJobs(records, options, (rows) => runIngestJob(connection, job, rows));
   }
   const url = path(connection, `/composite/sobjects/${sobject}/${externalIdField}`);
-  const results = await collection(connection, 'PATCH', url, typed(sobject, records));
+  const headers: Record<string, string> = options.allowDuplicates ? DUPLICATE_HEADER : {};
+  const results = await collection(connection, 'PATCH', url, typed(sobject, records), headers);
   return { results, api: 'collections', settled: true };
 }
 

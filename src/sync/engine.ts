@@ -16,12 +16,13 @@ import { OrgSchema } from '../salesforce/org-schema.js';
 import { Traffic, totalOf } from '../shared/traffic.js';
 import type { SyncContext } from './context.js';
 import { inboundPass } from './inbound/index.js';
+import { leadOutbound } from './leads/pass.js';
 import { notifyOwners } from './notify.js';
 import { holdSyncLease, type HeldLease } from './lease.js';
 import { syncMessages as messages } from './messages.js';
 import { outboundPass } from './outbound/index.js';
 import { closeRun, lastWatermarks, markInterrupted, openRun, toWatermark, writeEvents } from './run-record.js';
-import { emptySummary, type Progress, type RecordOutcome, type SyncResult, type SyncTrigger } from './types.js';
+import { summarize, type Progress, type RecordOutcome, type SyncResult, type SyncTrigger } from './types.js';
 import { requireFieldAccess } from '../salesforce/field-access.js';
 import { missingObject } from '../salesforce/org-check.js';
 
@@ -103,7 +104,8 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
   };
   const orgNow = (): string => (traffic.serverNow('salesforce') ?? now()).toISOString();
   const startedAt = orgNow();
-  const previous = options.full || options.since ? {} : await lastWatermarks(deps.connection);
+  const { openLeads: previousOpenLeads, ...previous } =
+    options.full || options.since ? {} : await lastWatermarks(deps.connection);
   const given = toWatermark(options.since);
   const since = { inbound: given ?? previous.inbound, outbound: given ?? previous.outbound };
   const targeted = Boolean(options.referralIds?.length || options.recordIds?.length);
@@ -124,6 +126,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
   const outcomes: RecordOutcome[] = [];
   const watermarks: SyncResult['watermarks'] = { ...previous };
   let failure: unknown;
+  let openLeads: number | null = null;
   try {
     if (runInbound) {
       const inbound = await inboundPass(ctx, {
@@ -142,13 +145,21 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
       outcomes.push(...outbound.outcomes);
       if (!targeted && outbound.watermark) watermarks.outbound = outbound.watermark;
     }
+    // Asked only while Leads may await a decision: none known and none seen this run costs no request.
+    const leadsKnown = knownOpenLeads(ctx, outcomes, previousOpenLeads, runInbound && !since.inbound && !targeted);
+    openLeads = leadsKnown;
+    if (runOutbound && !targeted && leadsKnown === null && deps.config.leads.sync === 'lead') {
+      ctx.checkpoint();
+      const leads = await leadOutbound(ctx);
+      outcomes.push(...leads.outcomes);
+      openLeads = leads.open;
+    }
   } catch (error) {
     failure = error;
   }
   await notifyOwners(ctx, outcomes);
 
-  const summary = { inbound: emptySummary(), outbound: emptySummary() };
-  for (const outcome of outcomes) summary[outcome.direction][outcome.outcome]++;
+  const summary = summarize(outcomes);
   const errors = outcomes.filter((o) => o.outcome === 'error').length;
   const result: SyncResult = {
     ...(run ? { runId: run.id } : {}),
@@ -180,10 +191,27 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     // Past this position only once every record of it is sent: a failure, or a record left to retry, keeps it back.
     const complete = !failure && result.status !== 'Failed' && !outcomes.some((o) => o.retry);
     const replayId = complete ? options.replayId : undefined;
-    await closeRun(deps.connection, run.key, result, requests + 1, message, replayId);
+    await closeRun(deps.connection, run.key, result, requests + 1, message, { openLeads, replayId });
   }
   if (failure) throw failure instanceof Error ? failure : new Error('sync failed', { cause: failure });
   return result;
+}
+
+/**
+ * How many of the sync's Leads await the seller's decision, when that is known without asking the org: none if the
+ * last finished run left none (or there is none and this run listed every referral) and this run met no Lead.
+ * Null: unknown — the outbound pass asks.
+ */
+function knownOpenLeads(
+  ctx: SyncContext,
+  outcomes: readonly RecordOutcome[],
+  previous: number | null | undefined,
+  listedAll: boolean
+): number | null {
+  if (ctx.config.leads.sync !== 'lead') return null;
+  const metLeads = outcomes.some((outcome) => outcome.leadId !== undefined || outcome.lead !== undefined);
+  const noneBefore = previous === 0 || (previous === undefined && listedAll);
+  return noneBefore && !metLeads ? 0 : null;
 }
 
 /**

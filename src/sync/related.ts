@@ -34,10 +34,15 @@ export type EnsureRequest = {
   keyOf: (row: BulkRow) => string;
 };
 
+/** Lead Ids start so in every org: the standard Contact rule matches Leads too, and a Lead is not a Contact. */
+const LEAD_ID_PREFIX = '00Q';
+
 export async function ensureRecords(connection: Connection, request: EnsureRequest): Promise<Ensured> {
   const ids = await request.find([...request.wanted.keys()]);
   const failures = new Map<string, Failure>();
   const matchedByRule = new Map<string, string>();
+  /** Refused only because Leads matched (Help: "Standard Duplicate Rules"): saved despite them, below. */
+  const matchedOnlyLeads: string[] = [];
   let missing = [...request.wanted.keys()].filter((key) => !ids.has(key));
   for (let attempt = 0; attempt < 2 && missing.length > 0; attempt++) {
     const { results, settled } = await insertRecords(
@@ -56,13 +61,15 @@ export async function ensureRecords(connection: Connection, request: EnsureReque
       }
       const error = result.errors[0];
       // The org's duplicate rule says the customer exists already: that record is the one to use.
-      const matched = error.errorCode === 'DUPLICATES_DETECTED' ? error.duplicateIds?.[0] : undefined;
+      const matches = error.errorCode === 'DUPLICATES_DETECTED' ? (error.duplicateIds ?? []) : [];
+      const matched = matches.find((id) => !id.startsWith(LEAD_ID_PREFIX) || request.sobject === 'Lead');
       if (matched) {
         ids.set(key, matched);
         matchedByRule.set(key, matched);
         failures.delete(key);
         return;
       }
+      if (matches.length > 0) matchedOnlyLeads.push(key);
       failures.set(key, { error, transient: isTransient(error) });
       if (isTransient(error)) unclear.push(key);
     });
@@ -76,6 +83,21 @@ export async function ensureRecords(connection: Connection, request: EnsureReque
     // A Bulk API job whose end was not seen may still make rows: what is missing waits for the next run.
     if (!settled) break;
     missing = unclear.filter((key) => !found.has(key));
+  }
+  if (matchedOnlyLeads.length > 0) {
+    const { results } = await insertRecords(
+      connection,
+      request.sobject,
+      matchedOnlyLeads.map((key) => request.wanted.get(key) as SObjectRecord),
+      { allowDuplicates: true, bulkThreshold: request.bulkThreshold, keyOf: request.keyOf }
+    );
+    results.forEach((result, index) => {
+      const key = matchedOnlyLeads[index];
+      if (result.success) {
+        ids.set(key, result.id);
+        failures.delete(key);
+      } else failures.set(key, { error: result.errors[0], transient: isTransient(result.errors[0]) });
+    });
   }
   return { ids, failures, matchedByRule };
 }

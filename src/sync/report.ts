@@ -1,15 +1,34 @@
 /** How a sync result reads for a person: the summary rows, the most common errors, and a dry run's field diffs. */
-import type { Outcome, RecordOutcome, SyncResult } from './types.js';
+import { LEAD_ACTIONS, type Outcome, type RecordOutcome, type SyncResult } from './types.js';
 
 const OUTCOMES: Outcome[] = ['created', 'updated', 'linked', 'unchanged', 'skipped', 'conflict', 'error'];
+const title = (word: string): string => word[0].toUpperCase() + word.slice(1);
 
+/**
+ * One row per direction, then — when the run touched a Lead — the Leads' row, whose columns are what can happen
+ * to a Lead (a Lead that failed is counted under Error, like any record).
+ */
 export function summaryRows(result: SyncResult): Array<Record<string, string | number>> {
-  return (['inbound', 'outbound'] as const).map((direction) => ({
+  const rows: Array<Record<string, string | number>> = (['inbound', 'outbound'] as const).map((direction) => ({
     Direction: direction === 'inbound' ? 'Partner Center → Salesforce' : 'Salesforce → Partner Center',
-    ...Object.fromEntries(
-      OUTCOMES.map((outcome) => [outcome[0].toUpperCase() + outcome.slice(1), result.summary[direction][outcome]])
-    ),
+    ...Object.fromEntries(OUTCOMES.map((outcome) => [title(outcome), result.summary[direction][outcome]])),
   }));
+  const { leads } = result.summary;
+  if (LEAD_ACTIONS.every((action) => leads[action] === 0)) return rows;
+  const leadColumn = (action: string): string => (action === 'failed' ? 'Error' : title(action));
+  const extra = Object.fromEntries(
+    LEAD_ACTIONS.map(leadColumn)
+      .filter((column) => !(column in rows[0]))
+      .map((column) => [column, ''])
+  );
+  return [
+    ...rows.map((row) => ({ ...row, ...extra })),
+    {
+      Direction: 'Leads',
+      ...Object.fromEntries(OUTCOMES.map((outcome) => [title(outcome), ''])),
+      ...Object.fromEntries(LEAD_ACTIONS.map((action) => [leadColumn(action), leads[action]])),
+    },
+  ];
 }
 
 /** The most frequent error messages, with how many records each hit. */
@@ -42,12 +61,14 @@ export function planLines(records: readonly RecordOutcome[]): string[] {
     const arrow = record.direction === 'inbound' ? 'PC → SF' : 'SF → PC';
     const who = [
       record.name,
-      record.opportunityId ?? '(new Opportunity)',
+      record.lead ? (record.leadId ?? '(new Lead)') : undefined,
+      record.opportunityId ?? (record.lead && record.lead !== 'converted' ? undefined : '(new Opportunity)'),
       record.referralId ? `referral ${record.referralId}` : undefined,
     ]
       .filter(Boolean)
       .join(', ');
-    lines.push(`${arrow} ${record.outcome}: ${who}${record.message ? ` — ${record.message}` : ''}`);
+    const what = record.lead ? `Lead ${record.lead}` : record.outcome;
+    lines.push(`${arrow} ${what}: ${who}${record.message ? ` — ${record.message}` : ''}`);
     for (const change of record.changes)
       lines.push(`    ${change.field}: ${show(change.before)} → ${show(change.after)}`);
   }

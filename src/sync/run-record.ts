@@ -14,21 +14,30 @@ import {
   upsertRecords,
   type SObjectRecord,
 } from '../salesforce/records.js';
-import type { RecordOutcome, SyncResult, SyncTrigger } from './types.js';
+import { LEAD_ACTIONS, type LeadAction, type RecordOutcome, type SyncResult, type SyncTrigger } from './types.js';
 
 export type Watermarks = { inbound?: string; outbound?: string };
 
+/** The newest finished run's watermarks, and the Leads it left awaiting a decision (null: it did not know). */
+export type PreviousRun = Watermarks & { openLeads?: number | null };
+
 /** The watermarks of the newest run that finished (in part, too: its failed records are retried on their own). */
-export async function lastWatermarks(connection: Connection): Promise<Watermarks> {
+export async function lastWatermarks(connection: Connection): Promise<PreviousRun> {
   const finished = "('Succeeded', 'Partially Succeeded')";
-  const rows = await queryAll<Record<string, string | null>>(
+  const rows = await queryAll<Record<string, string | number | null>>(
     connection,
-    `SELECT ${RUN.inboundWatermark}, ${RUN.outboundWatermark} FROM ${RUN.object} ` +
+    `SELECT ${RUN.inboundWatermark}, ${RUN.outboundWatermark}, ${RUN.openLeads} FROM ${RUN.object} ` +
       `WHERE ${RUN.status} IN ${finished} ORDER BY ${RUN.startedAt} DESC LIMIT 1`
   );
-  const inbound = toWatermark(rows[0]?.[RUN.inboundWatermark]);
-  const outbound = toWatermark(rows[0]?.[RUN.outboundWatermark]);
-  return { ...(inbound ? { inbound } : {}), ...(outbound ? { outbound } : {}) };
+  if (rows.length === 0) return {};
+  const inbound = toWatermark(rows[0][RUN.inboundWatermark] as string | null);
+  const outbound = toWatermark(rows[0][RUN.outboundWatermark] as string | null);
+  const openLeads = rows[0][RUN.openLeads];
+  return {
+    ...(inbound ? { inbound } : {}),
+    ...(outbound ? { outbound } : {}),
+    openLeads: typeof openLeads === 'number' ? openLeads : null,
+  };
 }
 
 /**
@@ -95,14 +104,21 @@ const COUNT_FIELDS: Record<keyof SyncResult['summary']['inbound'], string> = {
   error: 'Errors',
 };
 
+/** The run record's field for each Lead count (`Leads_Created__c` …). */
+export const leadCountField = (action: LeadAction): string => `Leads_${action[0].toUpperCase()}${action.slice(1)}__c`;
+
 export async function closeRun(
   connection: Connection,
   runKey: string,
   result: SyncResult,
   requestCount: number,
   message: string,
-  /** The change feed position this run finished sending; undefined when it left anything to retry. */
-  replayId?: number
+  closing: {
+    /** The Leads left awaiting a decision (null: not known). */
+    openLeads?: number | null;
+    /** The change feed position this run finished sending; undefined when it left anything to retry. */
+    replayId?: number;
+  } = {}
 ): Promise<void> {
   const counts: Record<string, number> = {};
   for (const [direction, prefix] of [
@@ -113,6 +129,7 @@ export async function closeRun(
       counts[`${prefix}_${suffix}__c`] = result.summary[direction][outcome as keyof typeof COUNT_FIELDS];
     }
   }
+  for (const action of LEAD_ACTIONS) counts[leadCountField(action)] = result.summary.leads[action];
   await upsertOne(connection, RUN.object, RUN.key, {
     [RUN.key]: runKey,
     [RUN.finishedAt]: result.finishedAt,
@@ -121,7 +138,8 @@ export async function closeRun(
     [RUN.outboundWatermark]: result.watermarks.outbound ?? null,
     [RUN.requestCount]: requestCount,
     [RUN.message]: clip(message, 32_000),
-    ...(replayId === undefined ? {} : { [RUN.replayId]: replayId }),
+    ...(closing.replayId === undefined ? {} : { [RUN.replayId]: closing.replayId }),
+    [RUN.openLeads]: closing.openLeads ?? null,
     ...counts,
   });
 }
@@ -139,6 +157,7 @@ export async function markInterrupted(connection: Connection, exceptRunId: strin
   return updates.length;
 }
 
+/** The event's Action (Partner_Center_Sync_Event__c.Action__c's values) for each outcome, and for each Lead action. */
 const ACTION: Record<RecordOutcome['outcome'], string> = {
   created: 'Created',
   updated: 'Updated',
@@ -147,6 +166,13 @@ const ACTION: Record<RecordOutcome['outcome'], string> = {
   skipped: 'Skipped',
   conflict: 'Conflict',
   error: 'Error',
+};
+const LEAD_ACTION: Record<LeadAction, string> = {
+  created: 'Created',
+  updated: 'Updated',
+  converted: 'Converted',
+  closed: 'Closed',
+  failed: 'Error',
 };
 
 const bound = (value: unknown): unknown =>
@@ -171,9 +197,10 @@ export async function writeEvents(
     .map((outcome, index) => ({
       [EVENT.key]: `${run.key}:${index}`,
       [EVENT.opportunity]: outcome.opportunityId ?? null,
+      [EVENT.lead]: outcome.leadId ?? null,
       [EVENT.run]: run.id,
       [EVENT.direction]: outcome.direction === 'inbound' ? 'Inbound' : 'Outbound',
-      [EVENT.action]: ACTION[outcome.outcome],
+      [EVENT.action]: outcome.lead ? LEAD_ACTION[outcome.lead] : ACTION[outcome.outcome],
       [EVENT.referralId]: outcome.referralId ?? null,
       [EVENT.changedFields]:
         outcome.changes.length > 0

@@ -6,6 +6,13 @@ export type SyncTrigger = 'Manual' | 'Schedule' | 'Webhook' | 'Change Event' | '
  * referral carries as externalReferenceId) and were joined, not created again. */
 export type Outcome = 'created' | 'updated' | 'linked' | 'unchanged' | 'skipped' | 'conflict' | 'error';
 
+/**
+ * What a run did to a Lead (a lead referral before it is a deal): the summary's Lead row, the run record's Lead
+ * counts and the Action of the Lead's events all name these.
+ */
+export const LEAD_ACTIONS = ['created', 'updated', 'converted', 'closed', 'failed'] as const;
+export type LeadAction = (typeof LEAD_ACTIONS)[number];
+
 export type FieldChange = { field: string; before: unknown; after: unknown };
 
 /** One record's outcome in one direction. */
@@ -14,6 +21,9 @@ export type RecordOutcome = {
   outcome: Outcome;
   referralId?: string;
   opportunityId?: string;
+  /** The Lead of a lead referral (and `lead`, what was done to it); a converted one also has `opportunityId`. */
+  leadId?: string;
+  lead?: LeadAction;
   name?: string;
   changes: FieldChange[];
   message?: string;
@@ -28,6 +38,7 @@ export type RecordOutcome = {
 };
 
 export type DirectionSummary = Record<Outcome, number>;
+export type LeadSummary = Record<LeadAction, number>;
 
 export type SyncResult = {
   runId?: string;
@@ -36,7 +47,8 @@ export type SyncResult = {
   startedAt: string;
   finishedAt: string;
   status: 'Succeeded' | 'Partially Succeeded' | 'Failed' | 'Interrupted';
-  summary: { inbound: DirectionSummary; outbound: DirectionSummary };
+  /** A Lead's outcome counts in `leads` only, not in its direction's row. */
+  summary: { inbound: DirectionSummary; outbound: DirectionSummary; leads: LeadSummary };
   watermarks: { inbound?: string; outbound?: string };
   records: RecordOutcome[];
   /** What the run had to work around, in words (also in the run record's message). */
@@ -52,6 +64,23 @@ export const emptySummary = (): DirectionSummary => ({
   conflict: 0,
   error: 0,
 });
+
+export const emptyLeadSummary = (): LeadSummary =>
+  Object.fromEntries(LEAD_ACTIONS.map((action) => [action, 0])) as LeadSummary;
+
+/** Counts each outcome once: a Lead's in the Lead row, any other in its direction's. */
+export function summarize(outcomes: readonly RecordOutcome[]): SyncResult['summary'] {
+  const summary = { inbound: emptySummary(), outbound: emptySummary(), leads: emptyLeadSummary() };
+  for (const outcome of outcomes) {
+    if (outcome.lead) summary.leads[outcome.lead]++;
+    else summary[outcome.direction][outcome.outcome]++;
+  }
+  return summary;
+}
+
+/** How many records failed, Leads included. */
+export const failures = (summary: SyncResult['summary']): number =>
+  summary.inbound.error + summary.outbound.error + summary.leads.failed;
 
 export type ProgressEvent = { phase: string; done: number; total?: number };
 export type Progress = (event: ProgressEvent) => void;

@@ -8,7 +8,7 @@ import { Traffic } from '../shared/traffic.js';
 import { REPLAY_NEW } from '../sync/change-feed.js';
 import { runSync, type SyncDependencies, type SyncOptions } from '../sync/engine.js';
 import { lastReplayId } from '../sync/run-record.js';
-import type { SyncResult } from '../sync/types.js';
+import { failures, type SyncResult } from '../sync/types.js';
 import { startChangeListener, type ChangeListener } from './change-listener.js';
 import { ChangeEventMetrics } from './change-metrics.js';
 import { sendChangeBatch, sendSinceWatermark } from './change-passes.js';
@@ -76,7 +76,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   let stopping = false;
 
   const logPass = (pass: PassName, result: SyncResult, ms: number): void => {
-    const { inbound, outbound } = result.summary;
+    const { inbound, outbound, leads } = result.summary;
     logger.info('pass', {
       pass,
       status: result.status,
@@ -85,7 +85,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       inboundUpdated: inbound.updated,
       outboundCreated: outbound.created,
       outboundUpdated: outbound.updated,
-      errors: inbound.error + outbound.error,
+      leadsCreated: leads.created,
+      leadsConverted: leads.converted,
+      errors: failures(result.summary),
       conflicts: inbound.conflict + outbound.conflict,
       runId: result.runId,
     });

@@ -5,7 +5,7 @@ import { configFlag } from '../../shared/flags.js';
 import { partnerCenterClients } from '../../shared/partner-center.js';
 import { runSync } from '../../sync/engine.js';
 import { planLines, summaryRows, topErrors } from '../../sync/report.js';
-import type { SyncResult } from '../../sync/types.js';
+import { failures, type SyncResult } from '../../sync/types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@pcsync/plugin-pcsync', 'pcsync.run');
@@ -89,7 +89,7 @@ export default class Run extends SfCommand<RunResult> {
     }
 
     if (human) this.render(result);
-    if (result.summary.inbound.error + result.summary.outbound.error > 0) process.exitCode = 1;
+    if (failures(result.summary) > 0) process.exitCode = 1;
     return result;
   }
 

@@ -6,6 +6,7 @@
  */
 import type { Referral } from '../../partner-center/referral-types.js';
 import type { SyncContext } from '../context.js';
+import { leadInbound } from '../leads/pass.js';
 import { isFlaggedCoSell } from '../outbound/select.js';
 import { toWatermark } from '../run-record.js';
 import type { RecordOutcome } from '../types.js';
@@ -45,8 +46,10 @@ export async function inboundPass(
   selection: InboundSelection
 ): Promise<{ outcomes: RecordOutcome[]; watermark?: string }> {
   const read = await readReferrals(ctx, selection);
-  const outcomes: RecordOutcome[] = [...read.failed];
-  const referrals = read.referrals;
+  // Lead referrals go to Leads first (src/sync/leads); the rest, accepted leads included, go on as Opportunities.
+  const leadSide = await leadInbound(ctx, read.referrals);
+  const outcomes: RecordOutcome[] = [...read.failed, ...leadSide.outcomes];
+  const referrals = leadSide.remaining;
   const at = ctx.now().toISOString();
   const references = referrals.map((referral) => referral.externalReferenceId ?? '');
   const rows = await readOpportunities(ctx, [...referrals.map((referral) => referral.id), ...read.gone], references);
@@ -85,7 +88,7 @@ export async function inboundPass(
 
   if (ctx.dryRun) {
     outcomes.push(...[...creates, ...updates].map((planned) => outcomeOf(planned)));
-    return { outcomes, ...watermarkOf(read.startedAt, referrals, outcomes) };
+    return { outcomes, ...watermarkOf(read.startedAt, read.referrals, outcomes) };
   }
   const written = await writeInbound(ctx, creates, updates, at);
   outcomes.push(...written.outcomes);
@@ -97,7 +100,7 @@ export async function inboundPass(
   }
   const byId = new Map(referrals.map((referral) => [referral.id, referral]));
   await healContactRoles(ctx, byId, opportunities, created, written.customers, outcomes);
-  return { outcomes, ...watermarkOf(read.startedAt, referrals, outcomes) };
+  return { outcomes, ...watermarkOf(read.startedAt, read.referrals, outcomes) };
 }
 
 const watermarkOf = (

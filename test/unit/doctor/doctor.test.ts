@@ -103,9 +103,10 @@ describe('sf pcsync doctor (library) against both emulators', function () {
     folders.push(folder);
     cpSync(path.join(repoRoot, 'force-app'), folder, { recursive: true });
     edit(path.join(folder, 'main', 'default', 'objects'));
-    // The permission sets, list views and reports would name the edited fields; the admin user needs none of them.
+    // The permission sets, list views, reports and Lead conversion mappings would name the edited fields; the admin
+    // user needs none of them.
     const source = path.join(folder, 'main', 'default');
-    for (const kind of ['permissionsets', 'reportTypes', 'reports', 'dashboards'])
+    for (const kind of ['permissionsets', 'reportTypes', 'reports', 'dashboards', 'LeadConvertSettings'])
       rmSync(path.join(source, kind), { recursive: true, force: true });
     for (const object of readdirSync(path.join(source, 'objects')))
       rmSync(path.join(source, 'objects', object, 'listViews'), { recursive: true, force: true });

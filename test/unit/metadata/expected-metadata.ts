@@ -6,6 +6,7 @@
  */
 
 export const OPPORTUNITY = 'Opportunity';
+export const LEAD = 'Lead';
 export const SYNC_RUN_OBJECT = 'Partner_Center_Sync_Run__c';
 export const SYNC_EVENT_OBJECT = 'Partner_Center_Sync_Event__c';
 export const SYNC_LEASE_OBJECT = 'Partner_Center_Sync_Lease__c';
@@ -60,7 +61,16 @@ export type SyncState = (typeof SYNC_STATE_VALUES)[number];
 export const RUN_TRIGGER_VALUES = ['Manual', 'Schedule', 'Webhook', 'Change Event', 'Reconcile'] as const;
 export const RUN_STATUS_VALUES = ['Running', 'Succeeded', 'Partially Succeeded', 'Failed', 'Interrupted'] as const;
 export const EVENT_DIRECTION_VALUES = ['Inbound', 'Outbound'] as const;
-export const EVENT_ACTION_VALUES = ['Created', 'Updated', 'Linked', 'Skipped', 'Conflict', 'Error'] as const;
+export const EVENT_ACTION_VALUES = [
+  'Created',
+  'Updated',
+  'Linked',
+  'Skipped',
+  'Conflict',
+  'Error',
+  'Converted',
+  'Closed',
+] as const;
 
 /** Opportunity custom fields: SPEC's three tables, in their order. */
 export const OPPORTUNITY_FIELDS = [
@@ -196,6 +206,12 @@ export const SYNC_RUN_FIELDS = [
   { apiName: 'Outbound_Watermark__c', label: 'Outbound Watermark', type: 'DateTime', editor: 'sync' },
   count('Request_Count__c', 'Request Count'),
   { apiName: 'Replay_Id__c', label: 'Replay Id', type: 'Number', precision: 18, scale: 0, editor: 'sync' },
+  count('Leads_Created__c', 'Leads Created'),
+  count('Leads_Updated__c', 'Leads Updated'),
+  count('Leads_Converted__c', 'Leads Converted'),
+  count('Leads_Closed__c', 'Leads Closed'),
+  count('Leads_Failed__c', 'Leads Failed'),
+  count('Leads_Open__c', 'Leads Open'),
   { apiName: 'Message__c', label: 'Message', type: 'LongTextArea', length: 32_768, editor: 'sync' },
   { apiName: 'Run_Key__c', label: 'Run Key', type: 'Text', length: 64, externalIdUnique: true, editor: 'sync' },
 ] as const satisfies readonly ExpectedField[];
@@ -209,6 +225,28 @@ export const SYNC_LEASE_FIELDS = [
   { apiName: 'Expires_At__c', label: 'Expires At', type: 'DateTime', editor: 'sync' },
 ] as const satisfies readonly ExpectedField[];
 
+/**
+ * Lead custom fields (SPEC: "Lead — the same API names as on Opportunity where they mean the same"): the Opportunity
+ * fields of those names, as they are there.
+ */
+export const LEAD_FIELD_NAMES = [
+  'Referral_Identifier__c',
+  'Referral_Link__c',
+  'Partner_Center_Status__c',
+  'Partner_Center_Substatus__c',
+  'Partner_Center_Sync_State__c',
+  'Partner_Center_Sync_Error__c',
+  'Partner_Center_Last_Synced__c',
+  'Partner_Center_ETag__c',
+  'Partner_Center_Snapshot__c',
+  'Partner_Center_Audit__c',
+] as const;
+export const LEAD_FIELDS: readonly ExpectedField[] = LEAD_FIELD_NAMES.map((name) => {
+  const field = OPPORTUNITY_FIELDS.find((f) => f.apiName === name);
+  if (!field) throw new Error(`${name} is not an Opportunity field`);
+  return field;
+});
+
 /** `Partner_Center_Sync_Event__c`: one per record change made or refused; the record's timeline. */
 export const SYNC_EVENT_FIELDS = [
   {
@@ -216,6 +254,14 @@ export const SYNC_EVENT_FIELDS = [
     label: 'Opportunity',
     type: 'Lookup',
     referenceTo: OPPORTUNITY,
+    relationshipName: 'Partner_Center_Sync_Events',
+    editor: 'sync',
+  },
+  {
+    apiName: 'Lead__c',
+    label: 'Lead',
+    type: 'Lookup',
+    referenceTo: LEAD,
     relationshipName: 'Partner_Center_Sync_Events',
     editor: 'sync',
   },
@@ -280,6 +326,7 @@ export const CUSTOM_OBJECTS = [
 /** Every object that carries shipped custom fields, with its expected fields. */
 export const FIELDS_BY_OBJECT: Readonly<Record<string, readonly ExpectedField[]>> = {
   [OPPORTUNITY]: OPPORTUNITY_FIELDS,
+  [LEAD]: LEAD_FIELDS,
   [SYNC_RUN_OBJECT]: SYNC_RUN_FIELDS,
   [SYNC_EVENT_OBJECT]: SYNC_EVENT_FIELDS,
   [SYNC_LEASE_OBJECT]: SYNC_LEASE_FIELDS,

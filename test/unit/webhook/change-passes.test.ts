@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { SyncOptions } from '../../../src/sync/engine.js';
-import { emptySummary, type RecordOutcome, type SyncResult } from '../../../src/sync/types.js';
+import { emptyLeadSummary, emptySummary, type RecordOutcome, type SyncResult } from '../../../src/sync/types.js';
 import { silentLogger } from '../../../src/webhook/logger.js';
 import { CHANGE_PASS_ATTEMPTS, sendChangeBatch, sendSinceWatermark } from '../../../src/webhook/change-passes.js';
 
@@ -10,7 +10,7 @@ const result = (status: SyncResult['status'], records: RecordOutcome[] = []): Sy
   startedAt: '2026-01-01T00:00:00Z',
   finishedAt: '2026-01-01T00:00:01Z',
   status,
-  summary: { inbound: emptySummary(), outbound: emptySummary() },
+  summary: { inbound: emptySummary(), outbound: emptySummary(), leads: emptyLeadSummary() },
   watermarks: {},
   records,
 });

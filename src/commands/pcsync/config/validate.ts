@@ -12,6 +12,7 @@ import {
 import { projectDescriber } from '../../../salesforce/project-metadata.js';
 import { configFlag } from '../../../shared/flags.js';
 import { orgAccessProblems } from '../../../salesforce/field-access.js';
+import { checkLeadsAgainstOrg, queryConvertedStatuses } from '../../../sync/leads/org-check.js';
 import { connectionRecordExists } from '../../../salesforce/constant-check.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -51,7 +52,16 @@ export default class ConfigValidate extends SfCommand<ConfigValidateResult> {
       try {
         const connection = org.getConnection(flags['api-version']);
         const describe = connectionDescriber(connection);
-        problems = await checkAgainstOrg(config, describe, { exists: connectionRecordExists(connection) });
+        const exists = connectionRecordExists(connection);
+        problems = await checkAgainstOrg(config, describe, { exists });
+        problems.push(
+          ...(await checkLeadsAgainstOrg(
+            config.leads,
+            describe,
+            queryConvertedStatuses(async (soql) => connection.query(soql)),
+            { exists }
+          ))
+        );
         const root = project ? path.dirname(project.file) : process.cwd();
         problems.push(...(await orgAccessProblems(config, describe, problems, root)));
       } finally {

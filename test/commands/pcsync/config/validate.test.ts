@@ -28,6 +28,31 @@ const opportunityDescribe = {
   ],
 };
 
+/** A new org's Lead describe, with the standard fields the shipped lead mapping writes and the standard statuses. */
+const leadDescribe = {
+  name: 'Lead',
+  fields: [
+    ...['Company', 'Street', 'City', 'State', 'PostalCode', 'Country', 'Description', 'LeadSource'].map((name) => ({
+      name,
+      type: 'string',
+      updateable: true,
+      createable: true,
+    })),
+    {
+      name: 'Status',
+      type: 'picklist',
+      updateable: true,
+      createable: true,
+      picklistValues: [
+        'Open - Not Contacted',
+        'Working - Contacted',
+        'Closed - Converted',
+        'Closed - Not Converted',
+      ].map((value) => ({ value, label: value, active: true })),
+    },
+  ],
+};
+
 describe('pcsync config validate', () => {
   const $$ = new TestContext();
   restoreProcessAfterEach();
@@ -62,7 +87,15 @@ describe('pcsync config validate', () => {
           ...opportunityDescribe,
           fields: [...opportunityDescribe.fields, ...(own?.fields ?? [])],
         }));
+      if (described === 'Lead')
+        return project('Lead').then((own) => ({
+          ...leadDescribe,
+          fields: [...leadDescribe.fields, ...(own?.fields ?? [])],
+        }));
       if (described) return project(described).then((own) => (own ?? null) as AnyJson);
+      // The Lead statuses marked Converted, which the leads check asks for (a new org has one).
+      if (/\/query\?q=SELECT%20MasterLabel%20FROM%20LeadStatus%20/.test(url))
+        return Promise.resolve({ done: true, totalSize: 1, records: [{ MasterLabel: 'Closed - Converted' }] });
       return Promise.reject(new Error(`unexpected request ${url}`));
     };
   });
