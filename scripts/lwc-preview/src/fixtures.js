@@ -1,5 +1,5 @@
-// Preview states of the Partner Center panel, and (leadFixtures.js) of the Lead panel. Built from the jest data mocks (named after their adapter), so the
-// browser shows the same UI API payloads the unit tests use.
+// Preview states of the Partner Center panel, and (leadFixtures.js) of the Lead panel. Built from the jest data mocks
+// (named after their adapter), so the browser shows the same UI API payloads the unit tests use.
 import getRecord from '../../../force-app/main/default/lwc/partnerCenterPanel/__tests__/data/getRecord.json';
 import getObjectInfo from '../../../force-app/main/default/lwc/partnerCenterPanel/__tests__/data/getObjectInfo.json';
 import getPicklistValues from '../../../force-app/main/default/lwc/partnerCenterPanel/__tests__/data/getPicklistValues.json';
