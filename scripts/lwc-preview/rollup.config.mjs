@@ -1,6 +1,6 @@
 // Preview build of the force-app LWCs for a real browser: the open-source LWC compiler (lwc 9.x), the public
 // lightning-base-components, global SLDS CSS, and local stubs for the platform modules the org would provide
-// (lightning/ui*Api, platformShowToastEvent, refresh, @salesforce/schema). See lwc-toolchain.md §2.
+// (lightning/ui*Api, platformShowToastEvent, refresh, navigation, @salesforce/schema). See lwc-toolchain.md §2.
 //
 //   npx rollup -c scripts/lwc-preview/rollup.config.mjs      → test-results/lwc-preview/dist
 //   node scripts/lwc-preview/serve.mjs                       → http://127.0.0.1:PORT/?state=synced
@@ -22,7 +22,14 @@ const lwcDir = path.join(projectRoot, 'force-app/main/default/lwc');
 const UNUSED_ICON_LIBRARIES = /^lightning\/iconSvgTemplates\w*$/;
 const USED_ICON_LIBRARIES = ['lightning/iconSvgTemplatesUtility', 'lightning/iconSvgTemplatesStandard'];
 
-const PLATFORM_STUBS = ['uiRecordApi', 'uiObjectInfoApi', 'uiRelatedListApi', 'platformShowToastEvent', 'refresh'];
+const PLATFORM_STUBS = [
+  'uiRecordApi',
+  'uiObjectInfoApi',
+  'uiRelatedListApi',
+  'platformShowToastEvent',
+  'refresh',
+  'navigation',
+];
 
 /** Directory of an installed package: via its package.json, or (lwc's exports map hides it) its entry point. */
 function packageDir(name) {
@@ -81,7 +88,7 @@ function forceAppModules() {
     .map((entry) => ({ name: `c/${entry.name}`, path: path.join(lwcDir, entry.name, `${entry.name}.js`) }));
 }
 
-/** What the org provides at runtime: UI API adapters, toasts, refresh, and schema imports. */
+/** What the org provides at runtime: UI API adapters, toasts, refresh, navigation, and schema imports. */
 function salesforcePlatformStubs() {
   const SCHEMA = '@salesforce/schema/';
   return {

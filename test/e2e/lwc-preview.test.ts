@@ -175,6 +175,50 @@ describe('LWC preview: c-partner-center-panel in headless Chromium', function ()
     });
   }
 
+  // c-partner-center-lead-panel: the same states through the same children, and Converted
+  // [state, status words, status detail, timeline entries of the Lead]
+  const LEAD_STATES: Array<[string, string, RegExp, number]> = [
+    ['lead-not-synced', 'Not synced', /This lead is not shared with Partner Center/, 0],
+    ['lead-synced', 'Synced ✔', /Last synced/, 2],
+    ['lead-error', 'Error ✖', /"Phone" is not writable/, 2],
+    ['lead-conflict', 'Conflict ⚠', /: Email\./, 3],
+    ['lead-converted', 'Converted', /Converted into an opportunity/, 2],
+  ];
+
+  for (const [state, words, detail, events] of LEAD_STATES) {
+    it(`renders the Lead panel's ${state.replace(/^lead-/, '')} state`, async () => {
+      await open(state);
+      expect(await text('.state-words')).to.equal(words);
+      expect(await text('[data-id="status"]')).to.match(detail);
+      expect(await page.locator('[data-id="event"]').count()).to.equal(events);
+      expect(fs.statSync(await shot(state)).size).to.be.greaterThan(5000);
+    });
+  }
+
+  it('converted Lead: links to its Opportunity, and opens it through lightning/navigation', async () => {
+    await open('lead-converted');
+    const link = page.locator('[data-id="converted-opportunity"]');
+    expect(await link.innerText()).to.equal('Fabrikam Retail - Azure');
+    expect(await link.getAttribute('href')).to.equal('/lightning/r/Opportunity/006Hs00001CONVIA5/view');
+    await link.click();
+    const navigations = await page.evaluate(
+      () => (globalThis as unknown as { __previewNavigations?: unknown[] }).__previewNavigations ?? []
+    );
+    expect(navigations).to.deep.equal([
+      {
+        type: 'standard__recordPage',
+        attributes: { recordId: '006Hs00001CONVIA5', objectApiName: 'Opportunity', actionName: 'view' },
+      },
+    ]);
+    expect(page.url(), 'the click stays on the page: Lightning navigates').to.match(/state=lead-converted$/);
+  });
+
+  it('renders the Lead panel load error', async () => {
+    await open('lead-load-error', '[data-id="record-error"]');
+    expect(await text('[data-id="record-error"]')).to.match(/could not be loaded[\s\S]*don't have access/);
+    await shot('lead-load-error');
+  });
+
   it('renders the load error', async () => {
     await open('load-error', '[data-id="record-error"]');
     expect(await text('[data-id="record-error"]')).to.match(/could not be loaded[\s\S]*don't have access/);

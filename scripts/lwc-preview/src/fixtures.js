@@ -1,10 +1,11 @@
-// Preview states of the Partner Center panel. Built from the jest data mocks (named after their adapter), so the
-// browser shows the same UI API payloads the unit tests use.
+// Preview states of the Partner Center panel, and (leadFixtures.js) of the Lead panel. Built from the jest data mocks
+// (named after their adapter), so the browser shows the same UI API payloads the unit tests use.
 import getRecord from '../../../force-app/main/default/lwc/partnerCenterPanel/__tests__/data/getRecord.json';
 import getObjectInfo from '../../../force-app/main/default/lwc/partnerCenterPanel/__tests__/data/getObjectInfo.json';
 import getPicklistValues from '../../../force-app/main/default/lwc/partnerCenterPanel/__tests__/data/getPicklistValues.json';
 import getRelatedListRecords from '../../../force-app/main/default/lwc/partnerCenterPanel/__tests__/data/getRelatedListRecords.json';
 import contactRoles from '../../../force-app/main/default/lwc/partnerCenterPanel/__tests__/data/getRelatedListRecords-contactRoles.json';
+import { LEAD_STATES } from './leadFixtures.js';
 
 export const RECORD_ID = getRecord.id;
 const REFERRAL_ID = '9b0c3f9e-3d84-4a84-a1c7-6e9f1a2b3c4d';
@@ -210,8 +211,10 @@ const STATES = {
     }),
 };
 
-export const STATE_NAMES = Object.keys(STATES);
+export const STATE_NAMES = [...Object.keys(STATES), ...Object.keys(LEAD_STATES)];
+
+export const isLeadState = (state) => Object.hasOwn(LEAD_STATES, state);
 
 export function fixtureFor(state) {
-  return (STATES[state] || STATES['not-synced'])();
+  return (STATES[state] || LEAD_STATES[state] || STATES['not-synced'])();
 }

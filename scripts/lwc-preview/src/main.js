@@ -1,9 +1,12 @@
 /* global document */
-// Mounts c-partner-center-panel for one preview state (?state=NAME), or lists the states.
+// Mounts c-partner-center-panel, or c-partner-center-lead-panel for a lead-… state, for one preview state
+// (?state=NAME), or lists the states.
 import '@lwc/synthetic-shadow';
 import { createElement } from 'lwc';
 import PartnerCenterPanel from 'c/partnerCenterPanel';
-import { RECORD_ID, STATE_NAMES } from './fixtures.js';
+import PartnerCenterLeadPanel from 'c/partnerCenterLeadPanel';
+import { RECORD_ID, STATE_NAMES, isLeadState } from './fixtures.js';
+import { LEAD_RECORD_ID } from './leadFixtures.js';
 import { currentState } from '../stubs/store.js';
 
 const params = new URLSearchParams(globalThis.location.search);
@@ -31,9 +34,12 @@ function showToast({ detail }) {
 if (params.has('state')) {
   const state = currentState();
   document.title = `Partner Center panel: ${state}`;
-  const element = createElement('c-partner-center-panel', { is: PartnerCenterPanel });
-  element.recordId = RECORD_ID;
-  element.objectApiName = 'Opportunity';
+  const lead = isLeadState(state);
+  const element = lead
+    ? createElement('c-partner-center-lead-panel', { is: PartnerCenterLeadPanel })
+    : createElement('c-partner-center-panel', { is: PartnerCenterPanel });
+  element.recordId = lead ? LEAD_RECORD_ID : RECORD_ID;
+  element.objectApiName = lead ? 'Lead' : 'Opportunity';
   document.addEventListener('lightning__showtoast', showToast);
   app.setAttribute('data-state', state);
   app.append(element);

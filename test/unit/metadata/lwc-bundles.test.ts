@@ -1,6 +1,7 @@
 /**
  * The LWC bundles as a deploy sees them: every folder under lwc/ is a LightningComponentBundle, only the record-page
- * panel is exposed, and nothing of the jest tests (__tests__, their JSON mocks, the shared readiness table) is sent.
+ * panels (Opportunity and Lead) are exposed, and nothing of the jest tests (__tests__, their JSON mocks, the shared
+ * readiness table) is sent.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retri
 import { defaultDir, forceAppDir, listFiles, readRoot, text } from './metadata-reader.js';
 
 const lwcDir = path.join(defaultDir, 'lwc');
-const CONTAINER = 'partnerCenterPanel';
+const RECORD_PAGE_PANELS = new Set(['partnerCenterPanel', 'partnerCenterLeadPanel']);
 const bundles = readdirSync(lwcDir, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name)
@@ -54,10 +55,10 @@ describe('LWC bundles in the deploy', () => {
     expect(sent).to.include(path.join('lwc', 'pcsyncReadiness', 'countries.js'));
   });
 
-  it('exposes only the record-page panel; the children and the utility modules are not exposed', () => {
+  it('exposes only the record-page panels; the children and the utility modules are not exposed', () => {
     for (const bundle of bundles) {
       const meta = readRoot(path.join(lwcDir, bundle, `${bundle}.js-meta.xml`), 'LightningComponentBundle');
-      expect(text(meta, 'isExposed'), bundle).to.equal(bundle === CONTAINER ? 'true' : 'false');
+      expect(text(meta, 'isExposed'), bundle).to.equal(RECORD_PAGE_PANELS.has(bundle) ? 'true' : 'false');
     }
   });
 });

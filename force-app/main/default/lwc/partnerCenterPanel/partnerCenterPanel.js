@@ -5,14 +5,19 @@ import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import { RefreshEvent } from 'lightning/refresh';
 import { reduceErrors } from 'c/ldsUtils';
-import { EVENT_FIELDS, EVENTS_NEWEST_FIRST, EVENTS_RELATED_LIST, newestConflictFields } from 'c/pcsyncEvents';
+import {
+    EVENT_FIELDS,
+    EVENTS_NEWEST_FIRST,
+    EVENTS_PAGE_SIZE,
+    EVENTS_RELATED_LIST,
+    newestConflictFields
+} from 'c/pcsyncEvents';
 import OPPORTUNITY_OBJECT from '@salesforce/schema/Opportunity';
 import CONTACT_ROLE_CONTACT_FIELD from '@salesforce/schema/OpportunityContactRole.ContactId';
 import { editableFields, fieldLengths } from './fieldAccess';
 import { FIELDS, OPTIONAL_RECORD_FIELDS, RECORD_FIELDS } from './opportunityFields';
 import { fieldsOfChanges, sharingSavedMessage } from './sharingSave';
 
-const TIMELINE_SIZE = 10;
 const CONTACT_ROLES_RELATED_LIST = 'OpportunityContactRoles';
 
 /**
@@ -70,7 +75,7 @@ export default class PartnerCenterPanel extends LightningElement {
         relatedListId: EVENTS_RELATED_LIST,
         fields: EVENT_FIELDS,
         sortBy: EVENTS_NEWEST_FIRST,
-        pageSize: TIMELINE_SIZE
+        pageSize: EVENTS_PAGE_SIZE
     })
     wiredEvents({ data, error }) {
         this.events = data && (data.records || []);
@@ -97,10 +102,6 @@ export default class PartnerCenterPanel extends LightningElement {
     get opportunity() {
         const names = Object.keys(FIELDS);
         return Object.fromEntries(names.map((name) => [name, this.fieldValue(FIELDS[name])]));
-    }
-
-    get referralStatus() {
-        return [this.fieldValue(FIELDS.pcStatus), this.fieldValue(FIELDS.pcSubstatus)].filter(Boolean).join(' · ');
     }
 
     get conflictFields() {

@@ -1,6 +1,6 @@
 import { LightningElement, api } from 'lwc';
 
-// One entry per value of Partner_Center_Sync_State__c.
+// One entry per value of Partner_Center_Sync_State__c, and Converted for a Lead converted into an Opportunity.
 const STATES = {
     'Not Synced': {
         key: 'not-synced',
@@ -17,6 +17,13 @@ const STATES = {
         icon: 'utility:warning',
         variant: 'warning',
         tone: 'status-conflict'
+    },
+    Converted: {
+        key: 'converted',
+        words: 'Converted',
+        icon: 'utility:change_record_type',
+        variant: 'success',
+        tone: 'status-synced'
     }
 };
 
@@ -63,8 +70,13 @@ export default class PartnerCenterStatus extends LightningElement {
     @api lastSynced;
     @api referralId;
     @api referralLink;
-    /** Partner Center's status and substatus, e.g. "Active · Accepted". */
+    /** Partner Center's status and substatus of the referral, e.g. Active and Accepted. */
     @api referralStatus;
+    @api referralSubstatus;
+    /** What the record is, in the rep's words: "opportunity" or "lead". */
+    @api recordNoun = 'opportunity';
+    /** A Lead converted into an Opportunity (IsConverted): the sync goes on through the Opportunity. */
+    @api converted = false;
     /** Fields named by the newest Conflict event of the timeline. */
     @api conflictFields = [];
     /** Partner_Center_Microsoft_Status__c ("Active/Accepted"), _Seller__c and _CRM_Id__c: Microsoft's side. */
@@ -73,6 +85,9 @@ export default class PartnerCenterStatus extends LightningElement {
     @api microsoftCrmId;
 
     get stateValue() {
+        if (this.converted) {
+            return 'Converted';
+        }
         // The outbound pass only picks up shared opportunities: once sharing is off nothing is pending any more.
         if (this.syncState === 'Pending' && !this.shared) {
             return 'Not Synced';
@@ -100,8 +115,8 @@ export default class PartnerCenterStatus extends LightningElement {
         switch (this.stateValue) {
             case 'Pending':
                 return this.resyncRequested
-                    ? 'Sync requested: the sync sends this opportunity to Partner Center at its next pass.'
-                    : 'Waiting for the next sync to send this opportunity to Partner Center.';
+                    ? `Sync requested: the sync sends this ${this.recordNoun} to Partner Center at its next pass.`
+                    : `Waiting for the next sync to send this ${this.recordNoun} to Partner Center.`;
             case 'Error':
                 return this.syncError || 'The last sync failed. See the timeline below.';
             case 'Conflict': {
@@ -112,12 +127,14 @@ export default class PartnerCenterStatus extends LightningElement {
                 }
                 return this.syncError || `${both}. See the timeline below.`;
             }
+            case 'Converted':
+                return 'Converted into an opportunity: the referral syncs through it from now on.';
             case 'Synced':
                 return undefined;
             default:
                 return this.shared
                     ? 'Sync is on: the next sync sends it to Partner Center.'
-                    : 'This opportunity is not shared with Partner Center.';
+                    : `This ${this.recordNoun} is not shared with Partner Center.`;
         }
     }
 
@@ -142,6 +159,11 @@ export default class PartnerCenterStatus extends LightningElement {
 
     get hasMicrosoftDetails() {
         return !!(this.microsoftSeller || this.microsoftCrmId);
+    }
+
+    /** "Active · Accepted". */
+    get referralStatusText() {
+        return [this.referralStatus, this.referralSubstatus].filter(Boolean).join(' · ');
     }
 
     get referralLinkLabel() {

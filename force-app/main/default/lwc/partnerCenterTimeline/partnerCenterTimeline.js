@@ -2,8 +2,8 @@ import { LightningElement, api } from 'lwc';
 import { timelineEntries } from 'c/pcsyncEvents';
 
 /**
- * The Opportunity's Partner_Center_Sync_Event__c records, newest first: what went to and came from Partner Center,
- * with the changed fields, and the HTTP status and correlation id support asks for.
+ * A record's Partner_Center_Sync_Event__c records (an Opportunity's or a Lead's), newest first: what went to and came
+ * from Partner Center, with the changed fields, and the HTTP status and correlation id support asks for.
  */
 export default class PartnerCenterTimeline extends LightningElement {
     /** The records of the related list; undefined until they are loaded. */

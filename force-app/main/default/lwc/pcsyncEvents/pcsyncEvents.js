@@ -15,8 +15,10 @@ import CORRELATION_FIELD from '@salesforce/schema/Partner_Center_Sync_Event__c.C
 /** `Object.Field` strings for the related-list adapter, built from schema imports so references stay checked. */
 const qualified = (field) => `${field.objectApiName}.${field.fieldApiName}`;
 
-/** Child relationship of Partner_Center_Sync_Event__c.Opportunity__c. */
+/** Child relationship of Partner_Center_Sync_Event__c.Opportunity__c, and of its Lead__c: both lookups use the name. */
 export const EVENTS_RELATED_LIST = 'Partner_Center_Sync_Events__r';
+/** How many of the newest events a record's timeline shows. */
+export const EVENTS_PAGE_SIZE = 10;
 export const EVENT_FIELDS = [
     DIRECTION_FIELD,
     ACTION_FIELD,

@@ -153,7 +153,8 @@ describe('c-partner-center-panel', () => {
                 lastSynced: '2026-11-24T09:12:00.000Z',
                 referralId: REFERRAL_ID,
                 referralLink: REFERRAL_LINK,
-                referralStatus: 'Active · Accepted'
+                referralStatus: 'Active',
+                referralSubstatus: 'Accepted'
             });
             expect(readiness(element)).toBeUndefined();
             expect(element.shadowRoot.querySelector('[data-id="sync-now"]').label).toBe('Sync now');

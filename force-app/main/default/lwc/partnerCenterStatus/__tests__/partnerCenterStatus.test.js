@@ -82,7 +82,8 @@ describe('c-partner-center-status', () => {
             lastSynced: '2026-11-24T09:12:00.000Z',
             referralId: REFERRAL_ID,
             referralLink: REFERRAL_LINK,
-            referralStatus: 'Active · Accepted'
+            referralStatus: 'Active',
+            referralSubstatus: 'Accepted'
         });
 
         expect(stateOf(element)).toBe('synced');
@@ -149,12 +150,50 @@ describe('c-partner-center-status', () => {
         expect(detail(bare)).toMatch(/since the last sync\. See the timeline below\./);
     });
 
+    describe('on a Lead', () => {
+        it('names the record a lead', async () => {
+            const unshared = await render({ syncState: 'Not Synced', shared: false, recordNoun: 'lead' });
+            const pending = await render({ syncState: 'Pending', shared: true, recordNoun: 'lead' });
+
+            expect(detail(unshared)).toBe('This lead is not shared with Partner Center.');
+            expect(detail(pending)).toBe('Waiting for the next sync to send this lead to Partner Center.');
+        });
+
+        it('converted: wins over the sync state the Lead kept, and keeps the referral', async () => {
+            const element = await render({
+                syncState: 'Error',
+                syncError: 'An old error',
+                shared: true,
+                converted: true,
+                recordNoun: 'lead',
+                referralId: REFERRAL_ID,
+                referralStatus: 'Active',
+                referralSubstatus: 'Accepted'
+            });
+
+            expect(stateOf(element)).toBe('converted');
+            expect(words(element)).toBe('Converted');
+            expect(detail(element)).toBe('Converted into an opportunity: the referral syncs through it from now on.');
+            expect($(element, '[data-id="status"] lightning-icon').alternativeText).toBe('Converted');
+            expect(byId(element, 'referral-id').textContent).toBe(REFERRAL_ID);
+            expect(byId(element, 'pc-status').textContent).toBe('Active · Accepted');
+            await expect(element).toBeAccessible();
+        });
+
+        it('a status without a substatus shows alone', async () => {
+            const element = await render({ syncState: 'Synced', referralId: REFERRAL_ID, referralStatus: 'New' });
+
+            expect(byId(element, 'pc-status').textContent).toBe('New');
+        });
+    });
+
     describe('Microsoft’s side of a co-sell', () => {
         const SYNCED = {
             syncState: 'Synced',
             shared: true,
             referralId: REFERRAL_ID,
-            referralStatus: 'Active · Accepted'
+            referralStatus: 'Active',
+            referralSubstatus: 'Accepted'
         };
         const answer = (element) => byId(element, 'microsoft-answer');
 
