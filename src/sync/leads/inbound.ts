@@ -9,6 +9,7 @@ import type { LeadSettings } from '../../config/leads.js';
 import { toSalesforceValue, type SalesforceValue } from '../../mapping/convert.js';
 import { rulesFor } from '../../mapping/events.js';
 import { getPath } from '../../mapping/paths.js';
+import { systemValues } from '../../mapping/system-rules.js';
 import type { Referral } from '../../partner-center/referral-types.js';
 import type { OrgSchema } from '../../salesforce/org-schema.js';
 import { inClauses, queryAll, type SObjectRecord, upsertRecords } from '../../salesforce/records.js';
@@ -93,7 +94,8 @@ export async function leadValues(deps: LeadDeps, referral: Referral, existing?: 
   values[LEAD.status] = referral.status;
   values[LEAD.substatus] = referral.substatus;
   values[LEAD.eTag] = referral.eTag ?? null;
-  values[LEAD.link] = referral.links?.self?.uri ?? null;
+  // The link a seller opens, as the Opportunity's system rule writes it (and conversion carries it over).
+  values[LEAD.link] = systemValues(referral)[LEAD.link];
   values[LEAD.state] = 'Synced';
   values[LEAD.error] = null;
   values[LEAD.lastSynced] = at;

@@ -83,7 +83,7 @@ describe('leads: inbound Leads and their conversion, against the Salesforce emul
       LeadSource: 'Partner Referral',
       Status: 'Open - Not Contacted',
       Partner_Center_Status__c: 'New',
-      Referral_Link__c: 'https://api.partner.microsoft.com/v1.0/engagements/referrals/L-1',
+      Referral_Link__c: 'https://partner.microsoft.com/dashboard/referrals/v2/L-1',
     });
   });
 
@@ -129,7 +129,7 @@ describe('leads: inbound Leads and their conversion, against the Salesforce emul
     expect(opportunity).to.include({
       Id: first.opportunityId,
       Name: 'Lead L-4',
-      Referral_Link__c: 'https://api.partner.microsoft.com/v1.0/engagements/referrals/L-4',
+      Referral_Link__c: 'https://partner.microsoft.com/dashboard/referrals/v2/L-4',
     });
     // Read again: the Lead is converted, so nothing is converted twice and the upsert leaves it alone.
     expect((await convertLead(conn, deps.leads, accepted, noCustomer)).outcome).to.equal('unchanged');
