@@ -70,13 +70,22 @@ export async function startSyncWorld(
 ): Promise<SyncWorld> {
   const pc = await startPartnerCenterEmulator({ port: 0, clientSecret: TEST_CLIENT_SECRET, ...options.pc });
   const sf = await startSalesforceEmulator({ port: 0, loadMetadata: true, ...options.sf });
-  const session = SfSession.create({ env: partnerCenterEnv(pc) });
-  const login = await session.run(
-    ['org', 'login', 'access-token', '--instance-url', sf.url, '--no-prompt', '--alias', 'emu'],
-    { env: { SF_ACCESS_TOKEN: sf.accessToken } }
-  );
-  expect(login.exitCode, login.stderr).to.equal(0);
-  await assignPermissionSet(session, 'Partner_Center_Integration');
+  let session: SfSession | undefined;
+  try {
+    session = SfSession.create({ env: partnerCenterEnv(pc) });
+    const login = await session.run(
+      ['org', 'login', 'access-token', '--instance-url', sf.url, '--no-prompt', '--alias', 'emu'],
+      { env: { SF_ACCESS_TOKEN: sf.accessToken } }
+    );
+    expect(login.exitCode, login.stderr).to.equal(0);
+    await assignPermissionSet(session, 'Partner_Center_Integration');
+  } catch (error) {
+    // A world that never started still closes its servers: open listeners would keep mocha from exiting.
+    session?.clean();
+    await pc.close();
+    await sf.close();
+    throw error;
+  }
 
   const rest = async <T = { id?: string }>(method: string, resource: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${sf.url}/services/data/v64.0${resource}`, {
