@@ -87,6 +87,9 @@ describe('LWC preview: c-partner-center-panel in headless Chromium', function ()
   const pageErrors: string[] = [];
 
   before(async function () {
+    // The bundle build is CPU-bound and, under mocha --parallel, shares the cores with another file: a guard against
+    // a hang, not a measure (seen: 107 s at load 16). Each test below keeps the 90 s bound.
+    this.timeout(300_000);
     if (!fs.existsSync(CHROMIUM)) {
       // Never skipped: a suite that passes without the browser proves nothing about the panel in one.
       throw new Error(`the LWC browser preview needs Chromium: ${CHROMIUM} is missing; run \`${INSTALL_CHROMIUM}\``);
