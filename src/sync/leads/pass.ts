@@ -93,7 +93,9 @@ export async function leadInbound(
   const accepted: Referral[] = [];
   for (const referral of referrals) {
     const route = routeReferral(referral, ctx.config.leads);
-    if (route === 'skip') outcomes.push(outcome(referral.id, { outcome: 'skipped', message: 'leads.sync is off' }));
+    // Counted as skipped, but no event: no record exists or changes, and each run would repeat it.
+    if (route === 'skip')
+      outcomes.push(outcome(referral.id, { outcome: 'skipped', message: 'leads.sync is off', repeated: true }));
     else if (route === 'lead') asLeads.push(referral);
     else {
       remaining.push(referral);
