@@ -352,6 +352,8 @@ export type ExpectedPermissionSet = {
   readonly fieldAccess: (object: string, field: ExpectedField) => FieldAccess | undefined;
   /** The access on a custom object; undefined: the set does not list it. */
   readonly objectAccess: (object: string) => ObjectAccess | undefined;
+  /** Grants on standard objects (beyond what the user's profile gives), with View All where listed. */
+  readonly standardObjectAccess: ReadonlyArray<{ object: string; access: ObjectAccess; viewAll: boolean }>;
 };
 
 /**
@@ -370,6 +372,7 @@ export const PERMISSION_SETS = [
         : { readable: true, editable: object === OPPORTUNITY && field.editor === 'rep' && field.formula === undefined },
     objectAccess: (object) =>
       object === SYNC_LEASE_OBJECT ? undefined : { read: true, create: false, edit: false, delete: false },
+    standardObjectAccess: [],
   },
   {
     apiName: INTEGRATION_PERMISSION_SET,
@@ -377,5 +380,11 @@ export const PERMISSION_SETS = [
     fieldAccess: (_object, field) => ({ readable: true, editable: field.formula === undefined }),
     // A lease is released by deleting it; runs and events are never deleted by the sync.
     objectAccess: (object) => ({ read: true, create: true, edit: true, delete: object === SYNC_LEASE_OBJECT }),
+    // serve's Change Data Capture subscription to /data/OpportunityChangeEvent needs View All Records on Opportunity
+    // (Change Data Capture Developer Guide, "Required Permissions for Change Event Subscribers"); the profile still
+    // gives the create and edit the sync needs.
+    standardObjectAccess: [
+      { object: OPPORTUNITY, access: { read: true, create: false, edit: false, delete: false }, viewAll: true },
+    ],
   },
 ] as const satisfies readonly ExpectedPermissionSet[];

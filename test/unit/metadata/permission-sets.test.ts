@@ -88,7 +88,7 @@ describe('permission sets', () => {
         expect(invalid, invalid.join('\n')).to.deep.equal([]);
       });
 
-      it('grants the expected object access on the custom objects, and nothing broader', () => {
+      it('grants the expected object access on the custom objects (and View All where the sync needs it), nothing broader', () => {
         const actual = children(permissionSet, 'objectPermissions').map((p) => ({
           object: text(p, 'object'),
           read: text(p, 'allowRead'),
@@ -98,7 +98,7 @@ describe('permission sets', () => {
           viewAll: text(p, 'viewAllRecords'),
           modifyAll: text(p, 'modifyAllRecords'),
         }));
-        const want = CUSTOM_OBJECTS.flatMap((o) => {
+        const want = CUSTOM_OBJECTS.flatMap((o): Array<Record<string, string>> => {
           const access = expected.objectAccess(o.apiName);
           if (!access) return [];
           return [
@@ -113,6 +113,16 @@ describe('permission sets', () => {
             },
           ];
         });
+        for (const { object, access, viewAll } of expected.standardObjectAccess)
+          want.push({
+            object,
+            read: String(access.read),
+            create: String(access.create),
+            edit: String(access.edit),
+            delete: String(access.delete),
+            viewAll: String(viewAll),
+            modifyAll: 'false',
+          });
         const byObject = (a: { object?: string }, b: { object?: string }): number =>
           (a.object ?? '').localeCompare(b.object ?? '');
         expect(actual.sort(byObject)).to.deep.equal(want.sort(byObject));
