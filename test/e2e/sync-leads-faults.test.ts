@@ -80,6 +80,17 @@ describe('e2e: leads under re-runs, kills, lost answers and overlap', function (
     return referrals;
   }
 
+  /** The census once `n` accepted lead referrals are each converted once: one of everything per referral. */
+  const convertedCensus = (n: number): Row => ({
+    leads: n,
+    converted: n,
+    opportunities: n,
+    accounts: n,
+    contacts: n,
+    contactRoles: n,
+    referrals: { 'Active/Accepted': n },
+  });
+
   /**
    * Each referral has exactly one Opportunity, carrying its id and link, made by converting its one Lead (the
    * Lead's ConvertedOpportunityId), with the Lead's Account, its Contact and that Contact's one contact role.
@@ -159,15 +170,7 @@ describe('e2e: leads under re-runs, kills, lost answers and overlap', function (
     expect(rerun.exitCode, rerun.stderr).to.equal(0);
     expect(conversions(since(rerunFrom)), 'conversions of the rerun').to.equal(2);
     expectConvertedOnce(referrals);
-    expect(census()).to.deep.equal({
-      leads: 3,
-      converted: 3,
-      opportunities: 3,
-      accounts: 3,
-      contacts: 3,
-      contactRoles: 3,
-      referrals: { 'Active/Accepted': 3 },
-    });
+    expect(census()).to.deep.equal(convertedCensus(3));
   });
 
   it('killed after the customer is written and before convertLead(), then rerun: no second Account or Contact', async () => {
@@ -192,15 +195,7 @@ describe('e2e: leads under re-runs, kills, lost answers and overlap', function (
     const rerun = await run();
     expect(rerun.exitCode, rerun.stderr).to.equal(0);
     expectConvertedOnce(referrals);
-    expect(census()).to.deep.equal({
-      leads: 2,
-      converted: 2,
-      opportunities: 2,
-      accounts: 2,
-      contacts: 2,
-      contactRoles: 2,
-      referrals: { 'Active/Accepted': 2 },
-    });
+    expect(census()).to.deep.equal(convertedCensus(2));
   });
 
   it('a convertLead() answer lost after the org committed: the rerun reads the converted Lead, converts no more', async () => {
@@ -223,15 +218,7 @@ describe('e2e: leads under re-runs, kills, lost answers and overlap', function (
     // Every convertLead() the org took converted a Lead: none was sent for a Lead already converted.
     expect(tried + conversions(since(rerunFrom)), 'convertLead() calls in both runs').to.equal(2);
     expectConvertedOnce(referrals);
-    expect(census()).to.deep.equal({
-      leads: 2,
-      converted: 2,
-      opportunities: 2,
-      accounts: 2,
-      contacts: 2,
-      contactRoles: 2,
-      referrals: { 'Active/Accepted': 2 },
-    });
+    expect(census()).to.deep.equal(convertedCensus(2));
   });
 
   it('two runs started together while leads are accepted in Partner Center: nothing twice, both succeed', async () => {
@@ -252,15 +239,7 @@ describe('e2e: leads under re-runs, kills, lost answers and overlap', function (
     const last = await run();
     expect(last.exitCode, last.stderr).to.equal(0);
     expectConvertedOnce(referrals);
-    expect(census()).to.deep.equal({
-      leads: 6,
-      converted: 6,
-      opportunities: 6,
-      accounts: 6,
-      contacts: 6,
-      contactRoles: 6,
-      referrals: { 'Active/Accepted': 6 },
-    });
+    expect(census()).to.deep.equal(convertedCensus(6));
     const runs = world.sf.records(RUN.object).map((row) => row[RUN.status]);
     expect(
       runs.filter((status) => status !== 'Succeeded'),
@@ -306,15 +285,7 @@ describe('e2e: leads under re-runs, kills, lost answers and overlap', function (
       world.pc.setFaults({ latencyMs: 0 });
     }
     expectConvertedOnce(referrals);
-    expect(census()).to.deep.equal({
-      leads: 6,
-      converted: 6,
-      opportunities: 6,
-      accounts: 6,
-      contacts: 6,
-      contactRoles: 6,
-      referrals: { 'Active/Accepted': 6 },
-    });
+    expect(census()).to.deep.equal(convertedCensus(6));
     const runs = world.sf.records(RUN.object).map((row) => row[RUN.status]);
     expect(
       runs.filter((status) => status === 'Running' || status === 'Failed'),
