@@ -110,6 +110,7 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
     }
   };
 
+  let standing = false;
   const tick = async (): Promise<void> => {
     if (closed) return;
     try {
@@ -118,7 +119,13 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
         return;
       }
       const taken = await lease.tryAcquire();
-      if (!taken.acquired) return;
+      if (!taken.acquired) {
+        // Said once per wait: another replica holds the subscription; this one takes over when its lease lapses.
+        if (!standing) logger.info('change-feed-standby', {});
+        standing = true;
+        return;
+      }
+      standing = false;
       held = true;
       await subscribe();
     } catch (error) {

@@ -153,8 +153,8 @@ describe('e2e: sf pcsync serve with Change Data Capture', function () {
     it('two replicas: exactly one subscribes, and the other takes over when the holder is killed', async () => {
       const channel = '/data/OpportunityChangeEvent';
       const other = startServe();
-      await other.waitFor(/"event":"listening"/);
-      // A flag goes through while both run: by then the second replica has tried the lease (at its start).
+      // The second replica has tried the lease and stands by: from here on, two subscribers would be a fault.
+      await other.waitFor(/"event":"change-feed-standby"/);
       const [flagged] = await world.flag(1);
       await until(() => referralOf(flagged), 30_000, 'the flag in Partner Center with two replicas');
       expect(world.sf.changeEventSubscribers(channel)).to.equal(1);
