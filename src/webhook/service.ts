@@ -234,15 +234,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       stopping = true;
       for (const timer of timers) clearTimeout(timer);
       const started = Date.now();
-      await listener?.close();
-      const result = await server.close(drainMs);
+      const within = (work: Promise<unknown>, ms: number): Promise<boolean> =>
+        Promise.race([
+          work.then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+        ]);
+      // A subscription still being made when the signal came must not hold the stop past the bound.
+      const listenerClosed = await within(listener?.close() ?? Promise.resolve(), drainMs);
+      const result = await server.close(Math.max(0, drainMs - (Date.now() - started)));
       // A periodic pass in flight gets what is left of the bound to finish.
       const left = Math.max(0, drainMs - (Date.now() - started));
-      const passes = await Promise.race([
-        Promise.allSettled([...running]).then(() => true),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), left).unref()),
-      ]);
-      return { drained: result.drained && passes };
+      const passes = await within(Promise.allSettled([...running]), left);
+      return { drained: listenerClosed && result.drained && passes };
     },
   };
 }
