@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Connection } from '@jsforce/jsforce-node';
 import { expect } from 'chai';
 import type { Referral } from '../../emulators/partner-center/contract.js';
 import { DEFAULT_LEAD_MAPPING } from '../../src/mapping/lead-defaults.js';
@@ -136,6 +137,45 @@ describe('e2e: incoming leads as Salesforce Leads', function () {
     expect(rerun.exitCode, rerun.stderr).to.equal(0);
     expect(world.pc.counters()['PATCH /referrals/{id}'] ?? 0).to.equal(0);
     expect(census()).to.deep.equal({ leads: 2, converted: 1, opportunities: 1 });
+  });
+
+  it('a Lead the seller converts with Salesforce’s Convert button accepts its referral, once, into that Opportunity', async () => {
+    const config = configFile('convert-button', { sync: 'lead' });
+    const referral = world.pc.admin.createIncoming('marketing-qualified-lead');
+    expect((await world.run('--config', config)).exitCode).to.equal(0);
+    // What the Convert button sends (Partner SOAP API convertLead()): the org makes the Account, Contact and
+    // Opportunity, and LeadConvertSettings carries the referral id and its status (New) onto the Opportunity.
+    const connection = new Connection({
+      instanceUrl: world.sf.url,
+      accessToken: world.sf.accessToken,
+      version: '64.0',
+    });
+    const converted = (await connection.soap.convertLead({
+      leadId: String(leadOf(referral)[0].Id),
+      convertedStatus: 'Closed - Converted',
+    } as never)) as unknown as { success: boolean };
+    expect(converted.success).to.equal(true);
+    expect(opportunitiesOf(referral).map((row) => row[OPP.status])).to.deep.equal(['New']);
+
+    world.pc.resetCounters();
+    const accepting = await world.run('--config', config);
+    expect(accepting.exitCode, accepting.stderr).to.equal(0);
+    expect(world.pc.admin.getReferral(referral.id)).to.deep.include({ status: 'Active', substatus: 'Accepted' });
+    expect(world.pc.counters()['PATCH /referrals/{id}']).to.equal(1);
+    expect(census()).to.deep.equal({ leads: 1, converted: 1, opportunities: 1 });
+
+    // The next run brings the acceptance onto that Opportunity and sends nothing; the one after writes nothing.
+    world.pc.resetCounters();
+    const settled = await world.run('--config', config);
+    expect(settled.exitCode, settled.stderr).to.equal(0);
+    expect(world.pc.counters()['PATCH /referrals/{id}'] ?? 0).to.equal(0);
+    expect(opportunitiesOf(referral).map((row) => row[OPP.status])).to.deep.equal(['Active']);
+    const before = world.sf.requests().at(-1)?.seq ?? 0;
+    const quiet = await world.run('--config', config);
+    expect(quiet.exitCode, quiet.stderr).to.equal(0);
+    expect(dataWrites(world.sf.requests().filter((entry) => entry.seq > before))).to.equal(0);
+    expect(world.pc.counters()['PATCH /referrals/{id}'] ?? 0).to.equal(0);
+    expect(census()).to.deep.equal({ leads: 1, converted: 1, opportunities: 1 });
   });
 
   it('Microsoft’s decline of a lead closes its Lead with the reason, and makes no Opportunity', async () => {

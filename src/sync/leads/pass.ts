@@ -6,6 +6,7 @@
  * their referral (outbound.ts).
  */
 import type { Referral } from '../../partner-center/referral-types.js';
+import { OPP } from '../../salesforce/fields.js';
 import { queryAll, soqlString } from '../../salesforce/records.js';
 import type { SyncContext } from '../context.js';
 import { relateCustomers } from '../customers.js';
@@ -133,23 +134,27 @@ export async function leadInbound(
   return { outcomes, remaining };
 }
 
-type OpenLead = { Id: string; Status: string; [field: string]: unknown };
+type OpenLead = { Id: string; Status: string; IsConverted: boolean; [field: string]: unknown };
 
 /**
- * Sends the seller's accept or decline of the sync's open Leads whose referral is still New, and counts the Leads
- * left awaiting a decision (the run record keeps it, so a later run with none asks for none).
+ * Sends the seller's decision on the sync's Leads whose referral is still New — the accepted or declined status, or
+ * a conversion through Salesforce's own Convert button (its Opportunity still says New: LeadConvertSettings carries
+ * the referral onto it, and a converted Lead can no longer be edited) — and counts the Leads left awaiting a decision
+ * (the run record keeps it, so a later run with none asks for none).
  */
 export async function leadOutbound(ctx: SyncContext): Promise<{ outcomes: RecordOutcome[]; open: number }> {
   const { accepted, declined } = ctx.config.leads.statuses;
   const rows = await queryAll<OpenLead>(
     ctx.connection,
-    `SELECT Id, Status, ${LEAD.referralId} FROM Lead WHERE IsConverted = false AND ${LEAD.referralId} != null ` +
-      `AND ${LEAD.status} = 'New'`
+    `SELECT Id, Status, IsConverted, ${LEAD.referralId} FROM Lead WHERE ${LEAD.referralId} != null ` +
+      `AND ${LEAD.status} = 'New' AND (IsConverted = false OR ConvertedOpportunity.${OPP.status} = 'New')`
   );
   const outcomes: RecordOutcome[] = [];
   let open = rows.length;
-  for (const row of rows.filter((r) => r.Status === accepted || r.Status === declined)) {
+  for (const row of rows.filter((r) => r.IsConverted || r.Status === accepted || r.Status === declined)) {
     const referralId = String(row[LEAD.referralId]);
+    // Converting is accepting, whatever status the seller's conversion gave the Lead.
+    const status = row.IsConverted ? accepted : row.Status;
     const base: RecordOutcome = {
       direction: 'outbound',
       outcome: 'unchanged',
@@ -157,24 +162,32 @@ export async function leadOutbound(ctx: SyncContext): Promise<{ outcomes: Record
       leadId: row.Id,
       changes: [],
     };
-    const lead = row.Status === accepted ? 'converted' : 'closed';
+    const lead = status === accepted ? ('converted' as const) : ('closed' as const);
     if (ctx.dryRun) {
-      outcomes.push({ ...base, outcome: 'updated', lead, message: `would send the Lead's ${row.Status}` });
+      const said = row.IsConverted ? 'conversion' : row.Status;
+      outcomes.push({ ...base, outcome: 'updated', lead, message: `would send the Lead's ${said}` });
       continue;
     }
     ctx.checkpoint();
     try {
       const decision = await decideLead(
         { client: ctx.client, connection: ctx.connection, leads: ctx.config.leads },
-        { referralId, status: row.Status },
+        { referralId, status },
         customerOf(ctx)
       );
       const sent = decision.sent ? `${decision.sent.status}/${decision.sent.substatus}` : undefined;
       const changes = sent ? [{ field: 'status', before: 'New', after: sent }] : [];
       if (decision.conversion) {
         const converted = conversionOutcome(decision.conversion, 'outbound');
-        outcomes.push({ ...converted, changes, ...(sent && !converted.lead ? { outcome: 'updated' as const } : {}) });
-        if (converted.lead === 'converted') open--;
+        // Converted by the seller: what this run did is send the acceptance.
+        const bySeller = row.IsConverted && sent !== undefined && !converted.lead;
+        outcomes.push({
+          ...converted,
+          changes,
+          ...(sent && !converted.lead ? { outcome: 'updated' as const } : {}),
+          ...(bySeller ? { lead } : {}),
+        });
+        if (converted.lead === 'converted' || bySeller) open--;
       } else {
         outcomes.push({ ...base, ...(sent ? { outcome: 'updated' as const, lead, changes } : {}) });
         if (sent) open--;
