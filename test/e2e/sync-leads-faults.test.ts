@@ -221,6 +221,27 @@ describe('e2e: leads under re-runs, kills, lost answers and overlap', function (
     expect(census()).to.deep.equal(convertedCensus(2));
   });
 
+  it('a convertLead() dropped before the org took it: that Lead fails on the record, the rerun converts it once', async () => {
+    const referrals = await openLeads(2);
+    for (const referral of referrals) world.pc.admin.transition(referral.id, 'accept');
+    world.sf.setFaults({ match: '/services/Soap/u/', next: ['drop'] });
+    const start = lastSeq();
+    const faulted = await run();
+    world.sf.clearFaults();
+    expect(since(start).filter((entry) => entry.fault === 'drop')).to.have.length(1);
+    // The failure is on the record and in the exit code; the other Lead converted, and no Opportunity was made for
+    // the dropped one beside its Lead (its conversion makes it).
+    expect(faulted.exitCode, faulted.stderr).to.not.equal(0);
+    const failed = (faulted.json?.result?.records ?? []).filter((record) => record.outcome === 'error');
+    expect(failed.map((record) => record.lead)).to.deep.equal(['failed']);
+    expect(census()).to.deep.include({ leads: 2, converted: 1, opportunities: 1 });
+
+    const rerun = await run();
+    expect(rerun.exitCode, rerun.stderr).to.equal(0);
+    expectConvertedOnce(referrals);
+    expect(census()).to.deep.equal(convertedCensus(2));
+  });
+
   it('two runs started together while leads are accepted in Partner Center: nothing twice, both succeed', async () => {
     const referrals = await openLeads(6);
     world.sf.setLatency(20);

@@ -126,12 +126,22 @@ export async function leadInbound(
     );
     return { outcomes: [...outcomes, ...planned], remaining: remaining.filter((r) => !converting.has(r.id)) };
   }
+  const unconverted = new Set<string>();
   for (const referral of toConvert) {
     ctx.checkpoint();
-    const converted = await convertLead(ctx.connection, ctx.config.leads, referral, customerOf(ctx));
+    const converted = await convertLead(ctx.connection, ctx.config.leads, referral, customerOf(ctx)).catch(
+      (error: unknown): ConversionOutcome => ({
+        referralId: referral.id,
+        leadId: withLeads.get(referral.id)?.Id,
+        outcome: 'error',
+        message: error instanceof Error ? error.message : String(error),
+      })
+    );
+    // Its Opportunity is the conversion's to make: the Opportunity pass waits for the next run's conversion.
+    if (converted.outcome === 'error') unconverted.add(referral.id);
     outcomes.push({ ...conversionOutcome(converted, 'inbound'), ...(referral.name ? { name: referral.name } : {}) });
   }
-  return { outcomes, remaining };
+  return { outcomes, remaining: remaining.filter((r) => !unconverted.has(r.id)) };
 }
 
 type OpenLead = { Id: string; Status: string; IsConverted: boolean; [field: string]: unknown };
