@@ -9,14 +9,17 @@
  * "Standard Contact Matching Rule and Standard Lead Matching Rule"); the algorithms are in matching.ts.
  */
 import {
+  companyBound,
   companyScore,
   editSimilarity,
+  firstNameBound,
   firstNameScore,
   jaroWinkler,
   normalize,
   normalizeCompany,
   normalizePhone,
   normalizeStreet,
+  similarityBounds,
 } from './matching.js';
 import type { ObjectDef } from './schema.js';
 import type { SfRecord } from './store.js';
@@ -27,6 +30,8 @@ type Criterion = {
   normalize: (value: string) => string;
   score: (a: string, b: string) => number;
   threshold: number;
+  /** An upper bound of `score`, cheaper to compute: a pair whose bound rounds below the threshold is not scored. */
+  bound?: (a: string, b: string) => number;
   /** "Blank Fields": `match` treats two blanks as a match; `no-match` never matches a blank. */
   blank: 'match' | 'no-match';
 };
@@ -78,12 +83,38 @@ export const DUPLICATE_ALERT = 'Use one of these records?';
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
 const exact = (a: string, b: string): number => (a === b ? 100 : 0);
+/**
+ * A normaliser that remembers its answers: the rules normalise every stored row's fields on each insert, and the
+ * normalisers are pure, so a repeated value costs a map lookup. Bounded: past MEMO_LIMIT values it starts afresh.
+ */
+const MEMO_LIMIT = 200_000;
+
+/** Each fuzzy score's upper bound (matching.ts); exact comparisons are cheap enough without one. */
+const BOUNDS = new Map<(a: string, b: string) => number, (a: string, b: string) => number>([
+  [companyScore, companyBound],
+  [firstNameScore, firstNameBound],
+  [jaroWinkler, (a, b) => similarityBounds(a, b).jaroWinkler],
+  [editSimilarity, (a, b) => similarityBounds(a, b).edit],
+]);
+function memoized(normalizer: (value: string) => string): (value: string) => string {
+  const memo = new Map<string, string>();
+  return (value) => {
+    let out = memo.get(value);
+    if (out === undefined) {
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      out = normalizer(value);
+      memo.set(value, out);
+    }
+    return out;
+  };
+}
+
 const criterion = (
   threshold: number,
   score: (a: string, b: string) => number,
   normalizer: (value: string) => string = normalize,
   blank: Criterion['blank'] = 'no-match'
-): Criterion => ({ threshold, score, normalize: normalizer, blank });
+): Criterion => ({ threshold, score, bound: BOUNDS.get(score), normalize: memoized(normalizer), blank });
 
 const zip = (value: string): string => normalize(value).replace(/\s/g, '').slice(0, 5);
 
@@ -205,29 +236,37 @@ function fieldScore(c: Criterion, a: string | null, b: string | null): number | 
   const x = a === null ? '' : c.normalize(a);
   const y = b === null ? '' : c.normalize(b);
   if (x === '' || y === '') return x === '' && y === '' && c.blank === 'match' ? 100 : undefined;
+  if (c.bound && Math.round(c.bound(x, y)) < c.threshold) return undefined;
   const score = c.score(x, y);
   return score >= c.threshold ? score : undefined;
 }
 
 /** The confidence (0–100) with which `mine` matches `theirs`, or undefined when no group of the equation holds. */
 function confidence(rule: MatchingRule, mine: Keys, theirs: Keys): number | undefined {
-  // "Special Handling": first and last names are also compared transposed, for data-entry mistakes.
-  const candidates = 'first' in theirs ? [theirs, { ...theirs, first: theirs.last, last: theirs.first }] : [theirs];
   let best: number | undefined;
-  for (const other of candidates) {
+  // "Special Handling": first and last names are also compared transposed, for data-entry mistakes.
+  const orientations = 'first' in theirs ? 2 : 1;
+  for (let turn = 0; turn < orientations; turn++) {
+    const other = turn === 0 ? theirs : { ...theirs, first: theirs.last, last: theirs.first };
+    // A criterion recurs in several groups (First and Last Name in all nine of a person's): score it once.
+    const scored: Record<string, number | undefined> = {};
     for (const group of rule.equation) {
-      const scores: number[] = [];
-      const holds = group.every((key) => {
+      let sum = 0;
+      let count = 0;
+      let holds = true;
+      for (const key of group) {
         // First Name: "ignores blank fields when Email is included in field grouping".
-        if (key === 'first' && group.includes('email') && (mine.first === null || other.first === null)) return true;
-        const score = fieldScore(rule.criteria[key], mine[key], other[key]);
-        if (score !== undefined) scores.push(score);
-        return score !== undefined;
-      });
-      if (holds) {
-        const mean = scores.reduce((sum, s) => sum + s, 0) / Math.max(scores.length, 1);
-        best = Math.max(best ?? 0, Math.round(mean * 10) / 10);
+        if (key === 'first' && group.includes('email') && (mine.first === null || other.first === null)) continue;
+        if (!(key in scored)) scored[key] = fieldScore(rule.criteria[key], mine[key], other[key]);
+        const score = scored[key];
+        if (score === undefined) {
+          holds = false;
+          break;
+        }
+        sum += score;
+        count++;
       }
+      if (holds) best = Math.max(best ?? 0, Math.round((sum / Math.max(count, 1)) * 10) / 10);
     }
   }
   return best;
@@ -253,12 +292,22 @@ export function findDuplicates(search: DuplicateSearch): DuplicateResult | undef
   const rule = DUPLICATE_RULES.find((r) => r.object === search.object.name);
   if (!rule) return undefined;
   const matchResults: DuplicateResult['matchResults'] = [];
+  // Names do not change while one record is checked: look each parent up once (every Contact names its Account).
+  const names = new Map<unknown, string | null>();
+  const nameOf: NameLookup = (id) => {
+    let name = names.get(id);
+    if (name === undefined) {
+      name = search.nameOf(id);
+      names.set(id, name);
+    }
+    return name;
+  };
   for (const { rule: matching, input } of rule.matching) {
-    const mine = input(search.record, search.nameOf);
+    const mine = input(search.record, nameOf);
     const matchRecords: DuplicateResult['matchResults'][number]['matchRecords'] = [];
     for (const row of search.rows(matching.entity)) {
       if (row.Id === search.record.Id || search.skip.has(row.Id as string)) continue;
-      const score = confidence(matching, mine, matching.keys(row, search.nameOf));
+      const score = confidence(matching, mine, matching.keys(row, nameOf));
       if (score === undefined) continue;
       matchRecords.push({
         additionalInformation: [],

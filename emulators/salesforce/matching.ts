@@ -84,15 +84,24 @@ export function normalizePhone(value: string): string {
   return digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits;
 }
 
+// Scratch rows reused across calls: the duplicate rules compare every stored row on each insert, and allocating per
+// comparison dominated the emulator's time (the results are the same as with fresh arrays).
+let editRow = new Int32Array(64);
+let aMatched = new Uint8Array(64);
+let bMatched = new Uint8Array(64);
+
 export function editSimilarity(a: string, b: string): number {
   if (a === b) return 100;
-  const rows = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (editRow.length <= b.length) editRow = new Int32Array(b.length * 2 + 1);
+  const rows = editRow;
+  for (let j = 0; j <= b.length; j++) rows[j] = j;
   for (let i = 1; i <= a.length; i++) {
     let previous = rows[0];
     rows[0] = i;
+    const c = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
       const kept = rows[j];
-      rows[j] = Math.min(rows[j] + 1, rows[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      rows[j] = Math.min(rows[j] + 1, rows[j - 1] + 1, previous + (c === b.charCodeAt(j - 1) ? 0 : 1));
       previous = kept;
     }
   }
@@ -103,13 +112,17 @@ export function jaroWinkler(a: string, b: string): number {
   if (a === b) return 100;
   if (a.length === 0 || b.length === 0) return 0;
   const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
-  const aMatched = new Array<boolean>(a.length).fill(false);
-  const bMatched = new Array<boolean>(b.length).fill(false);
+  if (aMatched.length < a.length) aMatched = new Uint8Array(a.length * 2);
+  if (bMatched.length < b.length) bMatched = new Uint8Array(b.length * 2);
+  aMatched.fill(0, 0, a.length);
+  bMatched.fill(0, 0, b.length);
   let matches = 0;
   for (let i = 0; i < a.length; i++) {
-    for (let j = Math.max(0, i - window); j < Math.min(b.length, i + window + 1); j++) {
-      if (bMatched[j] || a[i] !== b[j]) continue;
-      aMatched[i] = bMatched[j] = true;
+    const c = a.charCodeAt(i);
+    const end = Math.min(b.length, i + window + 1);
+    for (let j = Math.max(0, i - window); j < end; j++) {
+      if (bMatched[j] === 1 || c !== b.charCodeAt(j)) continue;
+      aMatched[i] = bMatched[j] = 1;
       matches++;
       break;
     }
@@ -118,24 +131,26 @@ export function jaroWinkler(a: string, b: string): number {
   let transpositions = 0;
   let k = 0;
   for (let i = 0; i < a.length; i++) {
-    if (!aMatched[i]) continue;
-    while (!bMatched[k]) k++;
-    if (a[i] !== b[k]) transpositions++;
+    if (aMatched[i] === 0) continue;
+    while (bMatched[k] === 0) k++;
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++;
     k++;
   }
   const jaro = (matches / a.length + matches / b.length + (matches - transpositions / 2) / matches) / 3;
   let prefix = 0;
-  while (prefix < 4 && a[prefix] === b[prefix]) prefix++;
+  while (prefix < 4 && prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
   return Math.round((jaro + prefix * 0.1 * (1 - jaro)) * 100);
+}
+
+/** The first letters of the words ("international business machines" → "ibm"). */
+function acronym(words: string): string {
+  let out = '';
+  for (const w of words.split(' ')) out += w[0] ?? '';
+  return out;
 }
 
 /** "Acronym": IBM and International Business Machines score 100. */
 export function acronymScore(a: string, b: string): number {
-  const acronym = (words: string): string =>
-    words
-      .split(' ')
-      .map((w) => w[0] ?? '')
-      .join('');
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   return long.includes(' ') && !short.includes(' ') && short === acronym(long) ? 100 : 0;
 }
@@ -159,14 +174,79 @@ const NAME_VARIANTS = [
   ['alexander', 'alex'],
 ];
 
+/** Each nickname's groups (by index in NAME_VARIANTS), so a comparison looks up two names, not every group. */
+const VARIANT_GROUPS = new Map<string, number[]>();
+NAME_VARIANTS.forEach((group, index) => {
+  for (const name of group) VARIANT_GROUPS.set(name, [...(VARIANT_GROUPS.get(name) ?? []), index]);
+});
+
+/** "Initials": a one-letter name matches a name that starts with it. */
+const isInitialOf = (x: string, y: string): boolean => x.length === 1 && y.startsWith(x);
+
+/** Same name, an initial, or nicknames of one name: scored 100 before any fuzzy comparison. */
+function sameFirstName(a: string, b: string): boolean {
+  if (a === b || isInitialOf(a, b) || isInitialOf(b, a)) return true;
+  const groupsOfB = VARIANT_GROUPS.get(b);
+  return groupsOfB !== undefined && VARIANT_GROUPS.get(a)?.some((g) => groupsOfB.includes(g)) === true;
+}
+
 export function firstNameScore(a: string, b: string): number {
-  if (a === b) return 100;
-  const initials = (x: string, y: string): boolean => x.length === 1 && y.startsWith(x);
-  if (initials(a, b) || initials(b, a)) return 100;
-  if (NAME_VARIANTS.some((group) => group.includes(a) && group.includes(b))) return 100;
-  return jaroWinkler(a, b);
+  return sameFirstName(a, b) ? 100 : jaroWinkler(a, b);
+}
+
+/** An upper bound of firstNameScore (see similarityBounds). */
+export function firstNameBound(a: string, b: string): number {
+  return sameFirstName(a, b) ? 100 : similarityBounds(a, b).jaroWinkler;
+}
+
+let charCounts = new Int32Array(128);
+
+/**
+ * How many characters the two strings have in common (as multisets), or the shorter length when a character is
+ * outside ASCII. No alignment can match more characters than this, which bounds every similarity below from above.
+ */
+function commonChars(a: string, b: string): number {
+  if (charCounts.length < 128) charCounts = new Int32Array(128);
+  let ascii = true;
+  for (let i = 0; i < a.length && ascii; i++) ascii = a.charCodeAt(i) < 128;
+  for (let i = 0; i < b.length && ascii; i++) ascii = b.charCodeAt(i) < 128;
+  if (!ascii) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) charCounts[a.charCodeAt(i)]++;
+  let common = 0;
+  for (let i = 0; i < b.length; i++) {
+    const code = b.charCodeAt(i);
+    if (charCounts[code] > 0) {
+      charCounts[code]--;
+      common++;
+    }
+  }
+  for (let i = 0; i < a.length; i++) charCounts[a.charCodeAt(i)] = 0;
+  return common;
+}
+
+/**
+ * Upper bounds (unrounded, 0–100) of jaroWinkler and editSimilarity from the characters in common: Jaro's matches
+ * are common characters, and an edit script keeps at most that many, so the distance is at least the longer length
+ * minus them. A pair whose bound rounds below a threshold cannot reach it, and its full score need not be computed.
+ */
+export function similarityBounds(a: string, b: string): { jaroWinkler: number; edit: number } {
+  if (a === b) return { jaroWinkler: 100, edit: 100 };
+  const common = commonChars(a, b);
+  const jaro = a.length === 0 || b.length === 0 || common === 0 ? 0 : (common / a.length + common / b.length + 1) / 3;
+  let prefix = 0;
+  while (prefix < 4 && prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  return {
+    jaroWinkler: Math.min(1, jaro + prefix * 0.1 * (1 - jaro)) * 100,
+    edit: (common / Math.max(a.length, b.length, 1)) * 100,
+  };
 }
 
 export function companyScore(a: string, b: string): number {
   return Math.max(jaroWinkler(a, b), editSimilarity(a, b), acronymScore(a, b));
+}
+
+/** An upper bound of companyScore (see similarityBounds). */
+export function companyBound(a: string, b: string): number {
+  const bounds = similarityBounds(a, b);
+  return Math.max(bounds.jaroWinkler, bounds.edit, acronymScore(a, b));
 }
