@@ -19,18 +19,7 @@ describe('e2e: deal types and Microsoft’s side of a co-sell', function () {
   let contact: string;
 
   beforeEach(async () => {
-    account = String(
-      (await world.rest('POST', '/sobjects/Account', { Name: 'Litware', BillingCountry: 'Germany' })).id
-    );
-    contact = String(
-      (
-        await world.rest('POST', '/sobjects/Contact', {
-          LastName: 'Buyer',
-          Email: 'b@litware.example',
-          AccountId: account,
-        })
-      ).id
-    );
+    ({ account, contact } = await world.customer());
   });
 
   const opportunity = async (name: string, fields: Row, withContact = false): Promise<string> => {

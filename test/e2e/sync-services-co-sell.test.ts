@@ -57,18 +57,7 @@ describe('e2e: services co-sell fields, typed solutions, Partner-led after creat
     config = configs.write('pcsync.json', CONFIG);
   });
   beforeEach(async () => {
-    account = String(
-      (await world.rest('POST', '/sobjects/Account', { Name: 'Litware', BillingCountry: 'Germany' })).id
-    );
-    contact = String(
-      (
-        await world.rest('POST', '/sobjects/Contact', {
-          LastName: 'Buyer',
-          Email: 'b@litware.example',
-          AccountId: account,
-        })
-      ).id
-    );
+    ({ account, contact } = await world.customer());
   });
 
   const opportunity = async (name: string, fields: Row): Promise<string> => {
