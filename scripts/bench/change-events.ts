@@ -6,9 +6,7 @@
  * answer to the rep's save to the Partner Center emulator's answer to the create or update: both request logs, on the
  * machine's clock.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { repoRoot } from '../cli-env.js';
+import { CHANGE_FEED_QUIET_MS } from '../../src/webhook/change-listener.js';
 import { lastSeq } from './emulators.js';
 import { ARRIVAL_BOUND_MS, summarise, type Latencies } from './latency.js';
 import { startServe, type Serve } from './serve.js';
@@ -30,15 +28,6 @@ export type ChangeEventResult = {
   /** serve's /metrics at the end: events received, and those it knew as its own writes. */
   events: { received: number; echoes: number };
 };
-
-/** Where serve's change feed waits for more saves before a pass: the compiled file serve runs, its one home. */
-const QUIET_WINDOW_HOME = path.join(repoRoot, 'lib', 'webhook', 'change-listener.js');
-
-export function changeFeedQuietMs(): number {
-  const found = /\bconst QUIET_MS = (\d+);/.exec(readFileSync(QUIET_WINDOW_HOME, 'utf8'));
-  if (!found) throw new Error(`${QUIET_WINDOW_HOME} has no "const QUIET_MS = …;": where is the quiet window now?`);
-  return Number(found[1]);
-}
 
 const metric = (text: string, name: string): number => {
   const found = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
@@ -108,7 +97,7 @@ export async function changeEvents(world: World, samples: number): Promise<Chang
       flags: summarise(flags),
       edits: summarise(edits),
       all: summarise([...flags, ...edits]),
-      quietMs: changeFeedQuietMs(),
+      quietMs: CHANGE_FEED_QUIET_MS,
       saves: { flags: flags.length, edits: edits.length + 1 },
       partnerCenter: { creates: counters['POST /referrals'] ?? 0, updates: counters['PATCH /referrals/{id}'] ?? 0 },
       passes,

@@ -24,7 +24,7 @@ import type { WebhookLogger } from './logger.js';
 /** The lease whose holder subscribes. */
 export const CHANGE_FEED_LEASE_KEY = 'change-feed';
 /** A rep's saves in a row become one pass; short enough to stay well within seconds. */
-const QUIET_MS = 300;
+export const CHANGE_FEED_QUIET_MS = 300;
 const MAX_BATCH = 200;
 
 export type ChangeListenerOptions = {
@@ -78,7 +78,7 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
         connection: options.connection,
         rules: options.config.mapping,
         replayFrom,
-        quietMs: QUIET_MS,
+        quietMs: CHANGE_FEED_QUIET_MS,
         maxBatch: MAX_BATCH,
         onBatch: options.onBatch,
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),

@@ -14,6 +14,7 @@ import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulator
 import { issueCertificate } from '../../emulators/shared/pki.js';
 import { OPP } from '../../src/salesforce/fields.js';
 import { partnerCenterEnv } from '../helpers/partner-center-env.js';
+import { serveArgs } from '../helpers/serve-args.js';
 import { expectNoSecretsIn, TEST_CLIENT_SECRET } from '../helpers/secrets.js';
 import { SfSession, type BackgroundSf, type SfJsonResult } from '../helpers/sf-cli.js';
 import { assignPermissionSet, startSyncWorld, until, type SyncWorld } from '../helpers/sync-world.js';
@@ -132,19 +133,7 @@ describe('e2e: sf org login jwt, then serve notifies Opportunity owners', functi
       IsPrimary: true,
     });
 
-    serve = session.start([
-      'pcsync',
-      'serve',
-      '--target-org',
-      'jwt',
-      '--port',
-      '0',
-      '--poll-interval',
-      '1',
-      '--reconcile-interval',
-      '10',
-      '--json',
-    ]);
+    serve = session.start(serveArgs({ targetOrg: 'jwt', reconcile: 10, poll: 1, output: 'json' }));
     const row = (id: string): Record<string, unknown> | undefined =>
       sf.records('Opportunity').find((r) => String(r.Id).slice(0, 15) === id.slice(0, 15));
     await until(() => row(refused.id)?.[OPP.state] === 'Error', 60_000, 'the refused record in Error');

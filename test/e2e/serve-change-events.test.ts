@@ -3,26 +3,15 @@
  * emulator's CometD endpoint: no outbound poll runs (--poll-interval 0), and pcsync's own write-back is an echo that
  * starts no second pass. Without the channel member, serve says so with the fix and polls.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { OPP, RUN } from '../../src/salesforce/fields.js';
+import { serveArgs } from '../helpers/serve-args.js';
 import type { BackgroundSf } from '../helpers/sf-cli.js';
+import { withConfigDir } from '../helpers/suite-hooks.js';
 import { startSyncWorld, until, type SyncWorld } from '../helpers/sync-world.js';
-
-const serveArgs = (...extra: string[]): string[] => [
-  'pcsync',
-  'serve',
-  '--target-org',
-  'emu',
-  '--port',
-  '0',
-  '--reconcile-interval',
-  '3600',
-  '--json',
-  ...extra,
-];
 
 /** The log records of one kind serve printed so far (under --json, one JSON object per stdout line). */
 const records = (serve: BackgroundSf, event: string): Array<Record<string, unknown>> =>
@@ -39,13 +28,14 @@ describe('e2e: sf pcsync serve with Change Data Capture', function () {
     let serve: BackgroundSf;
     /** Every serve started here, stopped at the end. */
     const started: BackgroundSf[] = [];
-    let configDir: string;
+    const configs = withConfigDir('pcsync-cdc-');
+    let config: string;
     /** The Opportunity the first case flags; later cases edit it. */
     let firstFlagged: string;
     let firstReferral: string;
     const startServe = (): BackgroundSf => {
       // A short change-feed lease, so a replica takes over from a killed holder in seconds.
-      const handle = world.session.start(serveArgs('--poll-interval', '0', '--config', path.join(configDir, 'c.json')));
+      const handle = world.session.start(serveArgs({ reconcile: 3600, poll: 0, config, output: 'json' }));
       started.push(handle);
       return handle;
     };
@@ -65,8 +55,7 @@ describe('e2e: sf pcsync serve with Change Data Capture', function () {
     };
 
     before(async () => {
-      configDir = mkdtempSync(path.join(tmpdir(), 'pcsync-cdc-'));
-      writeFileSync(path.join(configDir, 'c.json'), JSON.stringify({ sync: { leaseSeconds: 6 } }));
+      config = configs.write('c.json', { sync: { leaseSeconds: 6 } });
       // Reps flag deals of one customer more than once here: the duplicate rules would refuse the second Account.
       world = await startSyncWorld({ sf: { duplicateRules: false } });
       serve = startServe();
@@ -76,7 +65,6 @@ describe('e2e: sf pcsync serve with Change Data Capture', function () {
     after(async () => {
       for (const handle of started) if (handle.child.exitCode === null) await stop(handle);
       await world?.close();
-      rmSync(configDir, { recursive: true, force: true });
     });
 
     it('a rep’s flag reaches Partner Center with no poll, and the write-back starts no second pass', async () => {
@@ -247,7 +235,7 @@ describe('e2e: sf pcsync serve with Change Data Capture', function () {
       cpSync('force-app', metadata, { recursive: true });
       rmSync(path.join(metadata, 'main', 'default', 'platformEventChannelMembers'), { recursive: true });
       world = await startSyncWorld({ sf: { loadMetadata: metadata } });
-      serve = world.session.start(serveArgs('--poll-interval', '2'));
+      serve = world.session.start(serveArgs({ reconcile: 3600, poll: 2, output: 'json' }));
     });
 
     after(async () => {

@@ -21,6 +21,7 @@ import { OPP } from '../../src/salesforce/fields.js';
 import type { ServeResult } from '../../src/commands/pcsync/serve.js';
 import { resultSchemaErrors } from '../helpers/command-test.js';
 import { partnerCenterEnv } from '../helpers/partner-center-env.js';
+import { serveArgs } from '../helpers/serve-args.js';
 import { expectNoSecretsIn, TEST_CLIENT_SECRET } from '../helpers/secrets.js';
 import { SfSession, type BackgroundSf } from '../helpers/sf-cli.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
@@ -84,27 +85,18 @@ describe('e2e: sf pcsync serve', function () {
     await assignPermissionSet(session, 'Partner_Center_Integration');
 
     certificatePrefix = pc.certificateUrl.slice(0, pc.certificateUrl.lastIndexOf('/') + 1);
-    serve = session.start([
-      'pcsync',
-      'serve',
-      '--target-org',
-      'emu',
-      '--port',
-      '0',
-      '--reconcile-interval',
-      '3',
-      '--poll-interval',
-      '2',
-      // The poll is what these tests are about; change events have tests of their own (serve-change-events).
-      '--no-change-events',
-      '--allow-certificate-url',
-      certificatePrefix,
-      '--signing-root',
-      pc.signingRootPath,
-      '--allow-issuer-url',
-      `${pc.url}/pkiops/`,
-      '--json',
-    ]);
+    serve = session.start(
+      serveArgs(
+        // The poll is what these tests are about; change events have tests of their own (serve-change-events).
+        { reconcile: 3, poll: 2, changeEvents: false, output: 'json' },
+        '--allow-certificate-url',
+        certificatePrefix,
+        '--signing-root',
+        pc.signingRootPath,
+        '--allow-issuer-url',
+        `${pc.url}/pkiops/`
+      )
+    );
     base = new URL(await listeningAt(serve)).origin;
     await clientsFor(pc).webhooks.register({
       url: `${base}/webhooks/partner-center`,
@@ -224,20 +216,13 @@ describe('e2e: sf pcsync serve', function () {
     const both = path.join(mkdtempSync(path.join(tmpdir(), 'pcsync-tls-')), 'tls-roots.pem');
     writeFileSync(both, `${pc.caCertPem}\n${pc.signingRootPem}`);
     const tlsOnly = session.start(
-      [
-        'pcsync',
-        'serve',
-        '--target-org',
-        'emu',
-        '--port',
-        '0',
-        '--no-reconcile',
+      serveArgs(
+        { reconcile: false, output: 'json-logs' },
         '--allow-certificate-url',
         certificatePrefix,
         '--allow-issuer-url',
-        `${pc.url}/pkiops/`,
-        '--json-logs',
-      ],
+        `${pc.url}/pkiops/`
+      ),
       { env: { NODE_EXTRA_CA_CERTS: both } }
     );
     try {
@@ -319,16 +304,7 @@ describe('e2e: sf pcsync serve', function () {
   });
 
   it('without --json: its own message on stdout, the log records (--json-logs: as JSON) on stderr', async () => {
-    const human = session.start([
-      'pcsync',
-      'serve',
-      '--target-org',
-      'emu',
-      '--port',
-      '0',
-      '--no-reconcile',
-      '--json-logs',
-    ]);
+    const human = session.start(serveArgs({ reconcile: false, output: 'json-logs' }));
     await human.waitFor(/"event":"listening"/);
     const url = await listeningAt(human);
     human.child.kill('SIGTERM');

@@ -6,26 +6,14 @@
 import { expect } from 'chai';
 import type { RunResult } from '../../src/commands/pcsync/run.js';
 import { OPP } from '../../src/salesforce/fields.js';
-import { startSyncWorld, until, type SyncWorld } from '../helpers/sync-world.js';
+import { sharedSyncWorld } from '../helpers/suite-hooks.js';
+import { until } from '../helpers/sync-world.js';
 
 describe('e2e: a run killed mid-way, then run again', function () {
   this.timeout(300_000);
-  let world: SyncWorld;
-
-  before(async () => {
-    // The seeded customers share a street and a phone, so the standard duplicate rules (on by default) would link
-    // each later one to an earlier one; this file is about finishing interrupted work (duplicates: sync-org.test.ts).
-    world = await startSyncWorld({ sf: { duplicateRules: false } });
-  });
-  beforeEach(() => {
-    world.pc.reset();
-    world.sf.reset({ keepSchema: true });
-  });
-  // Before the next test's reset: every command's output so far, serve's log, this test's run records and events.
-  afterEach(() => world.expectNoSecrets());
-  after(async () => {
-    await world?.close();
-  });
+  // The seeded customers share a street and a phone, so the standard duplicate rules (on by default) would link
+  // each later one to an earlier one; this file is about finishing interrupted work (duplicates: sync-org.test.ts).
+  const world = sharedSyncWorld({ sf: { duplicateRules: false } });
 
   it('killed after some referral creates: every Opportunity ends with one referral, every co-sell with one invitation', async () => {
     const ids = await world.flag(30, 2);

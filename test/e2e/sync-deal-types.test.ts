@@ -7,39 +7,19 @@
 import { expect } from 'chai';
 import type { Referral } from '../../emulators/partner-center/contract.js';
 import { EVENT, OPP } from '../../src/salesforce/fields.js';
-import { startSyncWorld, type SyncWorld } from '../helpers/sync-world.js';
+import { sharedSyncWorld } from '../helpers/suite-hooks.js';
 import { assertValid } from '../unit/partner-center/swagger.js';
 
 type Row = Record<string, unknown>;
 
 describe('e2e: deal types and Microsoft’s side of a co-sell', function () {
   this.timeout(300_000);
-  let world: SyncWorld;
+  const world = sharedSyncWorld({ sf: { duplicateRules: false } });
   let account: string;
   let contact: string;
 
-  before(async () => {
-    world = await startSyncWorld({ sf: { duplicateRules: false } });
-  });
   beforeEach(async () => {
-    world.pc.reset();
-    world.sf.reset({ keepSchema: true });
-    account = String(
-      (await world.rest('POST', '/sobjects/Account', { Name: 'Litware', BillingCountry: 'Germany' })).id
-    );
-    contact = String(
-      (
-        await world.rest('POST', '/sobjects/Contact', {
-          LastName: 'Buyer',
-          Email: 'b@litware.example',
-          AccountId: account,
-        })
-      ).id
-    );
-  });
-  afterEach(() => world.expectNoSecrets());
-  after(async () => {
-    await world?.close();
+    ({ account, contact } = await world.customer());
   });
 
   const opportunity = async (name: string, fields: Row, withContact = false): Promise<string> => {

@@ -6,7 +6,8 @@
  */
 import { expect } from 'chai';
 import { EVENT, OPP, RUN } from '../../src/salesforce/fields.js';
-import { startSyncWorld, type SyncWorld } from '../helpers/sync-world.js';
+import { sharedSyncWorld } from '../helpers/suite-hooks.js';
+import { startSyncWorld } from '../helpers/sync-world.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 
 type Row = Record<string, unknown>;
@@ -49,17 +50,9 @@ describe('e2e: clocks that disagree', function () {
 
 describe('e2e: 30% faults on both sides, lost responses among them', function () {
   this.timeout(600_000);
-  let world: SyncWorld;
-
-  before(async () => {
-    // The seeded customers share a street and a phone: the standard duplicate rules would link them, which
-    // sync-org.test.ts covers; here every customer is its own Account, so the counts are exact.
-    world = await startSyncWorld({ sf: { duplicateRules: false } });
-  });
-  afterEach(() => world.expectNoSecrets());
-  after(async () => {
-    await world?.close();
-  });
+  // The seeded customers share a street and a phone: the standard duplicate rules would link them, which
+  // sync-org.test.ts covers; here every customer is its own Account, so the counts are exact.
+  const world = sharedSyncWorld({ sf: { duplicateRules: false } }, { reset: false });
 
   for (const seed of [11, 22, 33]) {
     it(`converges to one of everything (seed ${seed})`, async () => {

@@ -4,15 +4,14 @@
  * Accounts, Contacts and contact roles in the org; referrals by status in Partner Center; and the convertLead()
  * calls the org answered, so "converted once" is a count, not a hope.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { RequestLogEntry } from '../../emulators/salesforce/request-log.js';
 import type { Referral } from '../../emulators/partner-center/contract.js';
 import { OPP, RUN } from '../../src/salesforce/fields.js';
 import { dataWrites } from '../helpers/salesforce-emulator.js';
-import { startSyncWorld, until, type SyncWorld } from '../helpers/sync-world.js';
+import { serveArgs } from '../helpers/serve-args.js';
+import { sharedSyncWorld, withConfigDir } from '../helpers/suite-hooks.js';
+import { until, type SyncWorld } from '../helpers/sync-world.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 
 type Row = Record<string, unknown>;
@@ -22,26 +21,14 @@ const CONVERT = '^POST /services/Soap/u/';
 
 describe('e2e: leads under re-runs, kills, lost answers and overlap', function () {
   this.timeout(300_000);
-  let world: SyncWorld;
-  let dir: string;
+  // The emulator's lead customers share a street and a phone: the standard duplicate rules would link each later
+  // one to an earlier one (sync-org.test.ts covers that); here each customer is its own Account, so counts are exact.
+  const world = sharedSyncWorld({ sf: { duplicateRules: false } });
+  const configs = withConfigDir('pcsync-e2e-lead-faults-');
   let config: string;
 
-  before(async () => {
-    // The emulator's lead customers share a street and a phone: the standard duplicate rules would link each later
-    // one to an earlier one (sync-org.test.ts covers that); here each customer is its own Account, so counts are exact.
-    world = await startSyncWorld({ sf: { duplicateRules: false } });
-    dir = mkdtempSync(path.join(tmpdir(), 'pcsync-e2e-lead-faults-'));
-    config = path.join(dir, 'leads.json');
-    writeFileSync(config, JSON.stringify({ leads: { sync: 'lead' } }, null, 2));
-  });
-  beforeEach(() => {
-    world.pc.reset();
-    world.sf.reset({ keepSchema: true });
-  });
-  afterEach(() => world.expectNoSecrets());
-  after(async () => {
-    await world?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  before(() => {
+    config = configs.write('leads.json', { leads: { sync: 'lead' } });
   });
 
   const run = (...args: string[]): ReturnType<SyncWorld['run']> => world.run('--config', config, ...args);
@@ -273,22 +260,9 @@ describe('e2e: leads under re-runs, kills, lost answers and overlap', function (
     for (const referral of referrals) world.pc.admin.transition(referral.id, 'accept');
     world.sf.setLatency(20);
     world.pc.setFaults({ latencyMs: 150 });
-    const serve = world.session.start([
-      'pcsync',
-      'serve',
-      '--target-org',
-      'emu',
-      '--config',
-      config,
-      '--port',
-      '0',
-      '--no-change-events',
-      '--reconcile-interval',
-      '1',
-      '--poll-interval',
-      '1',
-      '--json',
-    ]);
+    const serve = world.session.start(
+      serveArgs({ reconcile: 1, poll: 1, changeEvents: false, config, output: 'json' })
+    );
     try {
       const manual = await run();
       expect(manual.exitCode, manual.stderr).to.equal(0);

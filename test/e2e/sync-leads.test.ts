@@ -3,9 +3,6 @@
  * `leads.sync` mode, the seller's accept and decline through the Lead status, Microsoft's decline, and
  * `config validate --target-org` refusing a lead config the org cannot take. Every case counts both sides.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Connection } from '@jsforce/jsforce-node';
 import { expect } from 'chai';
 import type { Referral } from '../../emulators/partner-center/contract.js';
@@ -13,36 +10,18 @@ import { DEFAULT_LEAD_MAPPING } from '../../src/mapping/lead-defaults.js';
 import { OPP } from '../../src/salesforce/fields.js';
 import { LEAD } from '../../src/sync/leads/fields.js';
 import { dataWrites } from '../helpers/salesforce-emulator.js';
-import { startSyncWorld, type SyncWorld } from '../helpers/sync-world.js';
+import { sharedSyncWorld, withConfigDir } from '../helpers/suite-hooks.js';
 
 type Row = Record<string, unknown>;
 
 describe('e2e: incoming leads as Salesforce Leads', function () {
   this.timeout(300_000);
-  let world: SyncWorld;
-  let dir: string;
+  // Emulated lead customers share a street and a phone: with the standard duplicate rules, later ones would link to
+  // earlier Accounts (sync-org.test.ts covers that); here each customer is its own, so counts are exact.
+  const world = sharedSyncWorld({ sf: { duplicateRules: false } });
+  const configs = withConfigDir('pcsync-e2e-leads-');
 
-  before(async () => {
-    // Emulated lead customers share a street and a phone: with the standard duplicate rules, later ones would link to
-    // earlier Accounts (sync-org.test.ts covers that); here each customer is its own, so counts are exact.
-    world = await startSyncWorld({ sf: { duplicateRules: false } });
-    dir = mkdtempSync(path.join(tmpdir(), 'pcsync-e2e-leads-'));
-  });
-  beforeEach(() => {
-    world.pc.reset();
-    world.sf.reset({ keepSchema: true });
-  });
-  afterEach(() => world.expectNoSecrets());
-  after(async () => {
-    await world?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  const configFile = (name: string, leads: Record<string, unknown>): string => {
-    const file = path.join(dir, `${name}.json`);
-    writeFileSync(file, JSON.stringify({ leads }, null, 2));
-    return file;
-  };
+  const configFile = (name: string, leads: Record<string, unknown>): string => configs.write(`${name}.json`, { leads });
   const census = (): Row => {
     const leads = world.sf.records('Lead');
     return {

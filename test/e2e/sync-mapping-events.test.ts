@@ -4,43 +4,23 @@
  * referral from an Opportunity — `--dry-run` shows them on planned creates only, and `config validate` refuses a
  * rule with an unknown `on`, a constant outside a restricted picklist and an owner that is no user.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { RunResult } from '../../src/commands/pcsync/run.js';
 import { DEFAULT_MAPPING } from '../../src/config/index.js';
 import { OPP } from '../../src/salesforce/fields.js';
 import { clearRequestLog, dataWrites } from '../helpers/salesforce-emulator.js';
-import { startSyncWorld, type SyncWorld } from '../helpers/sync-world.js';
+import { sharedSyncWorld, withConfigDir } from '../helpers/suite-hooks.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 
 type Row = Record<string, unknown>;
 
 describe('e2e: mapping rules per event (create-only values, constants)', function () {
   this.timeout(300_000);
-  let world: SyncWorld;
-  let dir: string;
-
-  before(async () => {
-    world = await startSyncWorld();
-    dir = mkdtempSync(path.join(tmpdir(), 'pcsync-e2e-events-'));
-  });
-  beforeEach(() => {
-    world.pc.reset();
-    world.sf.reset({ keepSchema: true });
-  });
-  after(async () => {
-    await world?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const world = sharedSyncWorld({}, { checkSecrets: false });
+  const configs = withConfigDir('pcsync-e2e-events-');
 
   /** A `--config` file holding the pcsync section with this mapping. */
-  const configFile = (name: string, mapping: unknown[]): string => {
-    const file = path.join(dir, `${name}.json`);
-    writeFileSync(file, JSON.stringify({ mapping }, null, 2));
-    return file;
-  };
+  const configFile = (name: string, mapping: unknown[]): string => configs.write(`${name}.json`, { mapping });
   const opportunityOf = (referralId: string): Row | undefined =>
     world.sf.records('Opportunity').find((row) => row[OPP.referralId] === referralId);
   const recordOf = (

@@ -7,24 +7,13 @@
 import { expect } from 'chai';
 import type { RunResult } from '../../src/commands/pcsync/run.js';
 import { OPP } from '../../src/salesforce/fields.js';
-import { startSyncWorld, until, type SyncWorld } from '../helpers/sync-world.js';
+import { serveArgs } from '../helpers/serve-args.js';
+import { sharedSyncWorld } from '../helpers/suite-hooks.js';
+import { until } from '../helpers/sync-world.js';
 
 describe('e2e: sync passes that overlap', function () {
   this.timeout(300_000);
-  let world: SyncWorld;
-
-  before(async () => {
-    world = await startSyncWorld();
-  });
-  beforeEach(() => {
-    world.pc.reset();
-    world.sf.reset({ keepSchema: true });
-  });
-  // Before the next test's reset: every command's output so far, serve's log, this test's run records and events.
-  afterEach(() => world.expectNoSecrets());
-  after(async () => {
-    await world?.close();
-  });
+  const world = sharedSyncWorld();
 
   /** Every flagged Opportunity holds exactly one referral of its own, and each co-sell exactly one invitation. */
   async function expectOneReferralEach(ids: readonly string[], coSell: ReadonlySet<string>): Promise<void> {
@@ -65,19 +54,7 @@ describe('e2e: sync passes that overlap', function () {
     const coSell = new Set(ids.filter((_, i) => i % 2 === 0));
     world.sf.setLatency(10);
     world.pc.setFaults({ latencyMs: 500 });
-    const serve = world.session.start([
-      'pcsync',
-      'serve',
-      '--target-org',
-      'emu',
-      '--port',
-      '0',
-      '--reconcile-interval',
-      '3600',
-      '--poll-interval',
-      '1',
-      '--json',
-    ]);
+    const serve = world.session.start(serveArgs({ reconcile: 3600, poll: 1, output: 'json' }));
     try {
       const manual = await world.run('--direction', 'outbound');
       expect(manual.exitCode, manual.stderr).to.equal(0);

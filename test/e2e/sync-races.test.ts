@@ -8,25 +8,13 @@
 import { expect } from 'chai';
 import type { Referral } from '../../src/partner-center/referral-types.js';
 import { OPP } from '../../src/salesforce/fields.js';
-import { startSyncWorld, until, type SyncWorld } from '../helpers/sync-world.js';
+import { sharedSyncWorld } from '../helpers/suite-hooks.js';
+import { until } from '../helpers/sync-world.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 
 describe('e2e: edits that land during a run', function () {
   this.timeout(300_000);
-  let world: SyncWorld;
-
-  before(async () => {
-    world = await startSyncWorld();
-  });
-  beforeEach(() => {
-    world.pc.reset();
-    world.sf.reset({ keepSchema: true });
-  });
-  // Before the next test's reset: every command's output so far, serve's log, this test's run records and events.
-  afterEach(() => world.expectNoSecrets());
-  after(async () => {
-    await world?.close();
-  });
+  const world = sharedSyncWorld();
 
   const opportunityOf = (referral: Pick<Referral, 'id'>): Record<string, unknown> =>
     world.sf.records('Opportunity').find((row) => row[OPP.referralId] === referral.id) as Record<string, unknown>;

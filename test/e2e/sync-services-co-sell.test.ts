@@ -5,14 +5,11 @@
  * exists shared with Microsoft sellers — while Private on a shared one is refused. Stored referrals are checked against
  * Microsoft's swagger plus the fields only Learn documents.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import type { Referral } from '../../emulators/partner-center/contract.js';
 import { DEFAULT_MAPPING } from '../../src/mapping/defaults.js';
 import { OPP } from '../../src/salesforce/fields.js';
-import { startSyncWorld, type SyncWorld } from '../helpers/sync-world.js';
+import { sharedSyncWorld, withConfigDir } from '../helpers/suite-hooks.js';
 import { assertValid } from '../unit/partner-center/swagger.js';
 
 type Row = Record<string, unknown>;
@@ -50,35 +47,17 @@ const CONFIG = {
 
 describe('e2e: services co-sell fields, typed solutions, Partner-led after create', function () {
   this.timeout(300_000);
-  let world: SyncWorld;
+  const world = sharedSyncWorld({ sf: { duplicateRules: false } });
+  const configs = withConfigDir('pcsync-e2e-services-');
   let config: string;
   let account: string;
   let contact: string;
 
-  before(async () => {
-    world = await startSyncWorld({ sf: { duplicateRules: false } });
-    config = path.join(mkdtempSync(path.join(tmpdir(), 'pcsync-e2e-services-')), 'pcsync.json');
-    writeFileSync(config, JSON.stringify(CONFIG));
+  before(() => {
+    config = configs.write('pcsync.json', CONFIG);
   });
   beforeEach(async () => {
-    world.pc.reset();
-    world.sf.reset({ keepSchema: true });
-    account = String(
-      (await world.rest('POST', '/sobjects/Account', { Name: 'Litware', BillingCountry: 'Germany' })).id
-    );
-    contact = String(
-      (
-        await world.rest('POST', '/sobjects/Contact', {
-          LastName: 'Buyer',
-          Email: 'b@litware.example',
-          AccountId: account,
-        })
-      ).id
-    );
-  });
-  afterEach(() => world.expectNoSecrets());
-  after(async () => {
-    await world?.close();
+    ({ account, contact } = await world.customer());
   });
 
   const opportunity = async (name: string, fields: Row): Promise<string> => {

@@ -7,24 +7,12 @@
 import { expect } from 'chai';
 import type { RunResult } from '../../src/commands/pcsync/run.js';
 import { OPP, RUN } from '../../src/salesforce/fields.js';
-import { startSyncWorld, type SyncWorld } from '../helpers/sync-world.js';
+import { sharedSyncWorld } from '../helpers/suite-hooks.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 
 describe('e2e: Partner Center refusing undocumented filters (--strict-odata)', function () {
   this.timeout(300_000);
-  let world: SyncWorld;
-
-  before(async () => {
-    world = await startSyncWorld({ pc: { strictOData: true }, sf: { duplicateRules: false } });
-  });
-  beforeEach(() => {
-    world.pc.reset();
-    world.sf.reset({ keepSchema: true });
-  });
-  afterEach(() => world.expectNoSecrets());
-  after(async () => {
-    await world?.close();
-  });
+  const world = sharedSyncWorld({ pc: { strictOData: true }, sf: { duplicateRules: false } });
 
   const refusals = (): number =>
     world.pc.requests().filter((r) => r.endpoint === 'GET /referrals' && r.status === 400).length;

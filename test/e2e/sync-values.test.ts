@@ -8,25 +8,15 @@ import { expect } from 'chai';
 import type { RunResult } from '../../src/commands/pcsync/run.js';
 import { EVENT, OPP } from '../../src/salesforce/fields.js';
 import { dataWrites, clearRequestLog } from '../helpers/salesforce-emulator.js';
-import { startSyncWorld, until, type SyncWorld } from '../helpers/sync-world.js';
+import { sharedSyncWorld } from '../helpers/suite-hooks.js';
+import { until } from '../helpers/sync-world.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
 
 type Row = Record<string, unknown>;
 
 describe('e2e: values fitted to their target; gone and moving referrals', function () {
   this.timeout(300_000);
-  let world: SyncWorld;
-
-  before(async () => {
-    world = await startSyncWorld();
-  });
-  beforeEach(() => {
-    world.pc.reset();
-    world.sf.reset({ keepSchema: true });
-  });
-  after(async () => {
-    await world?.close();
-  });
+  const world = sharedSyncWorld({}, { checkSecrets: false });
 
   const opportunityOf = (id: string): Row | undefined =>
     world.sf.records('Opportunity').find((row) => row[OPP.referralId] === id);

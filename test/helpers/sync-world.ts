@@ -52,6 +52,8 @@ export type SyncWorld = {
    * for help.
    */
   flag(count: number, coSellEvery?: number): Promise<string[]>;
+  /** A customer as a rep enters one: the Account Litware (Germany) and its Contact, by Id. */
+  customer(): Promise<{ account: string; contact: string }>;
   census(): Promise<Census>;
   /** No secret of the world in any command's output or serve log, nor in the org's run records and events. */
   expectNoSecrets(): void;
@@ -102,13 +104,20 @@ export async function startSyncWorld(
     return (response.status === 204 ? {} : await response.json()) as T;
   };
 
-  const flag = async (count: number, coSellEvery = 0): Promise<string[]> => {
-    const account = await rest('POST', '/sobjects/Account', { Name: 'Litware', BillingCountry: 'Germany' });
+  const customer = async (): Promise<{ account: string; contact: string }> => {
+    const account = String(
+      (await rest('POST', '/sobjects/Account', { Name: 'Litware', BillingCountry: 'Germany' })).id
+    );
     const contact = await rest('POST', '/sobjects/Contact', {
       LastName: 'Buyer',
       Email: 'buyer@litware.example',
-      AccountId: account.id,
+      AccountId: account,
     });
+    return { account, contact: String(contact.id) };
+  };
+
+  const flag = async (count: number, coSellEvery = 0): Promise<string[]> => {
+    const { account, contact } = await customer();
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const coSell = coSellEvery > 0 && i % coSellEvery === 0;
@@ -117,7 +126,7 @@ export async function startSyncWorld(
         StageName: 'Qualification',
         CloseDate: '2027-02-28',
         Amount: 1000 + i,
-        AccountId: account.id,
+        AccountId: account,
         [OPP.syncWith]: true,
         [OPP.solutions]: 'SOL-34104-EBB',
         ...(coSell ? { [OPP.help]: 'General or other' } : {}),
@@ -125,7 +134,7 @@ export async function startSyncWorld(
       if (coSell) {
         await rest('POST', '/sobjects/OpportunityContactRole', {
           OpportunityId: created.id,
-          ContactId: contact.id,
+          ContactId: contact,
           IsPrimary: true,
         });
       }
@@ -171,6 +180,7 @@ export async function startSyncWorld(
     run: (...args) => session.runJson<RunResult>(['pcsync', 'run', '--target-org', 'emu', ...args]),
     rest,
     flag,
+    customer,
     census,
     expectNoSecrets: () => expectNoSecretsIn({ session, pc, sf }),
     close: async () => {

@@ -9,7 +9,7 @@ import { flushPromises, mount } from './dom';
 import mockGetRecord from '../../main/default/lwc/partnerCenterPanel/__tests__/data/getRecord.json';
 import mockGetObjectInfo from '../../main/default/lwc/partnerCenterPanel/__tests__/data/getObjectInfo.json';
 import mockGetPicklistValues from '../../main/default/lwc/partnerCenterPanel/__tests__/data/getPicklistValues.json';
-import mockEvents from '../../main/default/lwc/partnerCenterPanel/__tests__/data/getRelatedListRecords.json';
+import mockEvents from '../../main/default/lwc/partnerCenterTimeline/__tests__/data/getRelatedListRecords.json';
 import roles from '../../main/default/lwc/partnerCenterPanel/__tests__/data/getRelatedListRecords-contactRoles.json';
 
 export const RECORD_ID = mockGetRecord.id;
@@ -73,8 +73,10 @@ export async function renderPanel({
     if (objectInfo) getObjectInfo.emit(objectInfo);
     if (record) getRecord.emit(record);
     if (picklist) getPicklistValues.emit(picklist);
-    if (events) getRelatedListRecords.emit(events, isEvents);
     if (contactRoles) getRelatedListRecords.emit(contactRoles, isContactRoles);
+    await flushPromises();
+    // The timeline reads the events itself, once the record is there and it is rendered
+    if (events) getRelatedListRecords.emit(events, isEvents);
     await flushPromises();
     return element;
 }

@@ -3,7 +3,7 @@
 import getRecord from '../../../force-app/main/default/lwc/partnerCenterPanel/__tests__/data/getRecord.json';
 import getObjectInfo from '../../../force-app/main/default/lwc/partnerCenterPanel/__tests__/data/getObjectInfo.json';
 import getPicklistValues from '../../../force-app/main/default/lwc/partnerCenterPanel/__tests__/data/getPicklistValues.json';
-import getRelatedListRecords from '../../../force-app/main/default/lwc/partnerCenterPanel/__tests__/data/getRelatedListRecords.json';
+import getRelatedListRecords from '../../../force-app/main/default/lwc/partnerCenterTimeline/__tests__/data/getRelatedListRecords.json';
 import contactRoles from '../../../force-app/main/default/lwc/partnerCenterPanel/__tests__/data/getRelatedListRecords-contactRoles.json';
 import { LEAD_STATES } from './leadFixtures.js';
 

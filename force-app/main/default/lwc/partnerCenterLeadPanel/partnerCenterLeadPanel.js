@@ -1,14 +1,7 @@
 import { LightningElement, api, wire } from 'lwc';
 import { NavigationMixin } from 'lightning/navigation';
 import { getRecord, getFieldValue } from 'lightning/uiRecordApi';
-import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
-import {
-    EVENT_FIELDS,
-    EVENTS_NEWEST_FIRST,
-    EVENTS_PAGE_SIZE,
-    EVENTS_RELATED_LIST,
-    newestConflictFields
-} from 'c/pcsyncEvents';
+import { newestConflictFields } from 'c/pcsyncEvents';
 import { FIELDS, OPTIONAL_RECORD_FIELDS, RECORD_FIELDS } from './leadFields';
 
 const opportunityPage = (recordId) => ({
@@ -27,8 +20,8 @@ export default class PartnerCenterLeadPanel extends NavigationMixin(LightningEle
 
     record;
     recordError;
+    /** The sync events the timeline read; undefined until it has. */
     events;
-    eventsError;
     /** The converted Opportunity's URL, and the id it was generated for (a later record may name another). */
     opportunityUrl;
     opportunityUrlFor;
@@ -38,18 +31,6 @@ export default class PartnerCenterLeadPanel extends NavigationMixin(LightningEle
         this.record = data;
         this.recordError = error;
         this.generateOpportunityUrl();
-    }
-
-    @wire(getRelatedListRecords, {
-        parentRecordId: '$recordId',
-        relatedListId: EVENTS_RELATED_LIST,
-        fields: EVENT_FIELDS,
-        sortBy: EVENTS_NEWEST_FIRST,
-        pageSize: EVENTS_PAGE_SIZE
-    })
-    wiredEvents({ data, error }) {
-        this.events = data && (data.records || []);
-        this.eventsError = error;
     }
 
     /** Field values by what they are, for the template. */
@@ -66,6 +47,11 @@ export default class PartnerCenterLeadPanel extends NavigationMixin(LightningEle
 
     get isConverted() {
         return this.lead.isConverted === true;
+    }
+
+    /** The timeline's sync events, read for the newest conflict the status names. */
+    handleEventsLoad(event) {
+        this.events = event.detail.records;
     }
 
     get conflictFields() {

@@ -5,13 +5,7 @@ import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import { RefreshEvent } from 'lightning/refresh';
 import { reduceErrors } from 'c/ldsUtils';
-import {
-    EVENT_FIELDS,
-    EVENTS_NEWEST_FIRST,
-    EVENTS_PAGE_SIZE,
-    EVENTS_RELATED_LIST,
-    newestConflictFields
-} from 'c/pcsyncEvents';
+import { newestConflictFields } from 'c/pcsyncEvents';
 import OPPORTUNITY_OBJECT from '@salesforce/schema/Opportunity';
 import CONTACT_ROLE_CONTACT_FIELD from '@salesforce/schema/OpportunityContactRole.ContactId';
 import { editableFields, fieldLengths } from './fieldAccess';
@@ -22,7 +16,8 @@ const CONTACT_ROLES_RELATED_LIST = 'OpportunityContactRoles';
 
 /**
  * The Partner Center panel of the Opportunity record page. It owns the data (record, object info, the help picklist,
- * the sync events, the contact roles) and the writes; its children show them and raise events for it to save.
+ * the contact roles) and the writes; its children show them and raise events for it to save. The timeline reads the
+ * sync events itself.
  */
 export default class PartnerCenterPanel extends LightningElement {
     @api recordId;
@@ -41,8 +36,8 @@ export default class PartnerCenterPanel extends LightningElement {
     recordTypeId;
     helpPicklist;
     helpValuesUnavailable = false;
+    /** The sync events the timeline read; undefined until it has. */
     events;
-    eventsError;
     contactRoleCount;
     contactRolesUnreadable = false;
     /** The sharing form's unsaved edits ({ microsoftHelp, solutions, dealType }), for the readiness checklist. */
@@ -72,18 +67,6 @@ export default class PartnerCenterPanel extends LightningElement {
 
     @wire(getRelatedListRecords, {
         parentRecordId: '$recordId',
-        relatedListId: EVENTS_RELATED_LIST,
-        fields: EVENT_FIELDS,
-        sortBy: EVENTS_NEWEST_FIRST,
-        pageSize: EVENTS_PAGE_SIZE
-    })
-    wiredEvents({ data, error }) {
-        this.events = data && (data.records || []);
-        this.eventsError = error;
-    }
-
-    @wire(getRelatedListRecords, {
-        parentRecordId: '$recordId',
         relatedListId: CONTACT_ROLES_RELATED_LIST,
         fields: [`${CONTACT_ROLE_CONTACT_FIELD.objectApiName}.${CONTACT_ROLE_CONTACT_FIELD.fieldApiName}`],
         pageSize: 1
@@ -102,6 +85,11 @@ export default class PartnerCenterPanel extends LightningElement {
     get opportunity() {
         const names = Object.keys(FIELDS);
         return Object.fromEntries(names.map((name) => [name, this.fieldValue(FIELDS[name])]));
+    }
+
+    /** The timeline's sync events, read for the newest conflict the status names. */
+    handleEventsLoad(event) {
+        this.events = event.detail.records;
     }
 
     get conflictFields() {

@@ -1,6 +1,7 @@
 /**
- * Partner_Center_Sync_Event__c records as the panel reads them: which fields the related-list wire asks for, and each
- * record turned into a timeline entry (direction, action, changed fields in words, HTTP status and correlation id).
+ * Partner_Center_Sync_Event__c records as the timeline reads them: which fields its related-list wire asks for, and
+ * each record turned into a timeline entry (direction, action, changed fields in words, HTTP status and correlation
+ * id).
  * A service module because a UI component may export nothing but its class.
  */
 import { getFieldValue } from 'lightning/uiRecordApi';

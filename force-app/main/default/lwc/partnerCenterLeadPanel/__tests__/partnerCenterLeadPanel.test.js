@@ -2,7 +2,7 @@ import { createElement } from 'lwc';
 import PartnerCenterLeadPanel from 'c/partnerCenterLeadPanel';
 import { getRecord } from 'lightning/uiRecordApi';
 import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
-import { byId, click, flushPromises, mount } from '../../../../../test/jest-helpers/dom';
+import { $, $$, byId, click, flushPromises, mount } from '../../../../../test/jest-helpers/dom';
 import mockGetRecord from './data/getRecord.json';
 import mockGetRelatedListRecords from './data/getRelatedListRecords.json';
 
@@ -79,6 +79,8 @@ async function renderPanel({ record = mockGetRecord, events = mockGetRelatedList
     await flushPromises();
     // Emit data from the @wire adapters
     if (record) getRecord.emit(record);
+    await flushPromises();
+    // The timeline reads the events itself, once the Lead is there and it is rendered
     if (events) getRelatedListRecords.emit(events);
     await flushPromises();
     return element;
@@ -86,6 +88,9 @@ async function renderPanel({ record = mockGetRecord, events = mockGetRelatedList
 
 const status = (element) => element.shadowRoot.querySelector('c-partner-center-status');
 const timeline = (element) => element.shadowRoot.querySelector('c-partner-center-timeline');
+/** The sync events the timeline lists. */
+const timelineEvents = (element) => $$(timeline(element), '[data-id="event"]');
+const loadState = (element) => element.shadowRoot.querySelector('c-partner-center-load-state');
 
 describe('c-partner-center-lead-panel', () => {
     beforeEach(() => {
@@ -128,9 +133,7 @@ describe('c-partner-center-lead-panel', () => {
     it('loading: a labelled spinner until the Lead arrives', async () => {
         const element = await renderPanel({ record: null, events: null });
 
-        expect(element.shadowRoot.querySelector('lightning-spinner').alternativeText).toBe(
-            'Loading Partner Center details'
-        );
+        expect($(loadState(element), 'lightning-spinner').alternativeText).toBe('Loading Partner Center details');
         await expect(element).toBeAccessible();
     });
 
@@ -149,7 +152,8 @@ describe('c-partner-center-lead-panel', () => {
 
         expect(status(element)).toMatchObject({ shared: false, recordNoun: 'lead', converted: false });
         expect(status(element).referralId).toBeNull();
-        expect(timeline(element).records).toEqual([]);
+        expect(timelineEvents(element)).toEqual([]);
+        expect(byId(timeline(element), 'timeline-empty')).not.toBeNull();
         await expect(element).toBeAccessible();
     });
 
@@ -167,10 +171,8 @@ describe('c-partner-center-lead-panel', () => {
             recordNoun: 'lead',
             converted: false
         });
-        expect(timeline(element).records.map((record) => record.id)).toEqual([
-            'a0BHs000001LEV2MAC',
-            'a0BHs000001LEV1MAC'
-        ]);
+        expect(timeline(element).recordId).toBe(mockGetRecord.id);
+        expect(timelineEvents(element).map((event) => event.dataset.action)).toEqual(['Updated', 'Created']);
         expect(byId(element, 'converted-opportunity')).toBeNull();
         await expect(element).toBeAccessible();
     });
@@ -256,7 +258,7 @@ describe('c-partner-center-lead-panel', () => {
         getRecord.error({ message: 'You do not have access to this Lead.' }, 403, 'Forbidden');
         await flushPromises();
 
-        const panel = byId(element, 'record-error');
+        const panel = byId(loadState(element), 'record-error');
         expect(panel.friendlyMessage).toBe('Partner Center details could not be loaded.');
         expect(panel.errors.body).toEqual({ message: 'You do not have access to this Lead.' });
         expect(status(element)).toBeNull();
@@ -268,7 +270,9 @@ describe('c-partner-center-lead-panel', () => {
         getRelatedListRecords.error({ message: 'Insufficient access to Partner Center Sync Events.' });
         await flushPromises();
 
-        expect(timeline(element).error.body).toEqual({ message: 'Insufficient access to Partner Center Sync Events.' });
+        expect(byId(timeline(element), 'timeline-error').shadowRoot.textContent).toMatch(
+            /Insufficient access to Partner Center Sync Events\./
+        );
         expect(status(element).syncState).toBe('Synced');
         await expect(element).toBeAccessible();
     });

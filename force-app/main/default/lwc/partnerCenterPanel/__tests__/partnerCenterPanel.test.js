@@ -16,7 +16,7 @@ import {
     recordWith,
     renderPanel
 } from '../../../../../test/jest-helpers/partnerCenterPanel';
-import mockGetRelatedListRecords from './data/getRelatedListRecords.json';
+import mockGetRelatedListRecords from '../../partnerCenterTimeline/__tests__/data/getRelatedListRecords.json';
 
 const SYNCED = {
     Sync_With_Partner_Center__c: true,
@@ -30,6 +30,9 @@ const SYNCED = {
 };
 
 const status = (element) => child(element, 'c-partner-center-status');
+/** The sync events the timeline lists. */
+const timelineEvents = (element) =>
+    Array.from(child(element, 'c-partner-center-timeline').shadowRoot.querySelectorAll('[data-id="event"]'));
 
 describe('c-partner-center-panel', () => {
     afterEach(() => {
@@ -60,10 +63,9 @@ describe('c-partner-center-panel', () => {
             });
         });
 
-        it('asks for the newest sync events of the Opportunity__c relationship, and its contact roles', async () => {
+        it('asks for its contact roles; its timeline, once the record is there, the newest sync events', async () => {
             const configs = [];
-            mountPanel();
-            await flushPromises();
+            await renderPanel({ events: null, contactRoles: null });
             getRelatedListRecords.emit(mockGetRelatedListRecords, (config) => configs.push(config) && false);
 
             const events = configs.find(isEvents);
@@ -80,7 +82,9 @@ describe('c-partner-center-panel', () => {
             const element = mountPanel();
             await flushPromises();
 
-            expect(element.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
+            expect(
+                child(element, 'c-partner-center-load-state').shadowRoot.querySelector('lightning-spinner')
+            ).not.toBeNull();
             expect(status(element)).toBeNull();
             await expect(element).toBeAccessible();
         });
@@ -90,7 +94,7 @@ describe('c-partner-center-panel', () => {
             getRecord.error({ message: 'The requested resource does not exist' }, 404, 'Not Found');
             await flushPromises();
 
-            const panel = element.shadowRoot.querySelector('[data-id="record-error"]');
+            const panel = inChild(element, 'c-partner-center-load-state', 'record-error');
             expect(panel.shadowRoot.querySelector('.friendly').textContent).toBe(
                 'Partner Center details could not be loaded.'
             );
@@ -113,7 +117,8 @@ describe('c-partner-center-panel', () => {
             expect(form.helpValues).toHaveLength(6);
             expect(form.solutionsMaxLength).toBe(255);
             expect(readiness(element)).toEqual({ country: 'done', solution: 'done' });
-            expect(child(element, 'c-partner-center-timeline').records).toHaveLength(3);
+            expect(child(element, 'c-partner-center-timeline').recordId).toBe(RECORD_ID);
+            expect(timelineEvents(element)).toHaveLength(3);
             expect(child(element, 'c-partner-center-referral-actions')).toBeNull();
             expect(element.shadowRoot.querySelector('[data-id="sync-now"]')).toBeNull();
             await expect(element).toBeAccessible();
@@ -217,8 +222,7 @@ describe('c-partner-center-panel', () => {
             getRelatedListRecords.emitError({ body: { message: 'No access to sync events.' }, status: 403 }, isEvents);
             await flushPromises();
 
-            const timeline = child(element, 'c-partner-center-timeline');
-            expect(timeline.records).toBeUndefined();
+            expect(timelineEvents(element)).toHaveLength(0);
             expect(inChild(element, 'c-partner-center-timeline', 'timeline-error').shadowRoot.textContent).toMatch(
                 /No access to sync events\./
             );

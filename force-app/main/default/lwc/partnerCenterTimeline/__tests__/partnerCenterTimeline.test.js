@@ -1,8 +1,11 @@
 import { createElement } from 'lwc';
 import PartnerCenterTimeline from 'c/partnerCenterTimeline';
-import { $, $$, byId, flushPromises, mount } from '../../../../../test/jest-helpers/dom';
-// The records the container's getRelatedListRecords wire hands down
-import mockGetRelatedListRecords from '../../partnerCenterPanel/__tests__/data/getRelatedListRecords.json';
+import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
+import { $, $$, byId, flushPromises, listen, mount } from '../../../../../test/jest-helpers/dom';
+import mockGetRelatedListRecords from './data/getRelatedListRecords.json';
+
+/** An Opportunity; a Lead's timeline is the same related list of another parent. */
+const RECORD_ID = '006Hs00001ABCDEIA5';
 
 const clone = (value) => JSON.parse(JSON.stringify(value));
 
@@ -18,8 +21,14 @@ function conflictEvent() {
     return record;
 }
 
-async function render(props) {
-    const element = mount(createElement, 'c-partner-center-timeline', PartnerCenterTimeline, props);
+/** Mounts the timeline of RECORD_ID and answers its wire with `records` or `error`; neither: not loaded yet. */
+async function render({ records, error } = {}) {
+    const element = mount(createElement, 'c-partner-center-timeline', PartnerCenterTimeline, { recordId: RECORD_ID });
+    // Let the wire service hand the adapter its config
+    await flushPromises();
+    // Emit data or an error from @wire
+    if (records) getRelatedListRecords.emit({ ...clone(mockGetRelatedListRecords), count: records.length, records });
+    if (error) getRelatedListRecords.emitError(error);
     await flushPromises();
     return element;
 }
@@ -30,6 +39,41 @@ describe('c-partner-center-timeline', () => {
             document.body.removeChild(document.body.firstChild);
         }
         jest.clearAllMocks();
+    });
+
+    it('asks for the newest sync events of its record, with the fields the entries show', async () => {
+        await render();
+
+        const config = getRelatedListRecords.getLastConfig();
+        expect(config).toMatchObject({
+            parentRecordId: RECORD_ID,
+            relatedListId: 'Partner_Center_Sync_Events__r',
+            sortBy: ['-Partner_Center_Sync_Event__c.Occurred_At__c'],
+            pageSize: 10
+        });
+        expect(config.fields).toEqual(
+            expect.arrayContaining([
+                'Partner_Center_Sync_Event__c.Changed_Fields__c',
+                'Partner_Center_Sync_Event__c.Correlation_Id__c'
+            ])
+        );
+    });
+
+    it('raises eventsload with each answer: the records, then none after an error', async () => {
+        const element = await render();
+        const loaded = listen(element, 'eventsload');
+        // Emit data, then an error, from @wire
+        getRelatedListRecords.emit(mockGetRelatedListRecords);
+        await flushPromises();
+        getRelatedListRecords.emitError({ status: 403 });
+        await flushPromises();
+
+        const answers = loaded.mock.calls.map(([event]) => event.detail.records);
+        expect(answers.map((records) => records && records.map((record) => record.id))).toEqual([
+            mockGetRelatedListRecords.records.map((record) => record.id),
+            undefined
+        ]);
+        await expect(element).toBeAccessible();
     });
 
     it('lists the sync events newest first with direction, action, changes, message and support details', async () => {

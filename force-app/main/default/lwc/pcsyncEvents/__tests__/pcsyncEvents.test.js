@@ -1,5 +1,5 @@
 import { EVENT_FIELDS, EVENTS_NEWEST_FIRST, newestConflictFields, timelineEntries } from 'c/pcsyncEvents';
-import mockGetRelatedListRecords from '../../partnerCenterPanel/__tests__/data/getRelatedListRecords.json';
+import mockGetRelatedListRecords from '../../partnerCenterTimeline/__tests__/data/getRelatedListRecords.json';
 
 const clone = (value) => JSON.parse(JSON.stringify(value));
 
