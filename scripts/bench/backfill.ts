@@ -57,13 +57,18 @@ async function runIds(world: World): Promise<Set<string>> {
 }
 
 /** `sf pcsync run ARGS` from zeroed counters; every figure read from outside the process. */
-export async function syncProcess(world: World, args: string[], timeoutMs: number): Promise<SyncProcess> {
+export async function syncProcess(
+  world: World,
+  args: string[],
+  timeoutMs: number,
+  env?: Record<string, string>
+): Promise<SyncProcess> {
   const { sf, pc, cli } = world;
   const before = await runIds(world);
   const since = lastSeq(await sf.requests());
   await Promise.all([sf.resetCounters(), pc.resetCounters()]);
   const command = ['pcsync', 'run', '--target-org', cli.alias, ...args];
-  const outcome = await cli.run(command, { timeoutMs });
+  const outcome = await cli.run(command, { timeoutMs, ...(env ? { env } : {}) });
   // Read the counters and the log before the bench's own read-backs below add to them.
   const [salesforce, partnerCenter, log] = await Promise.all([sf.counters(), pc.counters(), sf.requests()]);
   const mine = log.filter((entry) => entry.seq > since);
@@ -104,10 +109,15 @@ export async function syncProcess(world: World, args: string[], timeoutMs: numbe
 export type BackfillResult = SyncProcess & { referrals: number; rows: Record<string, number> };
 
 /** A full first sync of `n` seeded co-sell referrals into an empty org. */
-export async function backfill(world: World, n: number, timeoutMs: number): Promise<BackfillResult> {
+export async function backfill(
+  world: World,
+  n: number,
+  timeoutMs: number,
+  env?: Record<string, string>
+): Promise<BackfillResult> {
   await Promise.all([world.sf.reset(), world.pc.reset()]);
   await world.pc.seed(n, 'cosell');
-  const result = await syncProcess(world, ['--full'], timeoutMs);
+  const result = await syncProcess(world, ['--full'], timeoutMs, env);
   const rows: Record<string, number> = {};
   for (const object of WRITTEN_OBJECTS) rows[object] = await world.sf.count(object);
   return { ...result, referrals: n, rows };
