@@ -5,6 +5,7 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { runIngestJob, type BulkRow } from './bulk.js';
+import { createInComposites } from './composite.js';
 import {
   retrying,
   batchFailure,
@@ -67,7 +68,7 @@ export type CreateOptions = {
   allowDuplicates?: boolean;
 };
 
-export function createRecords(
+export async function createRecords(
   connection: Connection,
   sobject: string,
   records: readonly SObjectRecord[],
@@ -76,7 +77,10 @@ export function createRecords(
   const headers: Record<string, string> = options.allowDuplicates
     ? { 'Sforce-Duplicate-Rule-Header': 'allowSave=true' }
     : {};
-  return collection(connection, 'POST', path(connection, '/composite/sobjects'), typed(sobject, records), headers);
+  const url = path(connection, '/composite/sobjects');
+  if (records.length <= COLLECTION_SIZE) return collection(connection, 'POST', url, typed(sobject, records), headers);
+  // More than one collection: several in each Composite request, which counts as one API call.
+  return createInComposites(connection, chunks(typed(sobject, records), COLLECTION_SIZE), headers);
 }
 
 /** Each record carries its `Id`. */
