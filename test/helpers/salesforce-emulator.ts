@@ -49,7 +49,7 @@ type Logged = { method: string; path: string; records?: number };
 
 const WRITE_METHOD = /^(POST|PATCH|PUT|DELETE)$/;
 /** A write: a Composite request is one only when it wrote something (the sync sends its describes through one). */
-const isWrite = (entry: Logged): boolean =>
+export const isWrite = (entry: Logged): boolean =>
   WRITE_METHOD.test(entry.method) && !(/\/composite$/.test(entry.path) && entry.records === 0);
 
 /** Requests of `method` whose path names `object` (from the emulator's request log). */
