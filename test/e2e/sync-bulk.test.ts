@@ -2,7 +2,8 @@
  * A backfill above sync.bulkThreshold through the real sf CLI (issue 16): Accounts, Contacts, contact roles, the
  * Opportunities and the run's events each go in one Bulk API 2.0 job; every record exists exactly once on both
  * sides; a customer the org's standard duplicate rule matches is linked to the existing Account, not duplicated and
- * not failed; and a second run writes nothing.
+ * not failed; the run makes at most 1.10× the fewest Salesforce requests such a backfill can; and a second run writes
+ * nothing.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,6 +90,19 @@ describe('e2e: a backfill above sync.bulkThreshold goes through Bulk API 2.0', f
     expect(counters['PUT /jobs/ingest/{id}/batches']).to.equal(5);
     expect(counters['POST /composite/sobjects']).to.equal(1);
     expect(counters['PATCH /composite/sobjects/{type}/{field}'] ?? 0).to.equal(0);
+
+    // The fewest Salesforce requests this backfill can make, from its input sizes (issue 16): per object it writes
+    // (each above the threshold) one Bulk API 2.0 ingest job — create, upload, UploadComplete, one status poll, the
+    // successful results (Bulk API 2.0 Developer Guide, "Ingest jobs") — and for the one customer the duplicate rule
+    // refuses, the Account job's failed results and one collection create whose answer names the matched record
+    // (Bulk API results name none); one query each for the Opportunities, Accounts and Contacts the rows pair
+    // with; taking and releasing the lease, opening and closing the run record. The CLI signs in with the alias's
+    // token, so no sign-in request is among them.
+    const written = [SEEDED + 1, SEEDED, contacts.size, roles, SEEDED + 1];
+    expect(Math.min(...written), 'every object above the threshold').to.be.greaterThan(THRESHOLD);
+    const minimum = written.length * 5 + 2 + 3 + 4;
+    const made = Object.values(counters).reduce((sum, n) => sum + n, 0);
+    expect(made, JSON.stringify(counters)).to.be.at.most(Math.floor(minimum * 1.1));
 
     world.sf.resetCounters();
     const since = world.sf.requests().at(-1)?.seq ?? 0;
