@@ -1,8 +1,9 @@
 /**
- * `npm run bench:backfill -- [--referrals 10000] [--latency-ms 50] [--node-options "…"]` — only the bench's
- * backfill row: the emulators in their own processes, `sf pcsync run --full` over N seeded co-sell referrals, and per
- * side the requests by endpoint beside the minimum computed from the input sizes (scripts/bench/economy.ts), the
- * sync process's peak RSS and its wall time. --node-options reaches the sf process (e.g. a heap profile).
+ * `npm run bench:backfill -- [--referrals 10000] [--latency-ms 50] [--customers distinct] [--node-options "…"]` —
+ * only the bench's backfill row: the emulators in their own processes, `sf pcsync run --full` over N seeded co-sell
+ * referrals (each from a customer of its own; `--customers numbered`: near-identical ones, as before), and per side
+ * the requests by endpoint beside the minimum computed from the input sizes (scripts/bench/economy.ts), the sync
+ * process's peak RSS and its wall time. --node-options reaches the sf process (e.g. a heap profile).
  */
 import { parseArgs } from 'node:util';
 import { backfill } from './bench/backfill.js';
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '50' },
     'node-options': { type: 'string' },
     'bound-minutes': { type: 'string', default: '30' },
+    customers: { type: 'string', default: 'distinct' },
   },
 });
 const referrals = Number(values.referrals);
@@ -30,10 +32,13 @@ try {
     .result.config.sync;
   log(`backfill of ${referrals} referrals (latency ${latencyMs} ms, sync.bulkThreshold ${bulkThreshold})`);
   const env = values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : undefined;
-  const fill = await backfill(world, referrals, Number(values['bound-minutes']) * 60_000, env);
+  const customers = values.customers === 'numbered' ? 'numbered' : 'distinct';
+  const fill = await backfill(world, referrals, Number(values['bound-minutes']) * 60_000, env, customers);
   const minimum = minimumRequests(fill.referrals, fill.rows, bulkThreshold);
   const lines: string[] = [
     `run: ${fill.run?.Status__c ?? 'no run record'}, exit ${String(fill.exitCode)}${fill.timedOut ? ' (timed out)' : ''}`,
+    ...(fill.run?.Message__c ? [`run message: ${fill.run.Message__c}`] : []),
+    `customers: ${customers}`,
     `wall ${(fill.wallMs / 1000).toFixed(1)} s; peak RSS ${fill.peakRssMb} MB (largest process ${fill.highWaterRssMb} MB)`,
     `rows: ${JSON.stringify(fill.rows)}`,
     `Request_Count__c ${String(fill.requestCount.recorded)}, emulators ${fill.requestCount.emulators}`,

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Member, Referral } from './contract.js';
+import { CUSTOMER_STYLES, type CustomerStyle } from './customers.js';
 import type { Entra } from './entra.js';
 import { HttpError, parseJson, readBody } from './http-util.js';
 import { kindOf, REFERRAL_KINDS, type KindName, type ReferralKind } from './kinds.js';
@@ -24,7 +25,8 @@ export type CoSellAnswer = { statusReason?: string; seller?: Member; microsoftMs
 export type EmulatorAdmin = {
   /** An incoming referral of a kind (kinds.ts; `lead` and `cosell` are the older names), with overrides. */
   createIncoming(kind: KindName, overrides?: Partial<Referral>): Referral;
-  seedReferrals(count: number, kind?: KindName): void;
+  /** `customers`: `numbered` (near-identical, the default) or `distinct` (one company each; customers.ts). */
+  seedReferrals(count: number, kind?: KindName, customers?: CustomerStyle): void;
   transition(id: string, action: TransitionAction, statusReason?: string): Referral;
   /** Microsoft accepts the connected referral of the co-sell `id` names (fires related-referral-updated). */
   acceptCoSell(id: string, answer?: CoSellAnswer): Referral;
@@ -57,6 +59,13 @@ function kind(name: unknown, fallback: ReferralKind = 'microsoft-co-sell'): Refe
   return found;
 }
 
+/** The customers of seeded referrals (customers.ts), refused with 400 when unknown. */
+function customerStyle(value: unknown): CustomerStyle {
+  if (value === undefined) return 'numbered';
+  if ((CUSTOMER_STYLES as readonly unknown[]).includes(value)) return value as CustomerStyle;
+  throw new HttpError(400, `Unknown customers ${JSON.stringify(value)}; use one of ${CUSTOMER_STYLES.join(', ')}.`);
+}
+
 export function createAdmin(deps: {
   store: ReferralStore;
   webhooks: WebhookService;
@@ -66,7 +75,7 @@ export function createAdmin(deps: {
   const { store, webhooks, entra, tenantId } = deps;
   return {
     createIncoming: (name, overrides) => store.createIncoming(name, overrides),
-    seedReferrals: (count, name) => store.seedMany(count, name),
+    seedReferrals: (count, name, customers) => store.seedMany(count, name, customers),
     transition: (id, action, reason) => store.transition(id, action, reason),
     acceptCoSell: (id, answer) => store.microsoftResponds(id, 'accept', answer),
     declineCoSell: (id, answer) => store.microsoftResponds(id, 'decline', answer),
@@ -128,7 +137,7 @@ export async function handleAdmin(
   if (route === 'GET referrals') return ok({ referrals: admin.referrals() });
   if (route === 'POST referrals') return ok(admin.createIncoming(kind(body.kind), body.referral ?? {}));
   if (route === 'POST referrals/seed') {
-    admin.seedReferrals(Number(body.count ?? 0), kind(body.kind));
+    admin.seedReferrals(Number(body.count ?? 0), kind(body.kind), customerStyle(body.customers));
     return ok({ count: admin.referralCount() });
   }
   if ((m = /^GET referrals\/([^/]+)$/.exec(route))) return ok(admin.getReferral(decodeURIComponent(m[1])));

@@ -14,6 +14,7 @@
  * https://learn.microsoft.com/en-us/partner-center/developer/get-a-list-of-referrals
  */
 import { MICROSOFT_ORGANIZATION_ID, type Referral } from './contract.js';
+import { seededCustomer, type CustomerStyle } from './customers.js';
 
 export const REFERRAL_KINDS = [
   'marketplace-lead',
@@ -96,7 +97,8 @@ export function incomingReferral(
   kind: ReferralKind,
   n: number,
   dates: { now: string; expires: string; closing: string },
-  org: { id: string }
+  org: { id: string },
+  customers: CustomerStyle = 'numbered'
 ): Omit<Referral, 'id' | 'engagementId' | 'eTag'> {
   const row = CLASSIFICATION[kind];
   const fromMicrosoft = row.invitedBy?.organizationId === MICROSOFT_ORGANIZATION_ID;
@@ -111,13 +113,7 @@ export function incomingReferral(
     updatedDateTime: dates.now,
     expirationDateTime: dates.expires,
     ...(kind === 'marketplace-lead' ? MARKETPLACE_LEAD_DEFAULTS : {}),
-    customerProfile: {
-      name: `Fabrikam ${n}`,
-      address: { addressLine1: '1 Main St', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' },
-      size: '51to500employees',
-      team: [{ firstName: 'Ada', lastName: `Customer${n}`, email: `ada${n}@fabrikam.example`, phoneNumber: '5550100' }],
-      ids: [],
-    },
+    customerProfile: seededCustomer(n, customers),
     consent: { consentToContact: true, consentToToShareInfoWithOthers: true },
     details: {
       notes: kind === 'marketplace-lead' ? 'I would like to learn more about your offer.' : 'From Microsoft',

@@ -26,6 +26,7 @@ import {
   type ReferralSubstatus,
 } from './contract.js';
 import { Clock } from './clock.js';
+import type { CustomerStyle } from './customers.js';
 import { HttpError } from './http-util.js';
 import { ISO_COUNTRIES } from './iso-countries.js';
 import { incomingReferral, kindOf, REFERRAL_KINDS, type KindName } from './kinds.js';
@@ -175,7 +176,12 @@ export class ReferralStore {
   }
 
   /** Microsoft's side: an incoming referral of one kind (kinds.ts), `overrides` laid over it as given. */
-  public createIncoming(name: KindName, overrides: Partial<Referral> = {}, at?: number): Referral {
+  public createIncoming(
+    name: KindName,
+    overrides: Partial<Referral> = {},
+    at?: number,
+    customers: CustomerStyle = 'numbered'
+  ): Referral {
     const kind = kindOf(name);
     if (!kind) throw new HttpError(400, `Unknown referral kind "${name}"; use one of ${REFERRAL_KINDS.join(', ')}.`);
     const now = this.timestamp(at);
@@ -190,7 +196,7 @@ export class ReferralStore {
       engagementId: randomUUID(),
       organizationId: this.org.id,
       organizationName: this.org.name,
-      ...incomingReferral(kind, this.seq + 1, dates, this.org),
+      ...incomingReferral(kind, this.seq + 1, dates, this.org, customers),
       eTag: '',
       ...overrides,
     });
@@ -198,13 +204,16 @@ export class ReferralStore {
     return referral;
   }
 
-  /** Many incoming referrals at once, a second apart up to now (for paging tests and benchmarks); no events. */
-  public seedMany(count: number, kind: KindName = 'microsoft-co-sell'): void {
+  /**
+   * Many incoming referrals at once, a second apart up to now (for paging tests and benchmarks); no events.
+   * `customers` (customers.ts): `numbered` near-identical customers at one address, or `distinct` ones.
+   */
+  public seedMany(count: number, kind: KindName = 'microsoft-co-sell', customers: CustomerStyle = 'numbered'): void {
     const start = this.clock.now() - count * 1000;
     const listener = this.onChange;
     this.onChange = () => undefined;
     try {
-      for (let i = 0; i < count; i++) this.createIncoming(kind, {}, start + i * 1000);
+      for (let i = 0; i < count; i++) this.createIncoming(kind, {}, start + i * 1000, customers);
     } finally {
       this.onChange = listener;
     }

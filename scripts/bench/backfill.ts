@@ -108,15 +108,20 @@ export async function syncProcess(
 
 export type BackfillResult = SyncProcess & { referrals: number; rows: Record<string, number> };
 
-/** A full first sync of `n` seeded co-sell referrals into an empty org. */
+/**
+ * A full first sync of `n` seeded co-sell referrals into an empty org, each from a customer of its own (a real
+ * partner's referrals come from different companies; near-identical seeded ones would all be one customer to the
+ * org's duplicate rules; `numbered` seeds those, for comparison with earlier baselines).
+ */
 export async function backfill(
   world: World,
   n: number,
   timeoutMs: number,
-  env?: Record<string, string>
+  env?: Record<string, string>,
+  customers: 'numbered' | 'distinct' = 'distinct'
 ): Promise<BackfillResult> {
   await Promise.all([world.sf.reset(), world.pc.reset()]);
-  await world.pc.seed(n, 'cosell');
+  await world.pc.seed(n, 'cosell', customers);
   const result = await syncProcess(world, ['--full'], timeoutMs, env);
   const rows: Record<string, number> = {};
   for (const object of WRITTEN_OBJECTS) rows[object] = await world.sf.count(object);

@@ -149,8 +149,8 @@ export class PartnerCenter {
     return this.admin('reset', post());
   }
 
-  public seed(count: number, kind = 'cosell'): Promise<unknown> {
-    return this.admin('referrals/seed', post({ count, kind }));
+  public seed(count: number, kind = 'cosell', customers: 'numbered' | 'distinct' = 'numbered'): Promise<unknown> {
+    return this.admin('referrals/seed', post({ count, kind, customers }));
   }
 
   public createIncoming(kind = 'cosell'): Promise<Referral> {

@@ -25,16 +25,23 @@ type JobInfo = { state: string; numberRecordsProcessed?: number; numberRecordsFa
 /**
  * Polling: a first look after a pause, then a pause as long as the rest should take at the rate the job has shown
  * so far (numberRecordsProcessed over the time since UploadComplete), a little more so the next look is the last;
- * with no rate yet, twice the pause before. A poll that comes too early is a request spent for nothing.
+ * with no rate yet, twice the pause before. A poll that comes too early is a request spent for nothing, so the first
+ * pause of a job is as long as its rows took the org in the jobs before it (the same org, the same connection):
+ * after the first job, most take one poll.
  */
 const FIRST_PAUSE = 1000;
 const PAUSE_BOUNDS = [250, 30_000] as const;
 const POLL_TIMEOUT = 30 * 60_000;
+/** Milliseconds a row took the org, as its earlier jobs showed (an upper bound: the end is seen at a poll). */
+const paceOf = new WeakMap<Connection, number>();
 
 function nextPause(previous: number, elapsed: number, processed: number, rows: number): number {
   const estimate = processed > 0 ? (elapsed * (rows - processed)) / processed + 250 : previous * 2;
   return Math.min(PAUSE_BOUNDS[1], Math.max(PAUSE_BOUNDS[0], estimate * 1.2));
 }
+
+const firstPause = (pace: number | undefined, rows: number): number =>
+  pace === undefined ? FIRST_PAUSE : Math.min(PAUSE_BOUNDS[1], Math.max(PAUSE_BOUNDS[0], pace * rows * 1.1));
 const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,11 +105,20 @@ export function matchResults(
   );
 }
 
-/** Polls until the job ends; undefined when its state cannot be read (a read that keeps failing) or in time. */
-async function waitForEnd(check: () => Promise<JobInfo>, rows: number): Promise<JobInfo | undefined> {
+/**
+ * Polls until the job ends; undefined when its state cannot be read (a read that keeps failing) or in time. The time
+ * the end took is remembered as the org's pace: as it is when a poll had to wait for it, never above it when the first
+ * poll already found the job ended (the job may have ended well before; the pace only comes down then).
+ */
+export async function waitForEnd(
+  connection: Connection,
+  check: () => Promise<JobInfo>,
+  rows: number
+): Promise<JobInfo | undefined> {
   const closedAt = Date.now();
-  let wait = FIRST_PAUSE;
-  while (Date.now() - closedAt < POLL_TIMEOUT) {
+  const pace = paceOf.get(connection);
+  let wait = firstPause(pace, rows);
+  for (let polls = 1; Date.now() - closedAt < POLL_TIMEOUT; polls++) {
     await pause(wait);
     let info: JobInfo;
     try {
@@ -110,7 +126,11 @@ async function waitForEnd(check: () => Promise<JobInfo>, rows: number): Promise<
     } catch {
       return undefined;
     }
-    if (TERMINAL.has(info.state)) return info;
+    if (TERMINAL.has(info.state)) {
+      const seen = (Date.now() - closedAt) / Math.max(rows, 1);
+      paceOf.set(connection, polls === 1 && pace !== undefined ? Math.min(pace, seen) : seen);
+      return info;
+    }
     if (info.state === 'Open') return info; // UploadComplete never arrived: the job makes nothing
     wait = nextPause(wait, Date.now() - closedAt, info.numberRecordsProcessed ?? 0, rows);
   }
@@ -149,7 +169,7 @@ export async function runIngestJob(
   await job.close().catch((error: unknown) => {
     closeError = error; // the org may have taken it all the same: its state says
   });
-  const info = await waitForEnd(check, input.length);
+  const info = await waitForEnd(connection, check, input.length);
   if (info?.state === 'Open') {
     await job.abort().catch(() => undefined);
     return nothingMade(closeError);

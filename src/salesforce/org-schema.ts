@@ -2,12 +2,40 @@
 import type { Connection, DescribeSObjectResult } from '@jsforce/jsforce-node';
 import { addressPicklists, type AddressPicklists } from './addresses.js';
 import { limitsOf, type FieldLimits } from './limits.js';
-import { retrying } from './results.js';
+import { composite, COMPOSITE_SUBREQUESTS, type SubResponse } from './composite.js';
+import { path, retrying } from './results.js';
 
 export class OrgSchema {
   private readonly described = new Map<string, Promise<DescribeSObjectResult>>();
 
   public constructor(private readonly connection: Connection) {}
+
+  /**
+   * Reads the describes a run will need in one Composite request (one API call, however many objects) rather than
+   * one request each. An object whose subrequest failed, or all of them when the request did, is described on its
+   * own when first asked for, so its own error is the one the caller sees.
+   */
+  public async prefetch(objectNames: readonly string[]): Promise<void> {
+    const wanted = [...new Set(objectNames)].filter((name) => !this.described.has(name));
+    for (let i = 0; i < wanted.length; i += COMPOSITE_SUBREQUESTS) {
+      const names = wanted.slice(i, i + COMPOSITE_SUBREQUESTS);
+      const subrequests = names.map((name, index) => ({
+        method: 'GET',
+        url: path(this.connection, `/sobjects/${name}/describe`),
+        referenceId: `describe${index}`,
+      }));
+      let answers: SubResponse[];
+      try {
+        answers = await retrying(() => composite(this.connection, subrequests));
+      } catch {
+        return; // each describe is read on its own when needed
+      }
+      answers.forEach((answer, index) => {
+        if (answer.httpStatusCode === 200 && !this.described.has(names[index]))
+          this.described.set(names[index], Promise.resolve(answer.body as DescribeSObjectResult));
+      });
+    }
+  }
 
   public describe(objectName: string): Promise<DescribeSObjectResult> {
     let pending = this.described.get(objectName);

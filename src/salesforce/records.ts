@@ -5,6 +5,7 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { runIngestJob, type BulkRow } from './bulk.js';
+import { createInComposites } from './composite.js';
 import {
   retrying,
   batchFailure,
@@ -69,14 +70,17 @@ export type CreateOptions = {
   allowDuplicates?: boolean;
 };
 
-export function createRecords(
+export async function createRecords(
   connection: Connection,
   sobject: string,
   records: readonly SObjectRecord[],
   options: CreateOptions = {}
 ): Promise<WriteResult[]> {
   const headers: Record<string, string> = options.allowDuplicates ? DUPLICATE_HEADER : {};
-  return collection(connection, 'POST', path(connection, '/composite/sobjects'), typed(sobject, records), headers);
+  const url = path(connection, '/composite/sobjects');
+  if (records.length <= COLLECTION_SIZE) return collection(connection, 'POST', url, typed(sobject, records), headers);
+  // More than one collection: several in each Composite request, which counts as one API call.
+  return createInComposites(connection, chunks(typed(sobject, records), COLLECTION_SIZE), headers);
 }
 
 /** Each record carries its `Id`. */

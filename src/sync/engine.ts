@@ -23,7 +23,7 @@ import { syncMessages as messages } from './messages.js';
 import { outboundPass } from './outbound/index.js';
 import { closeRun, lastWatermarks, markInterrupted, openRun, toWatermark, writeEvents } from './run-record.js';
 import { summarize, type Progress, type RecordOutcome, type SyncResult, type SyncTrigger } from './types.js';
-import { requireFieldAccess } from '../salesforce/field-access.js';
+import { requireFieldAccess, syncFieldNeeds } from '../salesforce/field-access.js';
 import { missingObject } from '../salesforce/org-check.js';
 
 export type SyncOptions = {
@@ -222,6 +222,8 @@ async function describeOrg(
   deps: SyncDependencies,
   schema: OrgSchema
 ): Promise<{ rules: SyncContext['rules']; limits: FieldLimits }> {
+  // Every describe the run may need, in one request: its own objects, then the customers' Account and Contact.
+  await schema.prefetch([...new Set(syncFieldNeeds(deps.config).map((need) => need.object)), 'Account', 'Contact']);
   await requireFieldAccess((name) => schema.describe(name).catch(missingObject), deps.config);
   const limits = await schema.limits('Opportunity');
   const missing = Object.values(OPP).filter((name) => !limits.has(name.toLowerCase()));

@@ -51,19 +51,27 @@ export async function holdSyncLease(
   }
 
   let renewedAt = Date.now();
+  let renewing = false;
   let lost: unknown;
+  // A renewal is a request: one per half lease period, not per third, leaves half the period for it to land (with
+  // its own retries) and, should it fail, for the next tick's attempt before the lease could lapse.
   const timer = setInterval(
     () => {
-      lease.renew().then(
-        () => (renewedAt = Date.now()),
-        // Taken over: stop at the next batch. Any other failure: the next renewal tries again (a lease not renewed
-        // for a whole period counts as lost all the same).
-        (error: unknown) => {
-          if (error instanceof LeaseLostError) lost ??= error;
-        }
-      );
+      if (renewing || Date.now() - renewedAt < ttlMs / 2) return;
+      renewing = true;
+      lease
+        .renew()
+        .then(
+          () => (renewedAt = Date.now()),
+          // Taken over: stop at the next batch. Any other failure: the next tick tries again (a lease not renewed
+          // for a whole period counts as lost all the same).
+          (error: unknown) => {
+            if (error instanceof LeaseLostError) lost ??= error;
+          }
+        )
+        .finally(() => (renewing = false));
     },
-    Math.max(1000, Math.floor(ttlMs / 3))
+    Math.max(500, Math.floor(ttlMs / 6))
   );
   timer.unref();
 

@@ -45,9 +45,12 @@ export function queryPath(soql: string): string {
   return api(`/query?q=${encodeURIComponent(soql)}`);
 }
 
-type Logged = { method: string; path: string };
+type Logged = { method: string; path: string; records?: number };
 
-const WRITE = /^(POST|PATCH|PUT|DELETE)$/;
+const WRITE_METHOD = /^(POST|PATCH|PUT|DELETE)$/;
+/** A write: a Composite request is one only when it wrote something (the sync sends its describes through one). */
+export const isWrite = (entry: Logged): boolean =>
+  WRITE_METHOD.test(entry.method) && !(/\/composite$/.test(entry.path) && entry.records === 0);
 
 /** Requests of `method` whose path names `object` (from the emulator's request log). */
 export function requestsNaming(log: readonly Logged[], method: string, object: string): number {
@@ -59,14 +62,12 @@ const BOOKKEEPING = ['Partner_Center_Sync_Lease__c', 'Partner_Center_Sync_Run__c
 
 /** Writes to anything but the sync's own bookkeeping (the run's lease and run record). */
 export function dataWrites(log: readonly Logged[]): number {
-  return log.filter((entry) => WRITE.test(entry.method) && !BOOKKEEPING.some((o) => entry.path.includes(`/${o}`)))
-    .length;
+  return log.filter((entry) => isWrite(entry) && !BOOKKEEPING.some((o) => entry.path.includes(`/${o}`))).length;
 }
 
 /** Writes to the sync's own bookkeeping: its lease and its run record. */
 export function bookkeepingWrites(log: readonly Logged[]): number {
-  return log.filter((entry) => WRITE.test(entry.method) && BOOKKEEPING.some((o) => entry.path.includes(`/${o}`)))
-    .length;
+  return log.filter((entry) => isWrite(entry) && BOOKKEEPING.some((o) => entry.path.includes(`/${o}`))).length;
 }
 
 /** Empties the emulator's request log (counters are reset separately). */

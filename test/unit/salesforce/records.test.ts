@@ -97,11 +97,18 @@ describe('salesforce: batched reads and writes against the org emulator', functi
     expect(org.records('Opportunity')).to.have.length(250);
   });
 
-  it('creates and updates through collections, 200 a request', async () => {
-    const accounts = Array.from({ length: 201 }, (_, i) => ({ Name: `Account ${i}` }));
+  it('creates through collections of 200, five to a Composite request, and updates through collections', async () => {
+    const accounts = Array.from({ length: 1001 }, (_, i) => ({ Name: `Account ${i}` }));
     const created = await createRecords(connection, 'Account', accounts);
     expect(created.every((result) => result.success)).to.equal(true);
-    expect(org.counters()['POST /composite/sobjects']).to.equal(2);
+    expect(org.records('Account')).to.have.length(1001);
+    // 1,001 rows: six collections, the first five in one Composite request (REST API Developer Guide: at most five
+    // sObject Collections subrequests in one), the sixth in a second.
+    expect(org.counters()['POST /composite']).to.equal(2);
+    expect(org.counters()['POST /composite/sobjects'] ?? 0).to.equal(0);
+    const few = await createRecords(connection, 'Account', [{ Name: 'One more' }]);
+    expect(few[0].success).to.equal(true);
+    expect(org.counters()['POST /composite/sobjects']).to.equal(1);
     const ids = created.map((result) => (result.success ? result.id : ''));
     const updated = await updateRecords(
       connection,
@@ -109,7 +116,7 @@ describe('salesforce: batched reads and writes against the org emulator', functi
       ids.map((Id) => ({ Id, BillingCountryCode: 'US' }))
     );
     expect(updated.every((result) => result.success)).to.equal(true);
-    expect(org.counters()['PATCH /composite/sobjects']).to.equal(2);
+    expect(org.counters()['PATCH /composite/sobjects']).to.equal(6);
   });
 
   it('a request that fails as a whole fails each of its records with the reason', async () => {
