@@ -15,6 +15,7 @@ export type RecordOutcome = {
   referralId?: string;
   opportunityId?: string;
   name?: string;
+  /** In a pass over several windows (sync.windowSize) only Microsoft's status: the record's event holds the rest. */
   changes: FieldChange[];
   message?: string;
   httpStatus?: number;
