@@ -190,9 +190,11 @@ stderr: ${stderr.slice(-2000)}`);
   private spawn(args: string[], env: Record<string, string> = {}, cpu?: number): ChildProcess {
     const sf = path.join(binDir, 'sf');
     const [command, argv] = cpu === undefined ? [sf, args] : ['taskset', ['-c', String(cpu), sf, ...args]];
+    // Node options given for one run (a heap profile) come after the CLI's own preload, never instead of it.
+    const nodeOptions = [this.env.NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(' ');
     const child = spawn(command, argv, {
       cwd: repoRoot,
-      env: { ...this.env, ...env },
+      env: { ...this.env, ...env, NODE_OPTIONS: nodeOptions },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -227,6 +227,11 @@ export const serveSchema = z.strictObject({
 export const syncSchema = z.strictObject({
   /** Above this many records an inbound write goes through a Bulk API 2.0 job instead of sObject Collections. */
   bulkThreshold: z.int().min(1).default(2000),
+  /**
+   * How many referrals an inbound pass reads, plans and writes at a time: a backfill's memory is bounded by this, not
+   * by the listing. The default keeps a 10,000-referral backfill in one window (one Bulk API job per object).
+   */
+  windowSize: z.int().min(1).default(10_000),
   /** The most characters kept in an Opportunity's Audit field (newest first). */
   auditMaxLength: z.int().min(255).max(131_072).default(32_000),
   /** How long the org's sync lease holds without renewal: a process that died frees it after this. */

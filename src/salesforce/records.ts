@@ -177,20 +177,24 @@ export async function queryAll<T extends SObjectRecord>(connection: Connection, 
   return readPages<T>(connection, soql, () => true);
 }
 
-/** Reads a query's pages while `more` (given the first page's totalSize and size) says the rest are worth it. */
+/**
+ * Reads a query's pages while `more` (given the first page's totalSize and size) says the rest are worth it,
+ * keeping of each page only the rows `keep` wants, so a scan holds what it found, not every row it read.
+ */
 async function readPages<T extends SObjectRecord>(
   connection: Connection,
   soql: string,
-  more: (totalSize: number, pageSize: number) => boolean
+  more: (totalSize: number, pageSize: number) => boolean,
+  keep: (row: T) => boolean = (): boolean => true
 ): Promise<T[]> {
   const records: T[] = [];
   let page = await retrying(() => connection.query<T>(soql, { autoFetch: false }));
-  records.push(...page.records);
+  records.push(...page.records.filter(keep));
   if (!page.done && !more(page.totalSize, page.records.length)) throw new TooManyRows();
   while (!page.done && page.nextRecordsUrl) {
     const locator = page.nextRecordsUrl;
     page = await retrying(() => connection.queryMore<T>(locator));
-    records.push(...page.records);
+    records.push(...page.records.filter(keep));
   }
   return records;
 }
@@ -212,12 +216,12 @@ export async function lookUp<T extends SObjectRecord>(connection: Connection, lo
     const wanted = new Set(lookup.values.map((value) => value.toLowerCase()));
     const soql = `SELECT ${select} FROM ${from} WHERE ${field} != null`;
     try {
-      const rows = await readPages<T>(
+      return await readPages<T>(
         connection,
         soql,
-        (total, size) => Math.ceil(total / Math.max(size, 1)) - 1 <= clauses.length
+        (total, size) => Math.ceil(total / Math.max(size, 1)) - 1 <= clauses.length,
+        (row) => wanted.has(String(row[field]).toLowerCase())
       );
-      return rows.filter((row) => wanted.has(String(row[field]).toLowerCase()));
     } catch (error) {
       if (!(error instanceof TooManyRows)) throw error;
     }

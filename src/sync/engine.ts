@@ -17,7 +17,7 @@ import { Traffic, totalOf } from '../shared/traffic.js';
 import type { SyncContext } from './context.js';
 import { inboundPass } from './inbound/index.js';
 import { leadOutbound } from './leads/pass.js';
-import { notifyOwners } from './notify.js';
+import { notifyOwners, settledOutcome } from './notify.js';
 import { holdSyncLease, type HeldLease } from './lease.js';
 import { syncMessages as messages } from './messages.js';
 import { outboundPass } from './outbound/index.js';
@@ -125,14 +125,35 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
 
   const outcomes: RecordOutcome[] = [];
   const watermarks: SyncResult['watermarks'] = { ...previous };
+  const bulkThreshold = deps.config.sync.bulkThreshold;
+  // A pass over several windows hands each window's outcomes here as it is done: their events are written then, and
+  // the run keeps them without their changes (the events hold those), so memory does not grow with every record.
+  const settled = new WeakSet<RecordOutcome>();
+  let eventsWritten = 0;
+  const settleWindow = async (window: RecordOutcome[]): Promise<RecordOutcome[]> => {
+    if (run)
+      eventsWritten += await writeEvents(deps.connection, run, window, orgNow(), {
+        bulkThreshold,
+        first: eventsWritten,
+      });
+    return window.map((outcome) => {
+      const kept = settledOutcome(outcome);
+      settled.add(kept);
+      return kept;
+    });
+  };
   let failure: unknown;
   let openLeads: number | null = null;
   try {
     if (runInbound) {
-      const inbound = await inboundPass(ctx, {
-        ...(since.inbound ? { since: since.inbound } : {}),
-        ...(options.referralIds ? { referralIds: options.referralIds } : {}),
-      });
+      const inbound = await inboundPass(
+        ctx,
+        {
+          ...(since.inbound ? { since: since.inbound } : {}),
+          ...(options.referralIds ? { referralIds: options.referralIds } : {}),
+        },
+        settleWindow
+      );
       outcomes.push(...inbound.outcomes);
       if (!targeted && inbound.watermark) watermarks.inbound = inbound.watermark;
     }
@@ -179,12 +200,14 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
       failure ? reason : messages.getMessage('run.summary', [outcomes.length, errors]),
       ...ctx.notices,
     ].join(' ');
-    await writeEvents(deps.connection, run, outcomes, result.finishedAt, deps.config.sync.bulkThreshold).catch(
-      (error: Error) => {
-        result.status = result.status === 'Failed' ? 'Failed' : 'Partially Succeeded';
-        failure ??= error;
-      }
-    );
+    const unwritten = outcomes.filter((outcome) => !settled.has(outcome));
+    await writeEvents(deps.connection, run, unwritten, result.finishedAt, {
+      bulkThreshold,
+      first: eventsWritten,
+    }).catch((error: Error) => {
+      result.status = result.status === 'Failed' ? 'Failed' : 'Partially Succeeded';
+      failure ??= error;
+    });
     // The run's own closing write is counted with the rest.
     const requests =
       totalOf(traffic.since(setup.before).salesforce) + totalOf(traffic.since(setup.before)['partner-center']);

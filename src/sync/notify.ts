@@ -72,6 +72,15 @@ export function alertsOf(
   return [...alerts.values()];
 }
 
+/**
+ * What the run keeps of an outcome once its event is written (a pass over several windows): all but its changes,
+ * bar the one the notifications read (Microsoft's answer); the event holds the rest.
+ */
+export const settledOutcome = (outcome: RecordOutcome): RecordOutcome => ({
+  ...outcome,
+  changes: outcome.changes.filter((change) => change.field === OPP.microsoftStatus),
+});
+
 /** The records the run changed or failed: what makes it a backfill when there are more than bulkThreshold. */
 const touched = (outcomes: readonly RecordOutcome[]): number =>
   outcomes.filter((o) => o.outcome !== 'unchanged' && o.outcome !== 'skipped').length;

@@ -184,18 +184,22 @@ const eventMessage = (outcome: RecordOutcome): string | null => {
   return text ? clip(text) : null;
 };
 
-/** One event per record change, conflict or error (unchanged records leave none). */
+/**
+ * One event per record change, conflict or error (unchanged records leave none), numbered from `first` within the
+ * run (a run that writes its events a window at a time goes on where the last window stopped). Answers how many.
+ */
 export async function writeEvents(
   connection: Connection,
   run: { id: string; key: string },
   outcomes: readonly RecordOutcome[],
   at: string,
-  bulkThreshold: number
-): Promise<void> {
+  options: { bulkThreshold: number; first?: number }
+): Promise<number> {
+  const first = options.first ?? 0;
   const events = outcomes
     .filter((outcome) => outcome.outcome !== 'unchanged' && !outcome.repeated)
     .map((outcome, index) => ({
-      [EVENT.key]: `${run.key}:${index}`,
+      [EVENT.key]: `${run.key}:${first + index}`,
       [EVENT.opportunity]: outcome.opportunityId ?? null,
       [EVENT.lead]: outcome.leadId ?? null,
       [EVENT.run]: run.id,
@@ -216,8 +220,10 @@ export async function writeEvents(
       [EVENT.message]: eventMessage(outcome),
       [EVENT.occurredAt]: at,
     }));
-  if (events.length === 0) return;
+  if (events.length === 0) return 0;
+  const { bulkThreshold } = options;
   const { results } = await upsertRecords(connection, EVENT.object, EVENT.key, events, { bulkThreshold });
   const failed = results.filter((result) => !result.success);
   if (failed.length > 0) throw new Error(`${failed.length} of ${events.length} sync events could not be written`);
+  return events.length;
 }

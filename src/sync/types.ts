@@ -25,6 +25,7 @@ export type RecordOutcome = {
   leadId?: string;
   lead?: LeadAction;
   name?: string;
+  /** In a pass over several windows (sync.windowSize) only Microsoft's status: the record's event holds the rest. */
   changes: FieldChange[];
   message?: string;
   httpStatus?: number;

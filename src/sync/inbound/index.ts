@@ -14,48 +14,84 @@ import { rememberStates } from '../notify.js';
 import { markGone } from './gone.js';
 import { applyMicrosoftSide } from './microsoft.js';
 import { outcomeOf, planReferral, type Planned } from './plan.js';
-import { isTwin, readOpportunities, readReferrals, referenceRow, type InboundSelection } from './read.js';
+import { isTwin, listingSince, readByIds, readOpportunities, referenceRow, type InboundSelection } from './read.js';
 import { healContactRoles } from './roles.js';
+import { listInWindows } from './windows.js';
 import { writeInbound } from './write.js';
 
 export type { InboundSelection };
 
+/** A window's outcomes once the run has taken them (its events written): what the pass keeps of them. */
+export type SettleWindow = (outcomes: RecordOutcome[]) => Promise<RecordOutcome[]>;
+
 /**
  * Where the next incremental pass starts: Partner Center's clock when this listing began — or, when a referral
- * failed in a way the next run may cure, just before the oldest such referral, so it is listed again.
+ * failed in a way the next run may cure, just before the oldest such referral, so it is listed again. Kept as each
+ * window settles: two dates, not the referrals.
  */
-function nextWatermark(
-  startedAt: string | undefined,
-  referrals: readonly Referral[],
-  outcomes: RecordOutcome[]
-): string | undefined {
-  const newest = referrals.reduce<string | undefined>(
-    (max, r) => (!max || r.updatedDateTime > max ? r.updatedDateTime : max),
-    undefined
-  );
-  const retry = new Set(outcomes.filter((o) => o.retry && o.referralId).map((o) => o.referralId));
-  const oldestRetry = referrals
-    .filter((referral) => retry.has(referral.id))
-    .reduce<string | undefined>((min, r) => (!min || r.updatedDateTime < min ? r.updatedDateTime : min), undefined);
-  if (oldestRetry) return toWatermark(new Date(Date.parse(oldestRetry) - 1000));
-  return startedAt ?? toWatermark(newest);
+class NextWatermark {
+  private newest: string | undefined;
+  private oldestRetry: string | undefined;
+
+  public note(referrals: readonly Referral[], outcomes: readonly RecordOutcome[]): void {
+    const retry = new Set(outcomes.filter((o) => o.retry && o.referralId).map((o) => o.referralId));
+    for (const { id, updatedDateTime: at } of referrals) {
+      if (!this.newest || at > this.newest) this.newest = at;
+      if (retry.has(id) && (!this.oldestRetry || at < this.oldestRetry)) this.oldestRetry = at;
+    }
+  }
+
+  public of(startedAt: string | undefined): { watermark?: string } {
+    const watermark = this.oldestRetry
+      ? toWatermark(new Date(Date.parse(this.oldestRetry) - 1000))
+      : (startedAt ?? toWatermark(this.newest));
+    return watermark ? { watermark } : {};
+  }
 }
 
+/**
+ * The pass over the referrals changed since the watermark, a window at a time. A pass of one window answers every
+ * outcome as it came; past one window, each is given to `settle` as it is done and the pass keeps what that answers.
+ */
 export async function inboundPass(
   ctx: SyncContext,
-  selection: InboundSelection
+  selection: InboundSelection,
+  settle: SettleWindow = (outcomes): Promise<RecordOutcome[]> => Promise.resolve(outcomes)
 ): Promise<{ outcomes: RecordOutcome[]; watermark?: string }> {
-  const read = await readReferrals(ctx, selection);
+  const next = new NextWatermark();
+  if (selection.referralIds?.length) {
+    const read = await readByIds(ctx, selection.referralIds);
+    const outcomes = [...read.failed, ...(await syncWindow(ctx, read.referrals, read.gone))];
+    next.note(read.referrals, outcomes);
+    return { outcomes, ...next.of(undefined) };
+  }
+  const outcomes: RecordOutcome[] = [];
+  let windowed = false;
+  const since = listingSince(ctx, selection.since);
+  const listed = await listInWindows(ctx, since, ctx.config.sync.windowSize, async (referrals, full) => {
+    windowed ||= full;
+    const done = await syncWindow(ctx, referrals, []);
+    next.note(referrals, done);
+    outcomes.push(...(windowed ? await settle(done) : done));
+  });
+  return { outcomes, ...next.of(listed.startedAt) };
+}
+
+/** Plans and writes one window of referrals (and marks those Partner Center no longer has). */
+async function syncWindow(
+  ctx: SyncContext,
+  listed: readonly Referral[],
+  gone: readonly string[]
+): Promise<RecordOutcome[]> {
   // Lead referrals go to Leads first (src/sync/leads); the rest, accepted leads included, go on as Opportunities.
-  const leadSide = await leadInbound(ctx, read.referrals);
-  const outcomes: RecordOutcome[] = [...read.failed, ...leadSide.outcomes];
+  const leadSide = await leadInbound(ctx, listed);
+  const outcomes: RecordOutcome[] = [...leadSide.outcomes];
   const referrals = leadSide.remaining;
   const at = ctx.now().toISOString();
   const references = referrals.map((referral) => referral.externalReferenceId ?? '');
-  const rows = await readOpportunities(ctx, [...referrals.map((referral) => referral.id), ...read.gone], references);
+  const rows = await readOpportunities(ctx, [...referrals.map((referral) => referral.id), ...gone], references);
   rememberStates(ctx, rows.byId.values());
-  outcomes.push(...(await markGone(ctx, read.gone, rows.byReferral, at)));
-
+  outcomes.push(...(await markGone(ctx, gone, rows.byReferral, at)));
   const creates: Planned[] = [];
   const updates: Planned[] = [];
   const opportunities = new Map<string, string>();
@@ -88,7 +124,7 @@ export async function inboundPass(
 
   if (ctx.dryRun) {
     outcomes.push(...[...creates, ...updates].map((planned) => outcomeOf(planned)));
-    return { outcomes, ...watermarkOf(read.startedAt, read.referrals, outcomes) };
+    return outcomes;
   }
   const written = await writeInbound(ctx, creates, updates, at);
   outcomes.push(...written.outcomes);
@@ -100,14 +136,5 @@ export async function inboundPass(
   }
   const byId = new Map(referrals.map((referral) => [referral.id, referral]));
   await healContactRoles(ctx, byId, opportunities, created, written.customers, outcomes);
-  return { outcomes, ...watermarkOf(read.startedAt, read.referrals, outcomes) };
+  return outcomes;
 }
-
-const watermarkOf = (
-  startedAt: string | undefined,
-  referrals: readonly Referral[],
-  outcomes: RecordOutcome[]
-): { watermark?: string } => {
-  const watermark = nextWatermark(startedAt, referrals, outcomes);
-  return watermark ? { watermark } : {};
-};

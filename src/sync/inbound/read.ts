@@ -9,10 +9,10 @@ import type { Referral } from '../../partner-center/referral-types.js';
 import { OPP } from '../../salesforce/fields.js';
 import { inClauses, lookUp, queryAll } from '../../salesforce/records.js';
 import { opportunitySelect, type SyncContext } from '../context.js';
-import { pagesSince } from '../listing.js';
 import { syncMessages as messages } from '../messages.js';
-import { toWatermark, withOverlap } from '../run-record.js';
+import { withOverlap } from '../run-record.js';
 import type { RecordOutcome } from '../types.js';
+import { listInWindows } from './windows.js';
 
 export type InboundSelection = { since?: string; referralIds?: string[] };
 
@@ -32,7 +32,7 @@ export type ReferralRead = {
 export const isMicrosoftsSide = (referral: Pick<Referral, 'target'>): boolean =>
   Boolean(referral.target?.some((target) => target.id === 'msft'));
 
-async function readByIds(ctx: SyncContext, ids: readonly string[]): Promise<ReferralRead> {
+export async function readByIds(ctx: SyncContext, ids: readonly string[]): Promise<ReferralRead> {
   const read: ReferralRead = { referrals: [], gone: [], failed: [] };
   const results = await Promise.allSettled(ids.map((id) => ctx.client.get(id)));
   results.forEach((result, index) => {
@@ -55,38 +55,21 @@ async function readByIds(ctx: SyncContext, ids: readonly string[]): Promise<Refe
   return read;
 }
 
+/** Every referral to sync at once (a targeted run, doctor's check); the inbound pass itself reads in windows. */
 export async function readReferrals(ctx: SyncContext, selection: InboundSelection): Promise<ReferralRead> {
   if (selection.referralIds?.length) return readByIds(ctx, selection.referralIds);
-  const since = withOverlap(selection.since, ctx.config.sync.overlapSeconds * 1000);
-  const byId = new Map<string, Referral>();
-  const listed = await list(ctx, since, byId);
-  const startedAt = listed.startedAt;
-  // Over several pages a referral that changed meanwhile may have moved onto a page already read; what changed
-  // since the listing began is read once more, so the pass misses nothing (later changes are the next pass's).
-  if (listed.pages > 1 && startedAt) await list(ctx, startedAt, byId);
-  return { referrals: [...byId.values()], gone: [], failed: [], ...(startedAt ? { startedAt } : {}) };
+  const referrals: Referral[] = [];
+  const since = listingSince(ctx, selection.since);
+  const listed = await listInWindows(ctx, since, Number.POSITIVE_INFINITY, async (window) => {
+    referrals.push(...window);
+    return Promise.resolve();
+  });
+  return { referrals, gone: [], failed: [], ...listed };
 }
 
-/** One listing, newest first; a referral already read keeps its first (newer) copy. */
-async function list(
-  ctx: SyncContext,
-  since: string | undefined,
-  byId: Map<string, Referral>
-): Promise<{ pages: number; startedAt?: string }> {
-  const filter = since ? `updatedDateTime ge ${since}` : undefined;
-  let startedAt: string | undefined;
-  let pages = 0;
-  for await (const page of pagesSince(ctx, 'updatedDateTime', since, filter)) {
-    startedAt ??= toWatermark(ctx.traffic.serverNow('partner-center'));
-    pages++;
-    for (const referral of page.value) {
-      const known = byId.get(referral.id);
-      if (!known || referral.updatedDateTime > known.updatedDateTime) byId.set(referral.id, referral);
-    }
-    ctx.progress({ phase: 'inbound: reading referrals', done: byId.size });
-  }
-  return { pages, ...(startedAt ? { startedAt } : {}) };
-}
+/** Where a listing starts: the watermark less the overlap window every incremental pass re-reads. */
+export const listingSince = (ctx: SyncContext, since: string | undefined): string | undefined =>
+  withOverlap(since, ctx.config.sync.overlapSeconds * 1000);
 
 export type OpportunitiesByReferral = { byReferral: Map<string, OpportunityRow>; byId: Map<string, OpportunityRow> };
 
