@@ -1,9 +1,11 @@
 /**
- * `npm run bench:backfill -- [--referrals 10000] [--latency-ms 50] [--customers distinct] [--node-options "…"]` —
- * only the bench's backfill row: the emulators in their own processes, `sf pcsync run --full` over N seeded co-sell
- * referrals (each from a customer of its own; `--customers numbered`: near-identical ones, as before), and per side
- * the requests by endpoint beside the minimum computed from the input sizes (scripts/bench/economy.ts), the sync
- * process's peak RSS and its wall time. --node-options reaches the sf process (e.g. a heap profile).
+ * `npm run bench:backfill -- [--referrals 10000] [--latency-ms 50] [--customers distinct] [--no-duplicate-rules]
+ * [--node-options "…"]` — only the bench's backfill row: the emulators in their own processes, `sf pcsync run
+ * --full` over N seeded co-sell referrals (each from a customer of its own; `--customers numbered`: near-identical
+ * ones, as before), and per side the requests by endpoint beside the minimum computed from the input sizes
+ * (scripts/bench/economy.ts), the sync process's peak RSS and its wall time. --node-options reaches the sf process
+ * (e.g. a heap profile); --no-duplicate-rules turns the org's standard duplicate rules off, as the full bench's
+ * 100,000 memory row does.
  */
 import { parseArgs } from 'node:util';
 import { backfill } from './bench/backfill.js';
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     'node-options': { type: 'string' },
     'bound-minutes': { type: 'string', default: '30' },
     customers: { type: 'string', default: 'distinct' },
+    'no-duplicate-rules': { type: 'boolean', default: false },
   },
 });
 const referrals = Number(values.referrals);
@@ -33,7 +36,11 @@ try {
   log(`backfill of ${referrals} referrals (latency ${latencyMs} ms, sync.bulkThreshold ${bulkThreshold})`);
   const env = values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : undefined;
   const customers = values.customers === 'numbered' ? 'numbered' : 'distinct';
-  const fill = await backfill(world, referrals, Number(values['bound-minutes']) * 60_000, env, customers);
+  const fill = await backfill(world, referrals, Number(values['bound-minutes']) * 60_000, {
+    ...(env ? { env } : {}),
+    customers,
+    duplicateRules: !values['no-duplicate-rules'],
+  });
   const minimum = minimumRequests(fill.referrals, fill.rows, bulkThreshold);
   const lines: string[] = [
     `run: ${fill.run?.Status__c ?? 'no run record'}, exit ${String(fill.exitCode)}${fill.timedOut ? ' (timed out)' : ''}`,

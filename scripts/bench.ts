@@ -98,7 +98,7 @@ try {
   let memory;
   if (sizes.memory > 0) {
     log(`memory: backfill of ${sizes.memory} referrals`);
-    memory = await backfill(world, sizes.memory, RUN_BOUND_MS);
+    memory = await backfill(world, sizes.memory, RUN_BOUND_MS, { duplicateRules: false });
   }
 
   const measures: Measures = {

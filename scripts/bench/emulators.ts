@@ -47,6 +47,11 @@ export class SalesforceOrg {
     return call(`${this.url}/__emulator/reset`, post({ keepSchema: true }));
   }
 
+  /** The org's settings the emulator's admin endpoint changes (emulators/salesforce/admin.ts): duplicate rules. */
+  public settings(changes: { duplicateRules?: boolean }): Promise<unknown> {
+    return call(`${this.url}/__emulator/settings`, post(changes));
+  }
+
   public async counters(): Promise<Counters> {
     return (await call<{ counters: Counters }>(`${this.url}/__emulator/counters`)).counters;
   }

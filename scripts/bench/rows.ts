@@ -42,7 +42,9 @@ function rssRow(label: string, run: BackfillResult | undefined, cli: Measures['c
   const unfinished = run.timedOut ? ', NOT FINISHED (stopped at its bound)' : '';
   return {
     measure: label,
-    result: `${run.peakRssMb} MB (${status(run)}${unfinished}); the sf CLI alone: ${cli.footprintMb} MB`,
+    result:
+      `${run.peakRssMb} MB (${status(run)}${unfinished}${run.duplicateRules ? '' : '; duplicate rules off'}); ` +
+      `the sf CLI alone: ${cli.footprintMb} MB`,
     goal: `≤ ${RSS_GOAL_MB} MB`,
     against: `${round(run.peakRssMb / RSS_GOAL_MB, 2)}× goal: ${verdict(run.peakRssMb <= RSS_GOAL_MB)}`,
   };
