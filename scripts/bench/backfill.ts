@@ -83,7 +83,11 @@ export async function syncProcess(
   const run = runs.find((row) => !before.has(row.Id));
   const emulators = made.partnerCenter + made.salesforce - afterClose;
   const bookkeeping = mine.filter((entry) => isWrite(`${entry.method} `) && BOOKKEEPING_PATH.test(entry.path)).length;
-  const writes = total(salesforce, isWrite) + total(partnerCenter, (key) => isWrite(key) && !isSignIn(key));
+  // A Composite request that wrote no record (the describes, its subrequests all GETs) is a read: the request log says
+  // how many records each request wrote (capped in length, so a long run may count such a read as a write, never less).
+  const readsAsComposite = mine.filter((entry) => /\/composite$/.test(entry.path) && entry.records === 0).length;
+  const writes =
+    total(salesforce, isWrite) - readsAsComposite + total(partnerCenter, (key) => isWrite(key) && !isSignIn(key));
   return {
     command: `sf ${command.join(' ')}`,
     exitCode: outcome.code,

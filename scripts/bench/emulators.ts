@@ -30,7 +30,16 @@ export const isWrite = (key: string): boolean => /^(POST|PATCH|PUT|DELETE) /.tes
 export const total = (counters: Counters, keep: (key: string) => boolean = () => true): number =>
   Object.entries(counters).reduce((sum, [key, n]) => sum + (keep(key) ? n : 0), 0);
 
-export type SalesforceLogEntry = { seq: number; at: string; method: string; path: string; key: string; ms: number };
+export type SalesforceLogEntry = {
+  seq: number;
+  at: string;
+  method: string;
+  path: string;
+  key: string;
+  ms: number;
+  /** Records the request wrote (emulators/salesforce/request-log.ts). */
+  records?: number;
+};
 
 export class SalesforceOrg {
   public readonly url: string;
