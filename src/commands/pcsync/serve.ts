@@ -108,6 +108,15 @@ export default class Serve extends SfCommand<ServeResult> {
       this.jsonEnabled() ? { json: true, write: writeJsonLine } : { json: flags['json-logs'] }
     );
 
+    // The CLI's own handlers end the process with exit code 130 mid-drain; serve stops on its own terms. Taken before
+    // the service starts: a signal that lands while it is still starting (after it logged "listening") is kept, not
+    // left to a handler that no longer ends the process.
+    process.removeAllListeners('SIGTERM');
+    process.removeAllListeners('SIGINT');
+    const signalled = new Promise<string>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    });
     const service = await startService({
       deps: { connection, client: clients.referrals, config, traffic: clients.traffic },
       host: flags.host,
@@ -131,16 +140,14 @@ export default class Serve extends SfCommand<ServeResult> {
     });
     if (!this.jsonEnabled()) this.log(messages.getMessage('info.listening', [service.webhookUrl]));
 
-    // The CLI's own handlers end the process with exit code 130 mid-drain; serve stops on its own terms.
-    process.removeAllListeners('SIGTERM');
-    process.removeAllListeners('SIGINT');
-    const signal = await new Promise<string>((resolve) => {
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-      process.once('SIGINT', () => resolve('SIGINT'));
-    });
+    const signal = await signalled;
     logger.info('stopping', { signal });
     const { drained } = await service.close(10_000);
     logger.info('stopped', { drained });
+    // Past the drain bound nothing may keep serve alive: a connection still being made when the signal came (a change
+    // feed subscription mid-handshake, say) would hold the process open after the command returned. The timer is
+    // unref'd, so it fires only if something else still holds the process, once the result has been written.
+    setTimeout(() => process.exit(), 5000).unref();
     return { url: service.webhookUrl, drained };
   }
 
