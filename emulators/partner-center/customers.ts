@@ -9,6 +9,7 @@
  * org; each contact has an email and a phone number of its own.
  */
 import type { Referral } from './contract.js';
+import { seededRandom } from '../shared/random.js';
 
 export const CUSTOMER_STYLES = ['numbered', 'distinct'] as const;
 export type CustomerStyle = (typeof CUSTOMER_STYLES)[number];
@@ -25,17 +26,8 @@ const CITIES = [
 ] as const; // prettier-ignore
 const FIRST_NAMES = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kira', 'Liam'];
 
-/** A small deterministic generator (mulberry32), so the same number always gives the same customer. */
-function random(seed: number): () => number {
-  let state = (seed * 0x9e3779b1) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same number always gives the same customer (the golden-ratio step spreads neighbouring numbers apart). */
+const random = (seed: number): (() => number) => seededRandom(seed * 0x9e3779b1);
 
 function word(next: () => number, syllables: number): string {
   let text = '';
