@@ -144,10 +144,6 @@ export default class Serve extends SfCommand<ServeResult> {
     logger.info('stopping', { signal });
     const { drained } = await service.close(10_000);
     logger.info('stopped', { drained });
-    // Past the drain bound nothing may keep serve alive: a connection still being made when the signal came (a change
-    // feed subscription mid-handshake, say) would hold the process open after the command returned. The timer is
-    // unref'd, so it fires only if something else still holds the process, once the result has been written.
-    setTimeout(() => process.exit(), 5000).unref();
     return { url: service.webhookUrl, drained };
   }
 
