@@ -71,7 +71,7 @@ export function noteLines(
       "Timed from the Salesforce emulator's answer to the save (request log: start + duration) to Partner Center's",
       `answer to the create or update. Floor: 3 round trips × ${latencyMs} ms (the event's delivery, one Salesforce`,
       `read, one Partner Center write) + serve's quiet window of ${ms(quietMs)} after an event`,
-      '(QUIET_MS in lib/webhook/change-listener.js, read by the bench). The emulator delays a request as it arrives,',
+      '(CHANGE_FEED_QUIET_MS, src/webhook/change-listener.ts). The emulator delays a request as it arrives,',
       `so an event answering a long poll already waiting pays none of its ${latencyMs} ms: the floor counts it anyway.`
     ),
     join(
