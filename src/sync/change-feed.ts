@@ -13,6 +13,7 @@ import { StreamingExtension } from '@jsforce/jsforce-node/lib/api/streaming.js';
 import type { FieldRule } from '../config/schema.js';
 import { OPP } from '../salesforce/fields.js';
 import { CALL_OPTIONS } from '../salesforce/instrument.js';
+import { createStreamingClient, endClient, type StreamingClient } from './streaming-client.js';
 
 export const OPPORTUNITY_CHANGE_CHANNEL = '/data/OpportunityChangeEvent';
 /** Replay from the events published after subscribing (Streaming API replay extension). */
@@ -47,6 +48,8 @@ export type ChangeFeedOptions = {
   onBatch: (batch: ChangeBatch) => Promise<readonly string[] | void>;
   /** How long the subscribe may take: Faye's never settles when the server cannot be reached. */
   subscribeTimeoutMs?: number;
+  /** Stops a subscribe still under way (the process is stopping): the client is ended, SubscribeStopped thrown. */
+  signal?: AbortSignal;
   onEvent?: (outcome: 'relevant' | 'echo' | 'ignored', event: ChangeEvent) => void;
   onError?: (error: unknown) => void;
 };
@@ -95,24 +98,16 @@ class NoAnswer extends Error {
   }
 }
 
-type FayeClient = {
+type FayeClient = StreamingClient & {
   subscribe(channel: string, listener: (message: ChangeEvent) => void): PromiseLike<unknown>;
-  disconnect(): PromiseLike<unknown> | undefined;
 };
 
-/**
- * Disconnects a streaming client and waits, bounded, for the server's answer: until it comes, Faye keeps its
- * long-poll request and retries it every few seconds, which keeps a closing process (or a test run) alive.
- */
-export async function endClient(client: Pick<FayeClient, 'disconnect'>, boundMs = 5000): Promise<void> {
-  let bound: NodeJS.Timeout | undefined;
-  await Promise.race([
-    Promise.resolve(client.disconnect()).catch(() => undefined),
-    new Promise((resolve) => {
-      bound = setTimeout(resolve, boundMs);
-    }),
-  ]);
-  clearTimeout(bound);
+/** The subscribe was given up because its caller stopped (`signal`), not refused. */
+export class SubscribeStopped extends Error {
+  public constructor() {
+    super('The change feed subscription was stopped before it was made');
+    this.name = 'SubscribeStopped';
+  }
 }
 
 export async function subscribeChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
@@ -173,20 +168,26 @@ export async function subscribeChangeFeed(options: ChangeFeedOptions): Promise<C
     timer = setTimeout(flush, pending.size >= options.maxBatch ? 0 : options.quietMs);
   };
 
-  const client = options.connection.streaming.createClient([
+  if (options.signal?.aborted) throw new SubscribeStopped();
+  const client = createStreamingClient(options.connection, [
     new StreamingExtension.Replay(OPPORTUNITY_CHANGE_CHANNEL, options.replayFrom),
   ]) as unknown as FayeClient;
   let bound: NodeJS.Timeout | undefined;
+  let stop: (() => void) | undefined;
   const timeoutMs = options.subscribeTimeoutMs ?? 30_000;
   try {
     await Promise.race([
       client.subscribe(OPPORTUNITY_CHANGE_CHANNEL, onMessage),
       new Promise((_resolve, reject) => {
         bound = setTimeout(() => reject(new NoAnswer(timeoutMs)), timeoutMs);
+        stop = (): void => reject(new SubscribeStopped());
+        if (options.signal?.aborted) stop();
+        else options.signal?.addEventListener('abort', stop, { once: true });
       }),
     ]);
   } catch (error) {
     await endClient(client);
+    if (error instanceof SubscribeStopped) throw error;
     if (error instanceof NoAnswer) throw new ChangeFeedRefused(error.message, 'no-answer');
     const message = (error as { message?: string }).message ?? String(error);
     const reason = /unknown channel/i.test(message)
@@ -197,6 +198,7 @@ export async function subscribeChangeFeed(options: ChangeFeedOptions): Promise<C
     throw new ChangeFeedRefused(message, reason);
   } finally {
     clearTimeout(bound);
+    if (stop) options.signal?.removeEventListener('abort', stop);
   }
   return {
     close: async (): Promise<void> => {

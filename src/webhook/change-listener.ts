@@ -14,6 +14,7 @@ import {
   ChangeFeedRefused,
   REPLAY_NEW,
   subscribeChangeFeed,
+  SubscribeStopped,
   type ChangeBatch,
   type ChangeEvent,
   type ChangeFeed,
@@ -64,6 +65,8 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
   let toldUnavailable = false;
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> = Promise.resolve();
+  // A subscription still being made when the listener closes is given up, not awaited (it may never be answered).
+  const stopping = new AbortController();
 
   const unsubscribe = async (): Promise<void> => {
     const current = feed;
@@ -83,9 +86,11 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
         onBatch: options.onBatch,
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
         onError: (error) => logger.error('change-feed-failed', { message: (error as Error).message }),
+        signal: stopping.signal,
       });
       logger.info('change-feed-subscribed', { replayFrom });
     } catch (error) {
+      if (error instanceof SubscribeStopped) return;
       if (!(error instanceof ChangeFeedRefused)) throw error;
       if (error.reason === 'invalid-replay-id' && replayFrom !== REPLAY_NEW) {
         // Subscribed from new events first, then the gap is filled: a change made between the two is in both.
@@ -152,6 +157,7 @@ export function startChangeListener(options: ChangeListenerOptions): ChangeListe
     close: async (): Promise<void> => {
       closed = true;
       clearTimeout(timer);
+      stopping.abort();
       await ticking;
       await unsubscribe();
       if (held) await lease.release().catch(() => undefined);

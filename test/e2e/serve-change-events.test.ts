@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { OPP, RUN } from '../../src/salesforce/fields.js';
+import { LEASE, OPP, RUN } from '../../src/salesforce/fields.js';
 import { serveArgs } from '../helpers/serve-args.js';
 import type { BackgroundSf } from '../helpers/sf-cli.js';
 import { withConfigDir } from '../helpers/suite-hooks.js';
@@ -221,6 +221,37 @@ describe('e2e: sf pcsync serve with Change Data Capture', function () {
       );
       expect(referralOf(String(unflagged.id))).to.equal(undefined);
       expect(creates() - before).to.equal(1);
+    });
+
+    it('stopped while the Streaming API has not answered its subscription: stops within the drain bound', async () => {
+      // Last here: it stops the running replica. The Streaming API answers nothing for 60 s from now on.
+      await stop(serve);
+      const channel = '/data/OpportunityChangeEvent';
+      // A SIGKILLed replica's client stays subscribed until the server times it out (as in a real org).
+      const subscribers = world.sf.changeEventSubscribers(channel);
+      world.sf.setLatency(60_000, '^/cometd');
+      try {
+        const handshakes = (): number => world.sf.counters()['POST /cometd/{version}'] ?? 0;
+        const before = handshakes();
+        const slow = startServe();
+        // Counted as it arrives: from here the handshake is in flight, unanswered.
+        await until(() => handshakes() > before, 30_000, 'the new replica’s handshake');
+        slow.child.kill('SIGTERM');
+        // serve drains for at most 10 s; a subscription in flight must not hold the process past it (it did: Faye's
+        // client cannot disconnect before its handshake is answered, and then long-polls for good).
+        const exited = await Promise.race([
+          slow.exited,
+          new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 20_000).unref()),
+        ]);
+        expect(exited, slow.stdout).to.equal(0);
+        expect(records(slow, 'change-feed-subscribed')).to.have.length(0);
+        expect(records(slow, 'stopped')).to.have.length(1);
+        expect(world.sf.changeEventSubscribers(channel)).to.equal(subscribers);
+        // Its lease is given back: the next replica need not wait for it to lapse.
+        expect(world.sf.records(LEASE.object).filter((r) => r[LEASE.key] === 'change-feed')).to.have.length(0);
+      } finally {
+        world.sf.setLatency(0);
+      }
     });
   });
 

@@ -304,8 +304,8 @@ describe('e2e: sf pcsync serve', function () {
   });
 
   it('without --json: its own message on stdout, the log records (--json-logs: as JSON) on stderr', async () => {
-    // About where the output goes, not the change feed: a SIGTERM right after "listening" lands while the feed's first
-    // subscription is under way, where serve's stop has twice hung past 180 s in CI (not reproduced; in the notes).
+    // About where the output goes, not the change feed (a stop during the feed's first subscription has its own case in
+    // serve-change-events.test.ts).
     const human = session.start(serveArgs({ reconcile: false, changeEvents: false, output: 'json-logs' }));
     await human.waitFor(/"event":"listening"/);
     const url = await listeningAt(human);
