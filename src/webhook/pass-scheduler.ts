@@ -42,7 +42,12 @@ export function settlesWithin(work: Promise<unknown>, ms: number): Promise<boole
   ]);
 }
 
-export function createPassScheduler(deps: SyncDependencies, logger: WebhookLogger): PassScheduler {
+export function createPassScheduler(
+  deps: SyncDependencies,
+  logger: WebhookLogger,
+  /** The sync itself; a stand-in in unit tests. */
+  sync: typeof runSync = runSync
+): PassScheduler {
   const health: PassHealth = { auth: 'unknown' };
   const timers: NodeJS.Timeout[] = [];
   let stopping = false;
@@ -72,13 +77,13 @@ export function createPassScheduler(deps: SyncDependencies, logger: WebhookLogge
     turn = next.catch(() => undefined);
     return next;
   };
-  const runPass = async (name: PassName, sync: SyncOptions): Promise<SyncResult | undefined> => {
+  const runPass = async (name: PassName, options: SyncOptions): Promise<SyncResult | undefined> => {
     const started = Date.now();
     // A periodic pass another process is already doing is skipped; an event-driven batch waits its turn.
     const eventDriven = name === 'webhook' || name === 'change-events';
     const leaseWaitMs = eventDriven ? WEBHOOK_LEASE_WAIT_MS : 0;
     try {
-      const result = await inTurn(() => runSync(deps, { ...sync, holder: 'sf pcsync serve', leaseWaitMs }));
+      const result = await inTurn(() => sync(deps, { ...options, holder: 'sf pcsync serve', leaseWaitMs }));
       logPass(name, result, Date.now() - started);
       if (result.status !== 'Failed') health.lastPassSucceededAt = new Date().toISOString();
       health.auth = 'valid';
@@ -98,16 +103,16 @@ export function createPassScheduler(deps: SyncDependencies, logger: WebhookLogge
   };
 
   const running = new Set<Promise<unknown>>();
-  const run = (name: PassName, sync: SyncOptions): Promise<SyncResult | undefined> => {
-    const promise = runPass(name, sync).finally(() => running.delete(promise));
+  const run = (name: PassName, options: SyncOptions): Promise<SyncResult | undefined> => {
+    const promise = runPass(name, options).finally(() => running.delete(promise));
     running.add(promise);
     return promise;
   };
 
-  const every = (name: PassName, intervalMs: number, sync: SyncOptions): void => {
+  const every = (name: PassName, intervalMs: number, options: SyncOptions): void => {
     const tick = async (): Promise<void> => {
       if (stopping) return;
-      await run(name, sync);
+      await run(name, options);
       if (!stopping) timers.push(setTimeout(() => void tick(), intervalMs));
     };
     timers.push(setTimeout(() => void tick(), intervalMs));
