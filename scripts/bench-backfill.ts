@@ -1,13 +1,13 @@
 /**
  * `npm run bench:backfill -- [--referrals 10000] [--latency-ms 50] [--customers distinct] [--no-duplicate-rules]
- * [--window-size N] [--memory-trace FILE] [--node-options "…"]` — only the bench's backfill row: the emulators in their own processes, `sf pcsync run
- * --full` over N seeded co-sell referrals (each from a customer of its own; `--customers numbered`: near-identical
- * ones, as before), and per side the requests by endpoint beside the minimum computed from the input sizes
- * (scripts/bench/economy.ts), the sync process's peak RSS and its wall time. --node-options reaches the sf process
- * (e.g. a heap profile); --no-duplicate-rules turns the org's standard duplicate rules off, as the full bench's
- * 100,000 memory row does. --window-size runs with that sync.windowSize (a config file of its own);
- * --memory-trace FILE samples the sf process's memory from inside it (scripts/bench/memory-trace.cjs) and prints
- * where it was at its highest RSS.
+ * [--window-size N] [--memory-trace FILE] [--node-options "…"]` — only the bench's backfill row: the emulators in
+ * their own processes, `sf pcsync run --full` over N seeded co-sell referrals (each from a customer of its own;
+ * `--customers numbered`: near-identical ones, as before), and per side the requests by endpoint beside the minimum
+ * computed from the input sizes (scripts/bench/economy.ts), the sync process's peak RSS and its wall time.
+ * --node-options reaches the sf process (e.g. a heap profile); --no-duplicate-rules turns the org's standard
+ * duplicate rules off, as the full bench's 100,000 memory row does. --window-size runs with that sync.windowSize (a
+ * config file of its own); --memory-trace FILE samples the sf process's memory from inside it
+ * (scripts/bench/memory-trace.cjs) and prints where it was at its highest RSS.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
