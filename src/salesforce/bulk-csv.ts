@@ -95,6 +95,12 @@ export function* csvRecords(text: string): Generator<string[], void, undefined> 
 }
 
 /**
+ * A copy of a value that does not hold on to the text it was cut from: V8 keeps a slice of a long string as a view
+ * of it, so an Id kept for the run would keep the job's whole results body (tens of MB) alive with it.
+ */
+const own = (value: string): string => Buffer.from(value, 'utf8').toString('utf8');
+
+/**
  * A results CSV read down to its rows' keys, Ids and errors. Each row is whole only while its key is taken (the
  * results echo the input columns, so `keyOf` reads them as it reads an input row); none is kept.
  */
@@ -109,10 +115,10 @@ export function readResults(text: string, keyOf: (row: BulkRow) => string): Resu
     const row: BulkRow = {};
     columns.forEach((column, index) => (row[column] = values[index] ?? ''));
     kept.push({
-      key: keyOf(row),
-      ...(row.sf__Id ? { id: row.sf__Id } : {}),
+      key: own(keyOf(row)),
+      ...(row.sf__Id ? { id: own(row.sf__Id) } : {}),
       ...('sf__Created' in row ? { created: row.sf__Created === 'true' } : {}),
-      ...('sf__Error' in row ? { error: row.sf__Error } : {}),
+      ...('sf__Error' in row ? { error: own(row.sf__Error) } : {}),
     });
   }
   return kept;
