@@ -95,17 +95,17 @@ try {
 }
 process.exit(exitCode);
 
-/** The sample of each traced process's highest RSS (MB): where the memory was then. */
+/** The sample of each traced process's highest RSS (MB): where the memory was then (a killed run leaves no summary). */
 function tracedPeaks(trace: string): string[] {
   const prefix = `${path.basename(trace)}.`;
   return readdirSync(path.dirname(trace))
     .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
     .map((name) => {
-      const last =
-        readFileSync(path.join(path.dirname(trace), name), 'utf8')
-          .trim()
-          .split('\n')
-          .pop() ?? '{}';
-      return `memory at the peak (pid ${name.slice(prefix.length)}): ${JSON.stringify((JSON.parse(last) as { peak?: unknown }).peak)}`;
+      const lines = readFileSync(path.join(path.dirname(trace), name), 'utf8')
+        .trim()
+        .split('\n');
+      const samples = lines.map((line) => JSON.parse(line) as { rss?: number; peak?: unknown });
+      const peak = samples.reduce((best, sample) => ((sample.rss ?? 0) > (best.rss ?? 0) ? sample : best), {});
+      return `memory at the peak (pid ${name.slice(prefix.length)}): ${JSON.stringify(peak)}`;
     });
 }
