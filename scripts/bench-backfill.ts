@@ -1,12 +1,18 @@
 /**
  * `npm run bench:backfill -- [--referrals 10000] [--latency-ms 50] [--customers distinct] [--no-duplicate-rules]
- * [--node-options "…"]` — only the bench's backfill row: the emulators in their own processes, `sf pcsync run
- * --full` over N seeded co-sell referrals (each from a customer of its own; `--customers numbered`: near-identical
- * ones, as before), and per side the requests by endpoint beside the minimum computed from the input sizes
- * (scripts/bench/economy.ts), the sync process's peak RSS and its wall time. --node-options reaches the sf process
- * (e.g. a heap profile); --no-duplicate-rules turns the org's standard duplicate rules off, as the full bench's
- * 100,000 memory row does.
+ * [--window-size N] [--memory-trace FILE] [--node-options "…"]` — only the bench's backfill row: the emulators in
+ * their own processes, `sf pcsync run --full` over N seeded co-sell referrals (each from a customer of its own;
+ * `--customers numbered`: near-identical ones, as before), and per side the requests by endpoint beside the minimum
+ * computed from the input sizes (scripts/bench/economy.ts), the sync process's peak RSS and its wall time.
+ * --node-options reaches the sf process (e.g. a heap profile); --no-duplicate-rules turns the org's standard
+ * duplicate rules off, as the full bench's 100,000 memory row does. --window-size runs with that sync.windowSize (a
+ * config file of its own); --memory-trace FILE samples the sf process's memory from inside it
+ * (scripts/bench/memory-trace.cjs) and prints where it was at its highest RSS.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { backfill } from './bench/backfill.js';
 import { isSignIn } from './bench/emulators.js';
@@ -21,6 +27,8 @@ const { values } = parseArgs({
     'bound-minutes': { type: 'string', default: '30' },
     customers: { type: 'string', default: 'distinct' },
     'no-duplicate-rules': { type: 'boolean', default: false },
+    'window-size': { type: 'string' },
+    'memory-trace': { type: 'string' },
   },
 });
 const referrals = Number(values.referrals);
@@ -34,10 +42,24 @@ try {
   const { bulkThreshold } = (JSON.parse(shown.stdout) as { result: { config: { sync: { bulkThreshold: number } } } })
     .result.config.sync;
   log(`backfill of ${referrals} referrals (latency ${latencyMs} ms, sync.bulkThreshold ${bulkThreshold})`);
-  const env = values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : undefined;
+  const trace = values['memory-trace'] ? path.resolve(values['memory-trace']) : undefined;
+  const tracer = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bench', 'memory-trace.cjs');
+  const nodeOptions = [values['node-options'], trace ? `--require ${tracer}` : ''].filter(Boolean).join(' ');
+  const env = {
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+    ...(trace ? { MEMORY_TRACE_FILE: trace } : {}),
+  };
+  const configDir = mkdtempSync(path.join(tmpdir(), 'pcsync-bench-config-'));
+  const args: string[] = [];
+  if (values['window-size']) {
+    const file = path.join(configDir, 'pcsync.json');
+    writeFileSync(file, JSON.stringify({ sync: { windowSize: Number(values['window-size']) } }));
+    args.push('--config', file);
+  }
   const customers = values.customers === 'numbered' ? 'numbered' : 'distinct';
   const fill = await backfill(world, referrals, Number(values['bound-minutes']) * 60_000, {
-    ...(env ? { env } : {}),
+    env,
+    args,
     customers,
     duplicateRules: !values['no-duplicate-rules'],
   });
@@ -49,7 +71,9 @@ try {
     `wall ${(fill.wallMs / 1000).toFixed(1)} s; peak RSS ${fill.peakRssMb} MB (largest process ${fill.highWaterRssMb} MB)`,
     `rows: ${JSON.stringify(fill.rows)}`,
     `Request_Count__c ${String(fill.requestCount.recorded)}, emulators ${fill.requestCount.emulators}`,
+    ...(trace ? tracedPeaks(trace) : []),
   ];
+  rmSync(configDir, { recursive: true, force: true });
   const sides = [
     ['Partner Center', fill.made.partnerCenter, minimum.partnerCenter, fill.partnerCenter],
     ['Salesforce', fill.made.salesforce, minimum.salesforce, fill.salesforce],
@@ -70,3 +94,18 @@ try {
   await world.close();
 }
 process.exit(exitCode);
+
+/** The sample of each traced process's highest RSS (MB): where the memory was then (a killed run leaves no summary). */
+function tracedPeaks(trace: string): string[] {
+  const prefix = `${path.basename(trace)}.`;
+  return readdirSync(path.dirname(trace))
+    .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
+    .map((name) => {
+      const lines = readFileSync(path.join(path.dirname(trace), name), 'utf8')
+        .trim()
+        .split('\n');
+      const samples = lines.map((line) => JSON.parse(line) as { rss?: number; peak?: unknown });
+      const peak = samples.reduce((best, sample) => ((sample.rss ?? 0) > (best.rss ?? 0) ? sample : best), {});
+      return `memory at the peak (pid ${name.slice(prefix.length)}): ${JSON.stringify(peak)}`;
+    });
+}

@@ -126,6 +126,8 @@ export type BackfillOptions = {
    * hours of emulator CPU, while the sync's memory does not depend on it.
    */
   duplicateRules?: boolean;
+  /** More arguments for `sf pcsync run --full` (e.g. `--config FILE`). */
+  args?: string[];
 };
 
 /**
@@ -142,7 +144,7 @@ export async function backfill(
   await Promise.all([world.sf.reset(), world.pc.reset()]);
   await world.sf.settings({ duplicateRules: options.duplicateRules ?? true });
   await world.pc.seed(n, 'cosell', options.customers ?? 'distinct');
-  const result = await syncProcess(world, ['--full'], timeoutMs, options.env);
+  const result = await syncProcess(world, ['--full', ...(options.args ?? [])], timeoutMs, options.env);
   const rows: Record<string, number> = {};
   for (const object of WRITTEN_OBJECTS) rows[object] = await world.sf.count(object);
   return { ...result, referrals: n, rows, duplicateRules: options.duplicateRules ?? true };

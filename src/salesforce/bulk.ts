@@ -5,10 +5,12 @@
  * rows are matched back to their input by key, never by order. A job whose end could not be seen is `unsettled`:
  * it may still make rows, so nothing it was given may be created again in this run.
  */
+import { Readable } from 'node:stream';
 import type { Connection } from '@jsforce/jsforce-node';
+import { csvChunks, csvColumns, readResults, type BulkRow, type ResultRow } from './bulk-csv.js';
 import { batchFailure, retrying, type SObjectRecord, type WriteResult } from './results.js';
 
-export type BulkRow = Record<string, string>;
+export type { BulkRow };
 
 export type IngestJob = {
   object: string;
@@ -46,24 +48,6 @@ const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * The CSV values of each record over the union of their fields (Bulk API 2.0 Developer Guide, "Prepare CSV Files"):
- * `#N/A` sets a field to null; an empty value leaves it as it is (a field the record does not carry).
- */
-export function csvRows(records: readonly SObjectRecord[]): BulkRow[] {
-  const columns = [...new Set(records.flatMap((record) => Object.keys(record).filter((key) => key !== 'attributes')))];
-  return records.map((record) =>
-    Object.fromEntries(
-      columns.map((column) => {
-        const value = record[column];
-        if (value === null) return [column, '#N/A'];
-        if (value === undefined) return [column, ''];
-        return [column, typeof value === 'object' ? JSON.stringify(value) : `${value as string | number | boolean}`];
-      })
-    )
-  );
-}
-
 const rowError = (text: string | undefined): WriteResult => {
   // "CODE:message:fields --", several joined by spaces; the first says why.
   const [errorCode, ...rest] = (text ?? 'UNKNOWN').split(':');
@@ -76,25 +60,25 @@ const rowError = (text: string | undefined): WriteResult => {
 
 /** Each input row's result, found by its key; equal keys take equal rows' results in turn. */
 export function matchResults(
-  input: readonly BulkRow[],
-  keyOf: (row: BulkRow) => string,
-  outcome: { successful: BulkRow[]; failed: BulkRow[]; unprocessed: BulkRow[] },
+  keys: readonly string[],
+  outcome: { successful: ResultRow[]; failed: ResultRow[]; unprocessed: ResultRow[] },
   unprocessedReason: string
 ): WriteResult[] {
   const waiting = new Map<string, number[]>();
-  input.forEach((row, index) => {
-    const key = keyOf(row);
-    waiting.set(key, [...(waiting.get(key) ?? []), index]);
+  keys.forEach((key, index) => {
+    const list = waiting.get(key);
+    if (list) list.push(index);
+    else waiting.set(key, [index]);
   });
-  const results = Array.from<WriteResult | undefined>({ length: input.length });
-  const place = (row: BulkRow, result: WriteResult): void => {
-    const index = waiting.get(keyOf(row))?.shift();
+  const results = Array.from<WriteResult | undefined>({ length: keys.length });
+  const place = (row: ResultRow, result: WriteResult): void => {
+    const index = waiting.get(row.key)?.shift();
     if (index !== undefined) results[index] = result;
   };
   for (const row of outcome.successful) {
-    place(row, { success: true, id: row.sf__Id, created: row.sf__Created === 'true', errors: [] });
+    place(row, { success: true, id: row.id ?? '', created: row.created ?? false, errors: [] });
   }
-  for (const row of outcome.failed) place(row, rowError(row.sf__Error));
+  for (const row of outcome.failed) place(row, rowError(row.error));
   for (const row of outcome.unprocessed) {
     place(row, { success: false, errors: [{ errorCode: 'UNPROCESSED', message: unprocessedReason }] });
   }
@@ -142,7 +126,9 @@ export async function runIngestJob(
   spec: IngestJob,
   records: readonly SObjectRecord[]
 ): Promise<IngestOutcome> {
-  const input = csvRows(records);
+  // jsforce drops an insert's Id (IngestJobV2's JobDataV2): the CSV leaves it out the same way.
+  const columns = csvColumns(records).filter((column) => spec.operation !== 'insert' || column !== 'Id');
+  const keys: string[] = [];
   const job = connection.bulk2.createJob({
     object: spec.object,
     operation: spec.operation,
@@ -151,7 +137,7 @@ export async function runIngestJob(
   });
   const check = async (): Promise<JobInfo> => await job.check();
   const nothingMade = (error: unknown): IngestOutcome => ({
-    results: batchFailure(input.length, error),
+    results: batchFailure(records.length, error),
     settled: true,
   });
   try {
@@ -160,7 +146,8 @@ export async function runIngestJob(
     return nothingMade(error); // no job, or one that never gets data
   }
   try {
-    await job.uploadData(input);
+    // A stream of CSV chunks, made as the request body is sent: never the whole CSV at once, nor a copy of the rows.
+    await job.uploadData(Readable.from(csvChunks(records, columns, spec.keyOf, keys)));
   } catch (error) {
     await job.abort().catch(() => undefined); // never UploadComplete, so never processed; abort only tidies
     return nothingMade(error);
@@ -169,7 +156,7 @@ export async function runIngestJob(
   await job.close().catch((error: unknown) => {
     closeError = error; // the org may have taken it all the same: its state says
   });
-  const info = await waitForEnd(connection, check, input.length);
+  const info = await waitForEnd(connection, check, records.length);
   if (info?.state === 'Open') {
     await job.abort().catch(() => undefined);
     return nothingMade(closeError);
@@ -177,24 +164,25 @@ export async function runIngestJob(
   if (!info) {
     await job.abort().catch(() => undefined);
     const unclear = { errorCode: 'REQUEST_FAILED', message: `Bulk API job ${job.id}: its outcome could not be read` };
-    return { results: batchFailure(input.length, unclear), settled: false };
+    return { results: batchFailure(records.length, unclear), settled: false };
   }
   const processed = info.numberRecordsProcessed ?? 0;
   const failedCount = info.numberRecordsFailed ?? 0;
-  let outcome: { successful: BulkRow[]; failed: BulkRow[]; unprocessed: BulkRow[] };
+  let outcome: { successful: ResultRow[]; failed: ResultRow[]; unprocessed: ResultRow[] };
   try {
-    const rows = (read: () => Promise<unknown>): Promise<BulkRow[]> =>
-      retrying(async () => ((await read()) ?? []) as BulkRow[]);
+    // Read as text and kept only as keys, Ids and errors: the results echo every input column.
+    const rows = async (read: () => Promise<string | undefined>): Promise<ResultRow[]> =>
+      readResults(await retrying(async () => (await read()) ?? ''), spec.keyOf);
     outcome = {
-      successful: processed > failedCount ? await rows(() => job.getSuccessfulResults()) : [],
-      failed: failedCount > 0 ? await rows(() => job.getFailedResults()) : [],
-      unprocessed: processed < input.length ? await rows(() => job.getUnprocessedRecords()) : [],
+      successful: processed > failedCount ? await rows(() => job.getSuccessfulResults(true)) : [],
+      failed: failedCount > 0 ? await rows(() => job.getFailedResults(true)) : [],
+      unprocessed: processed < records.length ? await rows(() => job.getUnprocessedRecords(true)) : [],
     };
   } catch (error) {
     // The job ended, so looking for its rows again is safe; what it made is unknown until then.
     const unread = { errorCode: 'REQUEST_FAILED', message: `Bulk API job ${job.id}: ${(error as Error).message}` };
-    return { results: batchFailure(input.length, unread), settled: true };
+    return { results: batchFailure(records.length, unread), settled: true };
   }
   const reason = info.errorMessage ?? `Bulk API job ${job.id} ended ${info.state} before this row`;
-  return { results: matchResults(input, spec.keyOf, outcome, reason), settled: true };
+  return { results: matchResults(keys, outcome, reason), settled: true };
 }

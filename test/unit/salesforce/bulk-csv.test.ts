@@ -1,0 +1,70 @@
+/**
+ * A Bulk API 2.0 job's CSV both ways: the upload made a chunk at a time as it is read (never the whole CSV, never a
+ * row ahead of the reader), and the results read down to each row's key, Id and error.
+ */
+import { expect } from 'chai';
+import { csvChunks, csvColumns, csvRecords, readResults, type BulkRow } from '../../../src/salesforce/bulk-csv.js';
+import type { SObjectRecord } from '../../../src/salesforce/results.js';
+
+describe('salesforce: Bulk API 2.0 CSV', () => {
+  const byEmail = (row: BulkRow): string => row.Email;
+
+  it('makes the upload one chunk at a time: no record is read before the reader asks for its chunk', () => {
+    const records: SObjectRecord[] = Array.from({ length: 1050 }, (_, i) => ({ Email: `p${i}@example.com` }));
+    const read = new Set<number>();
+    // Each record is read through a proxy that notes its index: what the builder has touched so far.
+    const watched = new Proxy(records, {
+      get(target, property, receiver): unknown {
+        if (typeof property === 'string' && /^\d+$/.test(property)) read.add(Number(property));
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+    const keys: string[] = [];
+    const chunks = csvChunks(watched, ['Email'], byEmail, keys, 500);
+    expect(chunks.next().value).to.equal('Email\n');
+    expect(read.size).to.equal(0);
+    const first = chunks.next().value as string;
+    expect(first.split('\n')).to.have.length(501);
+    expect(Math.max(...read)).to.equal(499);
+    expect(keys).to.have.length(500);
+    chunks.next();
+    expect(Math.max(...read)).to.equal(999);
+    const last = chunks.next().value as string;
+    expect(last.split('\n').slice(0, -1)).to.deep.equal(
+      Array.from({ length: 50 }, (_, i) => `p${1000 + i}@example.com`)
+    );
+    expect(chunks.next().done).to.equal(true);
+    expect(keys).to.deep.equal(records.map((record) => record.Email));
+  });
+
+  it('writes the union of the fields, #N/A for a null, an empty value for a field a record lacks, RFC 4180 quoting', () => {
+    const records: SObjectRecord[] = [
+      { attributes: { type: 'Contact' }, LastName: 'O"Neil, Jr.', Email: null },
+      { LastName: 'Two\nLines', Phone: 5, HasOptedOutOfEmail: false },
+    ];
+    const columns = csvColumns(records);
+    expect(columns).to.deep.equal(['LastName', 'Email', 'Phone', 'HasOptedOutOfEmail']);
+    const text = [...csvChunks(records, columns, (row) => row.LastName, [])].join('');
+    expect(text).to.equal('LastName,Email,Phone,HasOptedOutOfEmail\n"O""Neil, Jr.",#N/A,,\n"Two\nLines",,5,false\n');
+    expect([...csvRecords(text)]).to.deep.equal([
+      ['LastName', 'Email', 'Phone', 'HasOptedOutOfEmail'],
+      ['O"Neil, Jr.', '#N/A', '', ''],
+      ['Two\nLines', '', '5', 'false'],
+    ]);
+  });
+
+  it('reads each result row down to its key, Id, created flag and error', () => {
+    const successful =
+      'sf__Id,sf__Created,Email,LastName\n003A,true,a@example.com,"Smith, A"\r\n003B,false,b@x.com,B\n';
+    expect(readResults(successful, byEmail)).to.deep.equal([
+      { key: 'a@example.com', id: '003A', created: true },
+      { key: 'b@x.com', id: '003B', created: false },
+    ]);
+    const failed =
+      'sf__Id,sf__Error,Email\n,"REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --",c@x.com\n';
+    expect(readResults(failed, byEmail)).to.deep.equal([
+      { key: 'c@x.com', error: 'REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --' },
+    ]);
+    expect(readResults('', byEmail)).to.deep.equal([]);
+  });
+});
