@@ -19,6 +19,28 @@ function jobTaking(ms: number): { check: () => Promise<{ state: string }>; polls
   };
 }
 
+/**
+ * A job of `rows` rows that slows as it goes, as one whose duplicate matching looks at every row stored before: its
+ * processed count grows as the square root of the time, ending `ms` after UploadComplete.
+ */
+function slowingJob(ms: number, rows: number): { check: () => Promise<JobState>; polls: () => number } {
+  const closedAt = Date.now();
+  let polls = 0;
+  return {
+    check: () => {
+      polls++;
+      const elapsed = Date.now() - closedAt;
+      if (elapsed >= ms) return Promise.resolve({ state: 'JobComplete', numberRecordsProcessed: rows });
+      return Promise.resolve({
+        state: 'InProgress',
+        numberRecordsProcessed: Math.floor(rows * Math.sqrt(elapsed / ms)),
+      });
+    },
+    polls: () => polls,
+  };
+}
+type JobState = { state: string; numberRecordsProcessed: number };
+
 describe('salesforce: Bulk API 2.0 status polls', function () {
   this.timeout(60_000);
 
@@ -37,5 +59,12 @@ describe('salesforce: Bulk API 2.0 status polls', function () {
     const elsewhere = jobTaking(2500);
     await waitForEnd({} as Connection, elsewhere.check, rows);
     expect(elsewhere.polls()).to.equal(2);
+  });
+
+  it('a first job that slows as it goes is looked at by its slower recent rate: three polls, not four', async () => {
+    // Seen at 1 s with 58% done; its rate since then is what the rest will go at, or slower.
+    const job = slowingJob(3000, 3000);
+    expect((await waitForEnd({} as Connection, job.check, 3000))?.state).to.equal('JobComplete');
+    expect(job.polls()).to.be.at.most(3);
   });
 });
