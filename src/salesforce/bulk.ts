@@ -54,8 +54,13 @@ function nextPause(previous: number, looks: readonly Look[], rows: number): numb
   return Math.min(PAUSE_BOUNDS[1], Math.max(PAUSE_BOUNDS[0], estimate * MARGIN));
 }
 
+/**
+ * The first look, by the pace of the jobs before, comes within 30 s all the same: a job of another object may go much
+ * faster than theirs (no duplicate matching), and a slower one is timed by the rate that look shows.
+ */
+const FIRST_LOOK_BOUND = 30_000;
 const firstPause = (pace: number | undefined, rows: number): number =>
-  pace === undefined ? FIRST_PAUSE : Math.min(PAUSE_BOUNDS[1], Math.max(PAUSE_BOUNDS[0], pace * rows * MARGIN));
+  pace === undefined ? FIRST_PAUSE : Math.min(FIRST_LOOK_BOUND, Math.max(PAUSE_BOUNDS[0], pace * rows * MARGIN));
 const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

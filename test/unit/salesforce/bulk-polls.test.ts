@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import type { Connection } from '@jsforce/jsforce-node';
+import sinon from 'sinon';
 import { waitForEnd } from '../../../src/salesforce/bulk.js';
 
 /** A job that ends `ms` after its UploadComplete, and counts the looks at its state. */
@@ -66,5 +67,27 @@ describe('salesforce: Bulk API 2.0 status polls', function () {
     const job = slowingJob(3000, 3000);
     expect((await waitForEnd({} as Connection, job.check, 3000))?.state).to.equal('JobComplete');
     expect(job.polls()).to.be.at.most(3);
+  });
+
+  it("a fast job after slow ones is still looked at within 30 s, not at the slow jobs' pace", async () => {
+    const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'Date'] });
+    try {
+      const connection = {} as Connection;
+      // 100 rows in over a minute (no counts shown): the org's pace, as far as this connection knows, is slow.
+      const slow = jobTaking(60_000);
+      const slowEnd = waitForEnd(connection, slow.check, 100);
+      await clock.tickAsync(300_000);
+      expect((await slowEnd)?.state).to.equal('JobComplete');
+
+      // 1,000 rows of another object, done in 2 s: at that pace its first look would come after many minutes.
+      const fast = jobTaking(2000);
+      let state: string | undefined;
+      void waitForEnd(connection, fast.check, 1000).then((info) => (state = info?.state));
+      await clock.tickAsync(30_000);
+      expect(state, 'ended and seen within 30 s').to.equal('JobComplete');
+      expect(fast.polls()).to.equal(1);
+    } finally {
+      clock.restore();
+    }
   });
 });
