@@ -234,8 +234,11 @@ export const syncSchema = z.strictObject({
   windowSize: z.int().min(1).default(10_000),
   /** The most characters kept in an Opportunity's Audit field (newest first). */
   auditMaxLength: z.int().min(255).max(131_072).default(32_000),
-  /** How long the org's sync lease holds without renewal: a process that died frees it after this. */
-  leaseSeconds: z.int().min(5).max(3600).default(60),
+  /**
+   * How long the org's sync lease holds without renewal: a process that died on another machine frees it after this
+   * (one of this machine is taken over at once). Renewals cost a request each, one per two thirds of this period.
+   */
+  leaseSeconds: z.int().min(5).max(3600).default(300),
   /** How far back of its watermark each incremental pass re-reads, for changes committed late or clock skew. */
   overlapSeconds: z.int().min(0).max(86_400).default(60),
 });

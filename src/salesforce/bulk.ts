@@ -25,25 +25,44 @@ export type IngestOutcome = { results: WriteResult[]; settled: boolean };
 type JobInfo = { state: string; numberRecordsProcessed?: number; numberRecordsFailed?: number; errorMessage?: string };
 
 /**
- * Polling: a first look after a pause, then a pause as long as the rest should take at the rate the job has shown
- * so far (numberRecordsProcessed over the time since UploadComplete), a little more so the next look is the last;
- * with no rate yet, twice the pause before. A poll that comes too early is a request spent for nothing, so the first
- * pause of a job is as long as its rows took the org in the jobs before it (the same org, the same connection):
- * after the first job, most take one poll.
+ * Polling: a first look after a pause, then a pause as long as the rest should take at the rate the job has shown —
+ * the slower of its rate since UploadComplete and its rate since the look before, so a job that slows as the org fills
+ * (duplicate matching against every stored record) is not looked at again too early — with a margin so the next look
+ * is the last; with no progress shown yet, twice the pause before. A poll that comes too early is a request spent for
+ * nothing, so the first pause of a job is as long as its rows took the org in the jobs before it (the same org, the
+ * same connection): after the first job, most take one poll.
  */
 const FIRST_PAUSE = 1000;
-const PAUSE_BOUNDS = [250, 30_000] as const;
+/**
+ * At most 5 minutes between looks: Salesforce gives each batch of a job 5 minutes before it retries it (Bulk API 2.0
+ * Developer Guide, "Understanding Bulk API 2.0 Ingest"), so a longer job shows its progress at least that often.
+ */
+const PAUSE_BOUNDS = [250, 300_000] as const;
+/** How much longer than the estimate to wait: an early look costs a request, a late one only the overshoot. */
+const MARGIN = 1.3;
 const POLL_TIMEOUT = 30 * 60_000;
 /** Milliseconds a row took the org, as its earlier jobs showed (an upper bound: the end is seen at a poll). */
 const paceOf = new WeakMap<Connection, number>();
 
-function nextPause(previous: number, elapsed: number, processed: number, rows: number): number {
-  const estimate = processed > 0 ? (elapsed * (rows - processed)) / processed + 250 : previous * 2;
-  return Math.min(PAUSE_BOUNDS[1], Math.max(PAUSE_BOUNDS[0], estimate * 1.2));
+/** What a look at the job saw: the milliseconds since UploadComplete and the rows processed by then. */
+type Look = { elapsed: number; processed: number };
+
+function nextPause(previous: number, looks: readonly Look[], rows: number): number {
+  const [before, last] = looks.length > 1 ? looks.slice(-2) : [{ elapsed: 0, processed: 0 }, looks[0]];
+  const average = last.processed / Math.max(last.elapsed, 1);
+  const recent = (last.processed - before.processed) / Math.max(last.elapsed - before.elapsed, 1);
+  const rate = Math.min(average, recent > 0 ? recent : average);
+  const estimate = rate > 0 ? (rows - last.processed) / rate + 250 : previous * 2;
+  return Math.min(PAUSE_BOUNDS[1], Math.max(PAUSE_BOUNDS[0], estimate * MARGIN));
 }
 
+/**
+ * The first look, by the pace of the jobs before, comes within 30 s all the same: a job of another object may go much
+ * faster than theirs (no duplicate matching), and a slower one is timed by the rate that look shows.
+ */
+const FIRST_LOOK_BOUND = 30_000;
 const firstPause = (pace: number | undefined, rows: number): number =>
-  pace === undefined ? FIRST_PAUSE : Math.min(PAUSE_BOUNDS[1], Math.max(PAUSE_BOUNDS[0], pace * rows * 1.1));
+  pace === undefined ? FIRST_PAUSE : Math.min(FIRST_LOOK_BOUND, Math.max(PAUSE_BOUNDS[0], pace * rows * MARGIN));
 const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -102,6 +121,7 @@ export async function waitForEnd(
   const closedAt = Date.now();
   const pace = paceOf.get(connection);
   let wait = firstPause(pace, rows);
+  const looks: Look[] = [];
   for (let polls = 1; Date.now() - closedAt < POLL_TIMEOUT; polls++) {
     await pause(wait);
     let info: JobInfo;
@@ -116,7 +136,8 @@ export async function waitForEnd(
       return info;
     }
     if (info.state === 'Open') return info; // UploadComplete never arrived: the job makes nothing
-    wait = nextPause(wait, Date.now() - closedAt, info.numberRecordsProcessed ?? 0, rows);
+    looks.push({ elapsed: Date.now() - closedAt, processed: info.numberRecordsProcessed ?? 0 });
+    wait = nextPause(wait, looks, rows);
   }
   return undefined;
 }

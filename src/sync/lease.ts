@@ -53,11 +53,12 @@ export async function holdSyncLease(
   let renewedAt = Date.now();
   let renewing = false;
   let lost: unknown;
-  // A renewal is a request: one per half lease period, not per third, leaves half the period for it to land (with
-  // its own retries) and, should it fail, for the next tick's attempt before the lease could lapse.
+  // A renewal is a request, made only once the lease is at risk: in its last third. That leaves a third of the period
+  // for it to land (with its own retries) and, should it fail, for the next tick's attempt before the lease could
+  // lapse; a run shorter than two thirds of the period renews never.
   const timer = setInterval(
     () => {
-      if (renewing || Date.now() - renewedAt < ttlMs / 2) return;
+      if (renewing || Date.now() - renewedAt < (ttlMs * 2) / 3) return;
       renewing = true;
       lease
         .renew()

@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import type { Connection } from '@jsforce/jsforce-node';
+import sinon from 'sinon';
 import { waitForEnd } from '../../../src/salesforce/bulk.js';
 
 /** A job that ends `ms` after its UploadComplete, and counts the looks at its state. */
@@ -18,6 +19,28 @@ function jobTaking(ms: number): { check: () => Promise<{ state: string }>; polls
     polls: () => polls,
   };
 }
+
+/**
+ * A job of `rows` rows that slows as it goes, as one whose duplicate matching looks at every row stored before: its
+ * processed count grows as the square root of the time, ending `ms` after UploadComplete.
+ */
+function slowingJob(ms: number, rows: number): { check: () => Promise<JobState>; polls: () => number } {
+  const closedAt = Date.now();
+  let polls = 0;
+  return {
+    check: () => {
+      polls++;
+      const elapsed = Date.now() - closedAt;
+      if (elapsed >= ms) return Promise.resolve({ state: 'JobComplete', numberRecordsProcessed: rows });
+      return Promise.resolve({
+        state: 'InProgress',
+        numberRecordsProcessed: Math.floor(rows * Math.sqrt(elapsed / ms)),
+      });
+    },
+    polls: () => polls,
+  };
+}
+type JobState = { state: string; numberRecordsProcessed: number };
 
 describe('salesforce: Bulk API 2.0 status polls', function () {
   this.timeout(60_000);
@@ -37,5 +60,34 @@ describe('salesforce: Bulk API 2.0 status polls', function () {
     const elsewhere = jobTaking(2500);
     await waitForEnd({} as Connection, elsewhere.check, rows);
     expect(elsewhere.polls()).to.equal(2);
+  });
+
+  it('a first job that slows as it goes is looked at by its slower recent rate: three polls, not four', async () => {
+    // Seen at 1 s with 58% done; its rate since then is what the rest will go at, or slower.
+    const job = slowingJob(3000, 3000);
+    expect((await waitForEnd({} as Connection, job.check, 3000))?.state).to.equal('JobComplete');
+    expect(job.polls()).to.be.at.most(3);
+  });
+
+  it("a fast job after slow ones is still looked at within 30 s, not at the slow jobs' pace", async () => {
+    const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'Date'] });
+    try {
+      const connection = {} as Connection;
+      // 100 rows in over a minute (no counts shown): the org's pace, as far as this connection knows, is slow.
+      const slow = jobTaking(60_000);
+      const slowEnd = waitForEnd(connection, slow.check, 100);
+      await clock.tickAsync(300_000);
+      expect((await slowEnd)?.state).to.equal('JobComplete');
+
+      // 1,000 rows of another object, done in 2 s: at that pace its first look would come after many minutes.
+      const fast = jobTaking(2000);
+      let state: string | undefined;
+      void waitForEnd(connection, fast.check, 1000).then((info) => (state = info?.state));
+      await clock.tickAsync(30_000);
+      expect(state, 'ended and seen within 30 s').to.equal('JobComplete');
+      expect(fast.polls()).to.equal(1);
+    } finally {
+      clock.restore();
+    }
   });
 });
