@@ -14,13 +14,25 @@ const tsFiles = ['src/**/*.ts', 'test/**/*.ts', 'emulators/**/*.ts', 'scripts/**
 
 export default [
   {
-    ignores: ['lib/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'test-results/**', '.sfdx/**', '.sf/**'],
+    ignores: [
+      'lib/**',
+      'node_modules/**',
+      'coverage/**',
+      'bench/results/**',
+      'test-results/**',
+      '.sfdx/**',
+      '.sf/**',
+      '.scratch/**',
+    ],
   },
   ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: tsFiles })),
   {
     files: tsFiles,
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // One TypeScript program for every linted file (tsconfig.eslint.json): the project service built one per
+      // tsconfig (src, test, emulators, scripts), and test's imports pull the other three in again, so most files
+      // were type-checked two or three times (lint: 86 → 56 s of CPU). The four use the same compiler options.
+      parserOptions: { project: './tsconfig.eslint.json', tsconfigRootDir: import.meta.dirname },
       globals: { ...globals.node },
     },
     rules: {
