@@ -18,7 +18,9 @@ export function runtimeImports(source: string): string[] {
     const specifier = match[2];
     if (!specifier.startsWith('.') && !specifier.startsWith('node:')) found.push(packageOf(specifier));
   }
-  for (const match of source.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+  // import('x'), and a CommonJS package loaded on first use: createRequire(import.meta.url)('x') or require('x').
+  const loaded = /(?:\bimport|\brequire|createRequire\([^)]*\))\(\s*['"]([^'"]+)['"]\s*\)/g;
+  for (const match of source.matchAll(loaded)) {
     if (!match[1].startsWith('.') && !match[1].startsWith('node:')) found.push(packageOf(match[1]));
   }
   return found;
@@ -52,5 +54,13 @@ describe('package dependencies', () => {
         "import type { A } from 'pkg-a';\nimport { b } from '@scope/b/sub';\nimport 'side';\nexport * from 'c';"
       )
     ).to.deep.equal(['@scope/b', 'side', 'c']);
+  });
+
+  it('reads packages loaded on first use: import(), createRequire and require', () => {
+    expect(
+      runtimeImports(
+        "const a = await import('lazy-a');\nconst b = createRequire(import.meta.url)('cjs-b');\nrequire('@s/c/x');"
+      )
+    ).to.deep.equal(['lazy-a', 'cjs-b', '@s/c']);
   });
 });
