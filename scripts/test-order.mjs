@@ -11,8 +11,8 @@ import { globSync } from 'node:fs';
 
 /**
  * CPU seconds of each file under `mocha --parallel --jobs 2` (its worker's and the sf and other processes it
- * spawned), measured 2026-11-30 by root hooks reading process.cpuUsage() and /proc/self/stat: CPU rather than wall
- * time, which other load on the machine stretches. Most first; under ~10 s a file's place does not matter.
+ * spawned), measured 2026-11-30 by scripts/test-timing.cjs: CPU rather than wall time, which other load on the
+ * machine stretches. Most first; under ~10 s a file's place does not matter.
  */
 const SLOWEST_FIRST = [
   'test/e2e/sync-leads-faults.test.ts', // 119
