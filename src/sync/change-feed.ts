@@ -13,7 +13,7 @@ import { StreamingExtension } from '@jsforce/jsforce-node/lib/api/streaming.js';
 import type { FieldRule } from '../config/schema.js';
 import { OPP } from '../salesforce/fields.js';
 import { CALL_OPTIONS } from '../salesforce/instrument.js';
-import { createStreamingClient, endClient, type StreamingClient } from './streaming-client.js';
+import { createStreamingClient, endClient } from './streaming-client.js';
 
 export const OPPORTUNITY_CHANGE_CHANNEL = '/data/OpportunityChangeEvent';
 /** Replay from the events published after subscribing (Streaming API replay extension). */
@@ -98,10 +98,6 @@ class NoAnswer extends Error {
   }
 }
 
-type FayeClient = StreamingClient & {
-  subscribe(channel: string, listener: (message: ChangeEvent) => void): PromiseLike<unknown>;
-};
-
 /** The subscribe was given up because its caller stopped (`signal`), not refused. */
 export class SubscribeStopped extends Error {
   public constructor() {
@@ -171,7 +167,7 @@ export async function subscribeChangeFeed(options: ChangeFeedOptions): Promise<C
   if (options.signal?.aborted) throw new SubscribeStopped();
   const client = createStreamingClient(options.connection, [
     new StreamingExtension.Replay(OPPORTUNITY_CHANGE_CHANNEL, options.replayFrom),
-  ]) as unknown as FayeClient;
+  ]);
   let bound: NodeJS.Timeout | undefined;
   let stop: (() => void) | undefined;
   const timeoutMs = options.subscribeTimeoutMs ?? 30_000;

@@ -32,7 +32,9 @@ type FayeInternals = {
 
 export type StreamingClient = { disconnect(): PromiseLike<unknown> | undefined };
 
-type FayeClient = StreamingClient & {
+/** The client as pcsync uses it: subscribe (its caller knows the message shape), and what making it takes. */
+export type FayeClient = StreamingClient & {
+  subscribe(channel: string, listener: (message: never) => void): PromiseLike<unknown>;
   disable(feature: string): void;
   setHeader(name: string, value: string): void;
   addExtension(extension: unknown): void;
