@@ -50,31 +50,36 @@ export async function holdSyncLease(
     throw messages.createError('error.leaseBusy', [holder, acquiredAt, expiresAt]);
   }
 
+  // When the held lease was last extended: the start of the request that extended it, as the org dates the new
+  // expiry from then.
   let renewedAt = Date.now();
-  let renewing = false;
   let lost: unknown;
-  // A renewal is a request, made only once the lease is at risk: in its last third. That leaves a third of the period
-  // for it to land (with its own retries) and, should it fail, for the next tick's attempt before the lease could
-  // lapse; a run shorter than two thirds of the period renews never.
-  const timer = setInterval(
-    () => {
-      if (renewing || Date.now() - renewedAt < (ttlMs * 2) / 3) return;
-      renewing = true;
-      lease
-        .renew()
-        .then(
-          () => (renewedAt = Date.now()),
-          // Taken over: stop at the next batch. Any other failure: the next tick tries again (a lease not renewed
-          // for a whole period counts as lost all the same).
-          (error: unknown) => {
-            if (error instanceof LeaseLostError) lost ??= error;
-          }
-        )
-        .finally(() => (renewing = false));
-    },
-    Math.max(500, Math.floor(ttlMs / 6))
-  );
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
+  let released = false;
+  // A renewal is a request, made only once the lease is at risk: two thirds into its period. That leaves a third of
+  // the period for it to land (with its own retries) and, should it fail, for further attempts a sixth apart before
+  // the lease could lapse; a run shorter than two thirds of the period renews never.
+  const later = (delay: number): void => {
+    if (released) return;
+    timer = setTimeout(renewNow, Math.max(0, delay));
+    timer.unref();
+  };
+  const renewNow = (): void => {
+    const startedAt = Date.now();
+    lease.renew().then(
+      () => {
+        renewedAt = startedAt;
+        later(renewedAt + (ttlMs * 2) / 3 - Date.now());
+      },
+      (error: unknown) => {
+        // Taken over: stop at the next batch. Any other failure: try again (a lease not renewed for a whole period
+        // counts as lost all the same).
+        if (error instanceof LeaseLostError) lost ??= error;
+        else later(Math.max(500, Math.floor(ttlMs / 6)));
+      }
+    );
+  };
+  later((ttlMs * 2) / 3);
 
   return {
     ...(taken.stale ? { stale: taken.stale } : {}),
@@ -84,7 +89,8 @@ export async function holdSyncLease(
       lease.assertHeld();
     },
     release: async () => {
-      clearInterval(timer);
+      released = true;
+      clearTimeout(timer);
       await lease.release().catch(() => undefined);
     },
   };
