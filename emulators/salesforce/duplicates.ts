@@ -21,19 +21,16 @@ import {
   normalizeStreet,
   similarityBounds,
 } from './matching.js';
+import { DuplicateIndex, type IndexedCriterion } from './duplicate-index.js';
 import type { ObjectDef } from './schema.js';
 import type { SfRecord } from './store.js';
 
 type Keys = Record<string, string | null>;
 
-type Criterion = {
-  normalize: (value: string) => string;
+type Criterion = IndexedCriterion & {
   score: (a: string, b: string) => number;
-  threshold: number;
   /** An upper bound of `score`, cheaper to compute: a pair whose bound rounds below the threshold is not scored. */
   bound?: (a: string, b: string) => number;
-  /** "Blank Fields": `match` treats two blanks as a match; `no-match` never matches a blank. */
-  blank: 'match' | 'no-match';
 };
 
 type MatchingRule = {
@@ -43,6 +40,11 @@ type MatchingRule = {
   criteria: Record<string, Criterion>;
   /** OR of AND groups of criteria keys. */
   equation: string[][];
+  /**
+   * Per group, the criterion the candidates are looked up by (duplicate-index.ts): one the row holds itself (not
+   * the Account Name a Contact reads through its parent) and compared the same way in both name orders.
+   */
+  lookupKeys: string[];
   /** Reads a record of `entity` as the rule's keys. */
   keys: (record: SfRecord, nameOf: NameLookup) => Keys;
 };
@@ -114,7 +116,14 @@ const criterion = (
   score: (a: string, b: string) => number,
   normalizer: (value: string) => string = normalize,
   blank: Criterion['blank'] = 'no-match'
-): Criterion => ({ threshold, score, bound: BOUNDS.get(score), normalize: memoized(normalizer), blank });
+): Criterion => ({
+  threshold,
+  score,
+  bound: BOUNDS.get(score),
+  normalize: memoized(normalizer),
+  blank,
+  lookup: score === exact ? 'exact' : score === editSimilarity ? 'edit' : 'present',
+});
 
 const zip = (value: string): string => normalize(value).replace(/\s/g, '').slice(0, 5);
 
@@ -133,6 +142,7 @@ const ACCOUNT_RULE: MatchingRule = {
     ['name', 'city', 'zip'],
     ['name', 'phone'],
   ],
+  lookupKeys: ['street', 'zip', 'phone'],
   keys: (r) => ({
     name: text(r.Name),
     street: text(r.BillingStreet),
@@ -166,6 +176,10 @@ const PERSON_EQUATION = [
   ['first', 'last', 'phone'],
 ];
 
+// Title has no match key in Salesforce either ("No match key is generated for the Title field"): its group is looked
+// up among the rows that have one.
+const PERSON_LOOKUP_KEYS = ['title', 'email', 'phone', 'street', 'zip', 'phone', 'street', 'email', 'phone'];
+
 const contactKeys = (r: SfRecord, nameOf: NameLookup): Keys => ({
   first: text(r.FirstName),
   last: text(r.LastName),
@@ -195,6 +209,7 @@ const CONTACT_RULE: MatchingRule = {
   entity: 'Contact',
   criteria: PERSON_CRITERIA,
   equation: PERSON_EQUATION,
+  lookupKeys: PERSON_LOOKUP_KEYS,
   keys: contactKeys,
 };
 
@@ -203,6 +218,7 @@ const LEAD_RULE: MatchingRule = {
   entity: 'Lead',
   criteria: PERSON_CRITERIA,
   equation: PERSON_EQUATION,
+  lookupKeys: PERSON_LOOKUP_KEYS,
   keys: leadKeys,
 };
 
@@ -231,6 +247,14 @@ const DUPLICATE_RULES: DuplicateRule[] = [
   },
 ];
 
+/** An empty index of the rows the standard matching rules search (kept by the store on every write). */
+export function duplicateIndex(): DuplicateIndex {
+  const noParent: NameLookup = () => null;
+  return new DuplicateIndex(
+    [ACCOUNT_RULE, CONTACT_RULE, LEAD_RULE].map((rule) => ({ ...rule, rowKeys: (row) => rule.keys(row, noParent) }))
+  );
+}
+
 /** The field's score, or undefined when it does not match (blanks as the criterion says). */
 function fieldScore(c: Criterion, a: string | null, b: string | null): number | undefined {
   const x = a === null ? '' : c.normalize(a);
@@ -239,6 +263,23 @@ function fieldScore(c: Criterion, a: string | null, b: string | null): number | 
   if (c.bound && Math.round(c.bound(x, y)) < c.threshold) return undefined;
   const score = c.score(x, y);
   return score >= c.threshold ? score : undefined;
+}
+
+const LOOKUP_COST = { exact: 0, edit: 1, present: 2 };
+const cheapFirst = new WeakMap<MatchingRule, string[][]>();
+
+/**
+ * The equation's groups with each group's cheapest criteria first: a group is an AND, so the order changes what a
+ * miss costs, never the result (each score is computed once and does not depend on the others).
+ */
+function evaluationOrder(rule: MatchingRule): string[][] {
+  let groups = cheapFirst.get(rule);
+  if (!groups) {
+    const cost = (key: string): number => LOOKUP_COST[rule.criteria[key].lookup];
+    groups = rule.equation.map((group) => [...group].sort((a, b) => cost(a) - cost(b)));
+    cheapFirst.set(rule, groups);
+  }
+  return groups;
 }
 
 /** The confidence (0–100) with which `mine` matches `theirs`, or undefined when no group of the equation holds. */
@@ -250,7 +291,7 @@ function confidence(rule: MatchingRule, mine: Keys, theirs: Keys): number | unde
     const other = turn === 0 ? theirs : { ...theirs, first: theirs.last, last: theirs.first };
     // A criterion recurs in several groups (First and Last Name in all nine of a person's): score it once.
     const scored: Record<string, number | undefined> = {};
-    for (const group of rule.equation) {
+    for (const group of evaluationOrder(rule)) {
       let sum = 0;
       let count = 0;
       let holds = true;
@@ -275,8 +316,8 @@ function confidence(rule: MatchingRule, mine: Keys, theirs: Keys): number | unde
 export type DuplicateSearch = {
   object: ObjectDef;
   record: SfRecord;
-  /** Rows of an object, by name (the store's live rows). */
-  rows: (objectName: string) => SfRecord[];
+  /** The store's rows the matching rules search, kept current on every write. */
+  index: DuplicateIndex;
   nameOf: NameLookup;
   /**
    * Rows saved by the same API call. "Records within the same save aren't compared to each other; they are only
@@ -305,7 +346,7 @@ export function findDuplicates(search: DuplicateSearch): DuplicateResult | undef
   for (const { rule: matching, input } of rule.matching) {
     const mine = input(search.record, nameOf);
     const matchRecords: DuplicateResult['matchResults'][number]['matchRecords'] = [];
-    for (const row of search.rows(matching.entity)) {
+    for (const row of search.index.candidates(matching, mine)) {
       if (row.Id === search.record.Id || search.skip.has(row.Id as string)) continue;
       const score = confidence(matching, mine, matching.keys(row, nameOf));
       if (score === undefined) continue;

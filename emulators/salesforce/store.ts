@@ -5,7 +5,7 @@
 import { Access } from './access.js';
 import { type Clock, formatDateTime } from './clock.js';
 import { syncAddresses } from './address.js';
-import { DUPLICATE_ALERT, findDuplicates } from './duplicates.js';
+import { DUPLICATE_ALERT, duplicateIndex, findDuplicates } from './duplicates.js';
 import { NOT_MODELLED, RecordError, type SaveError } from './errors.js';
 import { evaluateFormula, formatAutoNumber } from './formula.js';
 import { IdFactory, isValidId, to18 } from './ids.js';
@@ -43,6 +43,8 @@ export class RecordStore {
   /** `object.field` (lower-case) → value key → Ids, for unique and external-id fields. */
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
   private readonly deletedRows = new Map<string, Map<string, SfRecord>>();
+  /** The rows the duplicate rules search, looked up by their match criteria (duplicate-index.ts). */
+  private readonly duplicateCandidates = duplicateIndex();
   private journal: JournalEntry[] | undefined;
   private autoNumbers = new Map<string, number>();
   /** The standard duplicate rules are active (a new org's default). */
@@ -97,6 +99,7 @@ export class RecordStore {
     this.tables.clear();
     this.deletedRows.clear();
     this.indexes.clear();
+    this.duplicateCandidates.clear();
     this.autoNumbers.clear();
     this.ids.reset();
   }
@@ -176,8 +179,10 @@ export class RecordStore {
         this.tombstones(object).delete(entry.id);
         this.table(object).set(entry.id, entry.before);
         this.index(object, entry.before);
+        this.duplicateCandidates.add(object.name, entry.before);
       } else {
         this.table(object).delete(entry.id);
+        this.duplicateCandidates.remove(object.name, entry.id);
       }
     }
   }
@@ -193,6 +198,7 @@ export class RecordStore {
     if (before) this.unindex(object, before);
     table.set(id, record);
     this.index(object, record);
+    this.duplicateCandidates.add(object.name, record);
   }
 
   private remove(object: ObjectDef, id: string): void {
@@ -205,6 +211,7 @@ export class RecordStore {
     this.touched(object);
     this.unindex(object, before);
     table.delete(id);
+    this.duplicateCandidates.remove(object.name, id);
     // Deleted rows stay visible to queryAll and getDeleted (a real org keeps them in the recycle bin).
     this.tombstones(object).set(id, { ...before, IsDeleted: true, SystemModstamp: formatDateTime(this.clock.now()) });
   }
@@ -272,12 +279,14 @@ export class RecordStore {
   /** After a schema change: backfill new fields on existing rows and rebuild the unique/external-id indexes. */
   public reindex(): void {
     this.indexes.clear();
+    this.duplicateCandidates.clear();
     for (const object of this.schema.allObjects()) {
       for (const record of this.table(object).values()) {
         for (const f of object.fields.values()) {
           if (!(f.name in record)) record[f.name] = f.type === 'boolean' ? Boolean(f.defaultValue) : null;
         }
         this.index(object, record);
+        this.duplicateCandidates.add(object.name, record);
       }
     }
   }
@@ -637,10 +646,7 @@ export class RecordStore {
     const duplicateResult = findDuplicates({
       object,
       record,
-      rows: (name) => {
-        const target = this.schema.object(name);
-        return target ? this.all(target) : [];
-      },
+      index: this.duplicateCandidates,
       nameOf: (id) => {
         const name = typeof id === 'string' ? this.findById(id)?.record.Name : undefined;
         return typeof name === 'string' ? name : null;

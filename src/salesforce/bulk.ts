@@ -41,8 +41,11 @@ const PAUSE_BOUNDS = [250, 300_000] as const;
 /** How much longer than the estimate to wait: an early look costs a request, a late one only the overshoot. */
 const MARGIN = 1.3;
 const POLL_TIMEOUT = 30 * 60_000;
-/** Milliseconds a row took the org, as its earlier jobs showed (an upper bound: the end is seen at a poll). */
-const paceOf = new WeakMap<Connection, number>();
+/**
+ * Milliseconds a row took the org, as its earlier jobs of the kind showed (an upper bound: the end is seen at a
+ * poll). Per kind: a query job reads rows far faster than an ingest job writes them.
+ */
+const paceOf = { ingest: new WeakMap<Connection, number>(), query: new WeakMap<Connection, number>() };
 
 /** What a look at the job saw: the milliseconds since UploadComplete and the rows processed by then. */
 type Look = { elapsed: number; processed: number };
@@ -113,18 +116,20 @@ export function matchResults(
  * the end took is remembered as the org's pace: as it is when a poll had to wait for it, never above it when the first
  * poll already found the job ended (the job may have ended well before; the pace only comes down then).
  */
-export async function waitForEnd(
+export async function waitForEnd<Info extends JobInfo>(
   connection: Connection,
-  check: () => Promise<JobInfo>,
-  rows: number
-): Promise<JobInfo | undefined> {
+  check: () => Promise<Info>,
+  rows: number,
+  kind: keyof typeof paceOf = 'ingest'
+): Promise<Info | undefined> {
   const closedAt = Date.now();
-  const pace = paceOf.get(connection);
+  const paces = paceOf[kind];
+  const pace = paces.get(connection);
   let wait = firstPause(pace, rows);
   const looks: Look[] = [];
   for (let polls = 1; Date.now() - closedAt < POLL_TIMEOUT; polls++) {
     await pause(wait);
-    let info: JobInfo;
+    let info: Info;
     try {
       info = await retrying(check);
     } catch {
@@ -132,7 +137,7 @@ export async function waitForEnd(
     }
     if (TERMINAL.has(info.state)) {
       const seen = (Date.now() - closedAt) / Math.max(rows, 1);
-      paceOf.set(connection, polls === 1 && pace !== undefined ? Math.min(pace, seen) : seen);
+      paces.set(connection, polls === 1 && pace !== undefined ? Math.min(pace, seen) : seen);
       return info;
     }
     if (info.state === 'Open') return info; // UploadComplete never arrived: the job makes nothing

@@ -24,7 +24,7 @@ export function endpointOf(method: string, url: string): string {
   const named = parts.map((part, index) => {
     const previous = parts[index - 1];
     if (previous === 'sobjects') return '{type}';
-    if (previous === 'query' || previous === 'queryAll') return '{cursor}';
+    if (previous === 'query' || previous === 'queryAll') return parts[0] === 'jobs' ? '{job}' : '{cursor}';
     if (previous === 'ingest' || previous === 'query-jobs') return '{job}';
     if (index > 0 && RECORD_ID.test(part)) return '{id}';
     return part;

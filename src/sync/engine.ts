@@ -144,6 +144,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
   };
   let failure: unknown;
   let openLeads: number | null = null;
+  let made = 0; // flagged Opportunities the inbound pass created: the outbound read holds them all
   try {
     if (runInbound) {
       const inbound = await inboundPass(
@@ -155,6 +156,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
         settleWindow
       );
       outcomes.push(...inbound.outcomes);
+      made = inbound.outcomes.filter((o) => o.outcome === 'created' && o.opportunityId).length;
       if (!targeted && inbound.watermark) watermarks.inbound = inbound.watermark;
     }
     if (runOutbound) {
@@ -162,6 +164,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
       const outbound = await outboundPass(ctx, {
         ...(since.outbound ? { since: since.outbound } : {}),
         ...(options.recordIds ? { recordIds: options.recordIds } : {}),
+        made,
       });
       outcomes.push(...outbound.outcomes);
       if (!targeted && outbound.watermark) watermarks.outbound = outbound.watermark;

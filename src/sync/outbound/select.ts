@@ -1,13 +1,24 @@
 /** What the outbound pass reads from Salesforce: the candidate Opportunities and their customer contacts. */
 import type { OpportunityRow } from '../../mapping/pairing.js';
 import type { Member } from '../../partner-center/referral-types.js';
+import type { BulkRow } from '../../salesforce/bulk-csv.js';
+import { bulkQuery, queryJobPays, typedRecord } from '../../salesforce/bulk-query.js';
 import { OPP } from '../../salesforce/fields.js';
+import type { FieldLimits } from '../../salesforce/limits.js';
 import { inClauses, queryAll } from '../../salesforce/records.js';
 import { opportunitySelect, type SyncContext } from '../context.js';
 import { isCoSell } from '../deal-type.js';
 import { withOverlap } from '../run-record.js';
 
-export type OutboundSelection = { since?: string; recordIds?: string[] };
+export type OutboundSelection = {
+  since?: string;
+  recordIds?: string[];
+  /**
+   * Flagged Opportunities this run already made (its inbound pass): all of them are in the read, so at least this
+   * many rows come back — known without asking the org how many.
+   */
+  made?: number;
+};
 
 /** An Opportunity flagged to sync as a co-sell: its referral and Microsoft's invitation are the outbound pass's. */
 export const isFlaggedCoSell = (row: OpportunityRow): boolean => row[OPP.syncWith] === true && isCoSell(row);
@@ -35,10 +46,30 @@ export async function readCandidates(ctx: SyncContext, selection: OutboundSelect
   }
   const since = withOverlap(selection.since, ctx.config.sync.overlapSeconds * 1000);
   const changed = since ? ` AND (SystemModstamp >= ${since} OR ${OPP.resync} = true)` : '';
-  return queryAll<OpportunityRow>(
-    ctx.connection,
-    `SELECT ${select} FROM Opportunity WHERE ${OPP.syncWith} = true${changed} ORDER BY SystemModstamp`
-  );
+  const soql = `SELECT ${select} FROM Opportunity WHERE ${OPP.syncWith} = true${changed}`;
+  const made = selection.made ?? 0;
+  if (made > ctx.config.sync.bulkThreshold && queryJobPays(made)) {
+    // One query job (3 requests) instead of a REST page per 2,000 rows. Without ORDER BY, which turns off the job's
+    // chunking (Bulk API 2.0 Developer Guide, "Understanding Bulk API 2.0 Query"): the rows are put in order here.
+    const rows = await bulkQuery(ctx.connection, soql, made, await rowReader(ctx, soql));
+    return rows.sort((a, b) => String(a.SystemModstamp).localeCompare(String(b.SystemModstamp)));
+  }
+  return queryAll<OpportunityRow>(ctx.connection, `${soql} ORDER BY SystemModstamp`);
+}
+
+/**
+ * Query job rows as the REST read gives them, typed by the describes the run already holds: the Opportunity's, and
+ * for each `Relationship.Field` the query selects, the describe of the object the relationship points at.
+ */
+async function rowReader(ctx: SyncContext, soql: string): Promise<(row: BulkRow) => OpportunityRow> {
+  const described = await ctx.schema.describe('Opportunity');
+  const parents = new Map<string, FieldLimits>();
+  for (const field of described.fields) {
+    const object = field.referenceTo?.[0];
+    if (field.relationshipName && object && new RegExp(`\\b${field.relationshipName}\\.`).test(soql))
+      parents.set(field.relationshipName.toLowerCase(), await ctx.schema.limits(object));
+  }
+  return typedRecord<OpportunityRow>(ctx.limits, parents);
 }
 
 /** The customer team of each Opportunity from its contact roles (primary first), keyed by the row's Id. */

@@ -17,6 +17,7 @@ describe('salesforce: the connection instrumentation', () => {
       'PATCH /composite/sobjects/{type}/{field}'
     );
     expect(endpointOf('PUT', `${v}/jobs/ingest/7500000000000AAAAA/batches`)).to.equal('PUT /jobs/ingest/{job}/batches');
+    expect(endpointOf('GET', `${v}/jobs/query/7500000000001AAAAA/results`)).to.equal('GET /jobs/query/{job}/results');
   });
 
   it('keeps the server clock from the Date header, and counts per system', () => {

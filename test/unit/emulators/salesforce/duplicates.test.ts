@@ -226,6 +226,27 @@ describe('Salesforce emulator: the standard duplicate rules', function () {
     expect(leadMatch?.matchRecords[0].record.Id).to.equal(lead);
   });
 
+  it('looks candidates up as the rows are now: after an update, a delete and a rolled-back insert', async () => {
+    // Each Account has a ZIP of its own, so only the street group can match (name and street).
+    const account = (street: string, zip: string): Record<string, unknown> => ({
+      Name: 'Contoso',
+      BillingStreet: street,
+      BillingPostalCode: zip,
+    });
+    const moved = await create('Account', account('12 Harbor Road', '11111'));
+    await conn.sobject('Account').update({ Id: moved, BillingStreet: '98 Mill Lane' });
+    await create('Account', account('12 Harbor Road', '22222'));
+    const error = await blocked('Account', account('98 Mill Lane', '33333'));
+    expect(error.duplicateResult.matchResults[0].matchRecords.map((m) => m.record.Id)).to.deep.equal([moved]);
+    await conn.sobject('Account').destroy(moved);
+    await create('Account', account('98 Mill Lane', '44444'));
+    const rolledBack = (await conn
+      .sobject('Account')
+      .create([account('7 Quay Street', '55555'), { Name: '' }], { allOrNone: true })) as unknown as SaveResult[];
+    expect(rolledBack.map((r) => r.success)).to.deep.equal([false, false]);
+    await create('Account', account('7 Quay Street', '66666'));
+  });
+
   it('is switched off with duplicateRules: false (--no-duplicate-rules) or at run time', async () => {
     await create('Account', { Name: 'Alpine Ski House' });
     const off = await fetch(`${emulator.url}/__emulator/settings`, {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { findDuplicates, type DuplicateSearch } from '../../../../emulators/salesforce/duplicates.js';
+import { duplicateIndex, findDuplicates, type DuplicateSearch } from '../../../../emulators/salesforce/duplicates.js';
 import {
   acronymScore,
   companyBound,
@@ -13,6 +13,7 @@ import {
 import type { ObjectDef } from '../../../../emulators/salesforce/schema.js';
 import { seededRandom } from '../../../../emulators/shared/random.js';
 import * as reference from './reference-matching.js';
+import type { ScanSearch } from './reference-matching.js';
 
 type Row = Record<string, unknown>;
 
@@ -156,15 +157,18 @@ describe('Salesforce emulator: the fast duplicate matching answers as the plain 
     rows.Contact = Array.from({ length: 120 }, () => person('003', rows.Account));
     rows.Lead = Array.from({ length: 120 }, () => person('00Q', rows.Account));
     const names = new Map(rows.Account.map((r) => [r.Id, r.Name as string]));
+    const index = duplicateIndex();
+    for (const [name, list] of Object.entries(rows)) for (const row of list) index.add(name, row);
     let matched = 0;
     for (let i = 0; i < 240; i++) {
       const objectName = pick(['Account', 'Contact', 'Lead']);
       const record =
         objectName === 'Account' ? account() : person(objectName === 'Contact' ? '003' : '00Q', rows.Account);
-      const search: DuplicateSearch = {
+      const search: ScanSearch & DuplicateSearch = {
         object: { name: objectName } as ObjectDef,
         record,
         rows: (name) => rows[name] ?? [],
+        index,
         nameOf: (ref) => names.get(ref) ?? null,
         skip: new Set([rows[objectName][i % 120].Id as string]),
         view: (name, row) => ({ attributes: { type: name }, Id: row.Id }),
@@ -177,12 +181,57 @@ describe('Salesforce emulator: the fast duplicate matching answers as the plain 
     expect(matched).to.be.within(24, 216);
   });
 
+  it('finds every street within the Edit Distance threshold through the index, from shorter and longer ones', () => {
+    // Only the street group can hold: each Account has a ZIP and a phone of its own. Streets a few edits apart,
+    // mostly insertions, so a longer street may be as many edits away as its own length allows (4 at 20 characters)
+    // while the shorter one's length alone allows fewer (3 at 19).
+    const letters = 'abcdeilmnorst'.split('');
+    const street = (): string => Array.from({ length: 8 + Math.floor(random() * 24) }, () => pick(letters)).join('');
+    let zip = 10000;
+    const stored = (value: string): Row => ({
+      Id: id('001'),
+      Name: 'Contoso',
+      BillingStreet: value,
+      BillingPostalCode: String(zip++),
+      Phone: String(4255550000 + zip),
+    });
+    const accounts = Array.from({ length: 150 }, () => stored(street()));
+    const index = duplicateIndex();
+    for (const row of accounts) index.add('Account', row);
+    let matched = 0;
+    for (let i = 0; i < 300; i++) {
+      let value = pick(accounts).BillingStreet as string;
+      for (let edits = Math.floor(random() * 7); edits > 0; edits--) {
+        const at = Math.floor(random() * (value.length + 1));
+        value =
+          random() < 0.6
+            ? value.slice(0, at) + pick(letters) + value.slice(at)
+            : value.slice(0, at) + value.slice(at + 1);
+      }
+      const search: ScanSearch & DuplicateSearch = {
+        object: { name: 'Account' } as ObjectDef,
+        record: stored(value),
+        rows: () => accounts,
+        index,
+        nameOf: () => null,
+        skip: new Set(),
+        view: (name, row) => ({ attributes: { type: name }, Id: row.Id }),
+      };
+      const fast = findDuplicates(search);
+      expect(fast, value).to.deep.equal(reference.findDuplicates(search));
+      if (fast) matched++;
+    }
+    expect(matched).to.be.within(30, 270);
+  });
+
   it('still matches a one-letter Account name with a longer one that starts with it (Jaro-Winkler 74 ≥ 70)', () => {
     const existing = { Id: id('001'), Name: 'Abcdefgh Ltd', BillingStreet: '1 Main St' };
+    const index = duplicateIndex();
+    index.add('Account', existing);
     const search: DuplicateSearch = {
       object: { name: 'Account' } as ObjectDef,
       record: { Id: id('001'), Name: 'A', BillingStreet: '1 Main Street' },
-      rows: (name) => (name === 'Account' ? [existing] : []),
+      index,
       nameOf: () => null,
       skip: new Set(),
       view: (name, row) => ({ attributes: { type: name }, Id: row.Id }),

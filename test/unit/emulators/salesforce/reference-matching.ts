@@ -361,7 +361,11 @@ function confidence(rule: MatchingRule, mine: Keys, theirs: Keys): number | unde
 }
 
 /** The DuplicateResult of the object's standard rule for a record about to be created, when it has matches. */
-export function findDuplicates(search: DuplicateSearch): DuplicateResult | undefined {
+/** The search as the plain scan takes it: every stored row of an object, in the store's order. */
+export type ScanSearch = Omit<DuplicateSearch, 'index'> & { rows: (objectName: string) => SfRecordLike[] };
+type SfRecordLike = Record<string, unknown>;
+
+export function findDuplicates(search: ScanSearch): DuplicateResult | undefined {
   const rule = DUPLICATE_RULES.find((r) => r.object === search.object.name);
   if (!rule) return undefined;
   const matchResults: DuplicateResult['matchResults'] = [];

@@ -1,0 +1,130 @@
+/**
+ * A large read as one Bulk API 2.0 query job (Bulk API 2.0 Developer Guide, "Query Jobs"): create the job, wait for
+ * its end, then read its results — CSV, a page a request, the next page named by the `Sforce-Locator` header
+ * ("Get Results for a Query Job"). No `maxRecords`: the org then answers in pages as large as it chooses, so the
+ * fewest requests. The CSV gives every value as text; `typedRecords` turns rows back into what a REST query answers.
+ */
+import type { Connection } from '@jsforce/jsforce-node';
+import { HttpApi } from '@jsforce/jsforce-node/lib/http-api.js';
+import { waitForEnd } from './bulk.js';
+import { csvRecords, type BulkRow } from './bulk-csv.js';
+import type { FieldLimits } from './limits.js';
+import { path, retrying, type SObjectRecord } from './results.js';
+
+type QueryJobInfo = { id: string; state: string; errorMessage?: string };
+
+/** Rows a REST query answers a page (REST API Developer Guide, "Query": batches of 2,000 by default). */
+const REST_PAGE_ROWS = 2000;
+/** A query job's requests when its first look finds it ended and its results fit one page. */
+const QUERY_JOB_REQUESTS = 3;
+
+/** A read of at least `rows` rows costs fewer requests as a query job than as REST pages. */
+export const queryJobPays = (rows: number): boolean => Math.ceil(rows / REST_PAGE_ROWS) > QUERY_JOB_REQUESTS;
+
+/**
+ * The rows of a SOQL query run as a Bulk API 2.0 query job, each made a record by `toRecord` from its CSV values as
+ * it is read (the values are not kept). `rows`: about how many to expect.
+ */
+export async function bulkQuery<T>(
+  connection: Connection,
+  soql: string,
+  rows: number,
+  toRecord: (row: BulkRow) => T
+): Promise<T[]> {
+  const created = await retrying(() =>
+    connection.request<QueryJobInfo>({
+      method: 'POST',
+      url: path(connection, '/jobs/query'),
+      body: JSON.stringify({ operation: 'query', query: soql }),
+      headers: { 'content-type': 'application/json' },
+    })
+  );
+  const jobPath = path(connection, `/jobs/query/${created.id}`);
+  const check = (): Promise<QueryJobInfo> => connection.request<QueryJobInfo>({ method: 'GET', url: jobPath });
+  const info = await waitForEnd(connection, check, rows, 'query');
+  if (info?.state !== 'JobComplete') {
+    await connection.request({ method: 'PATCH', url: jobPath, body: '{"state":"Aborted"}' }).catch(() => undefined);
+    throw new Error(`Bulk API query job ${created.id} ${info ? `ended ${info.state}` : 'did not end in time'}`);
+  }
+  return readQueryResults(connection, created.id, toRecord);
+}
+
+/** A query job's results, every page (each page's CSV has its header), each row made a record by `toRecord`. */
+export async function readQueryResults<T>(
+  connection: Connection,
+  jobId: string,
+  toRecord: (row: BulkRow) => T
+): Promise<T[]> {
+  const rows: T[] = [];
+  let locator: string | undefined;
+  do {
+    const results = path(connection, `/jobs/query/${jobId}/results${locator ? `?locator=${locator}` : ''}`);
+    const url = new URL(results, connection.instanceUrl).toString();
+    let next: string | undefined;
+    // jsforce's request answers the body alone; the locator is a response header.
+    const api = new HttpApi(connection, { responseType: 'text/plain' });
+    api.on('response', (response: { headers?: Record<string, string | undefined> }) => {
+      next = response.headers?.['sforce-locator'];
+    });
+    const text = await retrying(() => api.request<string>({ method: 'GET', url, headers: { Accept: 'text/csv' } }));
+    const records = csvRecords(text);
+    const header = records.next();
+    if (!header.done) {
+      for (const values of records) {
+        if (values.length === 1 && values[0] === '') continue; // a blank line
+        const row: BulkRow = {};
+        header.value.forEach((column, index) => (row[column] = values[index] ?? ''));
+        rows.push(toRecord(row));
+      }
+    }
+    locator = next && next !== 'null' ? encodeURIComponent(next) : undefined;
+  } while (locator);
+  return rows;
+}
+
+const NUMBER = new Set(['double', 'currency', 'percent', 'int', 'long']);
+
+/** A CSV value as the REST API's JSON gives it: the field's type from the describe; an empty value is null. */
+function typedValue(value: string, type: string | undefined): unknown {
+  if (value === '') return null;
+  if (type === 'boolean') return value === 'true';
+  if (type !== undefined && NUMBER.has(type)) return Number(value);
+  // REST writes a dateTime's zone as +0000, the Bulk API's CSV as Z.
+  if (type === 'datetime') return value.replace(/Z$/, '+0000');
+  return value;
+}
+
+/** A nested record with no value at any depth is no record: REST answers a missing parent as null. */
+const collapse = (record: SObjectRecord): SObjectRecord | null => {
+  for (const [key, value] of Object.entries(record)) {
+    if (value !== null && typeof value === 'object') record[key] = collapse(value as SObjectRecord);
+  }
+  return Object.values(record).every((value) => value === null) ? null : record;
+};
+
+/**
+ * A row as a REST query answers it: typed values, and `Parent.Field` columns as a nested `Parent` record — null when
+ * every column of it is empty (the CSV cannot tell a missing parent from one whose selected fields are all blank;
+ * both read as no value). `limits` gives the object's field types, `parents` each relationship's.
+ */
+export function typedRecord<T extends SObjectRecord>(
+  limits: FieldLimits,
+  parents: ReadonlyMap<string, FieldLimits> = new Map()
+): (row: BulkRow) => T {
+  return (row) => {
+    const record: SObjectRecord = {};
+    for (const [column, value] of Object.entries(row)) {
+      const parts = column.split('.');
+      const field = parts.pop() as string;
+      // The type: the object's own field, or a field of the parent a relationship names (deeper: as text).
+      const types = parts.length === 0 ? limits : parts.length === 1 ? parents.get(parts[0].toLowerCase()) : undefined;
+      let target = record;
+      for (const part of parts) target = (target[part] ??= {}) as SObjectRecord;
+      target[field] = typedValue(value, types?.get(field.toLowerCase())?.type);
+    }
+    for (const [key, value] of Object.entries(record)) {
+      if (value !== null && typeof value === 'object') record[key] = collapse(value as SObjectRecord);
+    }
+    return record as T;
+  };
+}
