@@ -86,7 +86,9 @@ describe('salesforce: a results CSV read as it arrives', function () {
       response.writeHead(200, { 'content-type': 'text/csv', 'sforce-locator': 'null' });
       response.end('sf__Id,sf__Created\n001000000000000001,true\n');
     };
-    const connection = connect({ refreshFn: (_conn, callback) => callback(null, 'token-2') });
+    const connection = connect({
+      refreshFn: (_conn, callback): void => void callback(null, 'token-2'),
+    });
     const traffic = new Traffic();
     instrumentConnection(connection, traffic);
     const got: BulkRow[] = [];
