@@ -58,68 +58,108 @@ export function* csvChunks(
   }
 }
 
-/** The records of a CSV text, each as its values (RFC 4180: quoted values may hold commas, quotes, line breaks). */
-export function* csvRecords(text: string): Generator<string[], void, undefined> {
-  let at = 0;
-  while (at < text.length) {
-    const values: string[] = [];
-    for (;;) {
-      let value = '';
-      if (text[at] === '"') {
-        at++;
-        for (;;) {
-          const close = text.indexOf('"', at);
-          if (close < 0) throw new Error('unterminated quoted value in the CSV');
-          value += text.slice(at, close);
-          at = close + 1;
-          if (text[at] !== '"') break;
-          value += '"';
+/**
+ * An RFC 4180 reader fed the CSV a chunk at a time (quoted values may hold commas, quotes, line breaks; a record ends
+ * at LF, CR or CRLF, even when a chunk ends between the CR and the LF): each record is handed on as its line ends, so
+ * it holds one record's values and never the text before them.
+ */
+export class CsvReader {
+  private values: string[] = [];
+  private value = '';
+  /** start: before a value; plain: in an unquoted one; quoted: in a quoted one; quote: a quote seen in a quoted one. */
+  private state: 'start' | 'plain' | 'quoted' | 'quote' = 'start';
+  private afterCr = false;
+
+  public constructor(private readonly onRecord: (values: string[]) => void) {}
+
+  public write(chunk: string): void {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.afterCr) {
+        this.afterCr = false;
+        if (chunk[at] === '\n') at++;
+        continue;
+      }
+      if (this.state === 'quoted') {
+        const close = chunk.indexOf('"', at);
+        this.value += chunk.slice(at, close < 0 ? chunk.length : close);
+        if (close < 0) return;
+        at = close + 1;
+        this.state = 'quote';
+      } else if (this.state === 'quote') {
+        // A doubled quote is a quote in the value; any other character follows the closing quote.
+        if (chunk[at] === '"') {
+          this.value += '"';
           at++;
-        }
+          this.state = 'quoted';
+        } else this.state = 'plain';
+      } else if (this.state === 'start' && chunk[at] === '"') {
+        at++;
+        this.state = 'quoted';
       } else {
         const end = /[,\r\n]/g;
         end.lastIndex = at;
-        const found = end.exec(text);
-        const stop = found ? found.index : text.length;
-        value = text.slice(at, stop);
-        at = stop;
+        const found = end.exec(chunk);
+        const stop = found ? found.index : chunk.length;
+        this.value += chunk.slice(at, stop);
+        this.state = 'plain';
+        if (!found) return;
+        at = stop + 1;
+        if (found[0] === ',') this.endValue();
+        else {
+          this.endRecord();
+          this.afterCr = found[0] === '\r';
+        }
       }
-      values.push(value);
-      if (text[at] === ',') at++;
-      else break;
     }
-    if (text[at] === '\r') at++;
-    if (text[at] === '\n') at++;
-    yield values;
+  }
+
+  /** The end of the CSV: a last record without its line break is handed on. */
+  public end(): void {
+    if (this.state === 'quoted') throw new Error('unterminated quoted value in the CSV');
+    if (this.values.length > 0 || this.state !== 'start') this.endRecord();
+  }
+
+  private endValue(): void {
+    this.values.push(this.value);
+    this.value = '';
+    this.state = 'start';
+  }
+
+  private endRecord(): void {
+    this.endValue();
+    const record = this.values;
+    this.values = [];
+    this.onRecord(record);
   }
 }
 
 /**
  * A copy of a value that does not hold on to the text it was cut from: V8 keeps a slice of a long string as a view
- * of it, so an Id kept for the run would keep the job's whole results body (tens of MB) alive with it.
+ * of it, so an Id kept for the run would keep the chunk of the results body it came from alive with it.
  */
 const own = (value: string): string => Buffer.from(value, 'utf8').toString('utf8');
 
-/**
- * A results CSV read down to its rows' keys, Ids and errors. Each row is whole only while its key is taken (the
- * results echo the input columns, so `keyOf` reads them as it reads an input row); none is kept.
- */
-export function readResults(text: string, keyOf: (row: BulkRow) => string): ResultRow[] {
-  const rows = csvRecords(text);
-  const header = rows.next();
-  if (header.done) return [];
-  const columns = header.value;
-  const kept: ResultRow[] = [];
-  for (const values of rows) {
-    if (values.length === 1 && values[0] === '') continue; // a blank line
-    const row: BulkRow = {};
-    columns.forEach((column, index) => (row[column] = values[index] ?? ''));
-    kept.push({
-      key: own(keyOf(row)),
-      ...(row.sf__Id ? { id: own(row.sf__Id) } : {}),
-      ...('sf__Created' in row ? { created: row.sf__Created === 'true' } : {}),
-      ...('sf__Error' in row ? { error: own(row.sf__Error) } : {}),
-    });
-  }
-  return kept;
+/** A CSV's rows by its header's column names, each handed on as it ends; blank lines are skipped. */
+export function csvRows(onRow: (row: BulkRow) => void): CsvReader {
+  let columns: string[] | undefined;
+  return new CsvReader((values) => {
+    if (!columns) columns = values;
+    else if (values.length > 1 || values[0] !== '') {
+      const row: BulkRow = {};
+      columns.forEach((column, index) => (row[column] = values[index] ?? ''));
+      onRow(row);
+    }
+  });
 }
+
+/**
+ * A result row read down to its key, Id and error (the results echo the input columns, so `keyOf` reads them as it
+ * reads an input row): the row itself is not kept.
+ */
+export const resultRow = (row: BulkRow, keyOf: (row: BulkRow) => string): ResultRow => ({
+  key: own(keyOf(row)),
+  ...(row.sf__Id ? { id: own(row.sf__Id) } : {}),
+  ...('sf__Created' in row ? { created: row.sf__Created === 'true' } : {}),
+  ...('sf__Error' in row ? { error: own(row.sf__Error) } : {}),
+});

@@ -5,9 +5,9 @@
  * fewest requests. The CSV gives every value as text; `typedRecords` turns rows back into what a REST query answers.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import { HttpApi } from '@jsforce/jsforce-node/lib/http-api.js';
 import { waitForEnd } from './bulk.js';
-import { csvRecords, type BulkRow } from './bulk-csv.js';
+import type { BulkRow } from './bulk-csv.js';
+import { streamCsv } from './csv-stream.js';
 import type { FieldLimits } from './limits.js';
 import { path, retrying, type SObjectRecord } from './results.js';
 
@@ -58,25 +58,15 @@ export async function readQueryResults<T>(
   const rows: T[] = [];
   let locator: string | undefined;
   do {
-    const results = path(connection, `/jobs/query/${jobId}/results${locator ? `?locator=${locator}` : ''}`);
-    const url = new URL(results, connection.instanceUrl).toString();
-    let next: string | undefined;
-    // jsforce's request answers the body alone; the locator is a response header.
-    const api = new HttpApi(connection, { responseType: 'text/plain' });
-    api.on('response', (response: { headers?: Record<string, string | undefined> }) => {
-      next = response.headers?.['sforce-locator'];
+    const results = `/jobs/query/${jobId}/results${locator ? `?locator=${locator}` : ''}`;
+    // A page read again after a failure part-way starts its rows again.
+    let page: T[] = [];
+    const { headers } = await retrying(() => {
+      page = [];
+      return streamCsv(connection, results, (row) => page.push(toRecord(row)));
     });
-    const text = await retrying(() => api.request<string>({ method: 'GET', url, headers: { Accept: 'text/csv' } }));
-    const records = csvRecords(text);
-    const header = records.next();
-    if (!header.done) {
-      for (const values of records) {
-        if (values.length === 1 && values[0] === '') continue; // a blank line
-        const row: BulkRow = {};
-        header.value.forEach((column, index) => (row[column] = values[index] ?? ''));
-        rows.push(toRecord(row));
-      }
-    }
+    for (const record of page) rows.push(record);
+    const next = headers['sforce-locator'];
     locator = next && next !== 'null' ? encodeURIComponent(next) : undefined;
   } while (locator);
   return rows;

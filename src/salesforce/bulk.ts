@@ -7,7 +7,8 @@
  */
 import { Readable } from 'node:stream';
 import type { Connection } from '@jsforce/jsforce-node';
-import { csvChunks, csvColumns, readResults, type BulkRow, type ResultRow } from './bulk-csv.js';
+import { csvChunks, csvColumns, resultRow, type BulkRow, type ResultRow } from './bulk-csv.js';
+import { streamCsv } from './csv-stream.js';
 import { batchFailure, retrying, type SObjectRecord, type WriteResult } from './results.js';
 
 export type { BulkRow };
@@ -196,13 +197,20 @@ export async function runIngestJob(
   const failedCount = info.numberRecordsFailed ?? 0;
   let outcome: { successful: ResultRow[]; failed: ResultRow[]; unprocessed: ResultRow[] };
   try {
-    // Read as text and kept only as keys, Ids and errors: the results echo every input column.
-    const rows = async (read: () => Promise<string | undefined>): Promise<ResultRow[]> =>
-      readResults(await retrying(async () => (await read()) ?? ''), spec.keyOf);
+    // Read as they arrive and kept only as keys, Ids and errors: the results echo every input column. A read that
+    // fails part-way is read again from its first row.
+    const rows = async (results: string): Promise<ResultRow[]> =>
+      retrying(async () => {
+        const kept: ResultRow[] = [];
+        await streamCsv(connection, `/jobs/ingest/${job.id}/${results}`, (row) =>
+          kept.push(resultRow(row, spec.keyOf))
+        );
+        return kept;
+      });
     outcome = {
-      successful: processed > failedCount ? await rows(() => job.getSuccessfulResults(true)) : [],
-      failed: failedCount > 0 ? await rows(() => job.getFailedResults(true)) : [],
-      unprocessed: processed < records.length ? await rows(() => job.getUnprocessedRecords(true)) : [],
+      successful: processed > failedCount ? await rows('successfulResults') : [],
+      failed: failedCount > 0 ? await rows('failedResults') : [],
+      unprocessed: processed < records.length ? await rows('unprocessedrecords') : [],
     };
   } catch (error) {
     // The job ended, so looking for its rows again is safe; what it made is unknown until then.

@@ -35,12 +35,27 @@ export function endpointOf(method: string, url: string): string {
   return `${method.toUpperCase()} /${named.join('/')}`;
 }
 
+/** The traffic each instrumented connection counts into. */
+const watched = new WeakMap<Connection, Traffic>();
+
 /** Instruments the connection once; later calls find it already done. */
 export function instrumentConnection(connection: Connection, traffic: Traffic): void {
-  const holder = connection as unknown as { _transport?: Transport; __pcsyncInstrumented?: boolean };
-  const transport = holder._transport;
-  if (!transport || holder.__pcsyncInstrumented) return;
-  holder.__pcsyncInstrumented = true;
+  const transport = (connection as unknown as { _transport?: Transport })._transport;
+  if (!transport || watched.has(connection)) return;
+  watched.set(connection, traffic);
+  watch(transport, traffic);
+}
+
+/**
+ * Watches another transport the connection's requests go through (one that streams a body, csv-stream.ts) as the
+ * connection's own: counted in the same traffic, marked the same. A connection never instrumented is left as it is.
+ */
+export function watchTransport(connection: Connection, transport: Transport): void {
+  const traffic = watched.get(connection);
+  if (traffic) watch(transport, traffic);
+}
+
+function watch(transport: Transport, traffic: Traffic): void {
   const send = transport.httpRequest.bind(transport);
   transport.httpRequest = (request, options) => {
     request.headers = { ...(request.headers ?? {}), 'Sforce-Call-Options': CALL_OPTIONS };

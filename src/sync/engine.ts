@@ -17,12 +17,13 @@ import { Traffic, totalOf } from '../shared/traffic.js';
 import type { SyncContext } from './context.js';
 import { inboundPass } from './inbound/index.js';
 import { leadOutbound } from './leads/pass.js';
-import { notifyOwners, settledOutcome } from './notify.js';
+import { notifyOwners } from './notify.js';
 import { holdSyncLease, type HeldLease } from './lease.js';
 import { syncMessages as messages } from './messages.js';
 import { outboundPass } from './outbound/index.js';
 import { closeRun, lastWatermarks, markInterrupted, openRun, toWatermark, writeEvents } from './run-record.js';
-import { summarize, type Progress, type RecordOutcome, type SyncResult, type SyncTrigger } from './types.js';
+import { RunOutcomes } from './run-outcomes.js';
+import type { Progress, RecordOutcome, SyncResult, SyncTrigger } from './types.js';
 import { requireFieldAccess, syncFieldNeeds } from '../salesforce/field-access.js';
 import { missingObject } from '../salesforce/org-check.js';
 
@@ -123,24 +124,24 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     );
   }
 
-  const outcomes: RecordOutcome[] = [];
+  const outcomes = new RunOutcomes({
+    events: dryRun || !deps.config.notifications.enabled ? undefined : deps.config.notifications.events,
+    priorStates: ctx.priorStates,
+  });
   const watermarks: SyncResult['watermarks'] = { ...previous };
   const bulkThreshold = deps.config.sync.bulkThreshold;
   // A pass over several windows hands each window's outcomes here as it is done: their events are written then, and
-  // the run keeps them without their changes (the events hold those), so memory does not grow with every record.
-  const settled = new WeakSet<RecordOutcome>();
+  // the run keeps their counts and failures, so memory does not grow with every record.
   let eventsWritten = 0;
-  const settleWindow = async (window: RecordOutcome[]): Promise<RecordOutcome[]> => {
+  const settleWindow = async (window: RecordOutcome[]): Promise<void> => {
     if (run)
       eventsWritten += await writeEvents(deps.connection, run, window, orgNow(), {
         bulkThreshold,
         first: eventsWritten,
       });
-    return window.map((outcome) => {
-      const kept = settledOutcome(outcome);
-      settled.add(kept);
-      return kept;
-    });
+    outcomes.settle(window);
+    // The next window reads its own Opportunities; this one's states were only needed for its notifications.
+    ctx.priorStates.clear();
   };
   let failure: unknown;
   let openLeads: number | null = null;
@@ -155,8 +156,8 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
         },
         settleWindow
       );
-      outcomes.push(...inbound.outcomes);
-      made = inbound.outcomes.filter((o) => o.outcome === 'created' && o.opportunityId).length;
+      outcomes.add(inbound.outcomes);
+      made = outcomes.summary.inbound.created;
       if (!targeted && inbound.watermark) watermarks.inbound = inbound.watermark;
     }
     if (runOutbound) {
@@ -166,25 +167,29 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
         ...(options.recordIds ? { recordIds: options.recordIds } : {}),
         made,
       });
-      outcomes.push(...outbound.outcomes);
+      outcomes.add(outbound.outcomes);
       if (!targeted && outbound.watermark) watermarks.outbound = outbound.watermark;
     }
     // Asked only while Leads may await a decision: none known and none seen this run costs no request.
-    const leadsKnown = knownOpenLeads(ctx, outcomes, previousOpenLeads, runInbound && !since.inbound && !targeted);
+    const leadsKnown = knownOpenLeads(
+      ctx,
+      outcomes.metLeads,
+      previousOpenLeads,
+      runInbound && !since.inbound && !targeted
+    );
     openLeads = leadsKnown;
     if (runOutbound && !targeted && leadsKnown === null && deps.config.leads.sync === 'lead') {
       ctx.checkpoint();
       const leads = await leadOutbound(ctx);
-      outcomes.push(...leads.outcomes);
+      outcomes.add(leads.outcomes);
       openLeads = leads.open;
     }
   } catch (error) {
     failure = error;
   }
-  await notifyOwners(ctx, outcomes);
+  await notifyOwners(ctx, outcomes.owedAlerts(), outcomes.touched);
 
-  const summary = summarize(outcomes);
-  const errors = outcomes.filter((o) => o.outcome === 'error').length;
+  const { summary, errors } = outcomes;
   const result: SyncResult = {
     ...(run ? { runId: run.id } : {}),
     dryRun,
@@ -194,17 +199,16 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     status: failure ? 'Failed' : errors > 0 ? 'Partially Succeeded' : 'Succeeded',
     summary,
     watermarks: failure ? previous : watermarks,
-    records: outcomes,
+    records: outcomes.records,
     ...(ctx.notices.size ? { notices: [...ctx.notices] } : {}),
   };
   if (run) {
     const reason = failure instanceof Error ? failure.message : 'sync failed';
     const message = [
-      failure ? reason : messages.getMessage('run.summary', [outcomes.length, errors]),
+      failure ? reason : messages.getMessage('run.summary', [outcomes.processed, errors]),
       ...ctx.notices,
     ].join(' ');
-    const unwritten = outcomes.filter((outcome) => !settled.has(outcome));
-    await writeEvents(deps.connection, run, unwritten, result.finishedAt, {
+    await writeEvents(deps.connection, run, outcomes.unwritten, result.finishedAt, {
       bulkThreshold,
       first: eventsWritten,
     }).catch((error: Error) => {
@@ -215,7 +219,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     const requests =
       totalOf(traffic.since(setup.before).salesforce) + totalOf(traffic.since(setup.before)['partner-center']);
     // Past this position only once every record of it is sent: a failure, or a record left to retry, keeps it back.
-    const complete = !failure && result.status !== 'Failed' && !outcomes.some((o) => o.retry);
+    const complete = !failure && result.status !== 'Failed' && !outcomes.retry;
     const replayId = complete ? options.replayId : undefined;
     await closeRun(deps.connection, run.key, result, requests + 1, message, { openLeads, replayId });
   }
@@ -230,12 +234,11 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
  */
 function knownOpenLeads(
   ctx: SyncContext,
-  outcomes: readonly RecordOutcome[],
+  metLeads: boolean,
   previous: number | null | undefined,
   listedAll: boolean
 ): number | null {
   if (ctx.config.leads.sync !== 'lead') return null;
-  const metLeads = outcomes.some((outcome) => outcome.leadId !== undefined || outcome.lead !== undefined);
   const noneBefore = previous === 0 || (previous === undefined && listedAll);
   return noneBefore && !metLeads ? 0 : null;
 }

@@ -48,54 +48,55 @@ function microsoftAnswer(outcome: RecordOutcome): NotifyEvent | undefined {
   return answer === 'Accepted' ? 'accepted' : answer === 'Declined' ? 'declined' : undefined;
 }
 
-/** The transitions this run made that the owner hears about, one per record and event. */
-export function alertsOf(
+/** The transitions this run made that the owner hears about, one per record and event, noted as passes end. */
+export class OwnerAlerts {
+  private readonly byKey = new Map<string, Alert>();
+
+  public note(
+    outcomes: readonly RecordOutcome[],
+    priorStates: ReadonlyMap<string, string | null>,
+    events: readonly NotifyEvent[]
+  ): this {
+    for (const outcome of outcomes) {
+      if (!outcome.opportunityId || outcome.repeated) continue;
+      const entered = ENTERED[outcome.outcome];
+      const event = entered
+        ? priorStates.get(key15(outcome.opportunityId)) === entered.state
+          ? undefined
+          : entered.event
+        : outcome.outcome === 'updated'
+          ? microsoftAnswer(outcome)
+          : undefined;
+      if (!event || !events.includes(event)) continue;
+      const alert = { opportunityId: outcome.opportunityId, event, message: outcome.message ?? '' };
+      this.byKey.set(`${key15(alert.opportunityId)}:${event}`, alert);
+    }
+    return this;
+  }
+
+  public list(): Alert[] {
+    return [...this.byKey.values()];
+  }
+}
+
+export const alertsOf = (
   outcomes: readonly RecordOutcome[],
   priorStates: ReadonlyMap<string, string | null>,
   events: readonly NotifyEvent[]
-): Alert[] {
-  const alerts = new Map<string, Alert>();
-  for (const outcome of outcomes) {
-    if (!outcome.opportunityId || outcome.repeated) continue;
-    const entered = ENTERED[outcome.outcome];
-    const event = entered
-      ? priorStates.get(key15(outcome.opportunityId)) === entered.state
-        ? undefined
-        : entered.event
-      : outcome.outcome === 'updated'
-        ? microsoftAnswer(outcome)
-        : undefined;
-    if (!event || !events.includes(event)) continue;
-    const alert = { opportunityId: outcome.opportunityId, event, message: outcome.message ?? '' };
-    alerts.set(`${key15(alert.opportunityId)}:${event}`, alert);
-  }
-  return [...alerts.values()];
-}
-
-/**
- * What the run keeps of an outcome once its event is written (a pass over several windows): all but its changes,
- * bar the one the notifications read (Microsoft's answer); the event holds the rest.
- */
-export const settledOutcome = (outcome: RecordOutcome): RecordOutcome => ({
-  ...outcome,
-  changes: outcome.changes.filter((change) => change.field === OPP.microsoftStatus),
-});
-
-/** The records the run changed or failed: what makes it a backfill when there are more than bulkThreshold. */
-const touched = (outcomes: readonly RecordOutcome[]): number =>
-  outcomes.filter((o) => o.outcome !== 'unchanged' && o.outcome !== 'skipped').length;
+): Alert[] => new OwnerAlerts().note(outcomes, priorStates, events).list();
 
 type ActionResult = { isSuccess?: boolean; errors?: Array<{ statusCode?: string; message?: string }> | null };
 
-/** Sends the run's notifications; every problem is a notice in `ctx.notices`, never an error. */
-export async function notifyOwners(ctx: SyncContext, outcomes: readonly RecordOutcome[]): Promise<void> {
+/**
+ * Sends the run's notifications; every problem is a notice in `ctx.notices`, never an error. `touched`: the records
+ * the run changed or failed — above sync.bulkThreshold the run is a backfill, and notifies no one.
+ */
+export async function notifyOwners(ctx: SyncContext, alerts: readonly Alert[], touched: number): Promise<void> {
   const settings = ctx.config.notifications;
   if (ctx.dryRun || !settings.enabled) return;
-  const alerts = alertsOf(outcomes, ctx.priorStates, settings.events);
   if (alerts.length === 0) return;
-  const count = touched(outcomes);
-  if (count > ctx.config.sync.bulkThreshold) {
-    ctx.notices.add(messages.getMessage('notice.notifyBulk', [count, ctx.config.sync.bulkThreshold]));
+  if (touched > ctx.config.sync.bulkThreshold) {
+    ctx.notices.add(messages.getMessage('notice.notifyBulk', [touched, ctx.config.sync.bulkThreshold]));
     return;
   }
   try {

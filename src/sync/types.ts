@@ -25,7 +25,7 @@ export type RecordOutcome = {
   leadId?: string;
   lead?: LeadAction;
   name?: string;
-  /** In a pass over several windows (sync.windowSize) only Microsoft's status: the record's event holds the rest. */
+  /** None for a failure of a pass over several windows (sync.windowSize): the record's event holds them. */
   changes: FieldChange[];
   message?: string;
   httpStatus?: number;
@@ -51,6 +51,10 @@ export type SyncResult = {
   /** A Lead's outcome counts in `leads` only, not in its direction's row. */
   summary: { inbound: DirectionSummary; outbound: DirectionSummary; leads: LeadSummary };
   watermarks: { inbound?: string; outbound?: string };
+  /**
+   * Each record's outcome; of a pass over several windows (sync.windowSize) only the failures (errors and conflicts):
+   * the summary counts every record, and each record's event holds what was done to it.
+   */
   records: RecordOutcome[];
   /** What the run had to work around, in words (also in the run record's message). */
   notices?: string[];
@@ -69,9 +73,11 @@ export const emptySummary = (): DirectionSummary => ({
 export const emptyLeadSummary = (): LeadSummary =>
   Object.fromEntries(LEAD_ACTIONS.map((action) => [action, 0])) as LeadSummary;
 
-/** Counts each outcome once: a Lead's in the Lead row, any other in its direction's. */
-export function summarize(outcomes: readonly RecordOutcome[]): SyncResult['summary'] {
-  const summary = { inbound: emptySummary(), outbound: emptySummary(), leads: emptyLeadSummary() };
+/** Counts each outcome once: a Lead's in the Lead row, any other in its direction's (added to `summary`, if given). */
+export function summarize(
+  outcomes: readonly RecordOutcome[],
+  summary: SyncResult['summary'] = { inbound: emptySummary(), outbound: emptySummary(), leads: emptyLeadSummary() }
+): SyncResult['summary'] {
   for (const outcome of outcomes) {
     if (outcome.lead) summary.leads[outcome.lead]++;
     else summary[outcome.direction][outcome.outcome]++;

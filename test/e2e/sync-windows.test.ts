@@ -100,9 +100,9 @@ describe('e2e: a backfill in windows of the listing', function () {
     expect(upserts(), 'one Opportunity upsert per window').to.equal(Math.ceil(referrals.length / WINDOW));
 
     expect(first.json.result?.summary.inbound).to.include({ created: referrals.length, error: 0, unchanged: 0 });
-    const records = (first.json.result?.records ?? []).filter((record) => record.direction === 'inbound');
-    expect(new Set(records.map((record) => record.referralId)).size).to.equal(referrals.length);
-    expect(records).to.have.length(referrals.length);
+    // Over several windows the run keeps counts and failures, not every referral's outcome: none failed here.
+    const inbound = (first.json.result?.records ?? []).filter((record) => record.direction === 'inbound');
+    expect(inbound).to.deep.equal([]);
     await expectEachOnce(referrals);
     const events = world.sf.records(EVENT.object) as Row[];
     expect(events).to.have.length(referrals.length);

@@ -21,8 +21,8 @@ import { writeInbound } from './write.js';
 
 export type { InboundSelection };
 
-/** A window's outcomes once the run has taken them (its events written): what the pass keeps of them. */
-export type SettleWindow = (outcomes: RecordOutcome[]) => Promise<RecordOutcome[]>;
+/** Takes a window's outcomes as it is done (its events written, the run's tally noted): the pass keeps none. */
+export type SettleWindow = (outcomes: RecordOutcome[]) => Promise<void>;
 
 /**
  * Where the next incremental pass starts: Partner Center's clock when this listing began — or, when a referral
@@ -51,12 +51,12 @@ class NextWatermark {
 
 /**
  * The pass over the referrals changed since the watermark, a window at a time. A pass of one window answers every
- * outcome as it came; past one window, each is given to `settle` as it is done and the pass keeps what that answers.
+ * outcome; past one window, each window's are given to `settle` as it is done, and the pass answers none of them.
  */
 export async function inboundPass(
   ctx: SyncContext,
   selection: InboundSelection,
-  settle: SettleWindow = (outcomes): Promise<RecordOutcome[]> => Promise.resolve(outcomes)
+  settle?: SettleWindow
 ): Promise<{ outcomes: RecordOutcome[]; watermark?: string }> {
   const next = new NextWatermark();
   if (selection.referralIds?.length) {
@@ -69,10 +69,11 @@ export async function inboundPass(
   let windowed = false;
   const since = listingSince(ctx, selection.since);
   const listed = await listInWindows(ctx, since, ctx.config.sync.windowSize, async (referrals, full) => {
-    windowed ||= full;
+    windowed ||= full && settle !== undefined;
     const done = await syncWindow(ctx, referrals, []);
     next.note(referrals, done);
-    outcomes.push(...(windowed ? await settle(done) : done));
+    if (windowed) await settle?.(done);
+    else outcomes.push(...done);
   });
   return { outcomes, ...next.of(listed.startedAt) };
 }

@@ -3,11 +3,35 @@
  * row ahead of the reader), and the results read down to each row's key, Id and error.
  */
 import { expect } from 'chai';
-import { csvChunks, csvColumns, csvRecords, readResults, type BulkRow } from '../../../src/salesforce/bulk-csv.js';
+import {
+  CsvReader,
+  csvChunks,
+  csvColumns,
+  csvRows,
+  resultRow,
+  type BulkRow,
+  type ResultRow,
+} from '../../../src/salesforce/bulk-csv.js';
 import type { SObjectRecord } from '../../../src/salesforce/results.js';
+
+/** The CSV's records, fed to the reader in pieces of `size` characters. */
+function csvRecords(text: string, size = text.length || 1): string[][] {
+  const records: string[][] = [];
+  const reader = new CsvReader((values) => records.push(values));
+  for (let at = 0; at < text.length; at += size) reader.write(text.slice(at, at + size));
+  reader.end();
+  return records;
+}
 
 describe('salesforce: Bulk API 2.0 CSV', () => {
   const byEmail = (row: BulkRow): string => row.Email;
+  const readResults = (text: string, keyOf: (row: BulkRow) => string): ResultRow[] => {
+    const kept: ResultRow[] = [];
+    const reader = csvRows((row) => kept.push(resultRow(row, keyOf)));
+    reader.write(text);
+    reader.end();
+    return kept;
+  };
 
   it('makes the upload one chunk at a time: no record is read before the reader asks for its chunk', () => {
     const records: SObjectRecord[] = Array.from({ length: 1050 }, (_, i) => ({ Email: `p${i}@example.com` }));
@@ -46,7 +70,7 @@ describe('salesforce: Bulk API 2.0 CSV', () => {
     expect(columns).to.deep.equal(['LastName', 'Email', 'Phone', 'HasOptedOutOfEmail']);
     const text = [...csvChunks(records, columns, (row) => row.LastName, [])].join('');
     expect(text).to.equal('LastName,Email,Phone,HasOptedOutOfEmail\n"O""Neil, Jr.",#N/A,,\n"Two\nLines",,5,false\n');
-    expect([...csvRecords(text)]).to.deep.equal([
+    expect(csvRecords(text)).to.deep.equal([
       ['LastName', 'Email', 'Phone', 'HasOptedOutOfEmail'],
       ['O"Neil, Jr.', '#N/A', '', ''],
       ['Two\nLines', '', '5', 'false'],
@@ -66,5 +90,18 @@ describe('salesforce: Bulk API 2.0 CSV', () => {
       { key: 'c@x.com', error: 'REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --' },
     ]);
     expect(readResults('', byEmail)).to.deep.equal([]);
+  });
+
+  it('reads a CSV cut into pieces anywhere — in a quoted value, between a doubled quote, between CR and LF', () => {
+    const text = 'a,"b ""quoted"", with, commas",c\r\n"multi\r\nline",,\r\nlast,"",x';
+    const whole = csvRecords(text);
+    expect(whole).to.deep.equal([
+      ['a', 'b "quoted", with, commas', 'c'],
+      ['multi\r\nline', '', ''],
+      ['last', '', 'x'],
+    ]);
+    for (let size = 1; size < text.length; size++)
+      expect(csvRecords(text, size), `pieces of ${size}`).to.deep.equal(whole);
+    expect(() => csvRecords('a,"open')).to.throw('unterminated quoted value');
   });
 });

@@ -88,7 +88,8 @@ describe('sync notifications: sending', function () {
   it('sends one notification per transition to the owner, batched in one action call', async () => {
     await start(true);
     const notices = new Set<string>();
-    await notifyOwners(context(notices), [outcome(opportunityId, {}), outcome(opportunityId, { outcome: 'conflict' })]);
+    const outcomes = [outcome(opportunityId, {}), outcome(opportunityId, { outcome: 'conflict' })];
+    await notifyOwners(context(notices), alertsOf(outcomes, new Map(), ALL), outcomes.length);
     expect(notices).to.deep.equal(new Set());
     expect(sf.notifications().map((n) => [n.recipientId, n.title])).to.deep.equal([
       [sf.userId, 'Partner Center sync failed: Owned'],
@@ -101,7 +102,7 @@ describe('sync notifications: sending', function () {
   it('an org without the notification type gets one notice naming the fix, and the sync goes on', async () => {
     await start(false);
     const notices = new Set<string>();
-    await notifyOwners(context(notices), [outcome(opportunityId, {})]);
+    await notifyOwners(context(notices), alertsOf([outcome(opportunityId, {})], new Map(), ALL), 1);
     expect([...notices]).to.have.length(1);
     expect([...notices][0])
       .to.include('Partner_Center_Sync_Alert')
@@ -113,7 +114,7 @@ describe('sync notifications: sending', function () {
     // The owner leaves the company: a real org refuses an inactive recipient.
     await connection.sobject('User').update({ Id: sf.userId, IsActive: false });
     const notices = new Set<string>();
-    await notifyOwners(context(notices), [outcome(opportunityId, {})]);
+    await notifyOwners(context(notices), alertsOf([outcome(opportunityId, {})], new Map(), ALL), 1);
     expect([...notices].join(' ')).to.match(/1 of 1 notifications .* could not be sent: INVALID_ID_FIELD/);
     expect(sf.notifications()).to.deep.equal([]);
   });

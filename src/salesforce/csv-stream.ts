@@ -1,0 +1,95 @@
+/**
+ * A CSV the org answers — a Bulk API 2.0 job's results — read as it arrives: each row is handed on as its line ends,
+ * so neither the body nor a copy of it is ever held (jsforce reads every response into one buffer, then one string,
+ * and keeps a second copy in the request's stream until the request is dropped). The request is otherwise jsforce's
+ * own: its HTTP client (proxy, retries, timeout), its session refresh and one retry on 401 INVALID_SESSION_ID, its
+ * errors; the connection's API version and instance URL; and pcsync's count of it (instrument.ts).
+ */
+import { PassThrough, type Duplex } from 'node:stream';
+import type { Connection } from '@jsforce/jsforce-node';
+import { HttpApi } from '@jsforce/jsforce-node/lib/http-api.js';
+import { Transport } from '@jsforce/jsforce-node/lib/transport.js';
+import type { HttpRequest, HttpRequestOptions, HttpResponse } from '@jsforce/jsforce-node/lib/types/index.js';
+import { StreamPromise } from '@jsforce/jsforce-node/lib/util/promise.js';
+import { csvRows, type BulkRow } from './bulk-csv.js';
+import { watchTransport } from './instrument.js';
+
+type Headers = HttpResponse['headers'];
+
+/** The body read a chunk at a time: to `consume` (a success's), or kept whole (an error's, which jsforce reads). */
+async function readBody(body: Duplex, consume?: (text: string) => void): Promise<string> {
+  const decoder = new TextDecoder(); // a character split between chunks is joined, not garbled
+  let kept = '';
+  const take = (text: string): void => (consume ? consume(text) : void (kept += text));
+  for await (const chunk of body) take(decoder.decode(chunk as Uint8Array, { stream: true }));
+  take(decoder.decode());
+  return kept;
+}
+
+/** jsforce's transport, but a successful response's body goes to `consume` as it arrives instead of into memory. */
+class StreamingTransport extends Transport {
+  public constructor(private readonly consume: (text: string) => void) {
+    super();
+  }
+
+  public httpRequest(request: HttpRequest, options: HttpRequestOptions = {}): StreamPromise<HttpResponse> {
+    return StreamPromise.create(() => {
+      const body = this.getRequestStreamCreator()(request, options); // as jsforce's own httpRequest
+      const promise = new Promise<HttpResponse>((resolve, reject) => {
+        body.once('error', reject);
+        body.once('response', (response: Omit<HttpResponse, 'body'>) => {
+          const success = response.statusCode >= 200 && response.statusCode < 300;
+          readBody(body, success ? this.consume : undefined).then(
+            (text) => resolve({ ...response, body: text }),
+            reject
+          );
+        });
+      });
+      // jsforce pipes the request's stream into one of its own that nobody reads, which would keep the whole body:
+      // it gets an empty one instead.
+      return { stream: new PassThrough(), promise };
+    });
+  }
+}
+
+/** The Bulk API 2.0 answers as jsforce reads them (its BulkApiV2): errors as `[{ errorCode, message }]`. */
+class BulkApi extends HttpApi<never> {
+  public hasErrorInResponseBody(body: unknown): boolean {
+    return Array.isArray(body) && typeof body[0] === 'object' && body[0] !== null && 'errorCode' in body[0];
+  }
+
+  public isSessionExpired(response: HttpResponse): boolean {
+    return response.statusCode === 401 && response.body.includes('INVALID_SESSION_ID');
+  }
+
+  public parseError(body: Array<{ errorCode: string; message: string }>): { errorCode: string; message: string } {
+    return { errorCode: body[0].errorCode, message: body[0].message };
+  }
+}
+
+/**
+ * GETs `path` (under `/services/data/vXX.X` of the connection's instance, e.g. `/jobs/ingest/750…/successfulResults`
+ * or `/jobs/query/750…/results?maxRecords=50000`) and hands each CSV row to `onRow`, by the header's column names, as
+ * its line arrives. Resolves with the response's headers (lower-case names; a query job's `sforce-locator`) once every
+ * row was handed on; rejects with jsforce's error for the request, or with what `onRow` throws. A request that fails
+ * part-way has handed on the rows before the failure: a caller that retries starts its rows again.
+ */
+export async function streamCsv(
+  connection: Connection,
+  path: string,
+  onRow: (row: BulkRow) => void
+): Promise<{ headers: Headers }> {
+  const reader = csvRows(onRow);
+  const transport = new StreamingTransport((text) => reader.write(text));
+  watchTransport(connection, transport);
+  const api = new BulkApi(connection as unknown as Connection<never>, { transport, responseType: 'text/plain' });
+  let headers: Headers = {};
+  api.on('response', (response: HttpResponse) => (headers = response.headers));
+  await api.request({
+    method: 'GET',
+    url: new URL(`/services/data/v${connection.version}${path}`, connection.instanceUrl).toString(),
+    headers: { Accept: 'text/csv' },
+  });
+  reader.end();
+  return { headers };
+}
