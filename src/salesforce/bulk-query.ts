@@ -2,7 +2,7 @@
  * A large read as one Bulk API 2.0 query job (Bulk API 2.0 Developer Guide, "Query Jobs"): create the job, wait for
  * its end, then read its results — CSV, a page a request, the next page named by the `Sforce-Locator` header
  * ("Get Results for a Query Job"). No `maxRecords`: the org then answers in pages as large as it chooses, so the
- * fewest requests. The CSV gives every value as text; `typedRecords` turns rows back into what a REST query answers.
+ * fewest requests. The CSV gives every value as text; `typedRecord` turns rows back into what a REST query answers.
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { waitForEnd } from './bulk.js';
@@ -84,13 +84,17 @@ function typedValue(value: string, type: string | undefined): unknown {
   return value;
 }
 
-/** A nested record with no value at any depth is no record: REST answers a missing parent as null. */
-const collapse = (record: SObjectRecord): SObjectRecord | null => {
+/** Each nested record of `record` collapsed: one with no value at any depth is no record. */
+const collapseParents = (record: SObjectRecord): SObjectRecord => {
   for (const [key, value] of Object.entries(record)) {
     if (value !== null && typeof value === 'object') record[key] = collapse(value as SObjectRecord);
   }
-  return Object.values(record).every((value) => value === null) ? null : record;
+  return record;
 };
+
+/** A nested record with no value at any depth is no record: REST answers a missing parent as null. */
+const collapse = (record: SObjectRecord): SObjectRecord | null =>
+  Object.values(collapseParents(record)).every((value) => value === null) ? null : record;
 
 /**
  * A row as a REST query answers it: typed values, and `Parent.Field` columns as a nested `Parent` record — null when
@@ -112,9 +116,6 @@ export function typedRecord<T extends SObjectRecord>(
       for (const part of parts) target = (target[part] ??= {}) as SObjectRecord;
       target[field] = typedValue(value, types?.get(field.toLowerCase())?.type);
     }
-    for (const [key, value] of Object.entries(record)) {
-      if (value !== null && typeof value === 'object') record[key] = collapse(value as SObjectRecord);
-    }
-    return record as T;
+    return collapseParents(record) as T;
   };
 }

@@ -7,7 +7,7 @@
  */
 import type { NotifyEvent } from '../config/schema.js';
 import { OwnerAlerts, type Alert } from './notify.js';
-import { emptyLeadSummary, emptySummary, summarize, type RecordOutcome, type SyncResult } from './types.js';
+import { emptySummaries, summarize, type RecordOutcome, type SyncResult } from './types.js';
 
 /** A record that needs someone's attention: what `--json` still lists of a pass over several windows. */
 const isFailure = (outcome: RecordOutcome): boolean => outcome.outcome === 'error' || outcome.outcome === 'conflict';
@@ -22,11 +22,7 @@ export type AlertSource = {
 };
 
 export class RunOutcomes {
-  public readonly summary: SyncResult['summary'] = {
-    inbound: emptySummary(),
-    outbound: emptySummary(),
-    leads: emptyLeadSummary(),
-  };
+  public readonly summary: SyncResult['summary'] = emptySummaries();
   /** Every record's outcome counted, in every pass. */
   public processed = 0;
   /** Records that failed, Leads included. */

@@ -73,10 +73,17 @@ export const emptySummary = (): DirectionSummary => ({
 export const emptyLeadSummary = (): LeadSummary =>
   Object.fromEntries(LEAD_ACTIONS.map((action) => [action, 0])) as LeadSummary;
 
+/** A summary with nothing counted yet. */
+export const emptySummaries = (): SyncResult['summary'] => ({
+  inbound: emptySummary(),
+  outbound: emptySummary(),
+  leads: emptyLeadSummary(),
+});
+
 /** Counts each outcome once: a Lead's in the Lead row, any other in its direction's (added to `summary`, if given). */
 export function summarize(
   outcomes: readonly RecordOutcome[],
-  summary: SyncResult['summary'] = { inbound: emptySummary(), outbound: emptySummary(), leads: emptyLeadSummary() }
+  summary: SyncResult['summary'] = emptySummaries()
 ): SyncResult['summary'] {
   for (const outcome of outcomes) {
     if (outcome.lead) summary.leads[outcome.lead]++;
