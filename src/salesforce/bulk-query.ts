@@ -5,7 +5,7 @@
  * fewest requests. The CSV gives every value as text; `typedRecord` turns rows back into what a REST query answers.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import { waitForEnd } from './bulk.js';
+import { waitForEnd } from './bulk-polls.js';
 import type { BulkRow } from './bulk-csv.js';
 import { streamCsv } from './csv-stream.js';
 import type { FieldLimits } from './limits.js';
