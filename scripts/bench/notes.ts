@@ -78,12 +78,17 @@ export function noteLines(
       `Backfill minimum, per side, from the input sizes: ${parts}.`,
       'A write above sync.bulkThreshold rows is one Bulk API 2.0 job of 5 requests (create, upload, UploadComplete,',
       'one status poll, successful results); below, ceil(rows/200) sObject Collections requests.',
+      'One describe of the objects written (field-level security and missing fields are known before writing), and',
+      'the outbound read of every Opportunity written: the outbound pass cannot tell a mid-run edit from its own',
+      'write without reading the row (SOQL cannot compare two fields), at the fewer of ceil(rows/2000) REST pages and',
+      'one Bulk API 2.0 query job (create, one status poll, one results page).',
       'Sign-in requests are counted on neither side.'
     ),
     join(
       `Latency floor of the backfill: ${sequentialTrips} round trips that must follow one another (lease and run`,
       'record, each list page and the re-read, the writes in dependency order: Accounts; Contacts and Opportunities;',
-      "contact roles and events — a bulk job's 5 in sequence — then closing the run record and the lease)",
+      "contact roles and events — a bulk job's 5 in sequence — then the outbound read of what they wrote, then",
+      'closing the run record and the lease)',
       `× ${latencyMs} ms. The wall time is the sf process's, start-up included`,
       `(${ms(cliStartMs)} for \`sf pcsync config show\`).`
     ),

@@ -225,7 +225,10 @@ export const serveSchema = z.strictObject({
 });
 
 export const syncSchema = z.strictObject({
-  /** Above this many records an inbound write goes through a Bulk API 2.0 job instead of sObject Collections. */
+  /**
+   * Above this many records an inbound write goes through a Bulk API 2.0 job instead of sObject Collections, and the
+   * outbound read of the Opportunities the run wrote through a Bulk API 2.0 query job instead of REST pages.
+   */
   bulkThreshold: z.int().min(1).default(2000),
   /**
    * How many referrals an inbound pass reads, plans and writes at a time: a backfill's memory is bounded by this, not

@@ -5,21 +5,13 @@
  * fewest requests. The CSV gives every value as text; `typedRecord` turns rows back into what a REST query answers.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import { waitForEnd } from './bulk.js';
+import { waitForEnd } from './bulk-polls.js';
 import type { BulkRow } from './bulk-csv.js';
 import { streamCsv } from './csv-stream.js';
 import type { FieldLimits } from './limits.js';
 import { path, retrying, type SObjectRecord } from './results.js';
 
 type QueryJobInfo = { id: string; state: string; errorMessage?: string };
-
-/** Rows a REST query answers a page (REST API Developer Guide, "Query": batches of 2,000 by default). */
-const REST_PAGE_ROWS = 2000;
-/** A query job's requests when its first look finds it ended and its results fit one page. */
-const QUERY_JOB_REQUESTS = 3;
-
-/** A read of at least `rows` rows costs fewer requests as a query job than as REST pages. */
-export const queryJobPays = (rows: number): boolean => Math.ceil(rows / REST_PAGE_ROWS) > QUERY_JOB_REQUESTS;
 
 /**
  * The rows of a SOQL query run as a Bulk API 2.0 query job, each made a record by `toRecord` from its CSV values as

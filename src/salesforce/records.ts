@@ -15,6 +15,7 @@ import {
   path,
   toResult,
   type CollectionReply,
+  type SaveError,
   type SObjectRecord,
   type WriteResult,
 } from './results.js';
@@ -130,7 +131,8 @@ export async function upsertRecords(
  * Creates records through collections or, above the threshold, Bulk API 2.0 insert jobs; `keyOf` tells the rows
  * apart in the jobs' results (from their CSV values). A row a duplicate rule refused in a job goes again through
  * collections, whose answer names the matched record (Bulk API results carry no match, and Bulk API 2.0 has no
- * duplicate rule header). Results keep input order.
+ * duplicate rule header); when no more than one collection's rows failed, all of them go so at once, unread (`Resend`).
+ * Results keep input order.
  */
 export async function insertRecords(
   connection: Connection,
@@ -141,21 +143,13 @@ export async function insertRecords(
   if (records.length <= options.bulkThreshold) {
     return { results: await createRecords(connection, sobject, records, options), api: 'collections', settled: true };
   }
-  const job = { object: sobject, operation: 'insert' as const, keyOf: options.keyOf };
-  const outcome = await bulkJobs(records, options, (rows) => runIngestJob(connection, job, rows));
-  const refused = outcome.results.flatMap((result, index) =>
-    !result.success && result.errors[0].errorCode === 'DUPLICATES_DETECTED' ? [index] : []
-  );
-  if (refused.length > 0) {
-    const again = await createRecords(
-      connection,
-      sobject,
-      refused.map((index) => records[index]),
-      options
-    );
-    refused.forEach((index, at) => (outcome.results[index] = again[at]));
-  }
-  return outcome;
+  const resend = {
+    rows: COLLECTION_SIZE,
+    again: (error: SaveError): boolean => error.errorCode === 'DUPLICATES_DETECTED',
+    send: (rows: SObjectRecord[]): Promise<WriteResult[]> => createRecords(connection, sobject, rows, options),
+  };
+  const job = { object: sobject, operation: 'insert' as const, keyOf: options.keyOf, resend };
+  return bulkJobs(records, options, (rows) => runIngestJob(connection, job, rows));
 }
 
 async function bulkJobs(

@@ -1,9 +1,10 @@
 /**
  * A backfill above sync.bulkThreshold through the real sf CLI (issue 16): Accounts, Contacts, contact roles, the
- * Opportunities and the run's events each go in one Bulk API 2.0 job; every record exists exactly once on both
- * sides; a customer the org's standard duplicate rule matches is linked to the existing Account, not duplicated and
- * not failed; the run makes at most 1.10× the fewest Salesforce requests such a backfill can; and a second run writes
- * nothing.
+ * Opportunities and the run's events each go in one Bulk API 2.0 job, and the outbound pass reads the Opportunities
+ * back in one Bulk API 2.0 query job; every record exists exactly once on both sides, and the read-back finds nothing
+ * to send; a customer the org's standard duplicate rule matches is linked to the existing Account, not duplicated
+ * and not failed; the run makes at most 1.10× the fewest Salesforce requests such a backfill can; and a second run
+ * writes nothing.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,10 +60,16 @@ describe('e2e: a backfill above sync.bulkThreshold goes through Bulk API 2.0', f
     expect(referrals).to.have.length(SEEDED + 1);
     expect(contacts.size, 'the seeded customers have contacts').to.be.greaterThan(THRESHOLD);
     world.sf.resetCounters();
+    world.pc.resetCounters();
 
     const first = await world.run('--full', '--config', config);
     expect(first.exitCode, first.stdout + first.stderr).to.equal(0);
     expect(first.json.result?.summary.inbound).to.include({ created: SEEDED + 1, error: 0 });
+    // The outbound pass read back every Opportunity the run wrote (a query job: more than the threshold) and found
+    // each equal to its referral: nothing to send, no error — a row read wrong would differ from its snapshot.
+    expect(first.json.result?.summary.outbound).to.include({ created: 0, updated: 0, conflict: 0, error: 0 });
+    // Partner Center saw the sign-in and the listing only: no referral read, no write.
+    expect(Object.keys(world.pc.counters()).sort()).to.deep.equal(['GET /referrals', 'POST /token']);
 
     const census = await world.census();
     expect(census.opportunities).to.equal(SEEDED + 1);
@@ -90,17 +97,23 @@ describe('e2e: a backfill above sync.bulkThreshold goes through Bulk API 2.0', f
     expect(counters['PUT /jobs/ingest/{id}/batches']).to.equal(5);
     expect(counters['POST /composite/sobjects']).to.equal(1);
     expect(counters['PATCH /composite/sobjects/{type}/{field}'] ?? 0).to.equal(0);
+    // The outbound read: one query job, its results read in one page.
+    expect(counters['POST /jobs/query']).to.equal(1);
+    expect(counters['GET /jobs/query/{id}/results']).to.equal(1);
 
     // The fewest Salesforce requests this backfill can make, from its input sizes (issue 16): per object it writes
     // (each above the threshold) one Bulk API 2.0 ingest job — create, upload, UploadComplete, one status poll, the
     // successful results (Bulk API 2.0 Developer Guide, "Ingest jobs") — and for the one customer the duplicate rule
-    // refuses, the Account job's failed results and one collection create whose answer names the matched record
-    // (Bulk API results name none); one query each for the Opportunities, Accounts and Contacts the rows pair
-    // with; taking and releasing the lease, opening and closing the run record. The CLI signs in with the alias's
-    // token, so no sign-in request is among them.
+    // refuses, one collection create whose answer names the matched record (Bulk API results name none) and says
+    // why it failed, so the job's failed results need no read; one query each for the Opportunities, Accounts and
+    // Contacts the rows pair with; one describe of the objects written (field-level security and missing fields
+    // known before writing); the outbound read of every Opportunity written — above the threshold, like the writes,
+    // one query job: create, one status poll, one results page (Bulk API 2.0 Developer Guide, "Query Jobs"); taking
+    // and releasing the lease, opening and closing the run record. The CLI signs in with the alias's token, so no
+    // sign-in request is among them.
     const written = [SEEDED + 1, SEEDED, contacts.size, roles, SEEDED + 1];
     expect(Math.min(...written), 'every object above the threshold').to.be.greaterThan(THRESHOLD);
-    const minimum = written.length * 5 + 2 + 3 + 4;
+    const minimum = written.length * 5 + 1 + 3 + 1 + 3 + 4;
     const made = Object.values(counters).reduce((sum, n) => sum + n, 0);
     expect(made, JSON.stringify(counters)).to.be.at.most(Math.floor(minimum * 1.1));
 

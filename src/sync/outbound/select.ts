@@ -2,7 +2,7 @@
 import type { OpportunityRow } from '../../mapping/pairing.js';
 import type { Member } from '../../partner-center/referral-types.js';
 import type { BulkRow } from '../../salesforce/bulk-csv.js';
-import { bulkQuery, queryJobPays, typedRecord } from '../../salesforce/bulk-query.js';
+import { bulkQuery, typedRecord } from '../../salesforce/bulk-query.js';
 import { OPP } from '../../salesforce/fields.js';
 import type { FieldLimits } from '../../salesforce/limits.js';
 import { inClauses, queryAll } from '../../salesforce/records.js';
@@ -48,9 +48,12 @@ export async function readCandidates(ctx: SyncContext, selection: OutboundSelect
   const changed = since ? ` AND (SystemModstamp >= ${since} OR ${OPP.resync} = true)` : '';
   const soql = `SELECT ${select} FROM Opportunity WHERE ${OPP.syncWith} = true${changed}`;
   const made = selection.made ?? 0;
-  if (made > ctx.config.sync.bulkThreshold && queryJobPays(made)) {
-    // One query job (3 requests) instead of a REST page per 2,000 rows. Without ORDER BY, which turns off the job's
-    // chunking (Bulk API 2.0 Developer Guide, "Understanding Bulk API 2.0 Query"): the rows are put in order here.
+  if (made > ctx.config.sync.bulkThreshold) {
+    // Above sync.bulkThreshold, read as the writes went: one Bulk API 2.0 query job (3 requests) instead of REST
+    // pages — of 2,000 rows at most, and of 200 for this select, which names two custom long text fields (SOQL and
+    // SOSL Reference, "Change the Batch Size in Queries"), so above 600 rows the job is the cheaper: at the default
+    // threshold, always. Without ORDER BY, which turns off the job's chunking (Bulk API 2.0 Developer Guide,
+    // "Understanding Bulk API 2.0 Query"): the rows are put in order here.
     const rows = await bulkQuery(ctx.connection, soql, made, await rowReader(ctx, soql));
     return rows.sort((a, b) => String(a.SystemModstamp).localeCompare(String(b.SystemModstamp)));
   }

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { Connection } from '@jsforce/jsforce-node';
 import sinon from 'sinon';
-import { waitForEnd } from '../../../src/salesforce/bulk.js';
+import { waitForEnd } from '../../../src/salesforce/bulk-polls.js';
 
 /** A job that ends `ms` after its UploadComplete, and counts the looks at its state. */
 function jobTaking(ms: number): { check: () => Promise<{ state: string }>; polls: () => number } {

@@ -40,11 +40,12 @@ describe('salesforce: Bulk API 2.0 ingest jobs against the org emulator', functi
     const records = Array.from({ length: 150 }, (_, i) =>
       i % 10 === 3 ? { ...contact(i), LastName: null } : contact(i)
     );
-    const { results, api, settled } = await insertRecords(connection, 'Contact', records, {
-      bulkThreshold: 100,
-      keyOf: byEmail,
-    });
-    expect([api, settled]).to.deep.equal(['bulk', true]);
+    const { results, settled } = await runIngestJob(
+      connection,
+      { object: 'Contact', operation: 'insert', keyOf: byEmail },
+      records
+    );
+    expect(settled).to.equal(true);
     const stored = new Map(org.records('Contact').map((row) => [row.Id as string, row.Email]));
     expect(stored.size).to.equal(135);
     results.forEach((result, i) => {
@@ -59,6 +60,29 @@ describe('salesforce: Bulk API 2.0 ingest jobs against the org emulator', functi
     expect([counter('successfulResults'), counter('failedResults'), counter('unprocessedrecords')]).to.deep.equal([
       1, 1, 0,
     ]);
+  });
+
+  it('insertRecords sends up to one collection of failed rows again unread, more only after reading why they failed', async () => {
+    // 15 rows lack their required LastName: sent again as one collection, whose answer says why; no failed results.
+    const few = Array.from({ length: 150 }, (_, i) => (i % 10 === 3 ? { ...contact(i), LastName: null } : contact(i)));
+    const { results, api } = await insertRecords(connection, 'Contact', few, { bulkThreshold: 100, keyOf: byEmail });
+    expect(api).to.equal('bulk');
+    results.forEach((result, i) => {
+      expect(result.success ? 'made' : result.errors[0].errorCode, `row ${i}`).to.equal(
+        i % 10 === 3 ? 'REQUIRED_FIELD_MISSING' : 'made'
+      );
+    });
+    expect(org.records('Contact')).to.have.length(135);
+    expect(counter('failedResults')).to.equal(0);
+    expect(org.counters()['POST /composite/sobjects']).to.equal(1);
+
+    // 250 fail: more than one collection, so their failed results are read, and none is a duplicate rule's refusal.
+    org.reset({ keepSchema: true });
+    const many = Array.from({ length: 300 }, (_, i) => (i < 250 ? { ...contact(i), LastName: null } : contact(i)));
+    const outcome = await insertRecords(connection, 'Contact', many, { bulkThreshold: 100, keyOf: byEmail });
+    expect(outcome.results.filter((result) => !result.success)).to.have.length(250);
+    expect(counter('failedResults')).to.equal(1);
+    expect(org.counters()['POST /composite/sobjects'] ?? 0).to.equal(0);
   });
 
   it('a clean job costs create, upload, UploadComplete, its polls and the successful results — nothing more', async () => {

@@ -1,0 +1,95 @@
+/**
+ * When to look at a Bulk API 2.0 job's state (ingest or query): each look is a request, so as few as the job's end
+ * allows — ideally one, once its rows should have been processed.
+ */
+import type { Connection } from '@jsforce/jsforce-node';
+import { retrying } from './results.js';
+
+/** What a job's state answer carries that the polls use (Bulk API 2.0 Developer Guide, "Get Job Info"). */
+export type JobInfo = {
+  state: string;
+  numberRecordsProcessed?: number;
+  numberRecordsFailed?: number;
+  errorMessage?: string;
+};
+
+/**
+ * Polling: a first look after a pause, then a pause as long as the rest should take at the rate the job has shown —
+ * the slower of its rate since UploadComplete and its rate since the look before, so a job that slows as the org fills
+ * (duplicate matching against every stored record) is not looked at again too early — with a margin so the next look
+ * is the last; with no progress shown yet, twice the pause before. A poll that comes too early is a request spent for
+ * nothing, so the first pause of a job is as long as its rows took the org in the jobs before it (the same org, the
+ * same connection): after the first job, most take one poll.
+ */
+const FIRST_PAUSE = 1000;
+/**
+ * At most 5 minutes between looks: Salesforce gives each batch of a job 5 minutes before it retries it (Bulk API 2.0
+ * Developer Guide, "Understanding Bulk API 2.0 Ingest"), so a longer job shows its progress at least that often.
+ */
+const PAUSE_BOUNDS = [250, 300_000] as const;
+/** How much longer than the estimate to wait: an early look costs a request, a late one only the overshoot. */
+const MARGIN = 1.3;
+const POLL_TIMEOUT = 30 * 60_000;
+/**
+ * Milliseconds a row took the org, as its earlier jobs of the kind showed (an upper bound: the end is seen at a
+ * poll). Per kind: a query job reads rows far faster than an ingest job writes them.
+ */
+const paceOf = { ingest: new WeakMap<Connection, number>(), query: new WeakMap<Connection, number>() };
+
+/** What a look at the job saw: the milliseconds since UploadComplete and the rows processed by then. */
+type Look = { elapsed: number; processed: number };
+
+function nextPause(previous: number, looks: readonly Look[], rows: number): number {
+  const [before, last] = looks.length > 1 ? looks.slice(-2) : [{ elapsed: 0, processed: 0 }, looks[0]];
+  const average = last.processed / Math.max(last.elapsed, 1);
+  const recent = (last.processed - before.processed) / Math.max(last.elapsed - before.elapsed, 1);
+  const rate = Math.min(average, recent > 0 ? recent : average);
+  const estimate = rate > 0 ? (rows - last.processed) / rate + 250 : previous * 2;
+  return Math.min(PAUSE_BOUNDS[1], Math.max(PAUSE_BOUNDS[0], estimate * MARGIN));
+}
+
+/**
+ * The first look, by the pace of the jobs before, comes within 30 s all the same: a job of another object may go much
+ * faster than theirs (no duplicate matching), and a slower one is timed by the rate that look shows.
+ */
+const FIRST_LOOK_BOUND = 30_000;
+const firstPause = (pace: number | undefined, rows: number): number =>
+  pace === undefined ? FIRST_PAUSE : Math.min(FIRST_LOOK_BOUND, Math.max(PAUSE_BOUNDS[0], pace * rows * MARGIN));
+const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Polls until the job ends; undefined when its state cannot be read (a read that keeps failing) or in time. The time
+ * the end took is remembered as the org's pace: as it is when a poll had to wait for it, never above it when the first
+ * poll already found the job ended (the job may have ended well before; the pace only comes down then).
+ */
+export async function waitForEnd<Info extends JobInfo>(
+  connection: Connection,
+  check: () => Promise<Info>,
+  rows: number,
+  kind: keyof typeof paceOf = 'ingest'
+): Promise<Info | undefined> {
+  const closedAt = Date.now();
+  const paces = paceOf[kind];
+  const pace = paces.get(connection);
+  let wait = firstPause(pace, rows);
+  const looks: Look[] = [];
+  for (let polls = 1; Date.now() - closedAt < POLL_TIMEOUT; polls++) {
+    await pause(wait);
+    let info: Info;
+    try {
+      info = await retrying(check);
+    } catch {
+      return undefined;
+    }
+    if (TERMINAL.has(info.state)) {
+      const seen = (Date.now() - closedAt) / Math.max(rows, 1);
+      paces.set(connection, polls === 1 && pace !== undefined ? Math.min(pace, seen) : seen);
+      return info;
+    }
+    if (info.state === 'Open') return info; // UploadComplete never arrived: the job makes nothing
+    looks.push({ elapsed: Date.now() - closedAt, processed: info.numberRecordsProcessed ?? 0 });
+    wait = nextPause(wait, looks, rows);
+  }
+  return undefined;
+}
