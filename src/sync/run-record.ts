@@ -144,15 +144,27 @@ export async function closeRun(
   });
 }
 
-/** Runs still marked Running when a lease is taken over from a stale holder: their process died. */
-export async function markInterrupted(connection: Connection, exceptRunId: string, message: string): Promise<number> {
+/**
+ * The run records other than this run's still marked Running (up to 200 at a time), finished as Interrupted with the
+ * message `why` gives for each, from when it started. Answers how many.
+ */
+export async function finishUnclosed(
+  connection: Connection,
+  exceptRunId: string,
+  why: (startedAt: string | null) => string
+): Promise<number> {
   const running: RunStatus = 'Running';
-  const rows = await queryAll<{ Id: string }>(
+  const rows = await queryAll<{ Id: string } & Record<string, string | null>>(
     connection,
-    `SELECT Id FROM ${RUN.object} WHERE ${RUN.status} = '${running}' AND Id != '${exceptRunId}' LIMIT 200`
+    `SELECT Id, ${RUN.startedAt} FROM ${RUN.object} WHERE ${RUN.status} = '${running}' AND Id != '${exceptRunId}' ` +
+      'LIMIT 200'
   );
   const interrupted: RunStatus = 'Interrupted';
-  const updates = rows.map((row) => ({ Id: row.Id, [RUN.status]: interrupted, [RUN.message]: message }));
+  const updates = rows.map((row) => ({
+    Id: row.Id,
+    [RUN.status]: interrupted,
+    [RUN.message]: why(row[RUN.startedAt] ?? null),
+  }));
   if (updates.length > 0) await updateRecords(connection, RUN.object, updates);
   return updates.length;
 }
