@@ -198,6 +198,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
       },
       openLeads,
       ...(options.replayId === undefined ? {} : { replayId: options.replayId }),
+      checkpoint: ctx.checkpoint,
     });
   }
   if (failure) throw failure instanceof Error ? failure : new Error('sync failed', { cause: failure });

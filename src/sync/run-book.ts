@@ -21,10 +21,14 @@ export type RunEnd = {
   openLeads: number | null;
   /** The change feed position the run completes: kept only if it leaves nothing to retry. */
   replayId?: number;
+  /** Throws when the run no longer holds the sync lease. */
+  checkpoint: () => void;
 };
 
 export class RunBook {
   private eventsWritten = 0;
+  /** The sweep of other runs' records, while it has not gone through. */
+  private unswept?: () => Promise<unknown>;
 
   private constructor(
     private readonly connection: Connection,
@@ -49,11 +53,17 @@ export class RunBook {
     // The runs the stale lease's holder started died with it; any older one ended without its close.
     const { stale } = run;
     const staleSince = seconds(stale?.acquiredAt);
-    await finishUnclosed(connection, id, (startedAt) =>
-      stale && !(seconds(startedAt) < staleSince)
-        ? messages.getMessage('run.interrupted', [stale.holder, key])
-        : messages.getMessage('run.unclosed', [key])
-    ).catch(() => 0); // One left Running is found again by the next run: never a reason to stop this one.
+    const sweep = (): Promise<number> =>
+      finishUnclosed(connection, id, (startedAt) =>
+        stale && !(seconds(startedAt) < staleSince)
+          ? messages.getMessage('run.interrupted', [stale.holder, key])
+          : messages.getMessage('run.unclosed', [key])
+      );
+    // Never a reason to stop this run: tried again as it closes, and by the next run after that.
+    book.unswept = await sweep().then(
+      () => undefined,
+      () => sweep
+    );
     return book;
   }
 
@@ -84,6 +94,12 @@ export class RunBook {
     // Past this position only once every record of it is sent: a failure, or a record left to retry, keeps it back.
     const complete = !failure && result.status !== 'Failed' && !outcomes.retry;
     const replayId = complete ? end.replayId : undefined;
+    // Only while the lease is still held: once taken over, a record still Running may be the new holder's.
+    if (this.unswept)
+      await Promise.resolve()
+        .then(end.checkpoint)
+        .then(this.unswept)
+        .catch(() => undefined);
     try {
       // The run's own closing write is counted with the rest.
       await closeRun(this.connection, this.key, result, end.requests() + 1, message, {

@@ -146,7 +146,7 @@ export async function closeRun(
 
 /**
  * The run records other than this run's still marked Running (up to 200 at a time), finished as Interrupted with the
- * message `why` gives for each, from when it started. Answers how many.
+ * message `why` gives for each, from when it started. Answers how many; throws when any of them could not be.
  */
 export async function finishUnclosed(
   connection: Connection,
@@ -165,7 +165,9 @@ export async function finishUnclosed(
     [RUN.status]: interrupted,
     [RUN.message]: why(row[RUN.startedAt] ?? null),
   }));
-  if (updates.length > 0) await updateRecords(connection, RUN.object, updates);
+  if (updates.length === 0) return 0;
+  const failed = (await updateRecords(connection, RUN.object, updates)).filter((result) => !result.success);
+  if (failed.length > 0) throw new Error(`${failed.length} of ${updates.length} run records could not be finished`);
   return updates.length;
 }
 
