@@ -18,7 +18,8 @@ import { notifyOwners } from './notify.js';
 import { holdSyncLease, type HeldLease } from './lease.js';
 import { outboundPass } from './outbound/index.js';
 import { RunBook } from './run-book.js';
-import { lastWatermarks, toWatermark } from './run-record.js';
+import { priorRuns } from './prior-runs.js';
+import { toWatermark } from './run-record.js';
 import { RunOutcomes } from './run-outcomes.js';
 import type { Progress, RecordOutcome, SyncResult, SyncTrigger } from './types.js';
 
@@ -100,8 +101,8 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
   };
   const orgNow = (): string => (traffic.serverNow('salesforce') ?? now()).toISOString();
   const startedAt = orgNow();
-  const { openLeads: previousOpenLeads, ...previous } =
-    options.full || options.since ? {} : await lastWatermarks(deps.connection);
+  const prior = await priorRuns(deps.connection, { watermarks: !options.full && !options.since, unclosed: !dryRun });
+  const { openLeads: previousOpenLeads, ...previous } = prior.previous;
   const given = toWatermark(options.since);
   const since = { inbound: given ?? previous.inbound, outbound: given ?? previous.outbound };
   const targeted = Boolean(options.referralIds?.length || options.recordIds?.length);
@@ -113,7 +114,13 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
   const stale = lease?.stale;
   const run = dryRun
     ? undefined
-    : await RunBook.open(deps.connection, { trigger, startedAt, bulkThreshold, ...(stale ? { stale } : {}) });
+    : await RunBook.open(deps.connection, {
+        trigger,
+        startedAt,
+        bulkThreshold,
+        ...(stale ? { stale } : {}),
+        ...(prior.unclosed ? { unclosed: prior.unclosed } : {}),
+      });
 
   const outcomes = new RunOutcomes({
     events: dryRun || !deps.config.notifications.enabled ? undefined : deps.config.notifications.events,

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Connection } from '@jsforce/jsforce-node';
 import type { LeaseRecord } from '../salesforce/lease.js';
 import { syncMessages as messages } from './messages.js';
-import { closeRun, finishUnclosed, openRun, toWatermark, writeEvents } from './run-record.js';
+import { unclosedRuns } from './prior-runs.js';
+import { closeRun, finishUnclosed, openRun, toWatermark, writeEvents, type UnclosedRun } from './run-record.js';
 import type { RunOutcomes } from './run-outcomes.js';
 import type { RecordOutcome, SyncResult, SyncTrigger } from './types.js';
 
@@ -45,7 +46,14 @@ export class RunBook {
    */
   public static async open(
     connection: Connection,
-    run: { trigger: SyncTrigger; startedAt: string; bulkThreshold: number; stale?: LeaseRecord }
+    run: {
+      trigger: SyncTrigger;
+      startedAt: string;
+      bulkThreshold: number;
+      stale?: LeaseRecord;
+      /** The records found still Running once the lease was held (priorRuns); read here when not given. */
+      unclosed?: readonly UnclosedRun[];
+    }
   ): Promise<RunBook> {
     const key = randomUUID();
     const id = await openRun(connection, key, run.trigger, run.startedAt);
@@ -53,16 +61,16 @@ export class RunBook {
     // The runs the stale lease's holder started died with it; any older one ended without its close.
     const { stale } = run;
     const staleSince = seconds(stale?.acquiredAt);
-    const sweep = (): Promise<number> =>
-      finishUnclosed(connection, id, (startedAt) =>
-        stale && !(seconds(startedAt) < staleSince)
-          ? messages.getMessage('run.interrupted', [stale.holder, key])
-          : messages.getMessage('run.unclosed', [key])
-      );
-    // Never a reason to stop this run: tried again as it closes, and by the next run after that.
-    book.unswept = await sweep().then(
+    const why = (startedAt: string | null): string =>
+      stale && !(seconds(startedAt) < staleSince)
+        ? messages.getMessage('run.interrupted', [stale.holder, key])
+        : messages.getMessage('run.unclosed', [key]);
+    const sweep = async (found?: readonly UnclosedRun[]): Promise<unknown> =>
+      finishUnclosed(connection, id, found ?? (await unclosedRuns(connection)), why);
+    // Never a reason to stop this run: tried again (read afresh) as it closes, and by the next run after that.
+    book.unswept = await sweep(run.unclosed).then(
       () => undefined,
-      () => sweep
+      () => () => sweep()
     );
     return book;
   }

@@ -9,6 +9,7 @@ import { startSalesforceEmulator, type SalesforceEmulator } from '../../../emula
 import { assignPermissionSet } from '../../../scripts/assign-permset.js';
 import { RUN } from '../../../src/salesforce/fields.js';
 import { syncMessages } from '../../../src/sync/messages.js';
+import { priorRuns } from '../../../src/sync/prior-runs.js';
 import { RunBook } from '../../../src/sync/run-book.js';
 import { RunOutcomes } from '../../../src/sync/run-outcomes.js';
 import { emptySummaries, type SyncResult } from '../../../src/sync/types.js';
@@ -36,12 +37,16 @@ describe('sync: the run book finishes the run records other runs left Running', 
     return (await connection.sobject(RUN.object).create(values)).id as string;
   };
   const run = (id: string): Row | undefined => sf.records(RUN.object).find((row) => row.Id === id);
-  const open = (stale?: { holder: string; acquiredAt: string }): Promise<RunBook> =>
+  const open = (
+    stale?: { holder: string; acquiredAt: string },
+    unclosed?: Parameters<typeof RunBook.open>[1]['unclosed']
+  ): Promise<RunBook> =>
     RunBook.open(connection, {
       trigger: 'Manual',
       startedAt: '2026-12-01T10:00:00Z',
       bulkThreshold: 2000,
       ...(stale ? { stale: { id: 'x', token: 'host:1:x', expiresAt: stale.acquiredAt, ...stale } } : {}),
+      ...(unclosed ? { unclosed } : {}),
     });
   const close = (book: RunBook, checkpoint: () => void): Promise<unknown> => {
     const result: SyncResult = {
@@ -83,6 +88,27 @@ describe('sync: the run book finishes the run records other runs left Running', 
     const lost = await leftRunning('lost', '2026-12-01T09:00:00Z');
     const book = await open();
     expect(run(lost)?.[RUN.message]).to.equal(syncMessages.getMessage('run.unclosed', [book.key]));
+  });
+
+  it('an incremental run reads the watermarks and the records left Running in one request, and reads no more', async () => {
+    const lost = await leftRunning('lost', '2026-12-01T09:00:00Z');
+    await connection.sobject(RUN.object).create({
+      [RUN.key]: 'finished',
+      [RUN.startedAt]: '2026-12-01T08:00:00Z',
+      [RUN.trigger]: 'Manual',
+      [RUN.status]: 'Succeeded',
+      [RUN.inboundWatermark]: '2026-12-01T08:05:00Z',
+    });
+    sf.resetCounters();
+    const prior = await priorRuns(connection, { watermarks: true, unclosed: true });
+    expect(sf.counters()).to.deep.equal({ 'POST /composite': 1 });
+    expect(prior.previous.inbound).to.equal('2026-12-01T08:05:00Z');
+    expect(prior.unclosed?.map((row) => row.id)).to.deep.equal([lost]);
+    sf.resetCounters();
+    await open(undefined, prior.unclosed);
+    // The run's own record opened, the one left Running finished: no query.
+    expect(sf.counters()['GET /query'] ?? 0).to.equal(0);
+    expect(run(lost)?.[RUN.status]).to.equal('Interrupted');
   });
 
   for (const held of [true, false]) {
