@@ -25,6 +25,11 @@ export type FaultOptions = {
   match?: string;
   /** Faults for the next matching requests, in order, before any random ones. */
   next?: FaultKind[];
+  /**
+   * How many matching requests pass untouched before any fault (queued or random) is drawn: with `match`, a fault
+   * aimed at a later request to the same resource, such as a record's closing write after the one that created it.
+   */
+  skip?: number;
   /** Seed of the random draw (deterministic runs). */
   seed?: number;
   /** Probability (0..1) of a `lost-response`, drawn apart from `rate` (`--lost-response-rate`). */
@@ -37,6 +42,7 @@ export class Faults {
   private kinds: FaultKind[] = DEFAULT_KINDS;
   private match: RegExp | undefined;
   private queue: FaultKind[] = [];
+  private skip = 0;
   private random: () => number = seededRandom(1);
 
   public constructor(options: FaultOptions = {}) {
@@ -65,6 +71,11 @@ export class Faults {
       if (bad.length > 0) throw new Error(`unknown fault kind: ${bad.join(', ')} (allowed: ${FAULT_KINDS.join(', ')})`);
       this.queue = [...options.next];
     }
+    if (options.skip !== undefined) {
+      if (!(Number.isInteger(options.skip) && options.skip >= 0))
+        throw new Error(`skip must be a whole number ≥ 0 (was ${options.skip})`);
+      this.skip = options.skip;
+    }
     if (options.seed !== undefined) this.random = seededRandom(options.seed);
   }
 
@@ -74,6 +85,7 @@ export class Faults {
     this.kinds = DEFAULT_KINDS;
     this.match = undefined;
     this.queue = [];
+    this.skip = 0;
   }
 
   public state(): {
@@ -81,6 +93,7 @@ export class Faults {
     kinds: FaultKind[];
     match: string | null;
     next: FaultKind[];
+    skip: number;
     lostResponseRate: number;
   } {
     return {
@@ -88,6 +101,7 @@ export class Faults {
       kinds: this.kinds,
       match: this.match?.source ?? null,
       next: [...this.queue],
+      skip: this.skip,
       lostResponseRate: this.lostResponseRate,
     };
   }
@@ -95,6 +109,10 @@ export class Faults {
   /** The fault to inject for this request, if any. */
   public draw(path: string): FaultKind | undefined {
     if (this.match && !this.match.test(path)) return undefined;
+    if (this.skip > 0) {
+      this.skip--;
+      return undefined;
+    }
     const queued = this.queue.shift();
     if (queued) return queued;
     if (this.rate > 0 && this.random() < this.rate)

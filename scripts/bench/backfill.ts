@@ -122,8 +122,8 @@ export type BackfillOptions = {
   customers?: 'numbered' | 'distinct';
   /**
    * The org's standard duplicate rules (on, as in a real org, unless told). The memory row turns them off: the
-   * emulator checks each new Account and Contact against every stored one, which at 100,000 distinct customers is
-   * hours of emulator CPU, while the sync's memory does not depend on it.
+   * emulator looks each new Account and Contact up by match keys (duplicate-index.ts), but an Account's lookup still
+   * costs more as Accounts accrue, while the sync's memory does not depend on it.
    */
   duplicateRules?: boolean;
   /** More arguments for `sf pcsync run --full` (e.g. `--config FILE`). */

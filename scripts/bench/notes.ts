@@ -111,8 +111,8 @@ export function noteLines(
       'Peak RSS: the sf process tree only (the emulators run in other processes), the largest of Σ VmRSS sampled',
       'every 50 ms from /proc and each process\'s VmHWM. "The sf CLI alone" is `sf pcsync config show --json`,',
       "which loads the plugin and syncs nothing. The 100,000 run has the org's duplicate rules off: the emulator",
-      'checks each new Account and Contact against every stored one (hours of its CPU at 100,000 distinct',
-      "customers), and the sync's memory does not depend on it. Each referral has a customer of its own.",
+      'looks each new Account up by match keys (duplicate-index.ts), yet its cost per row still grows as Accounts',
+      "accrue, and the sync's memory does not depend on it. Each referral has a customer of its own.",
       'The inbound pass works in windows of sync.windowSize referrals (10,000), so its memory is bounded by one window.'
     ),
   ];

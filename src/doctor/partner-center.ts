@@ -7,7 +7,8 @@
 import type { ListReferralsQuery } from '../partner-center/client.js';
 import { PartnerCenterError } from '../partner-center/errors.js';
 import { REFERRALS_AUDIENCE, WEBHOOKS_AUDIENCE, type Audience } from '../partner-center/settings.js';
-import { lastWatermarks, toWatermark } from '../sync/run-record.js';
+import { lastWatermarks } from '../sync/prior-runs.js';
+import { toWatermark } from '../sync/run-record.js';
 import { describeError, doctorMessages, needs, outcome } from './outcome.js';
 import { incrementalQuery, referenceLookupQuery } from './sync-queries.js';
 import type { Check, CheckOutcome, DoctorContext } from './types.js';

@@ -16,7 +16,7 @@ export type JobInfo = {
 /**
  * Polling: a first look after a pause, then a pause as long as the rest should take at the rate the job has shown —
  * the slower of its rate since UploadComplete and its rate since the look before, so a job that slows as the org fills
- * (duplicate matching against every stored record) is not looked at again too early — with a margin so the next look
+ * (duplicate rules have more rows to match against) is not looked at again too early — with a margin so the next look
  * is the last; with no progress shown yet, twice the pause before. A poll that comes too early is a request spent for
  * nothing, so the first pause of a job is as long as its rows took the org in the jobs before it (the same org, the
  * same connection): after the first job, most take one poll.

@@ -3,29 +3,25 @@
  * run's watermarks unless told otherwise, leaving its run record, events and Audit lines in the org. A run that
  * writes holds the org's sync lease from start to end, so no two runs anywhere overlap.
  */
-import { randomUUID } from 'node:crypto';
 import type { Connection } from '@jsforce/jsforce-node';
 import type { PcsyncConfig } from '../config/schema.js';
-import { syncRules } from '../mapping/system-rules.js';
 import type { PartnerCenterClient } from '../partner-center/client.js';
-import { OPP } from '../salesforce/fields.js';
 import { instrumentConnection } from '../salesforce/instrument.js';
 import type { FieldLimits } from '../salesforce/limits.js';
-import { picklistAwareRules } from '../salesforce/org-rules.js';
 import { OrgSchema } from '../salesforce/org-schema.js';
 import { Traffic, totalOf } from '../shared/traffic.js';
 import type { SyncContext } from './context.js';
+import { describeOrg } from './describe-org.js';
 import { inboundPass } from './inbound/index.js';
 import { leadOutbound } from './leads/pass.js';
 import { notifyOwners } from './notify.js';
 import { holdSyncLease, type HeldLease } from './lease.js';
-import { syncMessages as messages } from './messages.js';
 import { outboundPass } from './outbound/index.js';
-import { closeRun, lastWatermarks, markInterrupted, openRun, toWatermark, writeEvents } from './run-record.js';
+import { RunBook } from './run-book.js';
+import { priorRuns } from './prior-runs.js';
+import { toWatermark } from './run-record.js';
 import { RunOutcomes } from './run-outcomes.js';
 import type { Progress, RecordOutcome, SyncResult, SyncTrigger } from './types.js';
-import { requireFieldAccess, syncFieldNeeds } from '../salesforce/field-access.js';
-import { missingObject } from '../salesforce/org-check.js';
 
 export type SyncOptions = {
   direction?: 'inbound' | 'outbound' | 'both';
@@ -67,7 +63,7 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
   instrumentConnection(deps.connection, traffic);
   const before = traffic.snapshot();
   const schema = new OrgSchema(deps.connection);
-  const { rules, limits } = await describeOrg(deps, schema);
+  const { rules, limits } = await describeOrg(deps.config, schema);
   const lease = dryRun ? undefined : await holdSyncLease(deps.connection, deps.config, traffic, options);
   try {
     return await syncUnderLease(deps, options, { rules, limits, schema, traffic, before, now, dryRun, trigger, lease });
@@ -105,8 +101,8 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
   };
   const orgNow = (): string => (traffic.serverNow('salesforce') ?? now()).toISOString();
   const startedAt = orgNow();
-  const { openLeads: previousOpenLeads, ...previous } =
-    options.full || options.since ? {} : await lastWatermarks(deps.connection);
+  const prior = await priorRuns(deps.connection, { watermarks: !options.full && !options.since, unclosed: !dryRun });
+  const { openLeads: previousOpenLeads, ...previous } = prior.previous;
   const given = toWatermark(options.since);
   const since = { inbound: given ?? previous.inbound, outbound: given ?? previous.outbound };
   const targeted = Boolean(options.referralIds?.length || options.recordIds?.length);
@@ -114,31 +110,27 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
   const runInbound = direction !== 'outbound' && (!targeted || Boolean(options.referralIds?.length));
   const runOutbound = direction !== 'inbound' && (!targeted || Boolean(options.recordIds?.length));
 
-  const run = dryRun ? undefined : { key: randomUUID(), id: '' };
-  if (run) run.id = await openRun(deps.connection, run.key, trigger, startedAt);
-  if (run && lease?.stale) {
-    await markInterrupted(
-      deps.connection,
-      run.id,
-      messages.getMessage('run.interrupted', [lease.stale.holder, run.key])
-    );
-  }
+  const bulkThreshold = deps.config.sync.bulkThreshold;
+  const stale = lease?.stale;
+  const run = dryRun
+    ? undefined
+    : await RunBook.open(deps.connection, {
+        trigger,
+        startedAt,
+        bulkThreshold,
+        ...(stale ? { stale } : {}),
+        ...(prior.unclosed ? { unclosed: prior.unclosed } : {}),
+      });
 
   const outcomes = new RunOutcomes({
     events: dryRun || !deps.config.notifications.enabled ? undefined : deps.config.notifications.events,
     priorStates: ctx.priorStates,
   });
   const watermarks: SyncResult['watermarks'] = { ...previous };
-  const bulkThreshold = deps.config.sync.bulkThreshold;
   // A pass over several windows hands each window's outcomes here as it is done: their events are written then, and
   // the run keeps their counts and failures, so memory does not grow with every record.
-  let eventsWritten = 0;
   const settleWindow = async (window: RecordOutcome[]): Promise<void> => {
-    if (run)
-      eventsWritten += await writeEvents(deps.connection, run, window, orgNow(), {
-        bulkThreshold,
-        first: eventsWritten,
-      });
+    await run?.writeEvents(window, orgNow());
     outcomes.settle(window);
     // The next window reads its own Opportunities; this one's states were only needed for its notifications.
     ctx.priorStates.clear();
@@ -203,25 +195,18 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     ...(ctx.notices.size ? { notices: [...ctx.notices] } : {}),
   };
   if (run) {
-    const reason = failure instanceof Error ? failure.message : 'sync failed';
-    const message = [
-      failure ? reason : messages.getMessage('run.summary', [outcomes.processed, errors]),
-      ...ctx.notices,
-    ].join(' ');
-    await writeEvents(deps.connection, run, outcomes.unwritten, result.finishedAt, {
-      bulkThreshold,
-      first: eventsWritten,
-    }).catch((error: Error) => {
-      result.status = result.status === 'Failed' ? 'Failed' : 'Partially Succeeded';
-      failure ??= error;
+    failure = await run.close(result, {
+      outcomes,
+      failure,
+      notices: ctx.notices,
+      requests: () => {
+        const spent = traffic.since(setup.before);
+        return totalOf(spent.salesforce) + totalOf(spent['partner-center']);
+      },
+      openLeads,
+      ...(options.replayId === undefined ? {} : { replayId: options.replayId }),
+      checkpoint: ctx.checkpoint,
     });
-    // The run's own closing write is counted with the rest.
-    const requests =
-      totalOf(traffic.since(setup.before).salesforce) + totalOf(traffic.since(setup.before)['partner-center']);
-    // Past this position only once every record of it is sent: a failure, or a record left to retry, keeps it back.
-    const complete = !failure && result.status !== 'Failed' && !outcomes.retry;
-    const replayId = complete ? options.replayId : undefined;
-    await closeRun(deps.connection, run.key, result, requests + 1, message, { openLeads, replayId });
   }
   if (failure) throw failure instanceof Error ? failure : new Error('sync failed', { cause: failure });
   return result;
@@ -241,28 +226,4 @@ function knownOpenLeads(
   if (ctx.config.leads.sync !== 'lead') return null;
   const noneBefore = previous === 0 || (previous === undefined && listedAll);
   return noneBefore && !metLeads ? 0 : null;
-}
-
-/**
- * The rules this org can take — the system rules, then the mapping without an optional rule whose field the org
- * lacks — and what each Opportunity field can hold. A missing sync field stops the run.
- */
-async function describeOrg(
-  deps: SyncDependencies,
-  schema: OrgSchema
-): Promise<{ rules: SyncContext['rules']; limits: FieldLimits }> {
-  // Every describe the run may need, in one request: its own objects, then the customers' Account and Contact.
-  await schema.prefetch([...new Set(syncFieldNeeds(deps.config).map((need) => need.object)), 'Account', 'Contact']);
-  await requireFieldAccess((name) => schema.describe(name).catch(missingObject), deps.config);
-  const limits = await schema.limits('Opportunity');
-  const missing = Object.values(OPP).filter((name) => !limits.has(name.toLowerCase()));
-  if (missing.length > 0) throw messages.createError('error.notDeployed', [missing.join(', ')]);
-  const applicable = deps.config.mapping.filter(
-    (rule) =>
-      !rule.optional ||
-      rule.salesforce === undefined ||
-      rule.salesforce.includes('.') ||
-      limits.has(rule.salesforce.toLowerCase())
-  );
-  return { rules: syncRules(await picklistAwareRules(applicable, schema)), limits };
 }

@@ -1,8 +1,7 @@
 /**
  * The run's own record in the org (Partner_Center_Sync_Run__c) and its events (Partner_Center_Sync_Event__c). Both
  * are upserted by a key the run chose (Run_Key__c, Event_Key__c), so a write retried after a lost answer never
- * leaves a second run record or a duplicate event. The next incremental run starts from the watermarks of the
- * newest run that finished.
+ * leaves a second run record or a duplicate event. What a run reads of the runs before it: prior-runs.ts.
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { clip, EVENT, RUN, type RunStatus } from '../salesforce/fields.js';
@@ -16,29 +15,8 @@ import {
 } from '../salesforce/records.js';
 import { LEAD_ACTIONS, type LeadAction, type RecordOutcome, type SyncResult, type SyncTrigger } from './types.js';
 
-export type Watermarks = { inbound?: string; outbound?: string };
-
-/** The newest finished run's watermarks, and the Leads it left awaiting a decision (null: it did not know). */
-export type PreviousRun = Watermarks & { openLeads?: number | null };
-
-/** The watermarks of the newest run that finished (in part, too: its failed records are retried on their own). */
-export async function lastWatermarks(connection: Connection): Promise<PreviousRun> {
-  const finished = "('Succeeded', 'Partially Succeeded')";
-  const rows = await queryAll<Record<string, string | number | null>>(
-    connection,
-    `SELECT ${RUN.inboundWatermark}, ${RUN.outboundWatermark}, ${RUN.openLeads} FROM ${RUN.object} ` +
-      `WHERE ${RUN.status} IN ${finished} ORDER BY ${RUN.startedAt} DESC LIMIT 1`
-  );
-  if (rows.length === 0) return {};
-  const inbound = toWatermark(rows[0][RUN.inboundWatermark] as string | null);
-  const outbound = toWatermark(rows[0][RUN.outboundWatermark] as string | null);
-  const openLeads = rows[0][RUN.openLeads];
-  return {
-    ...(inbound ? { inbound } : {}),
-    ...(outbound ? { outbound } : {}),
-    openLeads: typeof openLeads === 'number' ? openLeads : null,
-  };
-}
+/** A run record still Running (prior-runs.ts reads them). */
+export type UnclosedRun = { id: string; startedAt: string | null };
 
 /**
  * Where the change event subscription resumes: the highest replay id a change event pass finished sending. The
@@ -144,16 +122,23 @@ export async function closeRun(
   });
 }
 
-/** Runs still marked Running when a lease is taken over from a stale holder: their process died. */
-export async function markInterrupted(connection: Connection, exceptRunId: string, message: string): Promise<number> {
-  const running: RunStatus = 'Running';
-  const rows = await queryAll<{ Id: string }>(
-    connection,
-    `SELECT Id FROM ${RUN.object} WHERE ${RUN.status} = '${running}' AND Id != '${exceptRunId}' LIMIT 200`
-  );
+/**
+ * Finishes as Interrupted the run records found still Running (priorRuns), this run's own aside, with the message
+ * `why` gives for each from when it started. Answers how many; throws when any of them could not be.
+ */
+export async function finishUnclosed(
+  connection: Connection,
+  exceptRunId: string,
+  found: readonly UnclosedRun[],
+  why: (startedAt: string | null) => string
+): Promise<number> {
   const interrupted: RunStatus = 'Interrupted';
-  const updates = rows.map((row) => ({ Id: row.Id, [RUN.status]: interrupted, [RUN.message]: message }));
-  if (updates.length > 0) await updateRecords(connection, RUN.object, updates);
+  const updates = found
+    .filter((row) => row.id !== exceptRunId)
+    .map((row) => ({ Id: row.id, [RUN.status]: interrupted, [RUN.message]: why(row.startedAt) }));
+  if (updates.length === 0) return 0;
+  const failed = (await updateRecords(connection, RUN.object, updates)).filter((result) => !result.success);
+  if (failed.length > 0) throw new Error(`${failed.length} of ${updates.length} run records could not be finished`);
   return updates.length;
 }
 

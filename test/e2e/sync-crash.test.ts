@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai';
 import type { RunResult } from '../../src/commands/pcsync/run.js';
-import { OPP } from '../../src/salesforce/fields.js';
+import { OPP, RUN } from '../../src/salesforce/fields.js';
+import { syncMessages } from '../../src/sync/messages.js';
 import { sharedSyncWorld } from '../helpers/suite-hooks.js';
 import { until } from '../helpers/sync-world.js';
 
@@ -41,6 +42,13 @@ describe('e2e: a run killed mid-way, then run again', function () {
     expect(summary.linked).to.be.greaterThan(0);
     expect(summary.linked + summary.created).to.equal(30);
     expect(after.runs).to.deep.equal({ Interrupted: 1, Succeeded: 1 });
+    // The killed run's record says its process stopped and who took over: not that its close was lost.
+    const runs = world.sf.records(RUN.object);
+    const key = String(runs.find((run) => run[RUN.status] === 'Succeeded')?.[RUN.key]);
+    const message = String(runs.find((run) => run[RUN.status] === 'Interrupted')?.[RUN.message]);
+    const [head, tail] = syncMessages.getMessage('run.interrupted', ['\u0000', key]).split('\u0000');
+    expect(message.startsWith(head) && message.endsWith(tail), message).to.equal(true);
+    expect(message).to.include('sf pcsync run (pid ');
   });
 
   it("killed between a co-sell's referral and Microsoft's invitation: the next full run sends the invitation", async () => {

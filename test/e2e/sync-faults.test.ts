@@ -2,10 +2,12 @@
  * Clocks and faults (issue 13), through the real sf CLI: watermarks come from the servers' own clocks, so edits
  * made right after a run arrive whatever the skew between this machine and each server; and under 30% injected
  * faults on both sides — errors, dropped connections, and writes committed whose answer was lost — a few runs
- * converge to exactly one of everything, over several seeds.
+ * converge to exactly one of everything, over several seeds; and a run whose closing write never reaches the org says
+ * so, and the next run finishes its record.
  */
 import { expect } from 'chai';
 import { EVENT, OPP, RUN } from '../../src/salesforce/fields.js';
+import { syncMessages } from '../../src/sync/messages.js';
 import { sharedSyncWorld } from '../helpers/suite-hooks.js';
 import { startSyncWorld } from '../helpers/sync-world.js';
 import { clientsFor } from '../unit/partner-center/helpers.js';
@@ -99,4 +101,55 @@ describe('e2e: 30% faults on both sides, lost responses among them', function ()
       expect(opportunities.filter((row) => !withEvents.has(String(row.Id).slice(0, 15)))).to.have.length(0);
     });
   }
+});
+
+describe('e2e: a run whose closing write never reaches the org', function () {
+  this.timeout(300_000);
+  const world = sharedSyncWorld({ sf: { duplicateRules: false } });
+
+  it('says so and exits non-zero; the next run finishes its record as Interrupted and makes nothing twice', async () => {
+    world.pc.admin.seedReferrals(6, 'cosell');
+    const flagged = await world.flag(4, 2);
+    // The run record's opening write goes through; every later write to it (the close, each retry) is dropped.
+    world.sf.setFaults({ match: `/sobjects/${RUN.object}/${RUN.key}/`, skip: 1, rate: 1, kinds: ['drop'] });
+    const first = await world.run();
+    world.sf.clearFaults();
+    const [unclosed] = world.sf.records(RUN.object);
+    expect(unclosed?.[RUN.status], 'the close was lost').to.equal('Running');
+    expect(first.exitCode, first.stdout).to.equal(1);
+    expect(first.json.name).to.equal('RunNotClosedError');
+    expect(first.json.message).to.include(String(unclosed.Id));
+    // What the run did is in both systems all the same.
+    const census = await world.census();
+    // 6 incoming referrals, each with its own Account, Contact and contact role; 4 flagged deals on one Account with
+    // one Contact, the 2 co-sells each with a contact role, a referral of their own and Microsoft's invitation.
+    const counts = (c: typeof census): Record<string, number> => ({
+      o: c.opportunities,
+      a: c.accounts,
+      c: c.contacts,
+      r: c.contactRoles,
+      referrals: world.pc.admin.referrals().length,
+      invitations: c.invitations,
+    });
+    const expected = { o: 10, a: 7, c: 7, r: 8, referrals: 12, invitations: 2 };
+    expect(counts(census)).to.deep.equal(expected);
+
+    const second = await world.run();
+    expect(second.exitCode, second.stdout).to.equal(0);
+    const after = await world.census();
+    expect(after.runs).to.deep.equal({ Interrupted: 1, Succeeded: 1 });
+    const runs = world.sf.records(RUN.object);
+    const next = runs.find((run) => run[RUN.status] === 'Succeeded');
+    const finished = runs.find((run) => run.Id === unclosed.Id);
+    expect(finished?.[RUN.message]).to.equal(syncMessages.getMessage('run.unclosed', [String(next?.[RUN.key])]));
+    // Its watermarks were never recorded, so the next run read everything again, and changed nothing.
+    const { inbound, outbound } = second.json.result?.summary ?? {};
+    expect({ inbound: inbound?.created, outbound: outbound?.created }).to.deep.equal({ inbound: 0, outbound: 0 });
+    expect(counts(after)).to.deep.equal(expected);
+    const wrong = flagged.filter((id, i) => {
+      const held = after.referralsByOpportunity.get(id.slice(0, 15));
+      return held?.own !== 1 || held.microsoft !== (i % 2 === 0 ? 1 : 0);
+    });
+    expect(wrong, 'flagged Opportunities with other than one referral').to.deep.equal([]);
+  });
 });

@@ -52,6 +52,17 @@ describe('Salesforce emulator: faults, limits, counters and admin endpoints', fu
     expect(emulator.counters()).to.deep.equal({ 'GET /limits': 4 });
   });
 
+  it('lets the first `skip` matching requests through, then faults the later ones to the same path', async () => {
+    emulator.setFaults({ match: '/limits', skip: 2, next: ['unavailable'], rate: 1, kinds: ['limit'] });
+    const status = async (resource: string): Promise<number> => (await sfRequest(emulator, 'GET', resource)).status;
+    // A request to another path neither faults nor uses up the skip.
+    const statuses = [await status(limits()), await status(queryPath('SELECT Id FROM Account'))];
+    for (let i = 0; i < 3; i++) statuses.push(await status(limits()));
+    expect(statuses).to.deep.equal([200, 200, 200, 503, 403]);
+    emulator.clearFaults();
+    expect(await status(limits())).to.equal(200);
+  });
+
   it('draws random faults at the configured rate, deterministically per seed, only on matching paths', async () => {
     const run = async (): Promise<number[]> => {
       emulator.setFaults({ rate: 0.5, kinds: ['unavailable'], seed: 42, match: '/query' });
