@@ -2,14 +2,15 @@
  * What a run reads of the runs before it: the newest finished run's watermarks, which an incremental run starts from,
  * and — once it holds the sync lease — the run records other runs left Running, which it finishes (run-book.ts).
  * An incremental run that writes wants both: one Composite request of the two queries, so finishing what other runs
- * left costs it no request of its own.
+ * left costs it no request of its own; a full run reads the second in the request that opens its own run record.
  */
 import type { Connection } from '@jsforce/jsforce-node';
-import { composite } from '../salesforce/composite.js';
+import { composite, type Subrequest, type SubResponse } from '../salesforce/composite.js';
 import { RUN, type RunStatus } from '../salesforce/fields.js';
 import { queryAll } from '../salesforce/records.js';
 import { path, retrying } from '../salesforce/results.js';
-import { toWatermark, type UnclosedRun } from './run-record.js';
+import { opening, openRun, toWatermark, type UnclosedRun } from './run-record.js';
+import type { SyncTrigger } from './types.js';
 
 export type { UnclosedRun };
 
@@ -52,16 +53,12 @@ export async function priorRuns(
   // Without the watermarks, nothing to share a request with: the run book reads the records still Running itself.
   if (!want.watermarks) return { previous: {} };
   if (!want.unclosed) return { previous: await lastWatermarks(connection) };
-  const query = (soql: string, referenceId: string): { method: string; url: string; referenceId: string } => ({
-    method: 'GET',
-    url: path(connection, `/query?q=${encodeURIComponent(soql)}`),
-    referenceId,
-  });
   const [watermarks, running] = await retrying(() =>
-    composite(connection, [query(WATERMARKS_SOQL, 'watermarks'), query(UNCLOSED_SOQL, 'unclosed')])
+    composite(connection, [
+      query(connection, WATERMARKS_SOQL, 'watermarks'),
+      query(connection, UNCLOSED_SOQL, 'unclosed'),
+    ])
   );
-  const rows = (answer: typeof watermarks): Row[] | undefined =>
-    answer.httpStatusCode === 200 ? (answer.body as { records?: Row[] }).records : undefined;
   const found = rows(watermarks);
   const stillRunning = rows(running);
   return {
@@ -69,6 +66,47 @@ export async function priorRuns(
     ...(stillRunning ? { unclosed: unclosed(stillRunning) } : {}),
   };
 }
+
+/**
+ * Opens the run's record and reads the records still Running (its own among them) in one Composite request, for a
+ * run that did not read them with its watermarks. What that request could not answer goes on its own: the open by
+ * `openRun` (an upsert by the run's key, so a record the org made already is not made twice), the records still
+ * Running left to the run book.
+ */
+export async function openReadingUnclosed(
+  connection: Connection,
+  key: string,
+  trigger: SyncTrigger,
+  startedAt: string
+): Promise<{ id: string; unclosed?: UnclosedRun[] }> {
+  const open: Subrequest = {
+    method: 'PATCH',
+    url: path(connection, `/sobjects/${RUN.object}/${RUN.key}/${encodeURIComponent(key)}`),
+    referenceId: 'open',
+    body: opening(trigger, startedAt),
+  };
+  const answers = await retrying(() =>
+    composite(connection, [open, query(connection, UNCLOSED_SOQL, 'unclosed')])
+  ).catch(() => undefined);
+  const [opened, running] = answers ?? [];
+  // An upsert answers its record's Id, made (201) or found by the key (200) (REST API Developer Guide, "Insert or
+  // Update (Upsert) a Record Using an External ID").
+  const id = opened && opened.httpStatusCode < 300 ? (opened.body as { id?: string } | null)?.id : undefined;
+  const stillRunning = running && rows(running);
+  return {
+    id: id ?? (await openRun(connection, key, trigger, startedAt)),
+    ...(stillRunning ? { unclosed: unclosed(stillRunning) } : {}),
+  };
+}
+
+const query = (connection: Connection, soql: string, referenceId: string): Subrequest => ({
+  method: 'GET',
+  url: path(connection, `/query?q=${encodeURIComponent(soql)}`),
+  referenceId,
+});
+
+const rows = (answer: SubResponse): Row[] | undefined =>
+  answer.httpStatusCode === 200 ? (answer.body as { records?: Row[] }).records : undefined;
 
 function previousRun(rows: readonly Row[]): PreviousRun {
   if (rows.length === 0) return {};

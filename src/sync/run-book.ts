@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Connection } from '@jsforce/jsforce-node';
 import type { LeaseRecord } from '../salesforce/lease.js';
 import { syncMessages as messages } from './messages.js';
-import { unclosedRuns } from './prior-runs.js';
+import { openReadingUnclosed, unclosedRuns } from './prior-runs.js';
 import { closeRun, finishUnclosed, openRun, toWatermark, writeEvents, type UnclosedRun } from './run-record.js';
 import type { RunOutcomes } from './run-outcomes.js';
 import type { RecordOutcome, SyncResult, SyncTrigger } from './types.js';
@@ -56,7 +56,10 @@ export class RunBook {
     }
   ): Promise<RunBook> {
     const key = randomUUID();
-    const id = await openRun(connection, key, run.trigger, run.startedAt);
+    // Read with the watermarks, or else in the request that opens the run's record.
+    const { id, unclosed } = run.unclosed
+      ? { id: await openRun(connection, key, run.trigger, run.startedAt), unclosed: run.unclosed }
+      : await openReadingUnclosed(connection, key, run.trigger, run.startedAt);
     const book = new RunBook(connection, key, id, run.bulkThreshold);
     // The runs the stale lease's holder started died with it; any older one ended without its close.
     const { stale } = run;
@@ -68,7 +71,7 @@ export class RunBook {
     const sweep = async (found?: readonly UnclosedRun[]): Promise<unknown> =>
       finishUnclosed(connection, id, found ?? (await unclosedRuns(connection)), why);
     // Never a reason to stop this run: tried again (read afresh) as it closes, and by the next run after that.
-    book.unswept = await sweep(run.unclosed).then(
+    book.unswept = await sweep(unclosed).then(
       () => undefined,
       () => () => sweep()
     );

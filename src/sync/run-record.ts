@@ -68,9 +68,15 @@ export async function openRun(
   trigger: SyncTrigger,
   startedAt: string
 ): Promise<string> {
-  const values = { [RUN.key]: runKey, [RUN.startedAt]: startedAt, [RUN.trigger]: trigger, [RUN.status]: 'Running' };
-  return upsertOne(connection, RUN.object, RUN.key, values);
+  return upsertOne(connection, RUN.object, RUN.key, { [RUN.key]: runKey, ...opening(trigger, startedAt) });
 }
+
+/** What a run record holds as it opens, its key aside. */
+export const opening = (trigger: SyncTrigger, startedAt: string): SObjectRecord => ({
+  [RUN.startedAt]: startedAt,
+  [RUN.trigger]: trigger,
+  [RUN.status]: 'Running',
+});
 
 const COUNT_FIELDS: Record<keyof SyncResult['summary']['inbound'], string> = {
   created: 'Created',

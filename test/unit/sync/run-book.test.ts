@@ -111,6 +111,29 @@ describe('sync: the run book finishes the run records other runs left Running', 
     expect(run(lost)?.[RUN.status]).to.equal('Interrupted');
   });
 
+  it('a full run opens its record and reads the records left Running in one request', async () => {
+    const lost = await leftRunning('lost', '2026-12-01T09:00:00Z');
+    sf.resetCounters();
+    const book = await open();
+    // The open and the query in one Composite request; the record left Running finished in one more.
+    expect(sf.counters()).to.deep.equal({ 'POST /composite': 1, 'PATCH /composite/sobjects': 1 });
+    expect(run(book.id)?.[RUN.status]).to.equal('Running');
+    expect(run(book.id)?.[RUN.key]).to.equal(book.key);
+    expect(run(lost)?.[RUN.status]).to.equal('Interrupted');
+    expect(sf.records(RUN.object)).to.have.length(2);
+  });
+
+  it('a full run whose one request goes unanswered opens its record once all the same', async () => {
+    const lost = await leftRunning('lost', '2026-12-01T09:00:00Z');
+    // Committed, its answer lost, every time: the open goes again on its own, an upsert by the run's key.
+    sf.setFaults({ match: '/composite$', rate: 1, kinds: ['lost-response'] });
+    const book = await open();
+    sf.clearFaults();
+    expect(sf.records(RUN.object)).to.have.length(2);
+    expect(run(book.id)?.[RUN.key]).to.equal(book.key);
+    expect(run(lost)?.[RUN.status]).to.equal('Interrupted');
+  });
+
   for (const held of [true, false]) {
     it(`a sweep that failed as the run opened is tried again as it closes ${held ? 'with' : 'only with'} the lease held`, async () => {
       const lost = await leftRunning('lost', '2026-12-01T09:00:00Z');
