@@ -17,6 +17,8 @@ export type RequestLogEntry = {
   ms: number;
   /** Rows the request wrote and kept (cascades included); for a Bulk API upload, the CSV's data rows. */
   records: number;
+  /** The objects whose rows the request changed and kept, if any (a Composite request may change several). */
+  objects?: string[];
   /** The injected fault, if any. */
   fault?: FaultKind;
 };

@@ -429,6 +429,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     const started = Date.now();
     const at = new Date(org.clock.nowMs()).toISOString();
     let records = 0;
+    let objects: string[] = [];
     const fault: FaultKind | undefined = faults.draw(path);
     res.on('close', () => {
       requestLog.add({
@@ -439,6 +440,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
         status: res.headersSent ? res.statusCode : 0,
         ms: Date.now() - started,
         records,
+        ...(objects.length > 0 ? { objects } : {}),
         ...(fault ? { fault } : {}),
       });
     });
@@ -620,7 +622,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     } catch (error) {
       reply = errorReply(error);
     }
-    org.store.endCall();
+    objects = org.store.endCall();
     records = reply.records ?? org.store.writes - writesBefore;
     respond(reply, limitHeaders());
   };

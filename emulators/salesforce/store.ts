@@ -87,10 +87,12 @@ export class RecordStore {
   }
 
   /** Ends the call being served: its kept changes are committed (and reported). */
-  public endCall(): void {
+  /** Ends the API call being served: its changes go to Change Data Capture. Answers the objects it changed. */
+  public endCall(): string[] {
     const changes = this.changes;
     this.changes = [];
     if (changes.length > 0) this.onCommit?.(changes, this.call);
+    return [...new Set(changes.map((change) => change.object))];
   }
 
   public clear(): void {

@@ -45,7 +45,7 @@ export function queryPath(soql: string): string {
   return api(`/query?q=${encodeURIComponent(soql)}`);
 }
 
-type Logged = { method: string; path: string; records?: number };
+type Logged = { method: string; path: string; records?: number; objects?: string[] };
 
 const WRITE_METHOD = /^(POST|PATCH|PUT|DELETE)$/;
 /** A write: a Composite request is one only when it wrote something (the sync sends its describes through one). */
@@ -60,14 +60,23 @@ export function requestsNaming(log: readonly Logged[], method: string, object: s
 /** The sync's own bookkeeping objects: a writing run takes and releases its lease and opens and closes its run. */
 const BOOKKEEPING = ['Partner_Center_Sync_Lease__c', 'Partner_Center_Sync_Run__c'];
 
+/**
+ * Whether a write was to the sync's bookkeeping only: by the objects it changed, as the emulator logs them (a Composite
+ * request names none in its path), else by its path.
+ */
+const bookkeepingOnly = (entry: Logged): boolean =>
+  entry.objects
+    ? entry.objects.every((object) => BOOKKEEPING.includes(object))
+    : BOOKKEEPING.some((o) => entry.path.includes(`/${o}`));
+
 /** Writes to anything but the sync's own bookkeeping (the run's lease and run record). */
 export function dataWrites(log: readonly Logged[]): number {
-  return log.filter((entry) => isWrite(entry) && !BOOKKEEPING.some((o) => entry.path.includes(`/${o}`))).length;
+  return log.filter((entry) => isWrite(entry) && !bookkeepingOnly(entry)).length;
 }
 
 /** Writes to the sync's own bookkeeping: its lease and its run record. */
 export function bookkeepingWrites(log: readonly Logged[]): number {
-  return log.filter((entry) => isWrite(entry) && BOOKKEEPING.some((o) => entry.path.includes(`/${o}`))).length;
+  return log.filter((entry) => isWrite(entry) && bookkeepingOnly(entry)).length;
 }
 
 /** Empties the emulator's request log (counters are reset separately). */
