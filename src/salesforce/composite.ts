@@ -7,6 +7,8 @@ import type { Connection } from '@jsforce/jsforce-node';
 import {
   batchFailure,
   chunks,
+  IDEMPOTENT_RETRIES,
+  isUnprocessed,
   path,
   toResult,
   type CollectionReply,
@@ -35,8 +37,9 @@ export async function composite(connection: Connection, subrequests: readonly Su
 }
 
 /**
- * Creates collections of records (each at most 200), five to a Composite request. Not repeated on failure: a
- * create's answer may be lost after the org committed it, and only the caller can look for what it made.
+ * Creates collections of records (each at most 200), five to a Composite request. Repeated only after an answer that
+ * the org processed nothing (`isUnprocessed`): a create's answer may be lost after the org committed it, and only the
+ * caller can look for what it made.
  */
 export async function createInComposites(
   connection: Connection,
@@ -53,13 +56,21 @@ export async function createInComposites(
       body: { allOrNone: false, records },
       ...(Object.keys(headers).length ? { httpHeaders: headers } : {}),
     }));
-    let answers: SubResponse[];
-    try {
-      answers = await composite(connection, subrequests);
-    } catch (error) {
-      for (const records of group) results.push(...batchFailure(records.length, error));
-      continue;
+    let answers: SubResponse[] | undefined;
+    for (let attempt = 0; !answers; attempt++) {
+      try {
+        answers = await composite(connection, subrequests);
+      } catch (error) {
+        const [failure] = batchFailure(1, error);
+        if (attempt < IDEMPOTENT_RETRIES.length && !failure.success && isUnprocessed(failure.errors[0])) {
+          await new Promise((resolve) => setTimeout(resolve, IDEMPOTENT_RETRIES[attempt]));
+          continue;
+        }
+        for (const records of group) results.push(...batchFailure(records.length, error));
+        break;
+      }
     }
+    if (!answers) continue;
     group.forEach((records, index) => {
       const answer = answers[index];
       if (answer.httpStatusCode > 0 && answer.httpStatusCode < 300 && Array.isArray(answer.body)) {

@@ -12,6 +12,7 @@ import {
   chunks,
   IDEMPOTENT_RETRIES,
   isTransient,
+  isUnprocessed,
   path,
   toResult,
   type CollectionReply,
@@ -33,9 +34,9 @@ async function collection(
 ): Promise<WriteResult[]> {
   const results: WriteResult[] = [];
   for (const batch of chunks(records, COLLECTION_SIZE)) {
-    // A create is not repeated here: its answer may have been lost after the org committed it, and only the
-    // caller can look for what it made.
-    const retries = method === 'PATCH' ? IDEMPOTENT_RETRIES : [];
+    // A create is repeated only after an answer that the org processed nothing: with no answer, it may have
+    // committed, and only the caller can look for what it made.
+    const again = method === 'PATCH' ? isTransient : isUnprocessed;
     for (let attempt = 0; ; attempt++) {
       try {
         const reply = await connection.request<CollectionReply>({
@@ -49,8 +50,8 @@ async function collection(
       } catch (error) {
         const failure = batchFailure(batch.length, error);
         const first = failure[0];
-        if (attempt < retries.length && !first.success && isTransient(first.errors[0])) {
-          await new Promise((resolve) => setTimeout(resolve, retries[attempt]));
+        if (attempt < IDEMPOTENT_RETRIES.length && !first.success && again(first.errors[0])) {
+          await new Promise((resolve) => setTimeout(resolve, IDEMPOTENT_RETRIES[attempt]));
           continue;
         }
         results.push(...failure);

@@ -73,6 +73,14 @@ const TRANSIENT = new Set(['REQUEST_FAILED', 'SERVER_UNAVAILABLE', 'UNABLE_TO_LO
 export const isTransient = (error: Pick<SaveError, 'errorCode'>): boolean =>
   TRANSIENT.has(error.errorCode) || /^ERROR_HTTP_5\d\d$/.test(error.errorCode);
 
+/**
+ * An answer that the org is unavailable (503, REST API Developer Guide, "Status Codes and Error Responses": "The server
+ * is unavailable to handle the request"): it processed nothing, so even a create may go again — unlike no answer at
+ * all (REQUEST_FAILED), which may come after the org committed.
+ */
+export const isUnprocessed = (error: Pick<SaveError, 'errorCode'>): boolean =>
+  error.errorCode === 'SERVER_UNAVAILABLE' || error.errorCode === 'ERROR_HTTP_503';
+
 /** Retries of an idempotent batch (an update by Id or an upsert by External ID) after a transient failure. */
 export const IDEMPOTENT_RETRIES = [250, 1000];
 

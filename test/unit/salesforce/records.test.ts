@@ -119,6 +119,24 @@ describe('salesforce: batched reads and writes against the org emulator', functi
     expect(org.counters()['PATCH /composite/sobjects']).to.equal(6);
   });
 
+  for (const path of ['/composite/sobjects$', '/composite$']) {
+    const rows = path === '/composite$' ? 201 : 1;
+    it(`a create answered "unavailable" goes again; one with no answer does not (${rows} rows)`, async () => {
+      const accounts = Array.from({ length: rows }, (_, i) => ({ Name: `Account ${i}` }));
+      // 503 SERVER_UNAVAILABLE twice: the org processed nothing, so the third attempt makes each row once.
+      org.setFaults({ match: path, next: ['unavailable', 'unavailable'] });
+      const created = await createRecords(connection, 'Account', accounts);
+      expect(created.every((result) => result.success)).to.equal(true);
+      expect(org.records('Account')).to.have.length(rows);
+      // Committed, then its answer lost: not sent again (the caller looks for what it made).
+      org.setFaults({ match: path, next: ['lost-response'] });
+      const lost = await createRecords(connection, 'Account', accounts);
+      org.clearFaults();
+      expect(lost.every((result) => !result.success)).to.equal(true);
+      expect(org.records('Account')).to.have.length(rows * 2);
+    });
+  }
+
   it('a request that fails as a whole fails each of its records with the reason', async () => {
     org.setDailyApiLimit(0);
     const { results } = await upsertRecords(
