@@ -162,11 +162,15 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     }
     if (runOutbound) {
       ctx.checkpoint();
-      const outbound = await outboundPass(ctx, {
-        ...(since.outbound ? { since: since.outbound } : {}),
-        ...(options.recordIds ? { recordIds: options.recordIds } : {}),
-        made,
-      });
+      const outbound = await outboundPass(
+        ctx,
+        {
+          ...(since.outbound ? { since: since.outbound } : {}),
+          ...(options.recordIds ? { recordIds: options.recordIds } : {}),
+          made,
+        },
+        settleWindow
+      );
       outcomes.add(outbound.outcomes);
       if (!targeted && outbound.watermark) watermarks.outbound = outbound.watermark;
     }
