@@ -145,7 +145,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
   };
   let failure: unknown;
   let openLeads: number | null = null;
-  let made = 0; // flagged Opportunities the inbound pass created: the outbound read holds them all
+  let made = 0; // flagged Opportunities the inbound pass created: the outbound read has at least as many rows
   try {
     if (runInbound) {
       const inbound = await inboundPass(
