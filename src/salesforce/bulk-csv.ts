@@ -59,9 +59,16 @@ export function* csvChunks(
 }
 
 /**
+ * A copy of a value that does not hold on to the text it was cut from: V8 keeps a slice of 13 characters or more as a
+ * view of the whole string, so a value kept for the run (an Id in an outcome, a row of a window) would keep the chunk
+ * of the body it came from alive with it — every chunk of the body, for a window's rows.
+ */
+const own = (value: string): string => (value.length < 13 ? value : Buffer.from(value, 'utf8').toString('utf8'));
+
+/**
  * An RFC 4180 reader fed the CSV a chunk at a time (quoted values may hold commas, quotes, line breaks; a record ends
  * at LF, CR or CRLF, even when a chunk ends between the CR and the LF): each record is handed on as its line ends, so
- * it holds one record's values and never the text before them.
+ * it holds one record's values and never the text before them; each value its own string, not a view of the chunk.
  */
 export class CsvReader {
   private values: string[] = [];
@@ -81,8 +88,13 @@ export class CsvReader {
         continue;
       }
       if (this.state === 'quoted') {
-        const close = chunk.indexOf('"', at);
-        this.value += chunk.slice(at, close < 0 ? chunk.length : close);
+        // Up to the closing quote in one slice, its doubled quotes made one: a value is one string, not a piece per
+        // quote (a Snapshot's JSON has hundreds). A quote at the chunk's end may be the first of a doubled one.
+        let close = chunk.indexOf('"', at);
+        while (close >= 0 && close + 1 < chunk.length && chunk[close + 1] === '"')
+          close = chunk.indexOf('"', close + 2);
+        const text = chunk.slice(at, close < 0 ? chunk.length : close);
+        this.value += text.includes('""') ? text.replaceAll('""', '"') : text;
         if (close < 0) return;
         at = close + 1;
         this.state = 'quote';
@@ -121,7 +133,7 @@ export class CsvReader {
   }
 
   private endValue(): void {
-    this.values.push(this.value);
+    this.values.push(own(this.value));
     this.value = '';
     this.state = 'start';
   }
@@ -133,12 +145,6 @@ export class CsvReader {
     this.onRecord(record);
   }
 }
-
-/**
- * A copy of a value that does not hold on to the text it was cut from: V8 keeps a slice of a long string as a view
- * of it, so an Id kept for the run would keep the chunk of the results body it came from alive with it.
- */
-const own = (value: string): string => Buffer.from(value, 'utf8').toString('utf8');
 
 /** A CSV's rows by its header's column names, each handed on as it ends; blank lines are skipped. */
 export function csvRows(onRow: (row: BulkRow) => void): CsvReader {
@@ -158,8 +164,8 @@ export function csvRows(onRow: (row: BulkRow) => void): CsvReader {
  * reads an input row): the row itself is not kept.
  */
 export const resultRow = (row: BulkRow, keyOf: (row: BulkRow) => string): ResultRow => ({
-  key: own(keyOf(row)),
-  ...(row.sf__Id ? { id: own(row.sf__Id) } : {}),
+  key: keyOf(row),
+  ...(row.sf__Id ? { id: row.sf__Id } : {}),
   ...('sf__Created' in row ? { created: row.sf__Created === 'true' } : {}),
-  ...('sf__Error' in row ? { error: own(row.sf__Error) } : {}),
+  ...('sf__Error' in row ? { error: row.sf__Error } : {}),
 });
