@@ -1,7 +1,7 @@
 /**
- * holdYoungGeneration in a Node.js process of its own (the flag is the whole process's): a workload whose data
- * survives in bulk, as a backfill's window does, grows V8's young generation without it and leaves it at its size
- * with it.
+ * holdYoungGeneration in a Node.js process of its own (the flags are the whole process's): after a start-up that grew
+ * V8's young generation, it gives that back, and a workload whose data survives in bulk, as a backfill's window does,
+ * does not grow it again as it grows it without the call.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -10,31 +10,38 @@ import { expect } from 'chai';
 
 const module = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/shared/young-generation.ts');
 
-/** The young generation's size (MB) before and after keeping 400,000 small records alive, a window's worth. */
-function youngGeneration(hold: boolean): { before: number; after: number } {
+type Sizes = { grown: number; before: number; after: number };
+
+/** The young generation's size (MB) after a start-up's growth, then before and after keeping a window's worth. */
+function youngGeneration(hold: boolean): Sizes {
   const script = `
     import { getHeapSpaceStatistics } from 'node:v8';
     import { holdYoungGeneration } from ${JSON.stringify(module)};
     const young = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size / 2 ** 20;
+    const keep = (n) => Array.from({ length: n }, (_, i) => ({ id: 'referral-' + i, values: [i, String(i)] }));
+    let loaded = keep(400_000);
+    const grown = young();
+    loaded = undefined;
     ${hold ? 'holdYoungGeneration();' : ''}
     const before = young();
-    const kept = [];
-    for (let i = 0; i < 400_000; i++) kept.push({ id: 'referral-' + i, values: [i, String(i)] });
-    console.log(JSON.stringify({ before, after: young(), kept: kept.length }));
+    const window = keep(400_000);
+    console.log(JSON.stringify({ grown, before, after: young(), kept: window.length }));
   `;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     encoding: 'utf8',
   });
-  return JSON.parse(out) as { before: number; after: number };
+  return JSON.parse(out) as Sizes;
 }
 
-describe('shared: the young generation held at its size', function () {
+describe('shared: the young generation given back and held small', function () {
   this.timeout(60_000);
 
-  it('grows under data that survives without it, and not with it', () => {
+  it('shrinks after a start-up that grew it, and a window that survives does not grow it again', () => {
     const free = youngGeneration(false);
-    expect(free.after, 'the workload grows the young generation when nothing holds it').to.be.greaterThan(free.before);
+    expect(free.grown, 'the start-up grows it').to.be.greaterThan(8);
+    expect(free.after, 'without the call it stays grown').to.be.at.least(free.grown);
     const held = youngGeneration(true);
-    expect(held.after).to.equal(held.before);
+    expect(held.before, 'given back').to.be.lessThan(held.grown);
+    expect(held.after, 'not grown again').to.be.lessThan(held.grown);
   });
 });
