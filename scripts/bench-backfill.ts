@@ -7,7 +7,8 @@
  * --node-options reaches the sf process (e.g. a heap profile); --no-duplicate-rules turns the org's standard
  * duplicate rules off, as the full bench's 100,000 memory row does. --window-size runs with that sync.windowSize (a
  * config file of its own); --memory-trace FILE samples the sf process's memory from inside it
- * (scripts/bench/memory-trace.cjs) and prints where it was at its highest RSS.
+ * (scripts/bench/memory-trace.cjs) and prints where it was at its highest RSS; MEMORY_TRACE_SNAPSHOT_MS in the
+ * environment reaches it too (heap snapshots at those times).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +49,9 @@ try {
   const env = {
     ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     ...(trace ? { MEMORY_TRACE_FILE: trace } : {}),
+    ...(trace && process.env.MEMORY_TRACE_SNAPSHOT_MS
+      ? { MEMORY_TRACE_SNAPSHOT_MS: process.env.MEMORY_TRACE_SNAPSHOT_MS }
+      : {}),
   };
   const configDir = mkdtempSync(path.join(tmpdir(), 'pcsync-bench-config-'));
   const args: string[] = [];

@@ -9,6 +9,8 @@ export type BulkRow = Record<string, string>;
 
 /** Rows per chunk of an upload: the builder holds one chunk's text at a time, never the whole CSV. */
 export const CSV_CHUNK_ROWS = 500;
+/** Characters at which a chunk ends before its rows are done. */
+export const CSV_CHUNK_CHARS = 32_768;
 
 /** What a result row says of its input row: the input row's key, and the Id made or the error. */
 export type ResultRow = { key: string; id?: string; created?: boolean; error?: string };
@@ -36,32 +38,47 @@ export function csvValues(record: SObjectRecord, columns: readonly string[]): Bu
 const quoted = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
 /**
- * The upload's CSV (LF line endings): the header, then `chunkRows` rows to a chunk, each made when the reader asks
- * for it. Each row's key (`keyOf` of its CSV values) is pushed onto `keys` as the row is written, in input order.
+ * The upload's CSV (LF line endings): the header, then chunks of at most `chunkRows` rows, each ended early once it
+ * reaches `chunkChars` characters, each made when the reader asks for it. Each row's key (`keyOf` of its CSV values) is
+ * pushed onto `keys` as the row is written, in input order. A chunk stays well under V8's large-object size (128 KiB),
+ * so it is young garbage once sent: a 500-row chunk of Opportunities (their Snapshot JSON, 2 KB a row) was a megabyte
+ * string, and a 10,000-row job's chunks and their bytes (75 MB) lived until the next full collection.
  */
 export function* csvChunks(
   records: readonly SObjectRecord[],
   columns: readonly string[],
   keyOf: (row: BulkRow) => string,
   keys: string[],
-  chunkRows = CSV_CHUNK_ROWS
+  chunkRows = CSV_CHUNK_ROWS,
+  chunkChars = CSV_CHUNK_CHARS
 ): Generator<string, void, undefined> {
   yield `${columns.map(quoted).join(',')}\n`;
-  for (let start = 0; start < records.length; start += chunkRows) {
-    let chunk = '';
-    for (const record of records.slice(start, start + chunkRows)) {
-      const row = csvValues(record, columns);
-      keys.push(keyOf(row));
-      chunk += `${columns.map((column) => quoted(row[column])).join(',')}\n`;
+  let chunk = '';
+  let rows = 0;
+  for (let index = 0; index < records.length; index++) {
+    const row = csvValues(records[index], columns);
+    keys.push(keyOf(row));
+    chunk += `${columns.map((column) => quoted(row[column])).join(',')}\n`;
+    if (++rows >= chunkRows || chunk.length >= chunkChars) {
+      yield chunk;
+      chunk = '';
+      rows = 0;
     }
-    yield chunk;
   }
+  if (rows > 0) yield chunk;
 }
+
+/**
+ * A copy of a value that does not hold on to the text it was cut from: V8 keeps a slice of 13 characters or more as a
+ * view of the whole string, so a value kept for the run (an Id in an outcome, a row of a window) would keep the chunk
+ * of the body it came from alive with it — every chunk of the body, for a window's rows.
+ */
+const own = (value: string): string => (value.length < 13 ? value : Buffer.from(value, 'utf8').toString('utf8'));
 
 /**
  * An RFC 4180 reader fed the CSV a chunk at a time (quoted values may hold commas, quotes, line breaks; a record ends
  * at LF, CR or CRLF, even when a chunk ends between the CR and the LF): each record is handed on as its line ends, so
- * it holds one record's values and never the text before them.
+ * it holds one record's values and never the text before them; each value its own string, not a view of the chunk.
  */
 export class CsvReader {
   private values: string[] = [];
@@ -81,8 +98,13 @@ export class CsvReader {
         continue;
       }
       if (this.state === 'quoted') {
-        const close = chunk.indexOf('"', at);
-        this.value += chunk.slice(at, close < 0 ? chunk.length : close);
+        // Up to the closing quote in one slice, its doubled quotes made one: a value is one string, not a piece per
+        // quote (a Snapshot's JSON has hundreds). A quote at the chunk's end may be the first of a doubled one.
+        let close = chunk.indexOf('"', at);
+        while (close >= 0 && close + 1 < chunk.length && chunk[close + 1] === '"')
+          close = chunk.indexOf('"', close + 2);
+        const text = chunk.slice(at, close < 0 ? chunk.length : close);
+        this.value += text.includes('""') ? text.replaceAll('""', '"') : text;
         if (close < 0) return;
         at = close + 1;
         this.state = 'quote';
@@ -121,7 +143,7 @@ export class CsvReader {
   }
 
   private endValue(): void {
-    this.values.push(this.value);
+    this.values.push(own(this.value));
     this.value = '';
     this.state = 'start';
   }
@@ -133,12 +155,6 @@ export class CsvReader {
     this.onRecord(record);
   }
 }
-
-/**
- * A copy of a value that does not hold on to the text it was cut from: V8 keeps a slice of a long string as a view
- * of it, so an Id kept for the run would keep the chunk of the results body it came from alive with it.
- */
-const own = (value: string): string => Buffer.from(value, 'utf8').toString('utf8');
 
 /** A CSV's rows by its header's column names, each handed on as it ends; blank lines are skipped. */
 export function csvRows(onRow: (row: BulkRow) => void): CsvReader {
@@ -158,8 +174,8 @@ export function csvRows(onRow: (row: BulkRow) => void): CsvReader {
  * reads an input row): the row itself is not kept.
  */
 export const resultRow = (row: BulkRow, keyOf: (row: BulkRow) => string): ResultRow => ({
-  key: own(keyOf(row)),
-  ...(row.sf__Id ? { id: own(row.sf__Id) } : {}),
+  key: keyOf(row),
+  ...(row.sf__Id ? { id: row.sf__Id } : {}),
   ...('sf__Created' in row ? { created: row.sf__Created === 'true' } : {}),
-  ...('sf__Error' in row ? { error: own(row.sf__Error) } : {}),
+  ...('sf__Error' in row ? { error: row.sf__Error } : {}),
 });

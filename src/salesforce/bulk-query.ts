@@ -23,6 +23,25 @@ export async function bulkQuery<T>(
   rows: number,
   toRecord: (row: BulkRow) => T
 ): Promise<T[]> {
+  const records: T[] = [];
+  for await (const { page } of bulkQueryPages(connection, soql, rows, toRecord))
+    for (const record of page) records.push(record);
+  return records;
+}
+
+/**
+ * The same rows a page of results at a time, the next page read only once the caller is done with this one, so a
+ * reader holds one page, not the job's every row. `pageRows`: at most this many rows a page (the results' maxRecords:
+ * "splits the results into smaller sets with this value as the maximum size", "Get Results for a Query Job");
+ * without it the org chooses. `more`: another page follows.
+ */
+export async function* bulkQueryPages<T>(
+  connection: Connection,
+  soql: string,
+  rows: number,
+  toRecord: (row: BulkRow) => T,
+  pageRows?: number
+): AsyncGenerator<{ page: T[]; more: boolean }, void, undefined> {
   const created = await retrying(() =>
     connection.request<QueryJobInfo>({
       method: 'POST',
@@ -38,30 +57,30 @@ export async function bulkQuery<T>(
     await connection.request({ method: 'PATCH', url: jobPath, body: '{"state":"Aborted"}' }).catch(() => undefined);
     throw new Error(`Bulk API query job ${created.id} ${info ? `ended ${info.state}` : 'did not end in time'}`);
   }
-  return readQueryResults(connection, created.id, toRecord);
+  yield* queryResultPages(connection, created.id, toRecord, pageRows);
 }
 
-/** A query job's results, every page (each page's CSV has its header), each row made a record by `toRecord`. */
-export async function readQueryResults<T>(
+/** A query job's results, a page at a time (each page's CSV has its header), each row made a record by `toRecord`. */
+async function* queryResultPages<T>(
   connection: Connection,
   jobId: string,
-  toRecord: (row: BulkRow) => T
-): Promise<T[]> {
-  const rows: T[] = [];
+  toRecord: (row: BulkRow) => T,
+  pageRows: number | undefined
+): AsyncGenerator<{ page: T[]; more: boolean }, void, undefined> {
   let locator: string | undefined;
   do {
-    const results = `/jobs/query/${jobId}/results${locator ? `?locator=${locator}` : ''}`;
+    const query = [...(pageRows ? [`maxRecords=${pageRows}`] : []), ...(locator ? [`locator=${locator}`] : [])];
+    const results = `/jobs/query/${jobId}/results${query.length ? `?${query.join('&')}` : ''}`;
     // A page read again after a failure part-way starts its rows again.
     let page: T[] = [];
     const { headers } = await retrying(() => {
       page = [];
       return streamCsv(connection, results, (row) => page.push(toRecord(row)));
     });
-    for (const record of page) rows.push(record);
     const next = headers['sforce-locator'];
     locator = next && next !== 'null' ? encodeURIComponent(next) : undefined;
+    yield { page, more: locator !== undefined };
   } while (locator);
-  return rows;
 }
 
 const NUMBER = new Set(['double', 'currency', 'percent', 'int', 'long']);

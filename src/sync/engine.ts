@@ -137,7 +137,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
   };
   let failure: unknown;
   let openLeads: number | null = null;
-  let made = 0; // flagged Opportunities the inbound pass created: the outbound read holds them all
+  let made = 0; // flagged Opportunities the inbound pass created: the outbound read has at least as many rows
   try {
     if (runInbound) {
       const inbound = await inboundPass(
@@ -154,11 +154,15 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     }
     if (runOutbound) {
       ctx.checkpoint();
-      const outbound = await outboundPass(ctx, {
-        ...(since.outbound ? { since: since.outbound } : {}),
-        ...(options.recordIds ? { recordIds: options.recordIds } : {}),
-        made,
-      });
+      const outbound = await outboundPass(
+        ctx,
+        {
+          ...(since.outbound ? { since: since.outbound } : {}),
+          ...(options.recordIds ? { recordIds: options.recordIds } : {}),
+          made,
+        },
+        settleWindow
+      );
       outcomes.add(outbound.outcomes);
       if (!targeted && outbound.watermark) watermarks.outbound = outbound.watermark;
     }

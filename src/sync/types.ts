@@ -38,6 +38,12 @@ export type RecordOutcome = {
   repeated?: boolean;
 };
 
+/**
+ * Takes a pass's window of outcomes as it is done (its events written, the run's tally noted) when the pass runs over
+ * several windows (sync.windowSize): the pass keeps none of them.
+ */
+export type SettleWindow = (outcomes: RecordOutcome[]) => Promise<void>;
+
 export type DirectionSummary = Record<Outcome, number>;
 export type LeadSummary = Record<LeadAction, number>;
 

@@ -1,8 +1,9 @@
 /**
  * A backfill over several windows of the listing (sync.windowSize, issue 16), through the real sf CLI: each window is
- * planned and written before the next page is read, so memory is bounded by the window; yet every Opportunity, Account,
- * Contact, contact role and event is written once — a customer met in the first window and in the last has one
- * Account — and a run killed between windows reruns to the same counts.
+ * planned and written before the next page is read, and the outbound pass then reads and settles the Opportunities in
+ * windows of the same size, so memory is bounded by the window; yet every Opportunity, Account, Contact, contact role
+ * and event is written once — a customer met in the first window and in the last has one Account — and a run killed
+ * between windows reruns to the same counts.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,6 +104,9 @@ describe('e2e: a backfill in windows of the listing', function () {
     // Over several windows the run keeps counts and failures, not every referral's outcome: none failed here.
     const inbound = (first.json.result?.records ?? []).filter((record) => record.direction === 'inbound');
     expect(inbound).to.deep.equal([]);
+    // The outbound pass reads the Opportunities just made in windows too: each counted, none kept to the end.
+    expect(first.json.result?.summary.outbound).to.include({ unchanged: referrals.length, error: 0 });
+    expect(first.json.result?.records, 'no record of either pass kept').to.deep.equal([]);
     await expectEachOnce(referrals);
     const events = world.sf.records(EVENT.object) as Row[];
     expect(events).to.have.length(referrals.length);

@@ -3,6 +3,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { loadConfig } from '../../config/index.js';
 import { configFlag } from '../../shared/flags.js';
 import { partnerCenterClients } from '../../shared/partner-center.js';
+import { holdYoungGeneration } from '../../shared/young-generation.js';
 import { runSync } from '../../sync/engine.js';
 import { planLines, summaryRows, topErrors } from '../../sync/report.js';
 import { failures, type SyncResult } from '../../sync/types.js';
@@ -55,6 +56,7 @@ export default class Run extends SfCommand<RunResult> {
     if (flags.since && Number.isNaN(Date.parse(flags.since)))
       throw messages.createError('error.badSince', [flags.since]);
     const config = await loadConfig({ configFile: flags.config });
+    holdYoungGeneration(); // a backfill's windows would grow V8's young generation to its maximum
     const connection = flags['target-org'].getConnection(flags['api-version']);
     const clients = partnerCenterClients(config);
 

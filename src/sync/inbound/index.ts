@@ -9,7 +9,7 @@ import type { SyncContext } from '../context.js';
 import { leadInbound } from '../leads/pass.js';
 import { isFlaggedCoSell } from '../outbound/select.js';
 import { toWatermark } from '../run-record.js';
-import type { RecordOutcome } from '../types.js';
+import type { RecordOutcome, SettleWindow } from '../types.js';
 import { rememberStates } from '../notify.js';
 import { markGone } from './gone.js';
 import { applyMicrosoftSide } from './microsoft.js';
@@ -20,9 +20,6 @@ import { listInWindows } from './windows.js';
 import { writeInbound } from './write.js';
 
 export type { InboundSelection };
-
-/** Takes a window's outcomes as it is done (its events written, the run's tally noted): the pass keeps none. */
-export type SettleWindow = (outcomes: RecordOutcome[]) => Promise<void>;
 
 /**
  * Where the next incremental pass starts: Partner Center's clock when this listing began — or, when a referral

@@ -4,7 +4,7 @@
  */
 import { sameValue, type SalesforceValue } from '../../mapping/convert.js';
 import { rulesFor, type SyncEvent } from '../../mapping/events.js';
-import { parseSnapshot, type Snapshot } from '../../mapping/merge.js';
+import { parseSnapshot } from '../../mapping/merge.js';
 import { agreedSnapshot, pair, salesforceWritesFor, textOf, type OpportunityRow } from '../../mapping/pairing.js';
 import type { Referral } from '../../partner-center/referral-types.js';
 import { clip, OPP } from '../../salesforce/fields.js';
@@ -24,8 +24,11 @@ export type Planned = {
   /** The field values to write (mapped fields, stage, the sync's own fields; for a new record its defaults). */
   writes: SObjectRecord;
   changes: FieldChange[];
-  /** The snapshot both sides agree on once the writes are done. */
-  snapshot: Snapshot;
+  /**
+   * The snapshot both sides agree on once the writes are done, as the JSON the record holds: made once, and held by a
+   * window's every plan as one string rather than an object per mapped field.
+   */
+  snapshot: string;
   conflict?: string;
   /** What was adjusted to fit (a text cut to its field's length). */
   notes: string[];
@@ -121,7 +124,7 @@ export function planReferral(
     ...(row ? { row } : {}),
     writes,
     changes,
-    snapshot: next,
+    snapshot: JSON.stringify(next),
     ...(conflict ? { conflict } : {}),
     notes,
     ...(refusals.length ? { refusal: refusals.join(' ') } : {}),
@@ -180,7 +183,7 @@ export function valuesOf(ctx: SyncContext, planned: Planned, at: string, failure
   if (planned.refusal) return { [OPP.state]: 'Error', [OPP.error]: clip(planned.refusal), [OPP.audit]: audit };
   return {
     ...planned.writes,
-    [OPP.snapshot]: JSON.stringify(planned.snapshot),
+    [OPP.snapshot]: planned.snapshot,
     [OPP.state]: error ? 'Error' : planned.conflict ? 'Conflict' : 'Synced',
     [OPP.error]: error ? clip(error) : planned.conflict ? clip(planned.conflict) : null,
     [OPP.lastSynced]: at,

@@ -11,11 +11,11 @@ import type { SyncContext } from '../context.js';
 import { rememberStates } from '../notify.js';
 import { toWatermark } from '../run-record.js';
 import { readinessProblems, type ReadinessInput } from '../readiness.js';
-import type { RecordOutcome } from '../types.js';
+import type { RecordOutcome, SettleWindow } from '../types.js';
 import { completeCoSells, needsInvitation } from './co-sell.js';
 import { createReferrals } from './create.js';
 import { salesforceSideChanged } from './plan.js';
-import { readCandidates, readContacts, type OutboundSelection } from './select.js';
+import { candidateWindows, readContacts, type OutboundSelection } from './select.js';
 import { updateReferral } from './update.js';
 import { refused, writeBack, type Settled } from './write-back.js';
 
@@ -37,13 +37,38 @@ function readinessInput(ctx: SyncContext, row: OpportunityRow, contactCount: num
   };
 }
 
+/**
+ * The pass over the flagged Opportunities to send, a window (sync.windowSize) at a time, as the inbound pass: a pass of
+ * one window answers every outcome; past one window, each window's are given to `settle` as it is done (its events
+ * written, the run's tally noted), and the pass answers none of them.
+ */
 export async function outboundPass(
   ctx: SyncContext,
-  selection: OutboundSelection
+  selection: OutboundSelection,
+  settle?: SettleWindow
 ): Promise<{ outcomes: RecordOutcome[]; watermark?: string }> {
   // The org's clock just before the candidates are read: the next incremental pass starts here.
   const readAt = toWatermark(ctx.traffic.serverNow('salesforce') ?? ctx.now());
-  const rows = await readCandidates(ctx, selection);
+  const outcomes: RecordOutcome[] = [];
+  let windowed = false;
+  let held: string | undefined; // the oldest SystemModstamp of a record whose result could not be written back
+  for await (const { rows, more } of candidateWindows(ctx, selection, ctx.config.sync.windowSize)) {
+    windowed ||= more && settle !== undefined;
+    const done = await outboundWindow(ctx, rows);
+    for (const stamp of done.unwritten) if (!held || stamp < held) held = stamp;
+    if (windowed) await settle?.(done.outcomes);
+    else for (const outcome of done.outcomes) outcomes.push(outcome);
+  }
+  // A record whose result could not be written back is read again next time: hold the watermark before it.
+  const watermark = held ? toWatermark(new Date(Date.parse(held.replace(/\+0000$/, 'Z')) - 1000)) : readAt;
+  return { outcomes, ...(watermark ? { watermark } : {}) };
+}
+
+/** One window of candidates sent: its outcomes, and the SystemModstamp of each record left to read again. */
+async function outboundWindow(
+  ctx: SyncContext,
+  rows: readonly OpportunityRow[]
+): Promise<{ outcomes: RecordOutcome[]; unwritten: string[] }> {
   rememberStates(ctx, rows);
   ctx.progress({ phase: 'outbound: reading Opportunities', done: rows.length, total: rows.length });
   const at = ctx.now().toISOString();
@@ -92,10 +117,6 @@ export async function outboundPass(
   ctx.progress({ phase: 'outbound: sent to Partner Center', done: settled.length, total: rows.length });
   ctx.checkpoint();
   await writeBack(ctx, settled);
-  const outcomes = settled.map((entry) => entry.outcome);
-  // A record whose result could not be written back is read again next time: hold the watermark before it.
   const unwritten = settled.filter((entry) => entry.outcome.retry).map((entry) => String(entry.row.SystemModstamp));
-  const held = unwritten.sort()[0];
-  const watermark = held ? toWatermark(new Date(Date.parse(held.replace(/\+0000$/, 'Z')) - 1000)) : readAt;
-  return { outcomes, ...(watermark ? { watermark } : {}) };
+  return { outcomes: settled.map((entry) => entry.outcome), unwritten };
 }

@@ -2,7 +2,7 @@
 import type { OpportunityRow } from '../../mapping/pairing.js';
 import type { Member } from '../../partner-center/referral-types.js';
 import type { BulkRow } from '../../salesforce/bulk-csv.js';
-import { bulkQuery, typedRecord } from '../../salesforce/bulk-query.js';
+import { bulkQueryPages, typedRecord } from '../../salesforce/bulk-query.js';
 import { OPP } from '../../salesforce/fields.js';
 import type { FieldLimits } from '../../salesforce/limits.js';
 import { inClauses, queryAll } from '../../salesforce/records.js';
@@ -29,12 +29,21 @@ type ContactRoleRow = {
   Contact?: { FirstName?: string; LastName?: string; Email?: string; Phone?: string };
 };
 
+/** One window of the candidates; `more`: another window follows. */
+export type CandidateWindow = { rows: OpportunityRow[]; more: boolean };
+
 /**
  * The given records if flagged, or the flagged Opportunities changed since the watermark (less the overlap window
- * every incremental pass re-reads) or waiting for a resync. The flag is the rep's consent to share: a record named by
- * id (a change event, `--record-id`) that is not flagged is never read, so never sent.
+ * every incremental pass re-reads) or waiting for a resync, in windows of at most `size` rows. The flag is the rep's
+ * consent to share: a record named by id (a change event, `--record-id`) that is not flagged is never read, so never
+ * sent. A backfill's read — a query job — is read a window at a time, each results page once the window before is
+ * done; a REST read (a few records, an incremental pass) is read whole, then handed on in windows.
  */
-export async function readCandidates(ctx: SyncContext, selection: OutboundSelection): Promise<OpportunityRow[]> {
+export async function* candidateWindows(
+  ctx: SyncContext,
+  selection: OutboundSelection,
+  size: number
+): AsyncGenerator<CandidateWindow, void, undefined> {
   const select = opportunitySelect(ctx.rules);
   if (selection.recordIds?.length) {
     const rows: OpportunityRow[] = [];
@@ -42,22 +51,33 @@ export async function readCandidates(ctx: SyncContext, selection: OutboundSelect
       const soql = `SELECT ${select} FROM Opportunity WHERE ${OPP.syncWith} = true AND Id IN ${clause}`;
       rows.push(...(await queryAll<OpportunityRow>(ctx.connection, soql)));
     }
-    return rows;
+    yield* inWindows(rows, size);
+    return;
   }
   const since = withOverlap(selection.since, ctx.config.sync.overlapSeconds * 1000);
   const changed = since ? ` AND (SystemModstamp >= ${since} OR ${OPP.resync} = true)` : '';
   const soql = `SELECT ${select} FROM Opportunity WHERE ${OPP.syncWith} = true${changed}`;
   const made = selection.made ?? 0;
   if (made > ctx.config.sync.bulkThreshold) {
-    // Above sync.bulkThreshold, read as the writes went: one Bulk API 2.0 query job (3 requests) instead of REST
-    // pages — of 2,000 rows at most, and of 200 for this select, which names two custom long text fields (SOQL and
-    // SOSL Reference, "Change the Batch Size in Queries"), so above 600 rows the job is the cheaper: at the default
-    // threshold, always. Without ORDER BY, which turns off the job's chunking (Bulk API 2.0 Developer Guide,
-    // "Understanding Bulk API 2.0 Query"): the rows are put in order here.
-    const rows = await bulkQuery(ctx.connection, soql, made, await rowReader(ctx, soql));
-    return rows.sort((a, b) => String(a.SystemModstamp).localeCompare(String(b.SystemModstamp)));
+    // Above sync.bulkThreshold, read as the writes went: one Bulk API 2.0 query job (3 requests, and one more per
+    // window past the first) instead of REST pages — of 2,000 rows at most, and of 200 for this select, which names
+    // two custom long text fields (SOQL and SOSL Reference, "Change the Batch Size in Queries"), so above 600 rows the
+    // job is the cheaper: at the default threshold, always. Without ORDER BY, which turns off the job's chunking
+    // (Bulk API 2.0 Developer Guide, "Understanding Bulk API 2.0 Query"): each window's rows are put in order here.
+    const pages = bulkQueryPages(ctx.connection, soql, made, await rowReader(ctx, soql), size);
+    for await (const { page, more } of pages) {
+      yield { rows: page.sort((a, b) => String(a.SystemModstamp).localeCompare(String(b.SystemModstamp))), more };
+    }
+    return;
   }
-  return queryAll<OpportunityRow>(ctx.connection, `${soql} ORDER BY SystemModstamp`);
+  yield* inWindows(await queryAll<OpportunityRow>(ctx.connection, `${soql} ORDER BY SystemModstamp`), size);
+}
+
+function* inWindows(rows: OpportunityRow[], size: number): Generator<CandidateWindow, void, undefined> {
+  if (rows.length === 0) return;
+  for (let start = 0; start < rows.length; start += size) {
+    yield { rows: rows.slice(start, start + size), more: start + size < rows.length };
+  }
 }
 
 /**

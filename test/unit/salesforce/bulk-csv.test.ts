@@ -61,6 +61,26 @@ describe('salesforce: Bulk API 2.0 CSV', () => {
     expect(keys).to.deep.equal(records.map((record) => record.Email));
   });
 
+  it('ends a chunk early at chunkChars characters: long rows make small chunks, every row once', () => {
+    const records: SObjectRecord[] = Array.from({ length: 300 }, (_, i) => ({
+      Email: `p${i}@example.com`,
+      Description: 'x'.repeat(1000),
+    }));
+    const keys: string[] = [];
+    const [header, ...chunks] = [...csvChunks(records, ['Email', 'Description'], byEmail, keys, 500, 8192)];
+    expect(header).to.equal('Email,Description\n');
+    const row = 'p0@example.com,'.length + 1001;
+    expect(Math.max(...chunks.map((chunk) => chunk.length))).to.be.below(8192 + row);
+    expect(
+      chunks
+        .join('')
+        .split('\n')
+        .slice(0, -1)
+        .map((line) => line.split(',')[0])
+    ).to.deep.equal(records.map((record) => record.Email));
+    expect(keys).to.deep.equal(records.map((record) => record.Email));
+  });
+
   it('writes the union of the fields, #N/A for a null, an empty value for a field a record lacks, RFC 4180 quoting', () => {
     const records: SObjectRecord[] = [
       { attributes: { type: 'Contact' }, LastName: 'O"Neil, Jr.', Email: null },

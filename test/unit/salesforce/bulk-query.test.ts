@@ -1,12 +1,12 @@
 /**
  * A Bulk API 2.0 query job's rows, typed from the describes, equal what a REST query answers for the same records:
  * booleans, numbers, dates and times, blanks as null, a text with a comma, quotes and a line break, and parent
- * fields as a nested record (null with no parent).
+ * fields as a nested record (null with no parent); and read a page at a time when asked to.
  */
 import { expect } from 'chai';
 import { Connection } from '@jsforce/jsforce-node';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../../emulators/salesforce/index.js';
-import { bulkQuery, typedRecord } from '../../../src/salesforce/bulk-query.js';
+import { bulkQuery, bulkQueryPages, typedRecord } from '../../../src/salesforce/bulk-query.js';
 import { OPP } from '../../../src/salesforce/fields.js';
 import { limitsOf } from '../../../src/salesforce/limits.js';
 import { queryAll, type SObjectRecord } from '../../../src/salesforce/records.js';
@@ -83,6 +83,26 @@ describe('salesforce: Bulk API 2.0 query jobs read as the REST query does', func
       .filter(([endpoint, count]) => endpoint.includes('/jobs/query') && count !== (before[endpoint] ?? 0))
       .map(([endpoint, count]) => `${endpoint} ${count - (before[endpoint] ?? 0)}`);
     expect(made).to.have.members(['POST /jobs/query 1', 'GET /jobs/query/{id} 1', 'GET /jobs/query/{id}/results 1']);
+  });
+
+  it('reads the results a page of at most pageRows rows at a time, each once the one before is done', async () => {
+    const deal = { StageName: 'Prospecting', CloseDate: '2027-01-31' };
+    await connection
+      .sobject('Opportunity')
+      .create(['a', 'b', 'c', 'd', 'e'].map((letter) => ({ ...deal, Name: `Paged ${letter}` })));
+    const results = (): number => org.counters()['GET /jobs/query/{id}/results'] ?? 0;
+    const before = results();
+    const soql = "SELECT Id, Name FROM Opportunity WHERE Name LIKE 'Paged %'";
+    const seen: Array<{ size: number; more: boolean; read: number }> = [];
+    for await (const { page, more } of bulkQueryPages(connection, soql, 5, (row) => row, 2)) {
+      seen.push({ size: page.length, more, read: results() - before });
+    }
+    // Each page is handed on before the next is asked for: a reader holds one page, never the job's every row.
+    expect(seen).to.deep.equal([
+      { size: 2, more: true, read: 1 },
+      { size: 2, more: true, read: 2 },
+      { size: 1, more: false, read: 3 },
+    ]);
   });
 
   it('writes a dateTime as the REST API does (+0000), whichever zone form the CSV gives', () => {

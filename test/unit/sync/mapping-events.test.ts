@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { validateConfig } from '../../../src/config/index.js';
-import { parseSnapshot } from '../../../src/mapping/merge.js';
+import { parseSnapshot, type Snapshot } from '../../../src/mapping/merge.js';
 import { agreedSnapshot, referralBodyFor, type OpportunityRow } from '../../../src/mapping/pairing.js';
 import { syncRules } from '../../../src/mapping/system-rules.js';
 import type { Referral } from '../../../src/partner-center/referral-types.js';
@@ -50,12 +50,16 @@ const referral = (overrides: Partial<Referral> = {}): Referral => ({
   ...overrides,
 });
 
+/** The snapshot a plan agrees on, as the record will hold it. */
+const agreed = (planned: { snapshot: string } | undefined): Snapshot =>
+  parseSnapshot(planned?.snapshot) ?? expect.fail('a plan with a snapshot');
+
 /** The Opportunity as the inbound create left it, with the seller's later edits. */
 function createdRow(pc: Referral, edits: OpportunityRow = {}): OpportunityRow {
   const planned = planReferral(ctx, pc, undefined);
   if (!planned) return expect.fail('a new referral is planned');
   const written: OpportunityRow = { Id: '006000000000001AAA', ...planned.writes };
-  return { ...written, [OPP.snapshot]: JSON.stringify(planned.snapshot), [OPP.state]: 'Synced', ...edits };
+  return { ...written, [OPP.snapshot]: planned.snapshot, [OPP.state]: 'Synced', ...edits };
 }
 
 describe('sync: rules per event (pure planning)', () => {
@@ -69,9 +73,9 @@ describe('sync: rules per event (pure planning)', () => {
     });
     expect(planned?.writes).not.to.have.property('Description');
     expect(planned?.changes.map((change) => change.field)).to.include.members(['Type', 'LeadSource']);
-    expect(planned?.snapshot.fields['(value)|Type']).to.deep.equal({ pc: 'New Customer', sf: 'New Customer' });
+    expect(agreed(planned).fields['(value)|Type']).to.deep.equal({ pc: 'New Customer', sf: 'New Customer' });
     // What both sides hold, nothing written: only a later change follows.
-    expect(planned?.snapshot.fields['details.notes|Description']).to.deep.equal({ pc: 'first', sf: null });
+    expect(agreed(planned).fields['details.notes|Description']).to.deep.equal({ pc: 'first', sf: null });
   });
 
   it('inbound update: the seller’s Type stays, the create-only date does not follow, update-only notes do', () => {
@@ -83,11 +87,11 @@ describe('sync: rules per event (pure planning)', () => {
     expect(planned?.writes).to.deep.equal({ Amount: 2500, Description: 'second' });
     const created = parseSnapshot(row[OPP.snapshot] as string);
     // As set when the Opportunity was created, whatever either side holds now.
-    expect(planned?.snapshot.fields['(value)|Type']).to.deep.equal(created?.fields['(value)|Type']);
-    expect(planned?.snapshot.fields['details.closingDateTime|CloseDate']).to.deep.equal(
+    expect(agreed(planned).fields['(value)|Type']).to.deep.equal(created?.fields['(value)|Type']);
+    expect(agreed(planned).fields['details.closingDateTime|CloseDate']).to.deep.equal(
       created?.fields['details.closingDateTime|CloseDate']
     );
-    expect(planned?.snapshot.fields['details.notes|Description']).to.deep.equal({ pc: 'second', sf: 'second' });
+    expect(agreed(planned).fields['details.notes|Description']).to.deep.equal({ pc: 'second', sf: 'second' });
   });
 
   it('outbound: a create-only constant goes with a new referral only; a seller’s change of a create-only field is not echoed', () => {
