@@ -1,8 +1,9 @@
 /**
  * A large read as one Bulk API 2.0 query job (Bulk API 2.0 Developer Guide, "Query Jobs"): create the job, wait for
  * its end, then read its results — CSV, a page a request, the next page named by the `Sforce-Locator` header
- * ("Get Results for a Query Job"). No `maxRecords`: the org then answers in pages as large as it chooses, so the
- * fewest requests. The CSV gives every value as text; `typedRecord` turns rows back into what a REST query answers.
+ * ("Get Results for a Query Job"), as large as the org chooses — the fewest requests — unless the reader bounds them
+ * (`pageRows`, to hold one window at a time). The CSV gives every value as text; `typedRecord` turns rows back into
+ * what a REST query answers.
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { waitForEnd } from './bulk-polls.js';
