@@ -10,6 +10,7 @@ import {
   IDEMPOTENT_RETRIES,
   isUnprocessed,
   path,
+  retrying,
   toResult,
   type CollectionReply,
   type SObjectRecord,
@@ -56,21 +57,13 @@ export async function createInComposites(
       body: { allOrNone: false, records },
       ...(Object.keys(headers).length ? { httpHeaders: headers } : {}),
     }));
-    let answers: SubResponse[] | undefined;
-    for (let attempt = 0; !answers; attempt++) {
-      try {
-        answers = await composite(connection, subrequests);
-      } catch (error) {
-        const [failure] = batchFailure(1, error);
-        if (attempt < IDEMPOTENT_RETRIES.length && !failure.success && isUnprocessed(failure.errors[0])) {
-          await new Promise((resolve) => setTimeout(resolve, IDEMPOTENT_RETRIES[attempt]));
-          continue;
-        }
-        for (const records of group) results.push(...batchFailure(records.length, error));
-        break;
-      }
+    let answers: SubResponse[];
+    try {
+      answers = await retrying(() => composite(connection, subrequests), isUnprocessed, IDEMPOTENT_RETRIES);
+    } catch (error) {
+      for (const records of group) results.push(...batchFailure(records.length, error));
+      continue;
     }
-    if (!answers) continue;
     group.forEach((records, index) => {
       const answer = answers[index];
       if (answer.httpStatusCode > 0 && answer.httpStatusCode < 300 && Array.isArray(answer.body)) {

@@ -37,26 +37,17 @@ async function collection(
     // A create is repeated only after an answer that the org processed nothing: with no answer, it may have
     // committed, and only the caller can look for what it made.
     const again = method === 'PATCH' ? isTransient : isUnprocessed;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const reply = await connection.request<CollectionReply>({
-          method,
-          url,
-          body: JSON.stringify({ allOrNone: false, records: batch }),
-          headers: { 'content-type': 'application/json', ...headers },
-        });
-        results.push(...reply.map(toResult));
-        break;
-      } catch (error) {
-        const failure = batchFailure(batch.length, error);
-        const first = failure[0];
-        if (attempt < IDEMPOTENT_RETRIES.length && !first.success && again(first.errors[0])) {
-          await new Promise((resolve) => setTimeout(resolve, IDEMPOTENT_RETRIES[attempt]));
-          continue;
-        }
-        results.push(...failure);
-        break;
-      }
+    const send = (): Promise<CollectionReply> =>
+      connection.request<CollectionReply>({
+        method,
+        url,
+        body: JSON.stringify({ allOrNone: false, records: batch }),
+        headers: { 'content-type': 'application/json', ...headers },
+      });
+    try {
+      results.push(...(await retrying(send, again, IDEMPOTENT_RETRIES)).map(toResult));
+    } catch (error) {
+      results.push(...batchFailure(batch.length, error));
     }
   }
   return results;

@@ -89,16 +89,21 @@ const READ_RETRIES = [250, 1000, 3000];
 
 /**
  * Runs an idempotent request (a query, a describe), again after a transient failure — no answer, the org briefly
- * unavailable — up to three times. Anything else (a refused query, a missing object) fails at once.
+ * unavailable — up to three times. Anything else (a refused query, a missing object) fails at once. A write gives
+ * what may send it again (`again`: `isTransient` for an idempotent one, `isUnprocessed` for a create) and its pauses.
  */
-export async function retrying<T>(work: () => PromiseLike<T>): Promise<T> {
+export async function retrying<T>(
+  work: () => PromiseLike<T>,
+  again: (error: Pick<SaveError, 'errorCode'>) => boolean = isTransient,
+  pauses: readonly number[] = READ_RETRIES
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await work();
     } catch (error) {
       const errorCode = (error as { errorCode?: string }).errorCode ?? 'REQUEST_FAILED';
-      if (attempt >= READ_RETRIES.length || !isTransient({ errorCode })) throw error;
-      await new Promise((resolve) => setTimeout(resolve, READ_RETRIES[attempt]));
+      if (attempt >= pauses.length || !again({ errorCode })) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pauses[attempt]));
     }
   }
 }
