@@ -14,12 +14,18 @@ export type JobInfo = {
 };
 
 /**
- * Polling: a first look after a pause, then a pause as long as the rest should take at the rate the job has shown —
- * the slower of its rate since UploadComplete and its rate since the look before, so a job that slows as the org fills
- * (duplicate rules have more rows to match against) is not looked at again too early — with a margin so the next look
- * is the last; with no progress shown yet, twice the pause before. A poll that comes too early is a request spent for
- * nothing, so the first pause of a job is as long as its rows took the org in the jobs before it (the same org, the
- * same connection): after the first job, most take one poll.
+ * Polling: a first look after a pause, then a pause as long as the rest should take at the rate the job has shown,
+ * with a margin so the next look is the last; with no progress shown yet, twice the pause before. A poll that comes
+ * too early is a request spent for nothing, so the first pause of a job is as long as its rows took the org in the
+ * jobs before it (the same org, the same connection): after the first job, most take one poll.
+ *
+ * Which rate: a job waits in the org's queue between UploadComplete and InProgress, and is processed in batches of
+ * 10,000 rows (Bulk API 2.0 Developer Guide, "How Requests Are Processed" and "Understanding Bulk API 2.0 Ingest"), so
+ * the rows processed over the time since UploadComplete understate the rate by that unknown queue time: one look that
+ * sees a little progress just after a long queue would put the next minutes past the end. The rate is trusted only
+ * between two looks that both saw the job processing (rows at the first, more at the second). Until then a pause is
+ * no longer than the time since UploadComplete (twice that while no row is processed yet, the doubling above), so the
+ * end is seen within twice the job's own duration after it; the look after a first sign of progress measures the rate.
  */
 const FIRST_PAUSE = 1000;
 /**
@@ -40,12 +46,18 @@ const paceOf = { ingest: new WeakMap<Connection, number>(), query: new WeakMap<C
 type Look = { elapsed: number; processed: number };
 
 function nextPause(previous: number, looks: readonly Look[], rows: number): number {
-  const [before, last] = looks.length > 1 ? looks.slice(-2) : [{ elapsed: 0, processed: 0 }, looks[0]];
-  const average = last.processed / Math.max(last.elapsed, 1);
-  const recent = (last.processed - before.processed) / Math.max(last.elapsed - before.elapsed, 1);
-  const rate = Math.min(average, recent > 0 ? recent : average);
-  const estimate = rate > 0 ? (rows - last.processed) / rate + 250 : previous * 2;
-  return Math.min(PAUSE_BOUNDS[1], Math.max(PAUSE_BOUNDS[0], estimate * MARGIN));
+  const last = looks[looks.length - 1];
+  const before = looks.length > 1 ? looks[looks.length - 2] : undefined;
+  const bounded = (ms: number): number => Math.min(PAUSE_BOUNDS[1], Math.max(PAUSE_BOUNDS[0], ms));
+  if (before && before.processed > 0 && last.processed > before.processed) {
+    const rate = (last.processed - before.processed) / Math.max(last.elapsed - before.elapsed, 1);
+    return bounded(((rows - last.processed) / rate + 250) * MARGIN);
+  }
+  // Processed over the time since UploadComplete, queue time included: the rate is at least this, maybe far more.
+  const lowest = last.processed / Math.max(last.elapsed, 1);
+  const [estimate, longest] =
+    lowest > 0 ? [(rows - last.processed) / lowest + 250, last.elapsed] : [previous * 2, 2 * last.elapsed];
+  return bounded(Math.min(estimate * MARGIN, longest));
 }
 
 /**

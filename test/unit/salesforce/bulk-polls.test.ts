@@ -42,6 +42,33 @@ function slowingJob(ms: number, rows: number): { check: () => Promise<JobState>;
 }
 type JobState = { state: string; numberRecordsProcessed: number };
 
+/**
+ * A job that waits in the org's queue until just before its `look`th look (the looks before see nothing processed),
+ * then processes `perMs` rows a millisecond: that look sees a little progress over a long time since UploadComplete.
+ * `end()` is when it ended, in milliseconds after UploadComplete.
+ */
+function queuedJob(
+  rows: number,
+  perMs: number,
+  look: number
+): { check: () => Promise<JobState>; polls: () => number; end: () => number } {
+  const closedAt = Date.now();
+  let started = Infinity;
+  let polls = 0;
+  return {
+    check: () => {
+      if (++polls === look) started = Date.now() - 50;
+      const processed = Math.min(rows, Math.max(0, Math.floor((Date.now() - started) * perMs)));
+      return Promise.resolve({
+        state: processed < rows ? (polls < look ? 'UploadComplete' : 'InProgress') : 'JobComplete',
+        numberRecordsProcessed: processed,
+      });
+    },
+    polls: () => polls,
+    end: () => started - closedAt + rows / perMs,
+  };
+}
+
 describe('salesforce: Bulk API 2.0 status polls', function () {
   this.timeout(60_000);
 
@@ -90,4 +117,31 @@ describe('salesforce: Bulk API 2.0 status polls', function () {
       clock.restore();
     }
   });
+
+  const queued = [
+    ['ingest', 1],
+    ['query', 1],
+    ['ingest', 3],
+  ] as const;
+  for (const [kind, look] of queued) {
+    it(`${kind}: a job that look ${look} sees just out of a long queue is seen ended within its duration after`, async () => {
+      const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'Date'] });
+      try {
+        // 10,000 rows at 5 a millisecond, begun 50 ms before that look: it sees 250 rows over all the time since
+        // UploadComplete (or since the look before), a rate far too slow: minutes to go, as a 30,000-referral
+        // backfill once slept while the job had ended.
+        const job = queuedJob(10_000, 5, look);
+        let seenAt: number | undefined;
+        const closedAt = Date.now();
+        void waitForEnd({} as Connection, job.check, 10_000, kind).then(() => (seenAt = Date.now() - closedAt));
+        await clock.tickAsync(600_000);
+        expect(seenAt, 'ended and seen').to.be.a('number');
+        expect(seenAt, `ended ${job.end()} ms after UploadComplete`).to.be.at.most(2 * job.end());
+        // One look sees it begun, the next measures its rate, the last sees it ended.
+        expect(job.polls()).to.be.at.most(look + 2);
+      } finally {
+        clock.restore();
+      }
+    });
+  }
 });
