@@ -21,10 +21,11 @@ function jobTaking(ms: number): { check: () => Promise<{ state: string }>; polls
 }
 
 /**
- * A job of `rows` rows that slows as it goes, as one whose duplicate matching looks at every row stored before: its
- * processed count grows as the square root of the time, ending `ms` after UploadComplete.
+ * A job of `rows` rows that slows as it goes, as one whose duplicate matching looks at every row stored before: a row
+ * takes a fixed time (`fixed` of the whole) and one growing with the rows stored before it, so with none fixed its
+ * processed count grows as the square root of the time. It ends `ms` after UploadComplete.
  */
-function slowingJob(ms: number, rows: number): { check: () => Promise<JobState>; polls: () => number } {
+function slowingJob(ms: number, rows: number, fixed = 0): { check: () => Promise<JobState>; polls: () => number } {
   const closedAt = Date.now();
   let polls = 0;
   return {
@@ -32,10 +33,9 @@ function slowingJob(ms: number, rows: number): { check: () => Promise<JobState>;
       polls++;
       const elapsed = Date.now() - closedAt;
       if (elapsed >= ms) return Promise.resolve({ state: 'JobComplete', numberRecordsProcessed: rows });
-      return Promise.resolve({
-        state: 'InProgress',
-        numberRecordsProcessed: Math.floor(rows * Math.sqrt(elapsed / ms)),
-      });
+      // The share done x where the time so far is ms × (fixed × x + (1 − fixed) × x²).
+      const done = (Math.sqrt(fixed ** 2 + (4 * (1 - fixed) * elapsed) / ms) - fixed) / (2 * (1 - fixed));
+      return Promise.resolve({ state: 'InProgress', numberRecordsProcessed: Math.floor(rows * done) });
     },
     polls: () => polls,
   };
@@ -94,6 +94,22 @@ describe('salesforce: Bulk API 2.0 status polls', function () {
     const job = slowingJob(3000, 3000);
     expect((await waitForEnd({} as Connection, job.check, 3000))?.state).to.equal('JobComplete');
     expect(job.polls()).to.be.at.most(3);
+  });
+
+  it('a first job whose rows slow as the org fills, unseen by its first two looks, still takes three polls', async () => {
+    const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'Date'] });
+    try {
+      // Half of a row's time fixed, half growing with the rows stored before it (a first job of 10,000 Accounts in
+      // the emulator, duplicate rules on): its rate at 1 s and 2 s is about half as fast again as the rest goes.
+      const job = slowingJob(10_000, 10_000, 0.5);
+      let state: string | undefined;
+      void waitForEnd({} as Connection, job.check, 10_000).then((info) => (state = info?.state));
+      await clock.tickAsync(60_000);
+      expect(state).to.equal('JobComplete');
+      expect(job.polls()).to.be.at.most(3);
+    } finally {
+      clock.restore();
+    }
   });
 
   it("a fast job after slow ones is still looked at within 30 s, not at the slow jobs' pace", async () => {
