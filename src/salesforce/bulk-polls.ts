@@ -10,6 +10,8 @@ export type JobInfo = {
   state: string;
   numberRecordsProcessed?: number;
   numberRecordsFailed?: number;
+  /** Milliseconds the org spent processing the job, not counting its wait in the queue (ingest jobs). */
+  apiActiveProcessingTime?: number;
   errorMessage?: string;
 };
 
@@ -79,8 +81,13 @@ const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Polls until the job ends; undefined when its state cannot be read (a read that keeps failing) or in time. The time
- * the end took is remembered as the org's pace: as it is when a poll had to wait for it, never above it when the first
- * poll already found the job ended (the job may have ended well before; the pace only comes down then).
+ * the end took is remembered as the org's pace. When a poll had to wait for it: the time the org says it spent
+ * processing the job if it says so ("apiActiveProcessingTime", Bulk API 2.0 Developer Guide, "Get Information About an
+ * Ingest Job"), so a look that came late does not make every later job's first look as late; else the time until the
+ * end was seen. Never above the pace before when the first poll already found the job ended (the job may have ended
+ * well before; the pace only comes down then) — nor set to that job's processing time: jobs of other objects take the
+ * org far less or far more per row (in a 10,000-referral backfill in the emulator, the first job's Accounts 1 ms, with
+ * duplicate rules; the later jobs 0.03 to 0.27 ms), and a look at the faster pace would come before a slower job ended.
  */
 export async function waitForEnd<Info extends JobInfo>(
   connection: Connection,
@@ -103,7 +110,9 @@ export async function waitForEnd<Info extends JobInfo>(
     }
     if (TERMINAL.has(info.state)) {
       const seen = (Date.now() - closedAt) / Math.max(rows, 1);
-      paces.set(connection, polls === 1 && pace !== undefined ? Math.min(pace, seen) : seen);
+      const active = (info.apiActiveProcessingTime ?? 0) / Math.max(rows, 1);
+      const took = active > 0 ? Math.min(active, seen) : seen;
+      paces.set(connection, polls === 1 && pace !== undefined ? Math.min(pace, seen) : took);
       return info;
     }
     if (info.state === 'Open') return info; // UploadComplete never arrived: the job makes nothing

@@ -7,14 +7,24 @@ import type { Connection } from '@jsforce/jsforce-node';
 import sinon from 'sinon';
 import { waitForEnd } from '../../../src/salesforce/bulk-polls.js';
 
-/** A job that ends `ms` after its UploadComplete, and counts the looks at its state. */
-function jobTaking(ms: number): { check: () => Promise<{ state: string }>; polls: () => number } {
+/**
+ * A job that ends `ms` after its UploadComplete, and counts the looks at its state; with `active`, the org says once
+ * it ended that it spent that long processing it (the rest of `ms` it waited in the queue).
+ */
+function jobTaking(
+  ms: number,
+  active?: number
+): { check: () => Promise<{ state: string; apiActiveProcessingTime?: number }>; polls: () => number } {
   const closedAt = Date.now();
   let polls = 0;
   return {
     check: () => {
       polls++;
-      return Promise.resolve({ state: Date.now() - closedAt >= ms ? 'JobComplete' : 'InProgress' });
+      if (Date.now() - closedAt < ms) return Promise.resolve({ state: 'InProgress' });
+      return Promise.resolve({
+        state: 'JobComplete',
+        ...(active === undefined ? {} : { apiActiveProcessingTime: active }),
+      });
     },
     polls: () => polls,
   };
@@ -129,6 +139,29 @@ describe('salesforce: Bulk API 2.0 status polls', function () {
       await clock.tickAsync(30_000);
       expect(state, 'ended and seen within 30 s').to.equal('JobComplete');
       expect(fast.polls()).to.equal(1);
+    } finally {
+      clock.restore();
+    }
+  });
+
+  it('the pace is the time the org says it processed a job, not when a late look saw it ended', async () => {
+    const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'Date'] });
+    try {
+      const connection = {} as Connection;
+      // 3 s in the queue, 2 s processed, no counts shown: a doubling series of looks sees its end seconds late.
+      const first = jobTaking(5000, 2000);
+      const firstEnd = waitForEnd(connection, first.check, 10_000);
+      await clock.tickAsync(60_000);
+      expect((await firstEnd)?.state).to.equal('JobComplete');
+
+      // The next job, as fast and not queued, is seen ended within its own duration after it.
+      const next = jobTaking(2000, 2000);
+      let seenAt: number | undefined;
+      const closedAt = Date.now();
+      void waitForEnd(connection, next.check, 10_000).then(() => (seenAt = Date.now() - closedAt));
+      await clock.tickAsync(60_000);
+      expect(seenAt, 'ended 2 s after UploadComplete').to.be.at.most(4000);
+      expect(next.polls()).to.equal(1);
     } finally {
       clock.restore();
     }
