@@ -47,9 +47,14 @@ const MEASURED_MARGIN = 1.6;
 const POLL_TIMEOUT = 30 * 60_000;
 /**
  * Milliseconds a row took the org, as its earlier jobs of the kind showed (an upper bound: the end is seen at a
- * poll). Per kind: a query job reads rows far faster than an ingest job writes them.
+ * poll). Per kind: a query job reads rows far faster than an ingest job writes them. Per object, and for the
+ * connection whatever the object (key ''): a job of an object seen before goes at that object's pace, the first of
+ * an object at the connection's.
  */
-const paceOf = { ingest: new WeakMap<Connection, number>(), query: new WeakMap<Connection, number>() };
+const paceOf = {
+  ingest: new WeakMap<Connection, Map<string, number>>(),
+  query: new WeakMap<Connection, Map<string, number>>(),
+};
 
 /** What a look at the job saw: the milliseconds since UploadComplete and the rows processed by then. */
 type Look = { elapsed: number; processed: number };
@@ -81,23 +86,27 @@ const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Polls until the job ends; undefined when its state cannot be read (a read that keeps failing) or in time. The time
- * the end took is remembered as the org's pace. When a poll had to wait for it: the time the org says it spent
- * processing the job if it says so ("apiActiveProcessingTime", Bulk API 2.0 Developer Guide, "Get Information About an
- * Ingest Job"), so a look that came late does not make every later job's first look as late; else the time until the
- * end was seen. Never above the pace before when the first poll already found the job ended (the job may have ended
- * well before; the pace only comes down then) — nor set to that job's processing time: jobs of other objects take the
- * org far less or far more per row (in a 10,000-referral backfill in the emulator, the first job's Accounts 1 ms, with
- * duplicate rules; the later jobs 0.03 to 0.27 ms), and a look at the faster pace would come before a slower job ended.
+ * the end took is remembered as the pace: the time the org says it spent processing the job if it says so
+ * ("apiActiveProcessingTime", without the job's wait in the queue; Bulk API 2.0 Developer Guide, "Get Information
+ * About an Ingest Job"), so a look that came late does not make every later job's first look as late; else the time
+ * until the end was seen. The connection's pace is learned only from jobs it timed, and never goes above what it was
+ * when the first poll already found the job ended (the job may have ended well before; the pace only comes down then)
+ * — nor down to that job's processing time: jobs of other objects take the org far less or far more per row (in a
+ * 10,000-referral backfill in the emulator, the first job's Accounts 1 ms, with duplicate rules; the later jobs 0.03
+ * to 0.27 ms), and a look at the faster pace would come before a slower job ended.
  */
 export async function waitForEnd<Info extends JobInfo>(
   connection: Connection,
   check: () => Promise<Info>,
   rows: number,
-  kind: keyof typeof paceOf = 'ingest'
+  kind: keyof typeof paceOf = 'ingest',
+  object = ''
 ): Promise<Info | undefined> {
   const closedAt = Date.now();
-  const paces = paceOf[kind];
-  const pace = paces.get(connection);
+  const paces = paceOf[kind].get(connection) ?? new Map<string, number>();
+  paceOf[kind].set(connection, paces);
+  const own = object === '' ? undefined : paces.get(object);
+  const pace = own ?? paces.get('');
   let wait = firstPause(pace, rows);
   const looks: Look[] = [];
   for (let polls = 1; Date.now() - closedAt < POLL_TIMEOUT; polls++) {
@@ -112,7 +121,9 @@ export async function waitForEnd<Info extends JobInfo>(
       const seen = (Date.now() - closedAt) / Math.max(rows, 1);
       const active = (info.apiActiveProcessingTime ?? 0) / Math.max(rows, 1);
       const took = active > 0 ? Math.min(active, seen) : seen;
-      paces.set(connection, polls === 1 && pace !== undefined ? Math.min(pace, seen) : took);
+      const learned = polls === 1 && pace !== undefined ? Math.min(pace, seen) : took;
+      if (own === undefined) paces.set('', learned);
+      if (object !== '') paces.set(object, active > 0 ? took : learned);
       return info;
     }
     if (info.state === 'Open') return info; // UploadComplete never arrived: the job makes nothing

@@ -167,6 +167,34 @@ describe('salesforce: Bulk API 2.0 status polls', function () {
     }
   });
 
+  it("a job of an object seen before goes at that object's pace; another object's first, at the connection's", async () => {
+    const clock = sinon.useFakeTimers({ now: Date.now(), toFake: ['setTimeout', 'Date'] });
+    try {
+      const connection = {} as Connection;
+      const seenAfter = async (job: ReturnType<typeof jobTaking>, object: string): Promise<number | undefined> => {
+        const closedAt = Date.now();
+        let seenAt: number | undefined;
+        void waitForEnd(connection, job.check, 10_000, 'ingest', object).then(() => (seenAt = Date.now() - closedAt));
+        await clock.tickAsync(120_000);
+        return seenAt;
+      };
+      await seenAfter(jobTaking(10_000, 10_000), 'Account'); // 10 s: the connection's pace, 1 ms a row
+      const firstContacts = jobTaking(1000, 1000);
+      await seenAfter(firstContacts, 'Contact'); // looked at by the connection's pace: late, in one poll
+      expect(firstContacts.polls()).to.equal(1);
+
+      const contacts = jobTaking(1000, 1000);
+      expect(await seenAfter(contacts, 'Contact'), 'ended 1 s after UploadComplete').to.be.at.most(2000);
+      expect(contacts.polls()).to.equal(1);
+      // A first job of another object, 9 s: the fast Contacts did not lower the connection's pace.
+      const opportunities = jobTaking(9000, 9000);
+      await seenAfter(opportunities, 'Opportunity');
+      expect(opportunities.polls()).to.equal(1);
+    } finally {
+      clock.restore();
+    }
+  });
+
   const queued = [
     ['ingest', 1],
     ['query', 1],
