@@ -46,10 +46,10 @@ const MARGIN = 1.3;
 const MEASURED_MARGIN = 1.6;
 const POLL_TIMEOUT = 30 * 60_000;
 /**
- * Milliseconds a row took the org, as its earlier jobs of the kind showed (an upper bound: the end is seen at a
- * poll). Per kind: a query job reads rows far faster than an ingest job writes them. Per object, and for the
- * connection whatever the object (key ''): a job of an object seen before goes at that object's pace, the first of
- * an object at the connection's.
+ * Milliseconds a row took the org, as its earlier jobs of the kind showed (waitForEnd says how it is learned). Per
+ * kind: a query job reads rows far faster than an ingest job writes them. Per object, and for the connection whatever
+ * the object (key ''): a job of an object seen before goes at that object's pace, the first of an object at the
+ * connection's.
  */
 const paceOf = {
   ingest: new WeakMap<Connection, Map<string, number>>(),
