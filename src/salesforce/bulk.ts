@@ -115,7 +115,7 @@ export async function runIngestJob(
   await job.close().catch((error: unknown) => {
     closeError = error; // the org may have taken it all the same: its state says
   });
-  const info = await waitForEnd(connection, check, records.length);
+  const info = await waitForEnd(connection, check, records.length, 'ingest', spec.object);
   if (info?.state === 'Open') {
     await job.abort().catch(() => undefined);
     return nothingMade(closeError);
