@@ -160,7 +160,7 @@ async function bulkJobs(
 
 /** Runs a SOQL query and reads every page (nextRecordsUrl). */
 export async function queryAll<T extends SObjectRecord>(connection: Connection, soql: string): Promise<T[]> {
-  return readPages<T>(connection, soql, () => true);
+  return (await readPages<T>(connection, soql, () => true)).records;
 }
 
 /**
@@ -172,42 +172,60 @@ async function readPages<T extends SObjectRecord>(
   soql: string,
   more: (totalSize: number, pageSize: number) => boolean,
   keep: (row: T) => boolean = (): boolean => true
-): Promise<T[]> {
+): Promise<{ records: T[]; pages: number }> {
   const records: T[] = [];
   let page = await retrying(() => connection.query<T>(soql, { autoFetch: false }));
+  let pages = 1;
   records.push(...page.records.filter(keep));
   if (!page.done && !more(page.totalSize, page.records.length)) throw new TooManyRows();
   while (!page.done && page.nextRecordsUrl) {
     const locator = page.nextRecordsUrl;
     page = await retrying(() => connection.queryMore<T>(locator));
+    pages++;
     records.push(...page.records.filter(keep));
   }
-  return records;
+  return { records, pages };
 }
 
 class TooManyRows extends Error {}
 
 export type Lookup = { select: string; from: string; field: string; values: readonly string[]; scanAbove: number };
 
+const fieldSet = (select: string): Set<string> => new Set(select.split(',').map((name) => name.trim().toLowerCase()));
+
 /**
  * The rows whose `field` is one of `values` (compared as SOQL compares text: without case). A few values cost one
  * `IN` query per 200. Above `scanAbove` values, one paged read of every row with the field set (2,000 rows a page)
  * — unless its first page's totalSize says the org holds so many that the pages would outnumber the IN queries;
  * then the IN queries after all, so the read never costs more than one request over the cheaper of the two.
+ * The scan reads only `Id` and the field: an org may hold many more such rows than were asked (a backfill's later
+ * windows scan every row the earlier ones wrote, and match none of them), and their other fields — long text among
+ * them — would be read and dropped a page at a time. The rows it matched are then read whole: by Id, 200 a query,
+ * or, when those queries would outnumber the scan's pages, by the scan again with every field asked.
  */
 export async function lookUp<T extends SObjectRecord>(connection: Connection, lookup: Lookup): Promise<T[]> {
   const { select, from, field } = lookup;
   const clauses = inClauses(lookup.values);
   if (lookup.values.length > lookup.scanAbove) {
     const wanted = new Set(lookup.values.map((value) => value.toLowerCase()));
-    const soql = `SELECT ${select} FROM ${from} WHERE ${field} != null`;
+    const keep = (row: SObjectRecord): boolean => wanted.has(String(row[field]).toLowerCase());
+    const scan = (fields: string): string => `SELECT ${fields} FROM ${from} WHERE ${field} != null`;
+    const key = `Id, ${field}`;
     try {
-      return await readPages<T>(
-        connection,
-        soql,
-        (total, size) => Math.ceil(total / Math.max(size, 1)) - 1 <= clauses.length,
-        (row) => wanted.has(String(row[field]).toLowerCase())
-      );
+      const worth = (total: number, size: number): boolean =>
+        Math.ceil(total / Math.max(size, 1)) - 1 <= clauses.length;
+      const found = await readPages<SObjectRecord>(connection, scan(key), worth, keep);
+      const asked = fieldSet(select);
+      if ([...asked].every((name) => fieldSet(key).has(name))) return found.records as T[];
+      const ids = found.records.map((row) => String(row.Id));
+      const byId = inClauses(ids);
+      if (byId.length > found.pages) return (await readPages<T>(connection, scan(select), () => true, keep)).records;
+      const rows: T[] = [];
+      for (const clause of byId) {
+        const soql = `SELECT ${select} FROM ${from} WHERE Id IN ${clause}`;
+        rows.push(...(await readPages<T>(connection, soql, () => true, keep)).records);
+      }
+      return rows;
     } catch (error) {
       if (!(error instanceof TooManyRows)) throw error;
     }

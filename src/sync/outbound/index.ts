@@ -52,9 +52,11 @@ export async function outboundPass(
   const outcomes: RecordOutcome[] = [];
   let windowed = false;
   let held: string | undefined; // the oldest SystemModstamp of a record whose result could not be written back
-  for await (const { rows, more } of candidateWindows(ctx, selection, ctx.config.sync.windowSize)) {
+  const asRead = new UnchangedAsRead(ctx);
+  const windows = candidateWindows(ctx, selection, ctx.config.sync.windowSize, (row) => asRead.trim(row));
+  for await (const { rows, more } of windows) {
     windowed ||= more && settle !== undefined;
-    const done = await outboundWindow(ctx, rows);
+    const done = await outboundWindow(ctx, rows, asRead);
     for (const stamp of done.unwritten) if (!held || stamp < held) held = stamp;
     if (windowed) await settle?.(done.outcomes);
     else for (const outcome of done.outcomes) outcomes.push(outcome);
@@ -64,10 +66,35 @@ export async function outboundPass(
   return { outcomes, ...(watermark ? { watermark } : {}) };
 }
 
+/**
+ * The candidates that need nothing — they hold their referral, need no co-sell invitation, and nothing the sync sends
+ * moved since the snapshot both sides agreed on — known as each row is read, and each kept as only what its outcome
+ * and notifications read: a backfill's outbound read is mostly the rows its inbound pass just wrote, and a window of
+ * them held whole (snapshot, audit trail) is tens of megabytes the pass never uses.
+ */
+class UnchangedAsRead {
+  private readonly rows = new WeakSet<OpportunityRow>();
+
+  public constructor(private readonly ctx: SyncContext) {}
+
+  public trim(row: OpportunityRow): OpportunityRow {
+    if (!row[OPP.referralId] || needsInvitation(row) || salesforceSideChanged(this.ctx.rules, row)) return row;
+    const kept: OpportunityRow = { Id: row.Id, SystemModstamp: row.SystemModstamp };
+    for (const field of [OPP.referralId, OPP.state]) kept[field] = row[field];
+    this.rows.add(kept);
+    return kept;
+  }
+
+  public has(row: OpportunityRow): boolean {
+    return this.rows.has(row);
+  }
+}
+
 /** One window of candidates sent: its outcomes, and the SystemModstamp of each record left to read again. */
 async function outboundWindow(
   ctx: SyncContext,
-  rows: readonly OpportunityRow[]
+  rows: readonly OpportunityRow[],
+  asRead: UnchangedAsRead
 ): Promise<{ outcomes: RecordOutcome[]; unwritten: string[] }> {
   rememberStates(ctx, rows);
   ctx.progress({ phase: 'outbound: reading Opportunities', done: rows.length, total: rows.length });
@@ -92,7 +119,8 @@ async function outboundWindow(
     },
   });
   for (const row of rows) {
-    if (!row[OPP.referralId]) {
+    if (asRead.has(row)) settled.push(unchanged(row));
+    else if (!row[OPP.referralId]) {
       const problems = readinessProblems(
         readinessInput(ctx, row, contactsByOpp.get(String(row.Id))?.length ?? 0),
         ctx.rules

@@ -37,12 +37,14 @@ export type CandidateWindow = { rows: OpportunityRow[]; more: boolean };
  * every incremental pass re-reads) or waiting for a resync, in windows of at most `size` rows. The flag is the rep's
  * consent to share: a record named by id (a change event, `--record-id`) that is not flagged is never read, so never
  * sent. A backfill's read — a query job — is read a window at a time, each results page once the window before is
- * done; a REST read (a few records, an incremental pass) is read whole, then handed on in windows.
+ * done; a REST read (a few records, an incremental pass) is read whole, then handed on in windows. Each row goes
+ * through `trim` as it is read: a row the pass will only count, kept small.
  */
 export async function* candidateWindows(
   ctx: SyncContext,
   selection: OutboundSelection,
-  size: number
+  size: number,
+  trim: (row: OpportunityRow) => OpportunityRow = (row): OpportunityRow => row
 ): AsyncGenerator<CandidateWindow, void, undefined> {
   const select = opportunitySelect(ctx.rules);
   if (selection.recordIds?.length) {
@@ -51,7 +53,7 @@ export async function* candidateWindows(
       const soql = `SELECT ${select} FROM Opportunity WHERE ${OPP.syncWith} = true AND Id IN ${clause}`;
       rows.push(...(await queryAll<OpportunityRow>(ctx.connection, soql)));
     }
-    yield* inWindows(rows, size);
+    yield* inWindows(rows.map(trim), size);
     return;
   }
   const since = withOverlap(selection.since, ctx.config.sync.overlapSeconds * 1000);
@@ -64,13 +66,15 @@ export async function* candidateWindows(
     // two custom long text fields (SOQL and SOSL Reference, "Change the Batch Size in Queries"), so above 600 rows the
     // job is the cheaper: at the default threshold, always. Without ORDER BY, which turns off the job's chunking
     // (Bulk API 2.0 Developer Guide, "Understanding Bulk API 2.0 Query"): each window's rows are put in order here.
-    const pages = bulkQueryPages(ctx.connection, soql, made, await rowReader(ctx, soql), size);
+    const read = await rowReader(ctx, soql);
+    const pages = bulkQueryPages(ctx.connection, soql, made, (row) => trim(read(row)), size);
     for await (const { page, more } of pages) {
       yield { rows: page.sort((a, b) => String(a.SystemModstamp).localeCompare(String(b.SystemModstamp))), more };
     }
     return;
   }
-  yield* inWindows(await queryAll<OpportunityRow>(ctx.connection, `${soql} ORDER BY SystemModstamp`), size);
+  const rows = await queryAll<OpportunityRow>(ctx.connection, `${soql} ORDER BY SystemModstamp`);
+  yield* inWindows(rows.map(trim), size);
 }
 
 function* inWindows(rows: OpportunityRow[], size: number): Generator<CandidateWindow, void, undefined> {

@@ -203,6 +203,59 @@ describe('salesforce: batched reads and writes against the org emulator', functi
       expect(requests()).to.equal(1);
     });
 
+    describe('a select wider than Id and the field', () => {
+      let asked: string[];
+      let query: Connection['query'];
+      beforeEach(() => {
+        asked = [];
+        query = connection.query.bind(connection);
+        connection.query = (soql: string, options?: object) => {
+          asked.push(soql);
+          return query(soql, options);
+        };
+      });
+      afterEach(() => {
+        connection.query = query;
+      });
+      const wide = (values: string[]): Promise<Array<{ Referral_Identifier__c: string; Name: string }>> =>
+        lookUp(connection, {
+          select: 'Id, Referral_Identifier__c, Name',
+          from: 'Opportunity',
+          field: 'Referral_Identifier__c',
+          values,
+          scanAbove: 100,
+        });
+
+      it('scans Id and the field only, then reads the few rows it matched whole, by Id', async () => {
+        seedOpportunities(6000); // 3 pages of 2,000; 150 of the 2,100 values asked are there
+        const rows = await wide([...ids(5850, 6000), ...ids(10_000, 11_950)]);
+        expect(rows.map((row) => row.Name).sort()).to.deep.equal(
+          Array.from({ length: 150 }, (_, i) => `Deal ${5850 + i}`).sort()
+        );
+        expect(asked).to.deep.equal([
+          'SELECT Id, Referral_Identifier__c FROM Opportunity WHERE Referral_Identifier__c != null',
+          ...inClauses(rows.map((row) => (row as { Id?: string }).Id ?? '')).map(
+            (clause) => `SELECT Id, Referral_Identifier__c, Name FROM Opportunity WHERE Id IN ${clause}`
+          ),
+        ]);
+        expect(requests()).to.equal(4); // 3 scan pages, 1 read by Id
+      });
+
+      it('when most rows match, the scan again whole rather than an IN query per 200 matched', async () => {
+        seedOpportunities(1500);
+        const rows = await wide(ids(0, 1000));
+        expect(rows).to.have.length(1000);
+        expect(rows.every((row) => row.Name.startsWith('Deal '))).to.equal(true);
+        expect(requests()).to.equal(2);
+      });
+
+      it('a scan that matches nothing reads nothing more', async () => {
+        seedOpportunities(1500);
+        expect(await wide(ids(5000, 6000))).to.deep.equal([]);
+        expect(requests()).to.equal(1);
+      });
+    });
+
     it('when the first page says the org holds more pages than IN queries, the IN queries after all', async () => {
       seedOpportunities(6500); // 4 pages of 2,000; 150 values need one IN query
       const rows = await lookup(ids(0, 150), 100);
