@@ -22,6 +22,7 @@ import { priorRuns } from './prior-runs.js';
 import { toWatermark } from './run-record.js';
 import { RunOutcomes } from './run-outcomes.js';
 import type { Progress, RecordOutcome, SyncResult, SyncTrigger } from './types.js';
+import { compactHeap } from '../shared/young-generation.js';
 
 export type SyncOptions = {
   direction?: 'inbound' | 'outbound' | 'both';
@@ -134,6 +135,7 @@ async function syncUnderLease(deps: SyncDependencies, options: SyncOptions, setu
     outcomes.settle(window);
     // The next window reads its own Opportunities; this one's states were only needed for its notifications.
     ctx.priorStates.clear();
+    compactHeap(); // what the window held is garbage now: the next one starts from what is live
   };
   let failure: unknown;
   let openLeads: number | null = null;

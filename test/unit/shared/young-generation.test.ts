@@ -33,6 +33,38 @@ function youngGeneration(hold: boolean): Sizes {
   return JSON.parse(out) as Sizes;
 }
 
+type Pages = { most: number; before: number; after: number };
+
+/**
+ * The heap's largest size (MB) while pages of rows are read and dropped one after another over a live set, as a
+ * backfill's windows read theirs; then its size before and after compactHeap(). `growth`: V8's own heap growth
+ * (heap-growing-percent 0, its default) instead of the module's, to compare.
+ */
+function pages(growth: 'held' | 'default'): Pages {
+  const script = `
+    import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+    import { compactHeap, holdYoungGeneration } from ${JSON.stringify(module)};
+    holdYoungGeneration();
+    ${growth === 'default' ? "setFlagsFromString('--heap-growing-percent=0');" : ''}
+    const heap = () => getHeapStatistics().total_heap_size / 2 ** 20;
+    const keep = (n, tag) => Array.from({ length: n }, (_, i) => ({ id: tag + '-' + i, values: [i, String(i) + tag] }));
+    const live = keep(200_000, 'live');
+    let most = 0;
+    for (let page = 0; page < 40; page++) {
+      let rows = keep(100_000, 'page-' + page);
+      most = Math.max(most, heap());
+      rows = undefined;
+    }
+    const before = heap();
+    compactHeap();
+    console.log(JSON.stringify({ most, before, after: heap(), live: live.length }));
+  `;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  return JSON.parse(out) as Pages;
+}
+
 describe('shared: the young generation given back and held small', function () {
   this.timeout(60_000);
 
@@ -43,5 +75,12 @@ describe('shared: the young generation given back and held small', function () {
     const held = youngGeneration(true);
     expect(held.before, 'given back').to.be.lessThan(held.grown);
     expect(held.after, 'not grown again').to.be.lessThan(held.grown);
+  });
+
+  it('pages read and dropped grow the heap by a fraction of what is live, and compactHeap gives their garbage back', () => {
+    const own = pages('default');
+    const held = pages('held');
+    expect(held.most, "the heap grows far less than with V8's own growth").to.be.lessThan(own.most * 0.6);
+    expect(own.after, 'compactHeap gives the garbage back').to.be.lessThan(own.before * 0.8);
   });
 });
