@@ -15,8 +15,38 @@ export const CSV_CHUNK_CHARS = 32_768;
 /** What a result row says of its input row: the input row's key, and the Id made or the error. */
 export type ResultRow = { key: string; id?: string; created?: boolean; error?: string };
 
+/**
+ * The records a write sends, read in order: an array, or `MadeRecords`, whose each record is made when it is read, so a
+ * large write never holds all its values at once (a window's Opportunities with their snapshots and audit trails).
+ */
+export type Records = {
+  readonly length: number;
+  at(index: number): SObjectRecord | undefined;
+  [Symbol.iterator](): Iterator<SObjectRecord>;
+};
+
+/** Records made when read, by `make` from their index: each read makes the record again. */
+export class MadeRecords implements Records {
+  public constructor(
+    public readonly length: number,
+    private readonly make: (index: number) => SObjectRecord
+  ) {}
+
+  public at(index: number): SObjectRecord | undefined {
+    return index >= 0 && index < this.length ? this.make(index) : undefined;
+  }
+
+  public *[Symbol.iterator](): Iterator<SObjectRecord> {
+    for (let index = 0; index < this.length; index++) yield this.make(index);
+  }
+}
+
+/** Records `start` to `end` (excluded) of `records`, made when read as they are. */
+export const recordsBetween = (records: Records, start: number, end: number): Records =>
+  new MadeRecords(Math.max(0, Math.min(end, records.length) - start), (index) => records.at(start + index) ?? {});
+
 /** The union of the records' fields in the order first seen (`attributes` is jsforce's, never a column). */
-export function csvColumns(records: readonly SObjectRecord[]): string[] {
+export function csvColumns(records: Records): string[] {
   const columns = new Set<string>();
   for (const record of records) for (const key of Object.keys(record)) if (key !== 'attributes') columns.add(key);
   return [...columns];
@@ -45,7 +75,7 @@ const quoted = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.re
  * string, and a 10,000-row job's chunks and their bytes (75 MB) lived until the next full collection.
  */
 export function* csvChunks(
-  records: readonly SObjectRecord[],
+  records: Records,
   columns: readonly string[],
   keyOf: (row: BulkRow) => string,
   keys: string[],
@@ -56,7 +86,7 @@ export function* csvChunks(
   let chunk = '';
   let rows = 0;
   for (let index = 0; index < records.length; index++) {
-    const row = csvValues(records[index], columns);
+    const row = csvValues(records.at(index) ?? {}, columns);
     keys.push(keyOf(row));
     chunk += `${columns.map((column) => quoted(row[column])).join(',')}\n`;
     if (++rows >= chunkRows || chunk.length >= chunkChars) {

@@ -9,7 +9,7 @@
 import { Readable } from 'node:stream';
 import type { Connection } from '@jsforce/jsforce-node';
 import { waitForEnd, type JobInfo } from './bulk-polls.js';
-import { csvChunks, csvColumns, resultRow, type BulkRow, type ResultRow } from './bulk-csv.js';
+import { csvChunks, csvColumns, resultRow, type BulkRow, type Records, type ResultRow } from './bulk-csv.js';
 import { streamCsv } from './csv-stream.js';
 import { batchFailure, retrying, type SaveError, type SObjectRecord, type WriteResult } from './results.js';
 
@@ -80,11 +80,7 @@ export function matchResults(
   );
 }
 
-export async function runIngestJob(
-  connection: Connection,
-  spec: IngestJob,
-  records: readonly SObjectRecord[]
-): Promise<IngestOutcome> {
+export async function runIngestJob(connection: Connection, spec: IngestJob, records: Records): Promise<IngestOutcome> {
   // jsforce drops an insert's Id (IngestJobV2's JobDataV2): the CSV leaves it out the same way.
   const columns = csvColumns(records).filter((column) => spec.operation !== 'insert' || column !== 'Id');
   const keys: string[] = [];
@@ -164,7 +160,7 @@ export async function runIngestJob(
  */
 async function resendFailed(
   resend: Resend,
-  records: readonly SObjectRecord[],
+  records: Records,
   results: WriteResult[],
   unread: number | undefined
 ): Promise<void> {
@@ -179,6 +175,6 @@ async function resendFailed(
         ? failed
         : [];
   if (chosen.length === 0) return;
-  const again = await resend.send(chosen.map((index) => records[index]));
+  const again = await resend.send(chosen.map((index) => records.at(index) ?? {}));
   chosen.forEach((index, at) => (results[index] = again[at]));
 }

@@ -5,6 +5,7 @@
  */
 import type { Connection } from '@jsforce/jsforce-node';
 import { runIngestJob, type BulkRow } from './bulk.js';
+import { recordsBetween, type Records } from './bulk-csv.js';
 import { createInComposites } from './composite.js';
 import {
   retrying,
@@ -22,6 +23,7 @@ import {
 } from './results.js';
 
 export { isTransient, type SaveError, type SObjectRecord, type WriteResult } from './results.js';
+export { MadeRecords, type Records } from './bulk-csv.js';
 
 export const COLLECTION_SIZE = 200;
 
@@ -100,12 +102,15 @@ export type BatchOutcome = {
   settled: boolean;
 };
 
-/** Upserts by an External ID field, through collections or, for large sets, Bulk API 2.0. Results keep input order. */
+/**
+ * Upserts by an External ID field, through collections or, for large sets, Bulk API 2.0. Results keep input order.
+ * `records` may be made as they are read (`MadeRecords`): a job's upload reads each as its chunk is sent.
+ */
 export async function upsertRecords(
   connection: Connection,
   sobject: string,
   externalIdField: string,
-  records: readonly SObjectRecord[],
+  records: Records,
   options: BulkOptions & CreateOptions
 ): Promise<BatchOutcome> {
   if (records.length > options.bulkThreshold) {
@@ -115,7 +120,7 @@ export async function upsertRecords(
   }
   const url = path(connection, `/composite/sobjects/${sobject}/${externalIdField}`);
   const headers: Record<string, string> = options.allowDuplicates ? DUPLICATE_HEADER : {};
-  const results = await collection(connection, 'PATCH', url, typed(sobject, records), headers);
+  const results = await collection(connection, 'PATCH', url, typed(sobject, [...records]), headers);
   return { results, api: 'collections', settled: true };
 }
 
@@ -145,13 +150,14 @@ export async function insertRecords(
 }
 
 async function bulkJobs(
-  records: readonly SObjectRecord[],
+  records: Records,
   options: BulkOptions,
-  run: (rows: SObjectRecord[]) => Promise<{ results: WriteResult[]; settled: boolean }>
+  run: (rows: Records) => Promise<{ results: WriteResult[]; settled: boolean }>
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { results: [], api: 'bulk', settled: true };
-  for (const rows of chunks(records, options.bulkJobRows ?? 10_000)) {
-    const job = await run(rows);
+  const size = options.bulkJobRows ?? 10_000;
+  for (let start = 0; start < records.length; start += size) {
+    const job = await run(records.length <= size ? records : recordsBetween(records, start, start + size));
     outcome.results.push(...job.results);
     outcome.settled &&= job.settled;
   }

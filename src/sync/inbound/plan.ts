@@ -25,10 +25,12 @@ export type Planned = {
   writes: SObjectRecord;
   changes: FieldChange[];
   /**
-   * The snapshot both sides agree on once the writes are done, as the JSON the record holds: made once, and held by a
-   * window's every plan as one string rather than an object per mapped field.
+   * The snapshot both sides agree on once the writes are done, as the JSON the record holds. A new record's is made
+   * each time it is asked for (as its upload's chunk is built), so a backfill's window does not hold ten thousand of
+   * them; an existing record's is made once (it is merged against the record's own, which is not kept) and held as
+   * one string rather than an object per mapped field.
    */
-  snapshot: string;
+  snapshot: () => string;
   conflict?: string;
   /** What was adjusted to fit (a text cut to its field's length). */
   notes: string[];
@@ -102,29 +104,33 @@ export function planReferral(
     return undefined;
   }
 
-  const rowAfter: OpportunityRow = { ...row, ...writes };
   // Only what both sides now agree on moves into the snapshot: a conflict, or a change still owed to Partner Center
   // (the outbound pass sends it), keeps its old base.
   const kept = pairing.decisions.filter((d) => d.action === 'conflict' || d.action === 'toPartnerCenter');
   const keep = { snapshot, keys: new Set(kept.map((d) => d.key)), event };
-  const next = agreedSnapshot(
-    ctx.rules,
-    referral,
-    rowAfter,
-    keep,
-    {
-      [STAGE_KEY]: { pc: status, sf: rowAfter.StageName ?? null },
-      // The deal type is the outbound pass's to send: its base stays until then.
-      ...(snapshot?.fields[SHARING_KEY] ? { [SHARING_KEY]: snapshot.fields[SHARING_KEY] } : {}),
-    },
-    !row
-  );
+  const agreed = (): string => {
+    const rowAfter: OpportunityRow = { ...row, ...writes };
+    const next = agreedSnapshot(
+      ctx.rules,
+      referral,
+      rowAfter,
+      keep,
+      {
+        [STAGE_KEY]: { pc: status, sf: rowAfter.StageName ?? null },
+        // The deal type is the outbound pass's to send: its base stays until then.
+        ...(snapshot?.fields[SHARING_KEY] ? { [SHARING_KEY]: snapshot.fields[SHARING_KEY] } : {}),
+      },
+      !row
+    );
+    return JSON.stringify(next);
+  };
+  const made = row ? agreed() : undefined;
   return {
     referral,
     ...(row ? { row } : {}),
     writes,
     changes,
-    snapshot: JSON.stringify(next),
+    snapshot: made === undefined ? agreed : (): string => made,
     ...(conflict ? { conflict } : {}),
     notes,
     ...(refusals.length ? { refusal: refusals.join(' ') } : {}),
@@ -183,7 +189,7 @@ export function valuesOf(ctx: SyncContext, planned: Planned, at: string, failure
   if (planned.refusal) return { [OPP.state]: 'Error', [OPP.error]: clip(planned.refusal), [OPP.audit]: audit };
   return {
     ...planned.writes,
-    [OPP.snapshot]: planned.snapshot,
+    [OPP.snapshot]: planned.snapshot(),
     [OPP.state]: error ? 'Error' : planned.conflict ? 'Conflict' : 'Synced',
     [OPP.error]: error ? clip(error) : planned.conflict ? clip(planned.conflict) : null,
     [OPP.lastSynced]: at,

@@ -7,6 +7,7 @@ import { OPP } from '../../salesforce/fields.js';
 import {
   inClauses,
   isTransient,
+  MadeRecords,
   queryAll,
   updateRecords,
   upsertRecords,
@@ -165,7 +166,11 @@ export async function writeInbound(
 
   ctx.checkpoint();
   const total = toCreate.length + updates.length;
-  const createValues = toCreate.map((planned) => ({ ...valuesFor(planned), [OPP.referralId]: planned.referral.id }));
+  // Made as the upload reads them: the window's values are never all held at once.
+  const createValues = new MadeRecords(toCreate.length, (index) => ({
+    ...valuesFor(toCreate[index]),
+    [OPP.referralId]: toCreate[index].referral.id,
+  }));
   const bulkThreshold = ctx.config.sync.bulkThreshold;
   const created = toCreate.length
     ? await recoverLost(

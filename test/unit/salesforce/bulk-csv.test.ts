@@ -8,6 +8,8 @@ import {
   csvChunks,
   csvColumns,
   csvRows,
+  MadeRecords,
+  recordsBetween,
   resultRow,
   type BulkRow,
   type ResultRow,
@@ -79,6 +81,26 @@ describe('salesforce: Bulk API 2.0 CSV', () => {
         .map((line) => line.split(',')[0])
     ).to.deep.equal(records.map((record) => record.Email));
     expect(keys).to.deep.equal(records.map((record) => record.Email));
+  });
+
+  it('made records: each made only when the upload reads it, none held by the list; a range of them made as read', () => {
+    const made: number[] = [];
+    const records = new MadeRecords(1050, (index) => {
+      made.push(index);
+      return { Email: `p${index}@example.com`, Description: 'x'.repeat(100) };
+    });
+    const chunks = csvChunks(records, ['Email', 'Description'], byEmail, [], 500, 1_000_000);
+    chunks.next();
+    expect(made).to.deep.equal([]);
+    chunks.next();
+    expect(made).to.deep.equal(Array.from({ length: 500 }, (_, i) => i));
+    expect(records.at(1050)).to.equal(undefined);
+    const middle = recordsBetween(records, 1000, 2000);
+    expect(middle.length).to.equal(50);
+    expect([...middle].map((record) => record.Email)).to.deep.equal(
+      Array.from({ length: 50 }, (_, i) => `p${1000 + i}@example.com`)
+    );
+    expect(records.at(7)).to.not.equal(records.at(7)); // made again at each read: nothing kept between reads
   });
 
   it('writes the union of the fields, #N/A for a null, an empty value for a field a record lacks, RFC 4180 quoting', () => {

@@ -6,6 +6,7 @@ import {
   createRecords,
   inClauses,
   lookUp,
+  MadeRecords,
   queryAll,
   soqlString,
   updateRecords,
@@ -151,6 +152,26 @@ describe('salesforce: batched reads and writes against the org emulator', functi
       results.every((result) => !result.success && result.errors[0].errorCode === 'REQUEST_LIMIT_EXCEEDED')
     ).to.equal(true);
     org.setDailyApiLimit(1_000_000);
+  });
+
+  it('upserts records made as the job reads them, in jobs of bulkJobRows, results in input order', async () => {
+    let made = 0;
+    const records = new MadeRecords(2500, (index) => {
+      made++;
+      return opportunity(index);
+    });
+    const outcome = await upsertRecords(connection, 'Opportunity', 'Referral_Identifier__c', records, {
+      bulkThreshold: 100,
+      bulkJobRows: 1000,
+    });
+    expect(outcome.api).to.equal('bulk');
+    expect(org.counters()['POST /jobs/ingest']).to.equal(3);
+    expect(outcome.results.every((result) => result.success && result.created)).to.equal(true);
+    const ids = new Map(org.records('Opportunity').map((row) => [row.Id, row.Referral_Identifier__c]));
+    expect(outcome.results.map((result) => (result.success ? ids.get(result.id) : undefined))).to.deep.equal(
+      Array.from({ length: 2500 }, (_, i) => `R-${i}`)
+    );
+    expect(made, 'each record made for the columns and for its row').to.equal(5000);
   });
 
   it('queryAll follows nextRecordsUrl', async () => {

@@ -51,15 +51,15 @@ const referral = (overrides: Partial<Referral> = {}): Referral => ({
 });
 
 /** The snapshot a plan agrees on, as the record will hold it. */
-const agreed = (planned: { snapshot: string } | undefined): Snapshot =>
-  parseSnapshot(planned?.snapshot) ?? expect.fail('a plan with a snapshot');
+const agreed = (planned: { snapshot: () => string } | undefined): Snapshot =>
+  parseSnapshot(planned?.snapshot()) ?? expect.fail('a plan with a snapshot');
 
 /** The Opportunity as the inbound create left it, with the seller's later edits. */
 function createdRow(pc: Referral, edits: OpportunityRow = {}): OpportunityRow {
   const planned = planReferral(ctx, pc, undefined);
   if (!planned) return expect.fail('a new referral is planned');
   const written: OpportunityRow = { Id: '006000000000001AAA', ...planned.writes };
-  return { ...written, [OPP.snapshot]: planned.snapshot, [OPP.state]: 'Synced', ...edits };
+  return { ...written, [OPP.snapshot]: planned.snapshot(), [OPP.state]: 'Synced', ...edits };
 }
 
 describe('sync: rules per event (pure planning)', () => {
