@@ -7,6 +7,7 @@ import type { Connection } from '@jsforce/jsforce-node';
 import { clip, EVENT, RUN, type RunStatus } from '../salesforce/fields.js';
 import {
   isTransient,
+  MadeRecords,
   queryAll,
   soqlString,
   updateRecords,
@@ -187,30 +188,31 @@ export async function writeEvents(
   options: { bulkThreshold: number; first?: number }
 ): Promise<number> {
   const first = options.first ?? 0;
-  const events = outcomes
-    .filter((outcome) => outcome.outcome !== 'unchanged' && !outcome.repeated)
-    .map((outcome, index) => ({
-      [EVENT.key]: `${run.key}:${first + index}`,
-      [EVENT.opportunity]: outcome.opportunityId ?? null,
-      [EVENT.lead]: outcome.leadId ?? null,
-      [EVENT.run]: run.id,
-      [EVENT.direction]: outcome.direction === 'inbound' ? 'Inbound' : 'Outbound',
-      [EVENT.action]: outcome.lead ? LEAD_ACTION[outcome.lead] : ACTION[outcome.outcome],
-      [EVENT.referralId]: outcome.referralId ?? null,
-      [EVENT.changedFields]:
-        outcome.changes.length > 0
-          ? clip(
-              JSON.stringify(
-                outcome.changes.map((c) => ({ field: c.field, before: bound(c.before), after: bound(c.after) }))
-              ),
-              32_000
-            )
-          : null,
-      [EVENT.httpStatus]: outcome.httpStatus ?? null,
-      [EVENT.correlationId]: outcome.correlationId ?? null,
-      [EVENT.message]: eventMessage(outcome),
-      [EVENT.occurredAt]: at,
-    }));
+  const written = outcomes.filter((outcome) => outcome.outcome !== 'unchanged' && !outcome.repeated);
+  const event = (outcome: RecordOutcome, index: number): SObjectRecord => ({
+    [EVENT.key]: `${run.key}:${first + index}`,
+    [EVENT.opportunity]: outcome.opportunityId ?? null,
+    [EVENT.lead]: outcome.leadId ?? null,
+    [EVENT.run]: run.id,
+    [EVENT.direction]: outcome.direction === 'inbound' ? 'Inbound' : 'Outbound',
+    [EVENT.action]: outcome.lead ? LEAD_ACTION[outcome.lead] : ACTION[outcome.outcome],
+    [EVENT.referralId]: outcome.referralId ?? null,
+    [EVENT.changedFields]:
+      outcome.changes.length > 0
+        ? clip(
+            JSON.stringify(
+              outcome.changes.map((c) => ({ field: c.field, before: bound(c.before), after: bound(c.after) }))
+            ),
+            32_000
+          )
+        : null,
+    [EVENT.httpStatus]: outcome.httpStatus ?? null,
+    [EVENT.correlationId]: outcome.correlationId ?? null,
+    [EVENT.message]: eventMessage(outcome),
+    [EVENT.occurredAt]: at,
+  });
+  // Made as the upload reads them: a window's ten thousand events, their changes as JSON, are never all held at once.
+  const events = new MadeRecords(written.length, (index) => event(written[index], index));
   if (events.length === 0) return 0;
   const { bulkThreshold } = options;
   const { results } = await upsertRecords(connection, EVENT.object, EVENT.key, events, { bulkThreshold });
