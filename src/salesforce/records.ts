@@ -203,11 +203,12 @@ const fieldSet = (select: string): Set<string> => new Set(select.split(',').map(
  * The rows whose `field` is one of `values` (compared as SOQL compares text: without case). A few values cost one
  * `IN` query per 200. Above `scanAbove` values, one paged read of every row with the field set (2,000 rows a page)
  * — unless its first page's totalSize says the org holds so many that the pages would outnumber the IN queries;
- * then the IN queries after all, so the read never costs more than one request over the cheaper of the two.
+ * then the IN queries after all (one request spent on the first page).
  * The scan reads only `Id` and the field: an org may hold many more such rows than were asked (a backfill's later
  * windows scan every row the earlier ones wrote, and match none of them), and their other fields — long text among
  * them — would be read and dropped a page at a time. The rows it matched are then read whole: by Id, 200 a query,
- * or, when those queries would outnumber the scan's pages, by the scan again with every field asked.
+ * or, when those queries would outnumber the scan's pages, by the scan again with every field asked — so a lookup
+ * that matches most of what it scans costs the scan's pages twice, and one that matches none costs them once.
  */
 export async function lookUp<T extends SObjectRecord>(connection: Connection, lookup: Lookup): Promise<T[]> {
   const { select, from, field } = lookup;
