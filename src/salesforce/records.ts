@@ -222,8 +222,8 @@ export async function lookUp<T extends SObjectRecord>(connection: Connection, lo
       const worth = (total: number, size: number): boolean =>
         Math.ceil(total / Math.max(size, 1)) - 1 <= clauses.length;
       const found = await readPages<SObjectRecord>(connection, scan(key), worth, keep);
-      const asked = fieldSet(select);
-      if ([...asked].every((name) => fieldSet(key).has(name))) return found.records as T[];
+      const scanned = fieldSet(key);
+      if ([...fieldSet(select)].every((name) => scanned.has(name))) return found.records as T[];
       const ids = found.records.map((row) => String(row.Id));
       const byId = inClauses(ids);
       if (byId.length > found.pages) return (await readPages<T>(connection, scan(select), () => true, keep)).records;

@@ -128,8 +128,7 @@ async function outboundWindow(
       if (problems.length > 0) settled.push(refused(ctx, row, problems.map((p) => p.message).join(' '), at));
       else toCreate.push(row);
     } else if (needsInvitation(row)) toInvite.push(row);
-    else if (salesforceSideChanged(ctx.rules, row)) toUpdate.push(row);
-    else settled.push(unchanged(row));
+    else toUpdate.push(row); // a row with nothing moved was kept small as it was read (UnchangedAsRead)
   }
 
   settled.push(...(await createReferrals(ctx, toCreate, contactsByOpp, at)));
