@@ -6,6 +6,7 @@
 // the heap holds). Only the command's own process traces; sf's other processes (none in a run) do not.
 const fs = require('node:fs');
 const v8 = require('node:v8');
+const channels = require('node:diagnostics_channel');
 
 const file = process.env.MEMORY_TRACE_FILE;
 if (file && process.argv.includes('pcsync')) {
@@ -13,6 +14,12 @@ if (file && process.argv.includes('pcsync')) {
   const out = fs.openSync(`${file}.${process.pid}`, 'w');
   const mb = (bytes) => Math.round((bytes / 2 ** 20) * 10) / 10;
   let peak;
+  // The HTTP request in flight (undici's diagnostics channels, which jsforce's undici publishes to): what the process
+  // was doing at each sample.
+  let doing = '';
+  const named = (request) => `${request.method} ${request.path.split('?')[0].replace(/\/services\/data\/v[\d.]+/, '')}`;
+  channels.subscribe('undici:request:create', ({ request }) => (doing = `> ${named(request)}`));
+  channels.subscribe('undici:request:trailers', ({ request }) => (doing = `< ${named(request)}`));
   const sample = (tag) => {
     const memory = process.memoryUsage();
     const spaces = {};
@@ -23,6 +30,7 @@ if (file && process.argv.includes('pcsync')) {
     const row = {
       ms: Date.now() - started,
       ...(tag ? { tag } : {}),
+      doing,
       rss: mb(memory.rss),
       heapTotal: mb(memory.heapTotal),
       heapUsed: mb(memory.heapUsed),
