@@ -6,11 +6,10 @@
  * rows are matched back to their input by key, never by order. A job whose end could not be seen is `unsettled`:
  * it may still make rows, so nothing it was given may be created again in this run.
  */
-import { Readable } from 'node:stream';
 import type { Connection } from '@jsforce/jsforce-node';
 import { waitForEnd, type JobInfo } from './bulk-polls.js';
 import { csvChunks, csvColumns, resultRow, type BulkRow, type Records, type ResultRow } from './bulk-csv.js';
-import { streamCsv } from './csv-stream.js';
+import { streamCsv, uploadCsv } from './csv-stream.js';
 import { batchFailure, retrying, type SaveError, type SObjectRecord, type WriteResult } from './results.js';
 
 export type { BulkRow };
@@ -101,8 +100,12 @@ export async function runIngestJob(connection: Connection, spec: IngestJob, reco
     return nothingMade(error); // no job, or one that never gets data
   }
   try {
-    // A stream of CSV chunks, made as the request body is sent: never the whole CSV at once, nor a copy of the rows.
-    await job.uploadData(Readable.from(csvChunks(records, columns, spec.keyOf, keys)));
+    // CSV chunks made as the request body is sent: never the whole CSV at once, nor a copy of the rows. A body sent
+    // again starts its keys again.
+    await uploadCsv(connection, `/jobs/ingest/${job.id}/batches`, () => {
+      keys.length = 0;
+      return csvChunks(records, columns, spec.keyOf, keys);
+    });
   } catch (error) {
     await job.abort().catch(() => undefined); // never UploadComplete, so never processed; abort only tidies
     return nothingMade(error);

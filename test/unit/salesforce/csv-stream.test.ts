@@ -1,7 +1,8 @@
 /**
- * A Bulk API 2.0 results CSV read as it arrives, over real HTTP: each row handed on before the rest of the body is
- * even sent, and the request otherwise jsforce's — counted, marked, refreshed and retried once on an expired session,
- * its errors as jsforce maps them.
+ * A Bulk API 2.0 results CSV read as it arrives, and a job's CSV uploaded as it is made, over real HTTP: each row
+ * handed on before the rest of the body is even sent, each chunk of an upload made only once the connection takes the
+ * last; each request otherwise jsforce's — counted, marked, refreshed and retried once on an expired session, its
+ * errors as jsforce maps them.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -9,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { Connection } from '@jsforce/jsforce-node';
 import type { BulkRow } from '../../../src/salesforce/bulk-csv.js';
-import { streamCsv } from '../../../src/salesforce/csv-stream.js';
+import { streamCsv, uploadCsv } from '../../../src/salesforce/csv-stream.js';
 import { CALL_OPTIONS, instrumentConnection } from '../../../src/salesforce/instrument.js';
 import { Traffic } from '../../../src/shared/traffic.js';
 
@@ -118,5 +119,100 @@ describe('salesforce: a results CSV read as it arrives', function () {
     expect(streamed).to.deep.include({ errorCode: 'ERROR_HTTP_404' });
     expect(streamed).to.deep.equal(jsforces);
     expect(got).to.deep.equal([]);
+  });
+
+  describe('an upload made as it is sent', () => {
+    const BATCHES = '/jobs/ingest/7505g0000000001AAA/batches';
+    const CHUNK = 'x'.repeat(65_535) + '\n';
+    /** The body a request sent, read whole. */
+    const bodyOf = async (request: IncomingMessage): Promise<string> => {
+      let text = '';
+      for await (const chunk of request) text += String(chunk);
+      return text;
+    };
+
+    it('makes each chunk only as the connection takes it: a server that stops reading stops the chunks', async () => {
+      // The server reads 1 MB, then nothing until told: the client's socket fills, then its writes wait.
+      let received = 0;
+      let resume: (() => void) | undefined;
+      serve = (request, response): void => {
+        request.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received < 2 ** 20 || resume) return;
+          request.pause();
+          resume = (): void => void request.resume();
+        });
+        request.on('end', () => response.writeHead(201).end());
+      };
+      const chunks = 2048; // 128 MB in all
+      let made = 0;
+      const upload = uploadCsv(connect(), BATCHES, function* () {
+        for (let i = 0; i < chunks; i++) {
+          made += CHUNK.length;
+          yield CHUNK;
+        }
+      });
+      // Until the chunks stop (at most 20 s): made without waiting for the socket, all 128 MB are made at once.
+      let last = -1;
+      for (let waited = 0; waited < 20_000 && (made !== last || !resume); waited += 500) {
+        last = made;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const madeWhileStopped = made;
+      expect(resume, 'the server stopped reading').to.be.a('function');
+      resume?.();
+      await upload;
+      expect(received).to.equal(chunks * CHUNK.length);
+      // What the kernel's socket buffers take (a few MB on loopback) and a chunk or two in hand, never the body.
+      expect(madeWhileStopped, 'bytes made while the server had read 1 MB').to.be.below((chunks * CHUNK.length) / 4);
+    });
+
+    it('is counted and marked as the connection’s own request; after a refreshed session the body is made again, whole', async () => {
+      const seen: Array<{ path?: string; method?: string; authorization?: string; type?: string; body: string }> = [];
+      serve = (request, response): void =>
+        void bodyOf(request).then((body) => {
+          const { url: path, method } = request;
+          const { authorization, 'content-type': type } = request.headers;
+          seen.push({ path, method, authorization, type, body });
+          if (request.headers['sforce-call-options'] !== CALL_OPTIONS) response.writeHead(400).end();
+          else if (authorization !== 'Bearer token-2') {
+            response.writeHead(401, { 'content-type': 'application/json' });
+            response.end(JSON.stringify([{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]));
+          } else response.writeHead(201).end(); // "Upload Job Data": 201 Created, no body
+        });
+      const connection = connect({ refreshFn: (_conn, callback): void => void callback(null, 'token-2') });
+      const traffic = new Traffic();
+      instrumentConnection(connection, traffic);
+      let made = 0;
+      await uploadCsv(connection, BATCHES, function* () {
+        made++;
+        yield 'Name\n';
+        yield 'Acme\n';
+      });
+      const sent = { path: `/services/data/v64.0${BATCHES}`, method: 'PUT', type: 'text/csv', body: 'Name\nAcme\n' };
+      expect(seen).to.deep.equal([
+        { ...sent, authorization: 'Bearer token-1' },
+        { ...sent, authorization: 'Bearer token-2' },
+      ]);
+      expect(made).to.equal(2);
+      expect(traffic.snapshot().salesforce).to.deep.equal({ 'PUT /jobs/ingest/{job}/batches': 2 });
+    });
+
+    it('rejects with the error jsforce’s own upload gives', async () => {
+      serve = (request, response): void =>
+        void bodyOf(request).then(() => {
+          response.writeHead(400, { 'content-type': 'application/json' });
+          response.end(JSON.stringify([{ errorCode: 'INVALIDJOBSTATE', message: 'Job is not in Open state' }]));
+        });
+      const failure = (thrown: unknown): unknown => {
+        const { name, message, errorCode } = thrown as Error & { errorCode?: string };
+        return { name, message, errorCode };
+      };
+      const uploaded = await uploadCsv(connect(), BATCHES, () => ['Name\n', 'Acme\n']).then(() => 'sent', failure);
+      const job = connect().bulk2.job('ingest', { id: '7505g0000000001AAA' });
+      const jsforces = await job.uploadData('Name\nAcme\n').then(() => 'sent', failure);
+      expect(uploaded).to.deep.include({ errorCode: 'INVALIDJOBSTATE', message: 'Job is not in Open state' });
+      expect(uploaded).to.deep.equal(jsforces);
+    });
   });
 });
