@@ -69,6 +69,8 @@ export async function inboundPass(
     windowed ||= full && settle !== undefined;
     const done = await syncWindow(ctx, referrals, []);
     next.note(referrals, done);
+    // Done with: the window's referrals are not held while its events are written (the listing keeps no copy).
+    referrals.length = 0;
     if (windowed) await settle?.(done);
     else outcomes.push(...done);
   });

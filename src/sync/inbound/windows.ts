@@ -10,7 +10,10 @@ import type { SyncContext } from '../context.js';
 import { pagesSince } from '../listing.js';
 import { toWatermark } from '../run-record.js';
 
-/** Handles one window; `more`: another window follows (the listing is not yet at its end). */
+/**
+ * Handles one window; `more`: another window follows (the listing is not yet at its end). The array is the handler's:
+ * it may empty it once done with the referrals, so nothing holds them while the rest of its work goes on.
+ */
 export type WindowHandler = (referrals: Referral[], more: boolean) => Promise<void>;
 
 /** Each referral's newest copy handed on so far (updatedDateTime in ms): one number per referral, not the referral. */

@@ -2,6 +2,8 @@
  * The sync engine over real HTTP against both emulators (in process): inbound import, no-op rerun, outbound
  * create/co-sell, edits both ways, readiness refusals, conflicts and the terminal-state rule.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { expect } from 'chai';
 import { Connection } from '@jsforce/jsforce-node';
 import { startPartnerCenterEmulator, type PartnerCenterEmulator } from '../../../emulators/partner-center/server.js';
@@ -68,6 +70,41 @@ describe('sync engine against both emulators', function () {
     expect(requestsNaming(sf.requests(), 'PATCH', 'composite/sobjects/Opportunity')).to.equal(1);
     expect(sf.records('Partner_Center_Sync_Run__c')).to.have.length(1);
     expect(sf.records('Partner_Center_Sync_Run__c')[0].Status__c).to.equal('Succeeded');
+  });
+
+  it('lets a window’s referrals go before its events are written: only the page being read still holds any', async () => {
+    // Windows of 150 over pages of 100: when the first window's events are written, its first 100 referrals (the
+    // first page, read through) are held by nothing the pass still needs.
+    pc.admin.seedReferrals(300, 'cosell');
+    const client = clientsFor(pc).referrals;
+    const pages = client.pages.bind(client);
+    const firstPage: Array<WeakRef<object>> = [];
+    client.pages = async function* (query) {
+      for await (const page of pages(query)) {
+        if (firstPage.length === 0) firstPage.push(...page.value.map((referral) => new WeakRef(referral)));
+        yield page;
+      }
+    };
+    const request = connection.request.bind(connection);
+    let held: number | undefined;
+    connection.request = (async (info: Parameters<typeof request>[0], ...rest: unknown[]) => {
+      const { url, method } = typeof info === 'string' ? { url: info, method: 'GET' } : info;
+      if (held === undefined && method !== 'GET' && String(url).includes('Partner_Center_Sync_Event__c')) {
+        setFlagsFromString('--expose-gc');
+        (runInNewContext('gc') as () => void)();
+        held = firstPage.filter((referral) => referral.deref() !== undefined).length;
+      }
+      return request(info, ...(rest as []));
+    }) as typeof connection.request;
+    try {
+      const windowed = validateConfig({ sync: { windowSize: 150 } });
+      const result = await runSync({ connection, client, config: windowed }, { full: true });
+      expect(result.summary.inbound.created).to.equal(300);
+    } finally {
+      connection.request = request;
+    }
+    expect(firstPage).to.have.length(100);
+    expect(held, 'referrals of the first page still held when its window’s events were written').to.equal(0);
   });
 
   it('an immediate second run writes nothing to either side but its run record', async () => {
