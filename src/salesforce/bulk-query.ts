@@ -16,7 +16,8 @@ type QueryJobInfo = { id: string; state: string; errorMessage?: string };
 
 /**
  * The rows of a SOQL query run as a Bulk API 2.0 query job, each made a record by `toRecord` from its CSV values as
- * it is read (the values are not kept). `rows`: about how many to expect.
+ * it is read (the values are not kept; they may be views of the body's text, so what `toRecord` keeps it copies:
+ * `ownValues`). `rows`: about how many to expect.
  */
 export async function bulkQuery<T>(
   connection: Connection,

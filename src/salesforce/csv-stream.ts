@@ -84,9 +84,10 @@ class BulkApi extends HttpApi<never> {
 /**
  * GETs `path` (under `/services/data/vXX.X` of the connection's instance, e.g. `/jobs/ingest/750…/successfulResults`
  * or `/jobs/query/750…/results?maxRecords=50000`) and hands each CSV row to `onRow`, by the header's column names, as
- * its line arrives. Resolves with the response's headers (lower-case names; a query job's `sforce-locator`) once every
- * row was handed on; rejects with jsforce's error for the request, or with what `onRow` throws. A request that fails
- * part-way has handed on the rows before the failure: a caller that retries starts its rows again.
+ * its line arrives (its values may be views of the body's text: what `onRow` keeps, it copies — `own`). Resolves with
+ * the response's headers (lower-case names; a query job's `sforce-locator`) once every row was handed on; rejects
+ * with jsforce's error for the request, or with what `onRow` throws. A request that fails part-way has handed on the
+ * rows before the failure: a caller that retries starts its rows again.
  */
 export async function streamCsv(
   connection: Connection,

@@ -1,7 +1,7 @@
 /** What the outbound pass reads from Salesforce: the candidate Opportunities and their customer contacts. */
 import type { OpportunityRow } from '../../mapping/pairing.js';
 import type { Member } from '../../partner-center/referral-types.js';
-import type { BulkRow } from '../../salesforce/bulk-csv.js';
+import { ownValues, type BulkRow } from '../../salesforce/bulk-csv.js';
 import { bulkQueryPages, typedRecord } from '../../salesforce/bulk-query.js';
 import { OPP } from '../../salesforce/fields.js';
 import type { FieldLimits } from '../../salesforce/limits.js';
@@ -67,7 +67,8 @@ export async function* candidateWindows(
     // job is the cheaper: at the default threshold, always. Without ORDER BY, which turns off the job's chunking
     // (Bulk API 2.0 Developer Guide, "Understanding Bulk API 2.0 Query"): each window's rows are put in order here.
     const read = await rowReader(ctx, soql);
-    const pages = bulkQueryPages(ctx.connection, soql, made, (row) => trim(read(row)), size);
+    // What a row keeps, copied off the body it was read from (ownValues): the rest is dropped with it.
+    const pages = bulkQueryPages(ctx.connection, soql, made, (row) => ownValues(trim(read(row))), size);
     for await (const { page, more } of pages) {
       yield { rows: page.sort((a, b) => String(a.SystemModstamp).localeCompare(String(b.SystemModstamp))), more };
     }

@@ -2,6 +2,8 @@
  * A Bulk API 2.0 job's CSV both ways: the upload made a chunk at a time as it is read (never the whole CSV, never a
  * row ahead of the reader), and the results read down to each row's key, Id and error.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { expect } from 'chai';
 import {
   CsvReader,
@@ -9,6 +11,7 @@ import {
   csvColumns,
   csvRows,
   MadeRecords,
+  ownValues,
   recordsBetween,
   resultRow,
   type BulkRow,
@@ -132,6 +135,34 @@ describe('salesforce: Bulk API 2.0 CSV', () => {
       { key: 'c@x.com', error: 'REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --' },
     ]);
     expect(readResults('', byEmail)).to.deep.equal([]);
+  });
+
+  it('keeps of a read only what it keeps: a result row’s key, Id and error, a record’s values, not the body they came from', () => {
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    const heap = (): number => {
+      collect();
+      return process.memoryUsage().heapUsed;
+    };
+    // Thirty pieces of a megabyte, one row each: a long value beside an Id, a key and an error of 13 characters or
+    // more, each of which V8 would otherwise keep as a view of its whole piece.
+    const filler = 'x'.repeat(2 ** 20);
+    const pieces = (n: number): string =>
+      `003A${String(n).padStart(14, '0')},key-${n}@example.com,"${filler}${n}",ERROR_${n}_TEXT\n`;
+    const before = heap();
+    const results: ResultRow[] = [];
+    const records: SObjectRecord[] = [];
+    const reader = csvRows((row) => {
+      results.push(resultRow(row, (values) => values.Email));
+      records.push(ownValues({ Id: row.sf__Id, Parent: { Email: row.Email } }));
+    });
+    reader.write('sf__Id,Email,Filler,sf__Error\n');
+    for (let n = 0; n < 30; n++) reader.write(pieces(n));
+    reader.end();
+    const kept = heap() - before;
+    expect(results[29]).to.deep.equal({ key: 'key-29@example.com', id: '003A00000000000029', error: 'ERROR_29_TEXT' });
+    expect(records[29]).to.deep.equal({ Id: '003A00000000000029', Parent: { Email: 'key-29@example.com' } });
+    expect(kept, `bytes still held after reading 30 MB`).to.be.below(2 ** 20 * 3);
   });
 
   it('reads a CSV cut into pieces anywhere — in a quoted value, between a doubled quote, between CR and LF', () => {
