@@ -7,8 +7,11 @@
  * retry after refreshing an expired session failed the upload; and through jsforce's streams and fetch, the sf
  * process's RSS rose 27 and 47 MB during a 10,000-Opportunity upload (two runs; array buffers +15 MB), this way not
  * at all (the cause not pinned down: each layer waits for the next). Each request is otherwise jsforce's own: its
- * session refresh and one retry on 401 INVALID_SESSION_ID, its errors, its HTTP proxy; the connection's API version
- * and instance URL; and pcsync's count of it (instrument.ts).
+ * session refresh and one retry on 401 INVALID_SESSION_ID, its errors, its HTTP proxy (`proxyOf`); the connection's
+ * API version and instance URL; and pcsync's count of it (instrument.ts). An upload leaves out the rest of jsforce's
+ * fetch: its retries (which could not send a read stream again either: a failed upload fails its job's rows, each with
+ * the reason), its redirects (the Bulk API answers an upload with 201) and its 30-minute limit (undici's own: 300 s
+ * without a byte either way).
  */
 import { PassThrough, Readable, type Duplex } from 'node:stream';
 import type { Connection } from '@jsforce/jsforce-node';
@@ -32,9 +35,17 @@ async function readBody(body: Duplex, consume?: (text: string) => void): Promise
   return kept;
 }
 
-/** The HTTP proxy the connection's requests go through (jsforce's HttpProxyTransport, `httpProxy`), if any. */
+/**
+ * The HTTP proxy the connection's requests go through, as jsforce picks it: the connection's own (`httpProxy`, its
+ * HttpProxyTransport), else the environment's — jsforce's transport.js reads https_proxy, http_proxy, HTTPS_PROXY,
+ * HTTP_PROXY in that order into its defaults (the sf CLI's connections set none of their own).
+ */
 const proxyOf = (connection: Connection): string | undefined =>
-  (connection as unknown as { _transport?: { _httpProxy?: string } })._transport?._httpProxy;
+  (connection as unknown as { _transport?: { _httpProxy?: string } })._transport?._httpProxy ??
+  process.env.https_proxy ??
+  process.env.http_proxy ??
+  process.env.HTTPS_PROXY ??
+  process.env.HTTP_PROXY;
 
 /** jsforce's transport, but a successful response's body goes to `consume` as it arrives instead of into memory. */
 class StreamingTransport extends Transport {
@@ -48,7 +59,8 @@ class StreamingTransport extends Transport {
   public httpRequest(request: HttpRequest, options: HttpRequestOptions = {}): StreamPromise<HttpResponse> {
     return StreamPromise.create(() => {
       // as jsforce's own httpRequest (its HttpProxyTransport adds the proxy the same way)
-      const body = this.getRequestStreamCreator()(request, { ...options, httpProxy: this.httpProxy });
+      const proxy = this.httpProxy ? { httpProxy: this.httpProxy } : {};
+      const body = this.getRequestStreamCreator()(request, { ...options, ...proxy });
       const promise = new Promise<HttpResponse>((resolve, reject) => {
         body.once('error', reject);
         body.once('response', (response: Omit<HttpResponse, 'body'>) => {
@@ -108,8 +120,15 @@ export async function streamCsv(
 const apiUrl = (connection: Connection, path: string): string =>
   new URL(`/services/data/v${connection.version}${path}`, connection.instanceUrl).toString();
 
-/** What jsforce's own requests go through (its request.js): HTTP/1.1, no HTTP/2. */
-const agent = new Agent({ connect: { allowH2: false } });
+/** Dispatchers as jsforce's request.js makes them (HTTP/1.1, no HTTP/2): one direct, one per proxy. */
+const direct = new Agent({ connect: { allowH2: false } });
+const proxies = new Map<string, ProxyAgent>();
+const dispatcherFor = (httpProxy: string | undefined): Dispatcher => {
+  if (!httpProxy) return direct;
+  const proxy = proxies.get(httpProxy) ?? new ProxyAgent({ uri: httpProxy, requestTls: { allowH2: false } });
+  proxies.set(httpProxy, proxy);
+  return proxy;
+};
 
 /**
  * jsforce's transport, but the request's body is made by `body` as the socket takes it (undici's dispatcher, which
@@ -147,9 +166,7 @@ class UploadTransport extends Transport {
  * sent again (an expired session), and must yield the same CSV. Rejects with jsforce's error for the request.
  */
 export async function uploadCsv(connection: Connection, path: string, body: () => Iterable<string>): Promise<void> {
-  const httpProxy = proxyOf(connection);
-  const dispatcher = httpProxy ? new ProxyAgent({ uri: httpProxy, requestTls: { allowH2: false } }) : agent;
-  const transport = new UploadTransport(body, dispatcher);
+  const transport = new UploadTransport(body, dispatcherFor(proxyOf(connection)));
   watchTransport(connection, transport);
   const api = new BulkApi(connection as unknown as Connection<never>, { transport, responseType: 'application/json' });
   await api.request({ method: 'PUT', url: apiUrl(connection, path), headers: { 'Content-Type': 'text/csv' } });

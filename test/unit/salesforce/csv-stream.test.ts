@@ -5,7 +5,15 @@
  * errors as jsforce maps them.
  */
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { connect as tcpConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { Connection } from '@jsforce/jsforce-node';
@@ -196,6 +204,57 @@ describe('salesforce: a results CSV read as it arrives', function () {
       ]);
       expect(made).to.equal(2);
       expect(traffic.snapshot().salesforce).to.deep.equal({ 'PUT /jobs/ingest/{job}/batches': 2 });
+    });
+
+    it('goes through the HTTP proxy the environment names, as jsforce’s own requests do (a results read too)', async () => {
+      // A proxy that tunnels (CONNECT) or forwards each request to where it was asked for, counting them.
+      const through: string[] = [];
+      const proxy = createServer((request, response) => {
+        through.push(`${request.method ?? ''} ${request.url ?? ''}`);
+        const target = new URL(request.url ?? '');
+        const onward = httpRequest(target, { method: request.method, headers: request.headers }, (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        });
+        request.pipe(onward);
+      });
+      proxy.on('connect', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        through.push(`CONNECT ${request.url ?? ''}`);
+        const [host, port] = (request.url ?? '').split(':');
+        const onward = tcpConnect(Number(port), host, () => {
+          socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          onward.write(head);
+          onward.pipe(socket).pipe(onward);
+        });
+      });
+      proxy.listen(0, '127.0.0.1');
+      await once(proxy, 'listening');
+      const names = ['https_proxy', 'http_proxy', 'HTTPS_PROXY', 'HTTP_PROXY'] as const;
+      const saved = names.map((name) => process.env[name]);
+      for (const name of names) delete process.env[name];
+      process.env.HTTP_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      let uploaded = '';
+      serve = (request, response): void =>
+        void bodyOf(request).then((body) => {
+          if (request.method === 'PUT') uploaded = body;
+          if (request.method === 'PUT') response.writeHead(201).end();
+          else response.writeHead(200, { 'content-type': 'text/csv' }).end('sf__Id\n001000000000000001\n');
+        });
+      const read: BulkRow[] = [];
+      try {
+        await uploadCsv(connect(), BATCHES, () => ['Name\n', 'Acme\n']);
+        await streamCsv(connect(), RESULTS, (row) => read.push(row));
+      } finally {
+        names.forEach((name, index) => {
+          if (saved[index] === undefined) delete process.env[name];
+          else process.env[name] = saved[index];
+        });
+        proxy.close();
+      }
+      expect(uploaded).to.equal('Name\nAcme\n');
+      expect(read).to.deep.equal([{ sf__Id: '001000000000000001' }]);
+      expect(through).to.have.length(2);
+      for (const request of through) expect(request).to.include(new URL(url).host);
     });
 
     it('rejects with the error jsforce’s own upload gives', async () => {
