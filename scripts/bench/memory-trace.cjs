@@ -1,7 +1,7 @@
 // Preloaded (NODE_OPTIONS --require) into the sf process by `npm run bench:backfill -- --memory-trace FILE`: where
 // the process's memory is, from inside it, every MEMORY_TRACE_MS (100): RSS beside V8's heap — each space's used and
-// reserved size (the young generation's reserve is the two semi-spaces) — external memory and array buffers. One
-// JSON line a sample into FILE.PID; the last line is the sample of the highest RSS. MEMORY_TRACE_SNAPSHOT_MS
+// reserved size (the young generation's reserve is the two semi-spaces) — external memory, array buffers, and the
+// HTTP request in flight (`doing`: `>` made, `<` answered). One JSON line a sample into FILE.PID; the last line is the sample of the highest RSS. MEMORY_TRACE_SNAPSHOT_MS
 // (comma-separated) also writes a heap snapshot at those times (it collects garbage first: what is live, not what
 // the heap holds). Only the command's own process traces; sf's other processes (none in a run) do not.
 const fs = require('node:fs');

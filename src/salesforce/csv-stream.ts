@@ -125,8 +125,8 @@ const direct = new Agent({ connect: { allowH2: false } });
 const proxies = new Map<string, ProxyAgent>();
 const dispatcherFor = (httpProxy: string | undefined): Dispatcher => {
   if (!httpProxy) return direct;
-  const proxy = proxies.get(httpProxy) ?? new ProxyAgent({ uri: httpProxy, requestTls: { allowH2: false } });
-  proxies.set(httpProxy, proxy);
+  let proxy = proxies.get(httpProxy);
+  if (!proxy) proxies.set(httpProxy, (proxy = new ProxyAgent({ uri: httpProxy, requestTls: { allowH2: false } })));
   return proxy;
 };
 
